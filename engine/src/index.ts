@@ -1,0 +1,8 @@
+// The one public entry of @rulecord/engine. Other packages import only this.
+export type * from './model/document.js';
+export * from './model/module.js';
+export type * from './clock/clock.js';
+export type * from './state/port.js';
+export type * from './timers/port.js';
+export type * from './discord/port.js';
+export * from './errors/error.js';
