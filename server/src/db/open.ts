@@ -1,0 +1,140 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import knexFactory from 'knex';
+import type { Knex } from 'knex';
+import ClientPgLite from 'knex-pglite';
+import { RulecordError } from '@rulecord/engine';
+import type { Config } from '../config/schema.js';
+import { maskPassword } from '../config/load.js';
+
+/** An open database: a knex instance on PostgreSQL or on the embedded PGlite, and how to close it. */
+export interface Database {
+  readonly knex: Knex;
+  /** `postgres` with DATABASE_URL, `pglite` (embedded, one process) without. */
+  readonly kind: 'postgres' | 'pglite';
+  /** Where it is, for logs and errors: the URL with its password masked, or the PGlite folder (`memory://`). */
+  readonly location: string;
+  /** Runs `select 1`; rejects when the database is unreachable. */
+  ping(): Promise<void>;
+  /** Waits for running queries, then closes the pool (or the PGlite instance). Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** PGlite only: keep the data in memory (tests, the simulator) instead of `RULECORD_DATA_DIR`. */
+  inMemory?: boolean;
+  /**
+   * A schema to work in (created if missing, first on the search_path; `knex_migrations` lives there too). Tests
+   * use a random one per file to run in parallel on one PostgreSQL.
+   */
+  schema?: string;
+  /** PostgreSQL pool size; default 10. */
+  poolMax?: number;
+}
+
+/**
+ * Opens the database the configuration names: PostgreSQL (pg) when `DATABASE_URL` is set, otherwise the embedded
+ * PGlite in `<RULECORD_DATA_DIR>/pgdata` (with pgvector). It does not migrate: call `migrateUp` next.
+ *
+ * @example
+ * const db = await openDatabase(config);
+ * await migrateUp(db.knex);
+ * const rows = await forGuild(db.knex, guildId).query('rule_set_versions');
+ * await db.close();
+ */
+export async function openDatabase(
+  config: Pick<Config, 'DATABASE_URL' | 'dataDir'>,
+  options: OpenDatabaseOptions = {},
+): Promise<Database> {
+  const schema = options.schema;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new RulecordError('RC_DB_SCHEMA_NAME', `schema name "${schema}" is not a plain lower-case identifier`, {
+      kind: 'bug',
+    });
+  }
+  const searchPath = schema === undefined ? {} : { searchPath: [schema, 'public'] };
+
+  if (config.DATABASE_URL !== undefined) {
+    const location = maskPassword(config.DATABASE_URL);
+    if (schema !== undefined) {
+      const admin = knexFactory({ client: 'pg', connection: config.DATABASE_URL, pool: { min: 0, max: 1 } });
+      try {
+        await admin.raw('create schema if not exists ??', [schema]);
+      } catch (error) {
+        throw unreachable(location, error);
+      } finally {
+        await admin.destroy();
+      }
+    }
+    const knex = knexFactory({
+      client: 'pg',
+      connection: config.DATABASE_URL,
+      pool: { min: 0, max: options.poolMax ?? 10 },
+      acquireConnectionTimeout: 10_000,
+      ...searchPath,
+    });
+    const db = wrap(knex, 'postgres', location);
+    try {
+      await db.ping();
+    } catch (error) {
+      await knex.destroy();
+      throw unreachable(location, error);
+    }
+    return db;
+  }
+
+  let location = 'memory://';
+  if (!options.inMemory) {
+    location = `${config.dataDir}/pgdata`;
+    mkdirSync(location, { recursive: true });
+  }
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(options.inMemory ? undefined : location, { extensions: { vector } });
+    await pglite.exec('create extension if not exists vector');
+    if (schema !== undefined) await pglite.exec(`create schema if not exists "${schema}"`);
+  } catch (error) {
+    throw new RulecordError('RC_DB_EMBEDDED_OPEN', `cannot open the embedded database in ${location}: ${message(error)}`, {
+      kind: 'transient',
+      fix: 'is another rulecord process using this RULECORD_DATA_DIR? Stop it, or set RULECORD_DATA_DIR to another folder',
+      cause: error,
+    });
+  }
+  const knex = knexFactory({
+    client: ClientPgLite as unknown as typeof knexFactory.Client,
+    dialect: 'postgres',
+    connection: () => ({ pglite }) as unknown as Knex.StaticConnectionConfig,
+    ...searchPath,
+  });
+  return wrap(knex, 'pglite', location);
+}
+
+function wrap(knex: Knex, kind: Database['kind'], location: string): Database {
+  let closing: Promise<void> | undefined;
+  return {
+    knex,
+    kind,
+    location,
+    async ping() {
+      await knex.raw('select 1');
+    },
+    close() {
+      closing ??= knex.destroy();
+      return closing;
+    },
+  };
+}
+
+function unreachable(location: string, error: unknown): RulecordError {
+  return new RulecordError('RC_DB_UNREACHABLE', `cannot reach PostgreSQL at ${location}: ${message(error)}`, {
+    kind: 'transient',
+    fix: 'check DATABASE_URL and that PostgreSQL is running, or unset DATABASE_URL to use the embedded database',
+    cause: error,
+  });
+}
+
+function message(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return message(error.errors[0]);
+  return error instanceof Error ? error.message || error.name : String(error);
+}
