@@ -6,3 +6,8 @@ export type * from './state/port.js';
 export type * from './timers/port.js';
 export type * from './discord/port.js';
 export * from './errors/error.js';
+// ports (engine-ports)
+export { SystemClock, VirtualClock, isSettableClock } from './clock/system.js';
+export { stateKey, stateFeaturePrefix, DEFAULT_STATE_PREFIX } from './state/key.js';
+export { InMemoryStateStore } from './state/memory.js';
+export { RedisStateStore } from './state/redis.js';

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { InMemoryStateStore, VirtualClock, stateKey } from '@rulecord/engine';
+import { stateStoreContract } from '@rulecord/engine/testing';
+
+// On a virtual clock: TTLs expire when the clock moves, deterministically.
+stateStoreContract('InMemoryStateStore (virtual clock)', async () => {
+  const clock = new VirtualClock(1_000_000);
+  const store = new InMemoryStateStore({ clock });
+  return { store, cleanup: () => store.close(), advance: async (ms) => clock.advance(ms) };
+});
+
+// On the system clock: TTLs expire in real time, like Redis.
+stateStoreContract('InMemoryStateStore (system clock)', async () => {
+  const store = new InMemoryStateStore();
+  return { store, cleanup: () => store.close() };
+});
+
+describe('stateKey', () => {
+  it('builds bot:{guildId}:{feature}:{key}', () => {
+    expect(stateKey('bot', '1122', 'cooldown', 'rule-a:u9')).toBe('bot:1122:cooldown:rule-a:u9');
+  });
+  it('rejects a colon in the guild id or feature, and empty parts', () => {
+    expect(() => stateKey('bot', 'a:b', 'f', 'k')).toThrow(expect.objectContaining({ code: 'RC_STATE_BAD_KEY' }));
+    expect(() => stateKey('bot', 'g', 'f:x', 'k')).toThrow(expect.objectContaining({ code: 'RC_STATE_BAD_KEY' }));
+    expect(() => stateKey('', 'g', 'f', 'k')).toThrow(expect.objectContaining({ code: 'RC_STATE_BAD_KEY' }));
+    expect(() => stateKey('bot', 'g', 'f', '')).toThrow(expect.objectContaining({ code: 'RC_STATE_BAD_KEY' }));
+    expect(() => stateKey('bot', 'g\n', 'f', 'k')).toThrow(expect.objectContaining({ code: 'RC_STATE_BAD_KEY' }));
+  });
+  it('never builds the same key for two different (guild, feature, key) triples', () => {
+    const seen = new Map<string, string>();
+    for (const g of ['a', 'ab', 'b']) for (const f of ['x', 'xy']) for (const k of ['1', 'y:1', ':1', '1:']) {
+      const key = stateKey('bot', g, f, k);
+      expect(seen.get(key)).toBeUndefined();
+      seen.set(key, `${g}/${f}/${k}`);
+    }
+  });
+  it('expired keys are dropped from the store', async () => {
+    const clock = new VirtualClock(0);
+    const store = new InMemoryStateStore({ clock });
+    const g = store.forGuild('g');
+    await g.set('f', 'a', '1', 10);
+    await g.hit('w', 'b', 10, 0);
+    expect(store.size).toBe(2);
+    clock.advance(10);
+    expect(store.size).toBe(0);
+  });
+});

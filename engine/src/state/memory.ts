@@ -1,0 +1,239 @@
+import type { Clock } from '../clock/clock.js';
+import { SystemClock } from '../clock/system.js';
+import { RulecordError } from '../errors/error.js';
+import type { GuildState, StateStore, TakeResult } from './port.js';
+import { checkGuildId, checkPositive, DEFAULT_STATE_PREFIX, stateFeaturePrefix, stateKey } from './key.js';
+
+type Entry = { type: 'string'; value: string; expiresAt: number | null } | { type: 'window'; hits: number[]; expiresAt: number | null };
+
+const SWEEP_EVERY = 1024;
+
+/**
+ * In-process `StateStore` for the embedded default, the simulator and tests. Same semantics as `RedisStateStore`
+ * (the shared contract suite proves it); TTLs run on the given clock, so a `VirtualClock` makes expiry deterministic.
+ * Every operation is synchronous inside, so concurrent calls in one process are atomic.
+ */
+export class InMemoryStateStore implements StateStore {
+  readonly prefix: string;
+  readonly #clock: Clock;
+  readonly #entries = new Map<string, Entry>();
+  #writes = 0;
+
+  constructor(options: { clock?: Clock; prefix?: string } = {}) {
+    this.#clock = options.clock ?? new SystemClock();
+    this.prefix = options.prefix ?? DEFAULT_STATE_PREFIX;
+    stateKey(this.prefix, 'g', 'f', 'k'); // validates the prefix
+  }
+
+  forGuild(guildId: string): GuildState {
+    checkGuildId(guildId);
+    return new InMemoryGuildState(this, guildId);
+  }
+
+  async close(): Promise<void> {
+    this.#entries.clear();
+  }
+
+  /** Number of live keys (tests). */
+  get size(): number {
+    this.#sweep();
+    return this.#entries.size;
+  }
+
+  /** @internal */
+  read(key: string): Entry | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt !== null && entry.expiresAt <= this.#clock.now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** @internal */
+  write(key: string, entry: Entry): void {
+    this.#entries.set(key, entry);
+    if (++this.#writes % SWEEP_EVERY === 0) this.#sweep();
+  }
+
+  /** @internal */
+  remove(key: string): void {
+    this.#entries.delete(key);
+  }
+
+  /** @internal */
+  expiry(ttlMs: number | undefined): number | null {
+    return ttlMs === undefined ? null : this.#clock.now() + Math.ceil(ttlMs);
+  }
+
+  /** @internal */
+  keysWithPrefix(prefix: string): string[] {
+    const out: string[] = [];
+    for (const key of [...this.#entries.keys()]) {
+      if (key.startsWith(prefix) && this.read(key) !== undefined) out.push(key.slice(prefix.length));
+    }
+    return out.sort();
+  }
+
+  #sweep(): void {
+    for (const key of [...this.#entries.keys()]) this.read(key);
+  }
+}
+
+function wrongType(key: string, expected: string): RulecordError {
+  return new RulecordError('RC_STATE_WRONG_TYPE', `State key ${key} does not hold a ${expected}`, {
+    kind: 'bug',
+    fix: 'Use one state key for one kind of value (a string/counter, or a sliding window).',
+    details: { key },
+  });
+}
+
+class InMemoryGuildState implements GuildState {
+  constructor(
+    readonly store: InMemoryStateStore,
+    readonly guildId: string,
+  ) {}
+
+  #key(feature: string, key: string): string {
+    return stateKey(this.store.prefix, this.guildId, feature, key);
+  }
+
+  #string(k: string): (Entry & { type: 'string' }) | undefined {
+    const entry = this.store.read(k);
+    if (entry === undefined) return undefined;
+    if (entry.type !== 'string') throw wrongType(k, 'string');
+    return entry;
+  }
+
+  /** Live hits of a window key after dropping those at or before `now - windowMs`. */
+  #window(k: string, windowMs: number, now: number): (Entry & { type: 'window' }) | undefined {
+    const entry = this.store.read(k);
+    if (entry === undefined) return undefined;
+    if (entry.type !== 'window') throw wrongType(k, 'sliding window');
+    return this.#trim(entry, windowMs, now);
+  }
+
+  #trim(entry: Entry & { type: 'window' }, windowMs: number, now: number): Entry & { type: 'window' } {
+    const floor = now - windowMs;
+    let drop = 0;
+    while (drop < entry.hits.length && entry.hits[drop]! <= floor) drop++;
+    if (drop > 0) entry.hits.splice(0, drop);
+    return entry;
+  }
+
+  async get(feature: string, key: string): Promise<string | null> {
+    return this.#string(this.#key(feature, key))?.value ?? null;
+  }
+
+  async set(feature: string, key: string, value: string, ttlMs?: number): Promise<void> {
+    const k = this.#key(feature, key);
+    if (ttlMs !== undefined) checkPositive('ttlMs', ttlMs);
+    this.store.write(k, { type: 'string', value: String(value), expiresAt: this.store.expiry(ttlMs) });
+  }
+
+  async setIfAbsent(feature: string, key: string, value: string, ttlMs: number): Promise<boolean> {
+    const k = this.#key(feature, key);
+    checkPositive('ttlMs', ttlMs);
+    if (this.store.read(k) !== undefined) return false;
+    this.store.write(k, { type: 'string', value: String(value), expiresAt: this.store.expiry(ttlMs) });
+    return true;
+  }
+
+  async del(feature: string, key: string): Promise<void> {
+    this.store.remove(this.#key(feature, key));
+  }
+
+  async incr(feature: string, key: string, by = 1, ttlMs?: number): Promise<number> {
+    const k = this.#key(feature, key);
+    if (!Number.isSafeInteger(by)) throw new RulecordError('RC_STATE_BAD_ARGUMENT', `State incr step must be an integer, got ${by}`, { kind: 'bug', fix: 'Counters hold integers; round the step.' });
+    if (ttlMs !== undefined) checkPositive('ttlMs', ttlMs);
+    const entry = this.#string(k);
+    if (entry === undefined) {
+      this.store.write(k, { type: 'string', value: String(by), expiresAt: this.store.expiry(ttlMs) });
+      return by;
+    }
+    const current = Number(entry.value);
+    if (!Number.isSafeInteger(current) || !/^-?\d+$/.test(entry.value)) throw wrongType(k, 'integer counter');
+    entry.value = String(current + by);
+    return current + by;
+  }
+
+  async hit(feature: string, key: string, windowMs: number, now: number): Promise<number> {
+    const k = this.#key(feature, key);
+    checkPositive('windowMs', windowMs);
+    const at = this.#effectiveNow(k, now);
+    const entry = this.#window(k, windowMs, at) ?? { type: 'window' as const, hits: [], expiresAt: null };
+    insertSorted(entry.hits, at);
+    now = at;
+    entry.expiresAt = this.store.expiry(windowMs);
+    this.store.write(k, entry);
+    return countIn(entry.hits, now - windowMs, now);
+  }
+
+  /**
+   * Time never runs backwards inside one window key: a hit stamped earlier than the newest recorded hit counts at the
+   * newest time (same rule as the Redis script), so out-of-order callers cannot let more than `max` into a window.
+   */
+  #effectiveNow(k: string, now: number): number {
+    const entry = this.store.read(k);
+    if (entry === undefined || entry.type !== 'window') return now;
+    const last = entry.hits[entry.hits.length - 1];
+    return last !== undefined && last > now ? last : now;
+  }
+
+  async count(feature: string, key: string, windowMs: number, now: number): Promise<number> {
+    const k = this.#key(feature, key);
+    checkPositive('windowMs', windowMs);
+    const entry = this.store.read(k);
+    if (entry === undefined) return 0;
+    if (entry.type !== 'window') throw wrongType(k, 'sliding window');
+    return countIn(entry.hits, now - windowMs, now); // read-only, like ZCOUNT
+  }
+
+  async take(feature: string, key: string, max: number, windowMs: number, now: number): Promise<TakeResult> {
+    const k = this.#key(feature, key);
+    checkPositive('windowMs', windowMs);
+    checkPositive('max', max, true);
+    now = this.#effectiveNow(k, now);
+    const entry = this.#window(k, windowMs, now);
+    const hits = entry?.hits ?? [];
+    const inWindow = countIn(hits, now - windowMs, now);
+    if (inWindow < max) {
+      const target = entry ?? { type: 'window' as const, hits, expiresAt: null };
+      insertSorted(target.hits, now);
+      target.expiresAt = this.store.expiry(windowMs);
+      this.store.write(k, target);
+      return { allowed: true, count: inWindow + 1, retryAfterMs: 0 };
+    }
+    return { allowed: false, count: inWindow, retryAfterMs: retryAfter(hits, now, windowMs, inWindow, max) };
+  }
+
+  async keys(feature: string): Promise<string[]> {
+    return this.store.keysWithPrefix(stateFeaturePrefix(this.store.prefix, this.guildId, feature));
+  }
+}
+
+function insertSorted(hits: number[], value: number): void {
+  let i = hits.length;
+  while (i > 0 && hits[i - 1]! > value) i--;
+  hits.splice(i, 0, value);
+}
+
+/** Hits in `(low, high]`. */
+function countIn(hits: number[], low: number, high: number): number {
+  let n = 0;
+  for (const h of hits) if (h > low && h <= high) n++;
+  return n;
+}
+
+/**
+ * When refused, a slot frees once enough of the oldest hits in the window have left it: the `(inWindow - max + 1)`-th
+ * oldest hit at `t` leaves at `t + windowMs`. `max = 0` never frees: the window length is returned.
+ */
+export function retryAfter(hits: number[], now: number, windowMs: number, inWindow: number, max: number): number {
+  if (max <= 0) return windowMs;
+  const live = hits.filter((h) => h > now - windowMs && h <= now);
+  const t = live[inWindow - max];
+  return t === undefined ? windowMs : Math.max(1, t + windowMs - now);
+}
