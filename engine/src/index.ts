@@ -11,3 +11,5 @@ export { SystemClock, VirtualClock, isSettableClock } from './clock/system.js';
 export { stateKey, stateFeaturePrefix, DEFAULT_STATE_PREFIX } from './state/key.js';
 export { InMemoryStateStore } from './state/memory.js';
 export { RedisStateStore } from './state/redis.js';
+// conditions (engine-conditions)
+export * from './compile/index.js';

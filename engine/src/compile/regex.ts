@@ -1,0 +1,107 @@
+import { createRequire } from 'node:module';
+
+/**
+ * Tenant regular expressions. They run on RE2 (linear time, no backtracking), never on V8's engine, and are checked
+ * for catastrophic backtracking with `recheck` at save time anyway: the same pattern may be previewed in a browser
+ * (the studio) where only V8's engine exists.
+ */
+
+const require = createRequire(import.meta.url);
+
+/** The subset of the `re2` package we use (its typings are CommonJS `export =`). */
+export interface Re2 {
+  test(input: string): boolean;
+  readonly source: string;
+  readonly flags: string;
+}
+type Re2Constructor = new (pattern: string, flags?: string) => Re2;
+
+let re2Class: Re2Constructor | undefined;
+function RE2(): Re2Constructor {
+  re2Class ??= require('re2') as Re2Constructor;
+  return re2Class;
+}
+
+/** Flags a tenant may use: case-insensitive, multi-line, dot-all, unicode. `g` and `y` are stateful and refused. */
+export const REGEX_FLAGS = 'imsu';
+
+export interface RegexSpec {
+  pattern: string;
+  flags: string;
+}
+
+/** `value` of `matches`: a pattern string, or `{ pattern, flags }`. `null` when it has neither shape. */
+export function regexSpec(value: unknown): RegexSpec | null {
+  if (typeof value === 'string') return { pattern: value, flags: '' };
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const v = value as Record<string, unknown>;
+    if (typeof v.pattern !== 'string') return null;
+    if (v.flags !== undefined && typeof v.flags !== 'string') return null;
+    return { pattern: v.pattern, flags: (v.flags as string | undefined) ?? '' };
+  }
+  return null;
+}
+
+const compiled = new Map<string, Re2 | Error>();
+const MAX_CACHED = 5_000;
+
+/** Compiles on RE2, cached by pattern and flags. Throws when the pattern is not valid for RE2. */
+export function compileRegex(spec: RegexSpec): Re2 {
+  const key = `${spec.flags}/${spec.pattern}`;
+  let entry = compiled.get(key);
+  if (entry === undefined) {
+    try {
+      for (const f of spec.flags) if (!REGEX_FLAGS.includes(f)) throw new Error(`flag \`${f}\` is not allowed (use ${REGEX_FLAGS})`);
+      if (new Set(spec.flags).size !== spec.flags.length) throw new Error('a flag is repeated');
+      // `u` keeps RE2 on code points, as tenants expect for emoji and accented letters.
+      const flags = spec.flags.includes('u') ? spec.flags : `${spec.flags}u`;
+      entry = new (RE2())(spec.pattern, flags);
+    } catch (error) {
+      entry = error instanceof Error ? error : new Error(String(error));
+    }
+    if (compiled.size >= MAX_CACHED) compiled.clear();
+    compiled.set(key, entry);
+  }
+  if (entry instanceof Error) throw entry;
+  return entry;
+}
+
+/** Why a pattern is not usable, or `null`. */
+export function regexProblem(spec: RegexSpec): string | null {
+  try {
+    compileRegex(spec);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+export type RegexSafety = 'safe' | 'vulnerable' | 'unknown';
+
+interface RecheckModule {
+  checkSync(source: string, flags: string, params?: { timeout?: number | null }): { status: 'safe' | 'vulnerable' | 'unknown' };
+}
+let recheck: RecheckModule | undefined;
+const safety = new Map<string, RegexSafety>();
+
+/**
+ * Whether a pattern can backtrack catastrophically on a backtracking engine (`recheck`, time-boxed). The first
+ * call starts recheck's worker (~150 ms); results are cached. `unknown` when recheck gave up within the time box or
+ * cannot parse the pattern (RE2-only syntax).
+ */
+export function regexSafety(spec: RegexSpec, timeoutMs = 1_000): RegexSafety {
+  const key = `${spec.flags}/${spec.pattern}`;
+  const cached = safety.get(key);
+  if (cached !== undefined) return cached;
+  let status: RegexSafety;
+  try {
+    recheck ??= require('recheck') as RecheckModule;
+    const flags = [...spec.flags].filter((f) => 'ims'.includes(f)).join('');
+    status = recheck.checkSync(spec.pattern, flags, { timeout: timeoutMs }).status;
+  } catch {
+    status = 'unknown';
+  }
+  if (safety.size >= MAX_CACHED) safety.clear();
+  safety.set(key, status);
+  return status;
+}
