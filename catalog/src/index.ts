@@ -1,2 +1,30 @@
-import { defineModule } from '@rulecord/engine';
-export const modules = [defineModule({ id: 'x', version: '1', name: 'x', description: 'x' })];
+// The one public entry of @rulecord/catalog: every built-in module, listed by hand (STYLE.md habit 4).
+import type { ModuleDefinition } from '@rulecord/engine';
+import { interactionModule } from './modules/interaction/index.js';
+import { memberModule } from './modules/member/index.js';
+import { messageModule } from './modules/message/index.js';
+import { moderationModule } from './modules/moderation/index.js';
+import { scheduleModule } from './modules/schedule/index.js';
+import { spamModule } from './modules/spam/index.js';
+
+/** Every built-in module, in the order the reference lists them. */
+export const modules: readonly ModuleDefinition[] = [
+  messageModule,
+  memberModule,
+  spamModule,
+  moderationModule,
+  interactionModule,
+  scheduleModule,
+];
+
+export { interactionModule, memberModule, messageModule, moderationModule, scheduleModule, spamModule };
+export {
+  checkSchedules,
+  nextOccurrence,
+  removedScheduleIds,
+  scheduleTickEvent,
+  scheduleTimerId,
+  scheduleTimers,
+  SCHEDULE_TIMER_KIND,
+} from './modules/schedule/timers.js';
+export type { ScheduleSettings } from './modules/schedule/settings.js';

@@ -13,3 +13,5 @@ export { InMemoryStateStore } from './state/memory.js';
 export { RedisStateStore } from './state/redis.js';
 // conditions (engine-conditions)
 export * from './compile/index.js';
+// durations (used by the catalog; engine-schema owns model/duration.ts)
+export { parseDuration, formatDuration, isDuration, durationSchema, DURATION_PATTERN } from './model/duration.js';

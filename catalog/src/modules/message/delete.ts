@@ -1,0 +1,31 @@
+import { defineAction } from '@rulecord/engine';
+import type { FromSchema } from 'json-schema-to-ts';
+import { target } from '../../lib/context.js';
+import { MESSAGE_EVENTS } from '../../lib/events.js';
+import { channelIdSchema, messageIdSchema, reasonSchema } from '../../lib/schemas.js';
+
+const params = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    channel: { ...channelIdSchema, description: 'Channel of the message; default: the event\'s channel.' },
+    message: { ...messageIdSchema, description: 'Message to delete; default: the event\'s message.' },
+    reason: reasonSchema,
+  },
+} as const;
+
+export const deleteMessage = defineAction<FromSchema<typeof params>>({
+  name: 'message.delete',
+  description:
+    'Deletes the message that triggered the rule (or the one given by `channel` + `message`). The usual first step of an automod rule.',
+  params,
+  result: { type: 'object', properties: { messageId: { type: 'string' } }, required: ['messageId'] },
+  events: [...MESSAGE_EVENTS],
+  examples: [{}, { reason: 'Invite links are not allowed' }],
+  async run(p, ctx) {
+    const channelId = target(ctx, 'channel', p.channel, 'message.delete');
+    const messageId = target(ctx, 'message', p.message, 'message.delete');
+    await ctx.discord.deleteMessage(channelId, messageId, p.reason);
+    return { messageId };
+  },
+});
