@@ -1,11 +1,3 @@
-import { EXIT_FAILURE, defineCommand } from '../command.js';
+import { roleCommand } from '../roles.js';
 
-export default defineCommand({
-  name: 'api',
-  summary: 'Run the api role',
-  usage: 'rulecord api',
-  async run(_args, ctx) {
-    ctx.stderr.write('rulecord api: not implemented yet\n');
-    return EXIT_FAILURE;
-  },
-});
+export default roleCommand('api', ['api'], 'Run the HTTP API and the studio only (scale out behind a load balancer)');

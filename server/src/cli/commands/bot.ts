@@ -1,11 +1,3 @@
-import { EXIT_FAILURE, defineCommand } from '../command.js';
+import { roleCommand } from '../roles.js';
 
-export default defineCommand({
-  name: 'bot',
-  summary: 'Run the bot role',
-  usage: 'rulecord bot',
-  async run(_args, ctx) {
-    ctx.stderr.write('rulecord bot: not implemented yet\n');
-    return EXIT_FAILURE;
-  },
-});
+export default roleCommand('bot', ['bot'], 'Run the Discord bot only');

@@ -1,11 +1,3 @@
-import { EXIT_FAILURE, defineCommand } from '../command.js';
+import { roleCommand } from '../roles.js';
 
-export default defineCommand({
-  name: 'start',
-  summary: 'Run the start role',
-  usage: 'rulecord start',
-  async run(_args, ctx) {
-    ctx.stderr.write('rulecord start: not implemented yet\n');
-    return EXIT_FAILURE;
-  },
-});
+export default roleCommand('start', ['api', 'bot', 'worker'], 'Run everything in one process: API and studio, bot, worker');

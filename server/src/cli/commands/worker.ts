@@ -1,11 +1,3 @@
-import { EXIT_FAILURE, defineCommand } from '../command.js';
+import { roleCommand } from '../roles.js';
 
-export default defineCommand({
-  name: 'worker',
-  summary: 'Run the worker role',
-  usage: 'rulecord worker',
-  async run(_args, ctx) {
-    ctx.stderr.write('rulecord worker: not implemented yet\n');
-    return EXIT_FAILURE;
-  },
-});
+export default roleCommand('worker', ['worker'], 'Run the worker only (timers, scheduled and queued work)');

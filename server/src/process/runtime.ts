@@ -1,0 +1,149 @@
+import type { Writable } from 'node:stream';
+import type { Redis } from 'ioredis';
+import type { DestinationStream } from 'pino';
+import { loadConfig } from '../config/load.js';
+import type { LoadConfigOptions } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { migrateUp } from '../db/migrate.js';
+import type { MigrateOptions } from '../db/migrate.js';
+import { openDatabase } from '../db/open.js';
+import type { Database } from '../db/open.js';
+import { createLogger } from '../logging/logger.js';
+import type { Logger } from '../logging/logger.js';
+import { connectRedis } from './redis.js';
+import { ROLE_ORDER } from './role.js';
+import type { ProcessContext, RoleName, RunningRole } from './role.js';
+import { roleLoaders } from './roles/index.js';
+
+export interface StartProcessOptions extends LoadConfigOptions {
+  /** Already-loaded configuration (otherwise read from `env` / `.env`). */
+  config?: Config;
+  /** Where logs go; default stdout. */
+  logDestination?: DestinationStream;
+  /** Where the "Rulecord is running at …" line goes; default stdout; `null` for none. */
+  announce?: Writable | null;
+  /** Passed to `migrateUp` (tests: `{ modules: [] }`). */
+  migrate?: MigrateOptions;
+  /** Total time allowed for a graceful stop (ms); default 10 000. */
+  shutdownTimeoutMs?: number;
+}
+
+/** A started process: its context, the URL of its api role (if it runs one), and how to stop it. */
+export interface RunningProcess {
+  readonly context: ProcessContext;
+  readonly url: string | undefined;
+  /** Stops the roles in reverse start order, then closes Redis and the database. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `roles` in one process: loads and validates the configuration, opens and migrates the database, connects
+ * Redis (refusing one that may evict keys), then starts worker, bot and api in that order.
+ *
+ * @example
+ * const running = await startProcess(['api', 'bot', 'worker']);
+ * // … later
+ * await running.stop();
+ */
+export async function startProcess(roles: readonly RoleName[], options: StartProcessOptions = {}): Promise<RunningProcess> {
+  const config = options.config ?? loadConfig(options);
+  const logger = createLogger(config, options.logDestination);
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000;
+  const ordered = ROLE_ORDER.filter((r) => roles.includes(r));
+
+  let db: Database | undefined;
+  let redis: Redis | undefined;
+  const running: { name: RoleName; role: RunningRole }[] = [];
+  const release = async () => {
+    for (const { name, role } of [...running].reverse()) {
+      try {
+        await role.stop();
+      } catch (error) {
+        logger.error({ err: error, role: name }, 'role failed to stop cleanly');
+      }
+    }
+    running.length = 0;
+    if (redis) await redis.quit().catch(() => redis?.disconnect());
+    if (db) await db.close();
+  };
+
+  try {
+    db = await openDatabase(config);
+    logger.info({ database: db.kind, location: db.location }, 'database open');
+    const applied = await migrateWhenUnlocked(db, options.migrate ?? {}, logger);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+    if (config.REDIS_URL !== undefined) redis = await connectRedis(config.REDIS_URL);
+
+    const context: ProcessContext = {
+      config,
+      logger,
+      db,
+      redis,
+      roles: ordered,
+      // Leave a margin inside the total budget for closing pools.
+      shutdownGraceMs: Math.max(100, shutdownTimeoutMs - 2_000),
+    };
+    for (const name of ordered) {
+      const definition = (await roleLoaders[name]()).default;
+      running.push({ name, role: await definition.start(context) });
+    }
+    const url = running.find((r) => r.name === 'api')?.role.url;
+    logger.info({ roles: ordered, url }, 'rulecord started');
+    if (url !== undefined && options.announce !== null) {
+      const publicNote = config.PUBLIC_URL !== undefined && config.PUBLIC_URL !== url ? ` (public URL: ${config.publicUrl})` : '';
+      (options.announce ?? process.stdout).write(`\nRulecord is running at ${url}${publicNote}\n\n`);
+    }
+    let stopping: Promise<void> | undefined;
+    return {
+      context,
+      url,
+      stop() {
+        stopping ??= release().then(() => logger.info('rulecord stopped'));
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await release().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** `migrateUp`, waiting while another process (a second replica starting at once) holds the migration lock. */
+async function migrateWhenUnlocked(db: Database, options: MigrateOptions, logger: Logger): Promise<string[]> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await migrateUp(db.knex, options);
+    } catch (error) {
+      const locked = error instanceof Error && /already locked/i.test(error.message);
+      if (!locked || attempt >= 60) throw error;
+      if (attempt === 0) logger.info('another process is migrating the database; waiting');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
+/**
+ * `startProcess`, then waits for SIGTERM or SIGINT and stops gracefully. Resolves to the exit code: 0 after a clean
+ * stop; a second signal, or a stop that outlasts `shutdownTimeoutMs`, exits 1 at once.
+ */
+export async function runUntilSignal(roles: readonly RoleName[], options: StartProcessOptions = {}): Promise<number> {
+  const running = await startProcess(roles, options);
+  const { logger } = running.context;
+  const timeoutMs = options.shutdownTimeoutMs ?? 10_000;
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  logger.info({ signal }, 'shutting down');
+  const force = (why: string) => {
+    logger.error(why);
+    process.exit(1);
+  };
+  process.once('SIGTERM', () => force('second signal: exiting without finishing the shutdown'));
+  process.once('SIGINT', () => force('second signal: exiting without finishing the shutdown'));
+  const timer = setTimeout(() => force(`shutdown took longer than ${timeoutMs} ms: exiting`), timeoutMs);
+  timer.unref();
+  await running.stop();
+  clearTimeout(timer);
+  return 0;
+}

@@ -1,0 +1,2 @@
+// Test helpers of @rulecord/server (imported by tests only; never by production code).
+export * from './services.js';
