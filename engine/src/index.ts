@@ -15,3 +15,9 @@ export { RedisStateStore } from './state/redis.js';
 export * from './compile/index.js';
 // durations (used by the catalog; engine-schema owns model/duration.ts)
 export { parseDuration, formatDuration, isDuration, durationSchema, DURATION_PATTERN } from './model/duration.js';
+export { InMemoryTimerStore } from './timers/memory.js';
+export { InProcessScheduler } from './timers/in-process.js';
+export type { InProcessSchedulerOptions } from './timers/in-process.js';
+export { nextCronOccurrence } from './timers/cron.js';
+export { fireOccurrence, backoffDelay, DEFAULT_RETRY, DEFAULT_LEASE_MS } from './timers/fire.js';
+export type { RetryPolicy, FireOutcome, OccurrenceRef } from './timers/fire.js';

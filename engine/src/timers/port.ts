@@ -23,6 +23,11 @@ export interface TimerRecord {
   firedAt?: number | null;
   lastError?: string | null;
   createdAt: number;
+  /**
+   * Epoch ms until which a worker holds the running occurrence (see `TimerStore.lease`); null when none does.
+   * Added by engine-ports (additive).
+   */
+  lockedUntil?: number | null;
 }
 
 export type NewTimer = Pick<TimerRecord, 'id' | 'guildId' | 'kind' | 'dueAt' | 'payload'> &
@@ -37,6 +42,13 @@ export interface TimerStore {
    * occurrence. A one-shot timer becomes `fired`; a cron timer moves to `nextDueAt` and stays pending.
    */
   claim(guildId: string, id: string, dueAt: number, now: number, nextDueAt?: number | null): Promise<boolean>;
+  /**
+   * Takes the lease on one pending occurrence before its handler runs, so two deliveries of the same job never run it
+   * at the same time, while a worker that dies mid-handler loses the lease when it expires and the occurrence runs
+   * again. Returns the row (with `attempts` counting this attempt), or null when the occurrence is not pending at `dueAt`
+   * or another holder's lease is still live. `claim` then records the firing. Added by engine-ports (additive).
+   */
+  lease(guildId: string, id: string, dueAt: number, now: number, leaseMs: number): Promise<TimerRecord | null>;
   /** Records a failed attempt (the timer stays pending for a retry, or becomes `failed` when `final`). */
   recordFailure(guildId: string, id: string, error: string, final: boolean): Promise<void>;
   cancel(guildId: string, id: string): Promise<boolean>;
