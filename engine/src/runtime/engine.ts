@@ -1,0 +1,942 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../clock/clock.js';
+import type { DiscordPort, GuildDiscord } from '../discord/port.js';
+import type { Problem } from '../errors/error.js';
+import { RulecordError } from '../errors/error.js';
+import type { Json, JsonObject, RuleEvent, RuleMode } from '../model/document.js';
+import type { ActionContext, Logger, RunServices, Tier } from '../model/module.js';
+import type { GuildState, StateStore } from '../state/port.js';
+import type { Scheduler, TimerRecord } from '../timers/port.js';
+import type { ActionStatus, Trace, TraceAction, TraceError, TraceFact, TraceOutcome } from '../trace/model.js';
+import type { TraceStore } from '../trace/store.js';
+import { InMemoryTraceStore } from '../trace/store.js';
+import { RUNTIME_CODES } from './codes.js';
+import type { CompiledActionStep, CompiledRule, GuildRules } from './compile-rules.js';
+import { compileRuleSet, route } from './compile-rules.js';
+import type { LeafResult, Registry } from './deps.js';
+import { PENDING, validateRuleSet } from './deps.js';
+import { EventFacts, toTraceError } from './facts.js';
+import { validateParams } from './params.js';
+import { safeGet } from './path.js';
+import { attachRun } from './run-handle.js';
+import type { VariableRoot, VariableScope } from './variables.js';
+import { UNRESOLVED, renderValue } from './variables.js';
+import { checkWhere, eventChannelId, eventUserId, limitKey } from './where.js';
+
+/** Timer kinds the engine handles itself. */
+export const TIMER_KINDS = {
+  /** A run parked by `wait` (payload: `ParkedRun`). */
+  resume: 'rule.resume',
+  /** An event scheduled by `ctx.schedule` (payload: `{ type, payload }`); its firing dispatches the event. */
+  event: 'rule.event',
+} as const;
+
+/** State features the engine writes (all guild-scoped). */
+export const ENGINE_STATE = {
+  seen: 'engine.event',
+  cooldown: 'rule.cooldown',
+  rate: 'rule.rate',
+  lock: 'rule.lock',
+  queue: 'rule.queue',
+  queueSeq: 'rule.queueseq',
+} as const;
+
+export interface EngineLimits {
+  /** Max `io` facts resolved per event (across its rules). Default 25. */
+  factBudget?: number;
+  /** Max nesting of module-emitted events (an event emitted by a run of an emitted event…). Default 8. */
+  emitDepth?: number;
+  /** Traces kept per guild per outcome (filtered runs excepted). Default: see DEFAULT_TRACE_RETENTION. */
+  traceBucket?: number;
+  /** How long an event id is remembered to drop redeliveries. Default 24h. */
+  redeliveryWindowMs?: number;
+  /** Upper bound of one retry backoff. Default 30s. */
+  maxBackoffMs?: number;
+}
+
+export interface EngineOptions {
+  registry: Registry;
+  state: StateStore;
+  scheduler: Scheduler;
+  discord: DiscordPort;
+  clock: Clock;
+  logger?: Logger;
+  services?: (guildId: string) => Partial<RunServices>;
+  limits?: EngineLimits;
+  /** Where traces go; default an InMemoryTraceStore with `limits.traceBucket`. */
+  traces?: TraceStore;
+  /** How retries wait; default real time. The simulator passes one that does not block. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface RunSummaryAction {
+  step: number;
+  action: string;
+  params: unknown;
+  status: ActionStatus;
+  mode: RuleMode;
+}
+
+/** What one run of one rule did, returned by `dispatch` (the full story is in its trace). */
+export interface RunSummary {
+  guildId: string;
+  ruleId: string;
+  runId: string;
+  eventId: string;
+  eventType: string;
+  /** 0 for a dispatched event; n for an event emitted by a run at depth n-1. */
+  depth: number;
+  mode: RuleMode;
+  outcome: TraceOutcome;
+  /** Absent when the trace was not recorded (filtered runs by default). */
+  traceId?: string;
+  actions: RunSummaryAction[];
+  error?: TraceError;
+  parked?: { timerId: string; until: number; step: number };
+}
+
+/** The context of a run parked by `wait`: the payload of its `rule.resume` timer (JSON). */
+export interface ParkedRun {
+  v: 1;
+  runId: string;
+  ruleId: string;
+  stepsHash: string;
+  ruleSetVersion: string;
+  /** Next segment number. */
+  segment: number;
+  /** Index in `then` to resume at. */
+  step: number;
+  event: RuleEvent;
+  depth: number;
+  /** Facts the run had already seen, by memo key. */
+  facts: Record<string, unknown>;
+  /** Results of steps named with `as`. */
+  steps: Record<string, Json>;
+  /** The concurrency lock the run holds, if its rule has one. */
+  lock?: string;
+  /** Started from the concurrency queue (its conditions and limits were checked when it was queued). */
+  queued?: boolean;
+}
+
+const noop = (): void => {};
+const silentLogger: Logger = { debug: noop, info: noop, warn: noop, error: noop };
+const HOUR = 3_600_000;
+
+function shortKey(value: string): string {
+  return value.length <= 200 ? value : `h.${createHash('sha256').update(value).digest('hex')}`;
+}
+
+/** Per event: the facts memo, cached Discord lookups, and the events its runs emitted. */
+interface EventRun {
+  event: RuleEvent;
+  depth: number;
+  rules: GuildRules;
+  facts: EventFacts;
+  state: GuildState;
+  discord: GuildDiscord;
+  lookups: Map<string, Promise<unknown>>;
+  emitted: { type: string; payload: JsonObject; ruleId: string }[];
+}
+
+/** Per run of one rule. */
+interface Run {
+  ev: EventRun;
+  rule: CompiledRule;
+  runId: string;
+  segment: number;
+  shadow: boolean;
+  seen: Map<string, TraceFact>;
+  steps: Record<string, Json>;
+  trace: Trace;
+  lock: string | undefined;
+  t0: number;
+}
+
+/**
+ * The rules engine: routes events to each guild's rules, resolves facts, evaluates conditions, runs actions, and
+ * leaves a trace of every run.
+ *
+ * @example
+ * const engine = new Engine({ registry, state, scheduler, discord, clock: new SystemClock() });
+ * const { ok, problems } = engine.load(document, { tier: 'free' });
+ * await scheduler.start((timer) => engine.handleTimer(timer));
+ * await engine.dispatch({ id: 'm1', guildId: '1', type: 'message.create', at: Date.now(), payload: { … } });
+ */
+export class Engine {
+  readonly traces: TraceStore;
+  private readonly guilds = new Map<string, GuildRules>();
+  private readonly registry: Registry;
+  private readonly options: EngineOptions;
+  private readonly logger: Logger;
+  private readonly factBudget: number;
+  private readonly emitDepth: number;
+  private readonly redeliveryWindowMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly tracePrefix = Math.random().toString(36).slice(2, 8);
+  private traceSeq = 0;
+  private readonly runListeners = new Set<(summary: RunSummary) => void>();
+
+  constructor(options: EngineOptions) {
+    this.options = options;
+    this.registry = options.registry;
+    this.logger = options.logger ?? silentLogger;
+    this.factBudget = options.limits?.factBudget ?? 25;
+    this.emitDepth = options.limits?.emitDepth ?? 8;
+    this.redeliveryWindowMs = options.limits?.redeliveryWindowMs ?? 24 * HOUR;
+    this.maxBackoffMs = options.limits?.maxBackoffMs ?? 30_000;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.traces =
+      options.traces ??
+      new InMemoryTraceStore(options.limits?.traceBucket === undefined ? {} : { bucket: options.limits.traceBucket });
+  }
+
+  // ───────────────────────────── loading ─────────────────────────────
+
+  /**
+   * Validates and compiles a guild's rule set and swaps it in atomically. On problems the previous set stays live.
+   * Warnings come back with `ok: true`.
+   */
+  load(document: unknown, options: { tier: Tier }): { ok: boolean; problems: Problem[]; guildId?: string; version?: string } {
+    const validated = validateRuleSet(document, this.registry, options);
+    if (!validated.ok) return { ok: false, problems: validated.problems };
+    const compiled = compileRuleSet(validated.ruleSet, this.registry, this.options.clock.now());
+    if (!compiled.ok) return { ok: false, problems: [...validated.problems, ...compiled.problems] };
+    this.guilds.set(compiled.rules.guildId, compiled.rules);
+    return {
+      ok: true,
+      problems: [...validated.problems, ...compiled.problems],
+      guildId: compiled.rules.guildId,
+      version: compiled.rules.version,
+    };
+  }
+
+  unload(guildId: string): void {
+    this.guilds.delete(guildId);
+  }
+
+  /** What is live for a guild: its version and the ids of its enabled rules, in order. */
+  loaded(guildId: string): { version: string; rules: string[]; loadedAt: number } | undefined {
+    const g = this.guilds.get(guildId);
+    return g && { version: g.version, rules: g.rules.map((r) => r.id), loadedAt: g.loadedAt };
+  }
+
+  /**
+   * Calls `listener` after every run ends, including runs resumed by a timer and runs of emitted events (the simulator
+   * collects actions this way). Returns the unsubscribe function.
+   */
+  onRun(listener: (summary: RunSummary) => void): () => void {
+    this.runListeners.add(listener);
+    return () => this.runListeners.delete(listener);
+  }
+
+  // ───────────────────────────── dispatch ─────────────────────────────
+
+  /** Routes an event to the guild's matching rules and runs them, in document order. Redelivered event ids act once. */
+  dispatch(event: RuleEvent): Promise<RunSummary[]> {
+    return this.dispatchAt(event, 0);
+  }
+
+  private async dispatchAt(event: RuleEvent, depth: number): Promise<RunSummary[]> {
+    const rules = this.guilds.get(event.guildId);
+    if (!rules) return [];
+    const payload = (event.payload ?? {}) as JsonObject;
+    const everyRule = this.traces.wants(event.guildId, 'filtered');
+    const candidates = route(rules, event.type, eventChannelId(payload), everyRule);
+    if (candidates.length === 0) return [];
+    const state = this.options.state.forGuild(event.guildId);
+    // The redelivery marker is the one write made before any rule: only when some rule may act (shadow rules never do).
+    if (rules.byType.get(event.type)?.enforces) {
+      const first = await state.setIfAbsent(ENGINE_STATE.seen, shortKey(event.id), '1', this.redeliveryWindowMs);
+      if (!first) {
+        this.logger.debug({ guildId: event.guildId, eventId: event.id }, 'redelivered event dropped');
+        return [];
+      }
+    }
+    const ev = this.eventRun(event, depth, rules, state);
+    const summaries: RunSummary[] = [];
+    for (const rule of candidates) summaries.push(await this.runRule(ev, rule));
+    summaries.push(...(await this.dispatchEmitted(ev)));
+    return summaries;
+  }
+
+  private eventRun(event: RuleEvent, depth: number, rules: GuildRules, state: GuildState, seed?: Record<string, unknown>): EventRun {
+    const discord = this.options.discord.forGuild(event.guildId);
+    const facts = new EventFacts(
+      this.registry,
+      {
+        event,
+        guildId: event.guildId,
+        clock: this.options.clock,
+        state,
+        discord,
+        services: this.options.services?.(event.guildId) ?? {},
+        settings: rules.settings,
+      },
+      this.factBudget,
+      seed,
+    );
+    return { event, depth, rules, facts, state, discord, lookups: new Map(), emitted: [] };
+  }
+
+  private async dispatchEmitted(ev: EventRun): Promise<RunSummary[]> {
+    const out: RunSummary[] = [];
+    const counters = new Map<string, number>();
+    for (const e of ev.emitted.splice(0)) {
+      const n = (counters.get(e.ruleId) ?? 0) + 1;
+      counters.set(e.ruleId, n);
+      const child: RuleEvent = {
+        // Deterministic: a redelivered parent emits the same ids, which then act once.
+        id: `${ev.event.id}>${e.ruleId}#${n}`,
+        guildId: ev.event.guildId,
+        type: e.type,
+        at: this.options.clock.now(),
+        payload: e.payload,
+      };
+      out.push(...(await this.dispatchAt(child, ev.depth + 1)));
+    }
+    return out;
+  }
+
+  // ───────────────────────────── one run ─────────────────────────────
+
+  private newRun(ev: EventRun, rule: CompiledRule, runId: string, segment: number): Run {
+    const now = this.options.clock.now();
+    const trace: Trace = {
+      id: `${this.tracePrefix}-${(++this.traceSeq).toString(36)}`,
+      runId,
+      segment,
+      guildId: ev.event.guildId,
+      rule: { id: rule.id, pointer: rule.pointer, ...(rule.template ? { template: rule.template } : {}) },
+      ruleSetVersion: ev.rules.version,
+      trigger: { id: ev.event.id, type: ev.event.type, at: ev.event.at, depth: ev.depth, payload: ev.event.payload },
+      mode: rule.mode,
+      outcome: 'fired',
+      where: { result: true, checks: [] },
+      condition: null,
+      facts: [],
+      limits: [],
+      actions: [],
+      notes: [],
+      errors: 0,
+      startedAt: now,
+      finishedAt: now,
+      durationMs: 0,
+    };
+    return {
+      ev,
+      rule,
+      runId,
+      segment,
+      shadow: rule.mode === 'shadow',
+      seen: new Map(),
+      steps: {},
+      trace,
+      lock: undefined,
+      t0: performance.now(),
+    };
+  }
+
+  private finish(run: Run, outcome: TraceOutcome, error?: unknown): RunSummary {
+    const t = run.trace;
+    t.outcome = outcome;
+    if (error !== undefined) t.error = toTraceError(error);
+    t.facts = [...run.seen.values()];
+    t.finishedAt = this.options.clock.now();
+    t.durationMs = performance.now() - run.t0;
+    const recorded = this.traces.wants(t.guildId, outcome);
+    if (recorded) this.traces.record(t);
+    const summary: RunSummary = {
+      guildId: t.guildId,
+      ruleId: t.rule.id,
+      runId: t.runId,
+      eventId: t.trigger.id,
+      eventType: t.trigger.type,
+      depth: t.trigger.depth,
+      mode: t.mode,
+      outcome,
+      ...(recorded ? { traceId: t.id } : {}),
+      actions: t.actions.map((a) => ({ step: a.step, action: a.action, params: a.params, status: a.status, mode: t.mode })),
+      ...(t.error ? { error: t.error } : {}),
+      ...(t.parked ? { parked: t.parked } : {}),
+    };
+    for (const listener of this.runListeners) {
+      try {
+        listener(summary);
+      } catch (e) {
+        this.logger.error({ err: e }, 'a run listener threw');
+      }
+    }
+    return summary;
+  }
+
+  private async runRule(ev: EventRun, rule: CompiledRule): Promise<RunSummary> {
+    const run = this.newRun(ev, rule, `${ev.event.id}|${rule.id}`, 0);
+    const payload = ev.event.payload;
+    const whereOk = checkWhere(rule.where, ev.event.type, payload, run.trace.where.checks);
+    run.trace.where.result = whereOk;
+    if (!whereOk) return this.finish(run, 'filtered');
+
+    if (rule.condition) {
+      const leaves: LeafResult[] = [];
+      let result: boolean | typeof PENDING;
+      const read = (name: string, params: JsonObject | undefined): unknown => ev.facts.read(name, params, run.seen);
+      try {
+        for (;;) {
+          leaves.length = 0;
+          result = rule.condition.evaluate(read, leaves);
+          if (result !== PENDING) break;
+          await ev.facts.settle();
+        }
+      } catch (e) {
+        run.trace.condition = { result: null, leaves };
+        return this.finish(run, 'error', e);
+      }
+      run.trace.condition = { result, leaves };
+      if (!result) return this.finish(run, 'condition-false');
+    }
+
+    if (run.shadow) {
+      await this.recordWouldRun(run, 0);
+      return this.finish(run, 'shadow');
+    }
+
+    try {
+      if (!(await this.checkLimits(run))) return this.finish(run, 'limited');
+      const acquired = await this.acquire(run);
+      if (!acquired) return this.finish(run, 'limited');
+    } catch (e) {
+      return this.finish(run, 'error', e);
+    }
+    return this.execute(run, 0);
+  }
+
+  /** Shadow mode: every remaining step is rendered and recorded as "would run"; no port is called. */
+  private async recordWouldRun(run: Run, from: number): Promise<void> {
+    for (const step of run.rule.steps.slice(from)) {
+      const startedAt = this.options.clock.now();
+      if (step.kind === 'wait') {
+        run.trace.actions.push({ step: step.index, pointer: step.pointer, action: 'wait', params: { ms: step.ms }, status: 'would-run', attempts: 0, startedAt, ms: 0 });
+        continue;
+      }
+      const unresolved: string[] = [];
+      let params: unknown;
+      try {
+        params = await renderValue(step.params, this.scope(run), unresolved);
+      } catch (e) {
+        run.trace.actions.push({ step: step.index, pointer: step.pointer, action: step.name, params: null, status: 'would-run', error: toTraceError(e), attempts: 0, startedAt, ms: 0 });
+        continue;
+      }
+      if (unresolved.length > 0) {
+        run.trace.notes.push({ at: startedAt, message: `shadow mode: ${unresolved.join(', ')} left unrendered (needs a Discord lookup)` });
+      }
+      run.trace.actions.push({ step: step.index, pointer: step.pointer, action: step.name, params, status: 'would-run', attempts: 0, startedAt, ms: 0 });
+    }
+  }
+
+  // ───────────────────────────── limits & concurrency ─────────────────────────────
+
+  private async checkLimits(run: Run): Promise<boolean> {
+    const { rule, ev } = run;
+    const payload = ev.event.payload;
+    let cooldownKey: string | undefined;
+    if (rule.cooldown) {
+      const key = limitKey(rule.cooldown.per, payload);
+      cooldownKey = shortKey(`${rule.id}|${key}`);
+      const free = await ev.state.setIfAbsent(ENGINE_STATE.cooldown, cooldownKey, String(ev.facts.now), rule.cooldown.ms);
+      if (!free) {
+        run.trace.limits.push({ kind: 'cooldown', key });
+        return false;
+      }
+    }
+    if (rule.rate) {
+      const key = limitKey(rule.rate.per, payload);
+      const taken = await ev.state.take(ENGINE_STATE.rate, shortKey(`${rule.id}|${key}`), rule.rate.max, rule.rate.ms, ev.facts.now);
+      if (!taken.allowed) {
+        // The run does not fire, so it must not hold the cooldown either.
+        if (cooldownKey !== undefined) await ev.state.del(ENGINE_STATE.cooldown, cooldownKey);
+        run.trace.limits.push({ kind: 'rate', key, count: taken.count, retryAfterMs: taken.retryAfterMs });
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Takes the rule's concurrency lock (per key) when its mode is not `parallel`. False = the run does not go on now. */
+  private async acquire(run: Run): Promise<boolean> {
+    const { rule, ev } = run;
+    if (rule.concurrency.mode === 'parallel') return true;
+    const key = limitKey(rule.concurrency.per, ev.event.payload);
+    const lock = shortKey(`${rule.id}|${key}`);
+    const ttl = rule.parkMs + HOUR;
+    const mine = JSON.stringify({ runId: run.runId, timerId: null });
+    if (await ev.state.setIfAbsent(ENGINE_STATE.lock, lock, mine, ttl)) {
+      run.lock = lock;
+      run.trace.limits.push({ kind: 'concurrency', key, decision: 'acquired' });
+      return true;
+    }
+    switch (rule.concurrency.mode) {
+      case 'drop':
+        run.trace.limits.push({ kind: 'concurrency', key, decision: 'dropped' });
+        return false;
+      case 'restart': {
+        const holder = parseLock(await ev.state.get(ENGINE_STATE.lock, lock));
+        if (holder?.timerId) await this.options.scheduler.cancel(ev.event.guildId, holder.timerId);
+        await ev.state.set(ENGINE_STATE.lock, lock, mine, ttl);
+        run.lock = lock;
+        run.trace.limits.push({ kind: 'concurrency', key, decision: 'restarted' });
+        if (holder) run.trace.notes.push({ at: this.options.clock.now(), message: `replaced the running run ${holder.runId}` });
+        return true;
+      }
+      case 'queue': {
+        const seq = await ev.state.incr(ENGINE_STATE.queueSeq, lock, 1, ttl);
+        const parked: ParkedRun = {
+          v: 1,
+          runId: run.runId,
+          ruleId: rule.id,
+          stepsHash: rule.stepsHash,
+          ruleSetVersion: ev.rules.version,
+          segment: 1,
+          step: 0,
+          event: ev.event,
+          depth: ev.depth,
+          facts: ev.facts.snapshot(),
+          steps: {},
+          lock,
+          queued: true,
+        };
+        await ev.state.set(ENGINE_STATE.queue, `${lock}|${String(seq).padStart(12, '0')}`, JSON.stringify(parked), ttl * 4);
+        run.trace.limits.push({ kind: 'concurrency', key, decision: 'queued' });
+        return false;
+      }
+    }
+  }
+
+  /** Releases the run's lock; in `queue` mode hands it to the oldest queued run and starts that one. */
+  private async release(run: Run): Promise<void> {
+    if (run.lock === undefined) return;
+    const { ev, rule } = run;
+    const lock = run.lock;
+    run.lock = undefined;
+    const holder = parseLock(await ev.state.get(ENGINE_STATE.lock, lock));
+    if (holder && holder.runId !== run.runId) return;
+    if (rule.concurrency.mode === 'queue') {
+      const prefix = `${lock}|`;
+      const queued = (await ev.state.keys(ENGINE_STATE.queue)).filter((k) => k.startsWith(prefix)).sort();
+      for (const key of queued) {
+        const raw = await ev.state.get(ENGINE_STATE.queue, key);
+        await ev.state.del(ENGINE_STATE.queue, key);
+        const next = parseParked(raw);
+        if (!next) continue;
+        const timerId = resumeTimerId(next.ruleId, next.runId, 0);
+        const ttl = rule.parkMs + HOUR;
+        await ev.state.set(ENGINE_STATE.lock, lock, JSON.stringify({ runId: next.runId, timerId }), ttl);
+        await this.options.scheduler.schedule({
+          id: timerId,
+          guildId: ev.event.guildId,
+          kind: TIMER_KINDS.resume,
+          dueAt: this.options.clock.now(),
+          payload: next as unknown as Json,
+        });
+        return;
+      }
+    }
+    await ev.state.del(ENGINE_STATE.lock, lock);
+  }
+
+  // ───────────────────────────── steps ─────────────────────────────
+
+  private async execute(run: Run, from: number): Promise<RunSummary> {
+    const { rule } = run;
+    for (let i = from; i < rule.steps.length; i++) {
+      const step = rule.steps[i];
+      if (!step) break;
+      if (step.kind === 'wait') {
+        try {
+          const parkedOk = await this.park(run, step.index + 1, step.ms, step.pointer);
+          if (!parkedOk) return this.finish(run, 'cancelled');
+        } catch (e) {
+          await this.safeRelease(run);
+          return this.finish(run, 'error', e);
+        }
+        return this.finish(run, 'fired');
+      }
+      const error = await this.runAction(run, step);
+      if (error !== undefined && step.onError === 'stop') {
+        await this.safeRelease(run);
+        return this.finish(run, 'error', error);
+      }
+    }
+    try {
+      await this.release(run);
+    } catch (e) {
+      return this.finish(run, 'error', e);
+    }
+    return this.finish(run, 'fired');
+  }
+
+  private async safeRelease(run: Run): Promise<void> {
+    try {
+      await this.release(run);
+    } catch (e) {
+      this.logger.error({ err: e, runId: run.runId }, 'could not release a concurrency lock');
+    }
+  }
+
+  /** Runs one action with rendering, validation and retries. Returns the error when it failed. */
+  private async runAction(run: Run, step: CompiledActionStep): Promise<unknown> {
+    const startedAt = this.options.clock.now();
+    const t0 = performance.now();
+    const entry: TraceAction = { step: step.index, pointer: step.pointer, action: step.name, params: null, status: 'ok', attempts: 0, startedAt, ms: 0 };
+    run.trace.actions.push(entry);
+    const fail = (e: unknown): unknown => {
+      entry.status = 'error';
+      entry.error = toTraceError(e);
+      entry.ms = performance.now() - t0;
+      run.trace.errors++;
+      return e;
+    };
+    let params: unknown;
+    try {
+      params = await renderValue(step.params, this.scope(run));
+      if (!step.params.dynamic) params = structuredClone(params);
+      entry.params = params;
+      validateParams(step.definition, params, step.pointer);
+    } catch (e) {
+      return fail(e);
+    }
+    const ctx = this.actionContext(run);
+    for (;;) {
+      entry.attempts++;
+      try {
+        const result = await step.definition.run(params as JsonObject, ctx);
+        entry.ms = performance.now() - t0;
+        if (result !== undefined) entry.result = result;
+        if (step.as !== undefined) run.steps[step.as] = (result ?? null) as Json;
+        return undefined;
+      } catch (raw) {
+        const e =
+          raw instanceof RulecordError
+            ? raw
+            : new RulecordError(
+                RUNTIME_CODES.RC_ACTION_FAILED,
+                `The action "${step.name}" failed: ${raw instanceof Error ? raw.message : String(raw)}`,
+                { kind: 'bug', pointer: step.pointer, cause: raw },
+              );
+        if (e.kind === 'transient' && entry.attempts < step.retry.attempts) {
+          const backoff = Math.min(this.maxBackoffMs, step.retry.backoffMs * 2 ** (entry.attempts - 1));
+          run.trace.notes.push({ at: this.options.clock.now(), message: `${step.name}: attempt ${entry.attempts} failed (${e.code}), retrying in ${backoff}ms` });
+          await this.sleep(backoff);
+          continue;
+        }
+        return fail(e);
+      }
+    }
+  }
+
+  private actionContext(run: Run): ActionContext {
+    const { ev, rule } = run;
+    const guildId = ev.event.guildId;
+    const scheduler = this.options.scheduler;
+    const logger = this.logger;
+    const base = ev.facts.context;
+    const ctx: ActionContext = {
+      event: base.event,
+      guildId,
+      clock: base.clock,
+      state: base.state,
+      discord: base.discord,
+      services: base.services,
+      settings: base.settings,
+      fact: base.fact,
+      rule: { id: rule.id, mode: rule.mode },
+      emit: (type, payload) => {
+        if (ev.depth + 1 > this.emitDepth) {
+          throw new RulecordError(
+            RUNTIME_CODES.RC_EMIT_DEPTH,
+            `Rule "${rule.id}" emitted "${type}" at depth ${ev.depth + 1}, deeper than the limit of ${this.emitDepth}: rules are emitting events in a loop.`,
+            { kind: 'user', pointer: rule.pointer, fix: 'Break the loop: add a condition so the rule does not react to the event it (indirectly) emits.' },
+          );
+        }
+        ev.emitted.push({ type, payload, ruleId: rule.id });
+      },
+      schedule: async (timer) => {
+        await scheduler.schedule({
+          id: `evt.${timer.id}`,
+          guildId,
+          kind: TIMER_KINDS.event,
+          dueAt: timer.at,
+          payload: { type: timer.event.type, payload: timer.event.payload },
+          ...(timer.cron !== undefined ? { cron: timer.cron } : {}),
+          ...(timer.timezone !== undefined ? { timezone: timer.timezone } : {}),
+        });
+      },
+      cancelTimer: (id) => scheduler.cancel(guildId, `evt.${id}`),
+      log: {
+        debug: (o, m) => logger.debug({ ...o, guildId, rule: rule.id }, m),
+        info: (o, m) => logger.info({ ...o, guildId, rule: rule.id }, m),
+        warn: (o, m) => logger.warn({ ...o, guildId, rule: rule.id }, m),
+        error: (o, m) => logger.error({ ...o, guildId, rule: rule.id }, m),
+      },
+    };
+    attachRun(ctx, {
+      depth: ev.depth,
+      shadow: run.shadow,
+      note: (message, data) => run.trace.notes.push({ at: this.options.clock.now(), message, ...(data !== undefined ? { data } : {}) }),
+    });
+    return ctx;
+  }
+
+  /** Parks the rest of the run as a `rule.resume` timer. False when the run lost its concurrency lock meanwhile. */
+  private async park(run: Run, nextStep: number, ms: number, pointer: string): Promise<boolean> {
+    const { ev, rule } = run;
+    const timerId = resumeTimerId(rule.id, run.runId, nextStep);
+    const until = this.options.clock.now() + ms;
+    if (run.lock !== undefined) {
+      const holder = parseLock(await ev.state.get(ENGINE_STATE.lock, run.lock));
+      if (holder && holder.runId !== run.runId) {
+        run.trace.notes.push({ at: this.options.clock.now(), message: `stopped: replaced by run ${holder.runId} (concurrency: restart)` });
+        run.lock = undefined;
+        return false;
+      }
+      await ev.state.set(ENGINE_STATE.lock, run.lock, JSON.stringify({ runId: run.runId, timerId }), rule.parkMs + HOUR);
+    }
+    const parked: ParkedRun = {
+      v: 1,
+      runId: run.runId,
+      ruleId: rule.id,
+      stepsHash: rule.stepsHash,
+      ruleSetVersion: ev.rules.version,
+      segment: run.segment + 1,
+      step: nextStep,
+      event: ev.event,
+      depth: ev.depth,
+      facts: ev.facts.snapshot(),
+      steps: run.steps,
+      ...(run.lock !== undefined ? { lock: run.lock } : {}),
+    };
+    await this.options.scheduler.schedule({
+      id: timerId,
+      guildId: ev.event.guildId,
+      kind: TIMER_KINDS.resume,
+      dueAt: until,
+      payload: JSON.parse(JSON.stringify(parked)) as Json,
+    });
+    run.trace.actions.push({ step: nextStep - 1, pointer, action: 'wait', params: { ms }, status: 'parked', attempts: 1, startedAt: this.options.clock.now(), ms: 0 });
+    run.trace.parked = { timerId, until, step: nextStep };
+    return true;
+  }
+
+  // ───────────────────────────── variables ─────────────────────────────
+
+  private lookup(run: Run, key: string, load: () => Promise<unknown>): unknown {
+    if (run.shadow) return UNRESOLVED;
+    let p = run.ev.lookups.get(key);
+    if (!p) {
+      p = load();
+      run.ev.lookups.set(key, p);
+    }
+    return p;
+  }
+
+  private scope(run: Run): VariableScope {
+    const { ev, rule } = run;
+    const payload = ev.event.payload;
+    const obj = (v: unknown): Record<string, unknown> | undefined =>
+      v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    const then = (value: unknown, rest: readonly string[]): unknown =>
+      value === UNRESOLVED ? UNRESOLVED : value instanceof Promise ? value.then((v) => safeGet(v, rest)) : safeGet(value, rest);
+    return (root: VariableRoot, path: readonly string[]): unknown => {
+      const [head, ...rest] = path;
+      switch (root) {
+        case 'event':
+          return safeGet(payload, path);
+        case 'now':
+          return path.length === 0 ? ev.facts.now : undefined;
+        case 'steps':
+          return safeGet(run.steps, path);
+        case 'settings':
+          return safeGet(ev.rules.settings, path);
+        case 'rule':
+          return safeGet({ id: rule.id, mode: rule.mode }, path);
+        case 'facts': {
+          const split = ev.facts.splitFactPath(path);
+          if (!split) return undefined;
+          return ev.facts.get(split.name, undefined, run.seen).then((v) => safeGet(v, split.rest));
+        }
+        case 'user':
+        case 'author':
+        case 'member': {
+          const id = eventUserId(payload);
+          if (head === undefined) return id;
+          if (head === 'id') return then(id, rest);
+          if (head === 'mention') return id === undefined ? undefined : `<@${id}>`;
+          const inline = obj(root === 'member' ? payload.member : (payload.author ?? payload.user ?? payload.member));
+          if (inline && Object.hasOwn(inline, head)) return safeGet(inline, path);
+          if (id === undefined) return undefined;
+          const member = this.lookup(run, `member:${id}`, () => ev.discord.member(id));
+          const field = (m: unknown): unknown => {
+            const info = obj(m);
+            if (!info) return undefined;
+            if (head === 'displayName') return info.displayName ?? info.username;
+            if (head === 'name') return info.username;
+            return info[head];
+          };
+          return member === UNRESOLVED ? UNRESOLVED : (member as Promise<unknown>).then((m) => safeGet(field(m), rest));
+        }
+        case 'channel': {
+          const id = eventChannelId(payload);
+          if (head === undefined) return id;
+          if (head === 'id') return then(id, rest);
+          if (head === 'mention') return id === undefined ? undefined : `<#${id}>`;
+          const inline = obj(payload.channel);
+          if (inline && Object.hasOwn(inline, head)) return safeGet(inline, path);
+          if (id === undefined) return undefined;
+          return then(this.lookup(run, `channel:${id}`, () => ev.discord.channel(id)), path);
+        }
+        case 'guild': {
+          if (head === undefined || head === 'id') return then(ev.event.guildId, rest);
+          const inline = obj(payload.guild);
+          if (inline && Object.hasOwn(inline, head)) return safeGet(inline, path);
+          return then(this.lookup(run, 'guild', () => ev.discord.guild()), path);
+        }
+      }
+    };
+  }
+
+  // ───────────────────────────── timers ─────────────────────────────
+
+  /**
+   * The Scheduler's handler: resumes parked runs (`rule.resume`), dispatches scheduled events (`rule.event`), and turns
+   * any other timer into a `timer.fired` event. A parked run never throws (a retry would repeat its actions): what
+   * goes wrong is in its trace.
+   */
+  async handleTimer(timer: TimerRecord): Promise<void> {
+    if (timer.kind === TIMER_KINDS.resume) {
+      await this.resume(timer);
+      return;
+    }
+    if (timer.kind === TIMER_KINDS.event) {
+      const p = obj(timer.payload);
+      if (!p || typeof p.type !== 'string') {
+        this.logger.warn({ timer: timer.id, guildId: timer.guildId }, 'scheduled event timer without an event type');
+        return;
+      }
+      await this.dispatch({
+        id: `timer.${timer.id}@${timer.dueAt}`,
+        guildId: timer.guildId,
+        type: p.type,
+        at: timer.dueAt,
+        payload: (obj(p.payload) ?? {}) as JsonObject,
+      });
+      return;
+    }
+    await this.dispatch({
+      id: `timer.${timer.id}@${timer.dueAt}`,
+      guildId: timer.guildId,
+      type: 'timer.fired',
+      at: timer.dueAt,
+      payload: { timerId: timer.id, kind: timer.kind, data: timer.payload ?? null, dueAt: timer.dueAt },
+    });
+  }
+
+  private async resume(timer: TimerRecord): Promise<void> {
+    const parked = parseParked(timer.payload);
+    if (!parked || parked.event.guildId !== timer.guildId) {
+      this.logger.error({ timer: timer.id, guildId: timer.guildId }, RUNTIME_CODES.RC_RESUME_BAD_PAYLOAD);
+      return;
+    }
+    const rules = this.guilds.get(timer.guildId);
+    const state = this.options.state.forGuild(timer.guildId);
+    const rule = rules?.byId.get(parked.ruleId);
+    const summaries: RunSummary[] = [];
+    try {
+      if (!rules || !rule) {
+        // Documented: a parked run whose rule was removed (or disabled) stops; its lock is released.
+        if (parked.lock !== undefined) await state.del(ENGINE_STATE.lock, parked.lock);
+        if (rules) {
+          const ev = this.eventRun(parked.event, parked.depth, rules, state);
+          const ghost: CompiledRule = { order: -1, id: parked.ruleId, pointer: '', template: undefined, on: [parked.event.type], mode: 'enforce', where: undefined, condition: null, steps: [], stepsHash: parked.stepsHash, cooldown: undefined, rate: undefined, concurrency: { mode: 'parallel', per: 'user' }, parkMs: 0 };
+          const run = this.newRun(ev, ghost, parked.runId, parked.segment);
+          summaries.push(
+            this.finish(run, 'cancelled', new RulecordError(RUNTIME_CODES.RC_RESUME_RULE_GONE, `Rule "${parked.ruleId}" was removed or disabled while a run was waiting; the rest of the run is dropped.`, { kind: 'user' })),
+          );
+        }
+        return;
+      }
+      const ev = this.eventRun(parked.event, parked.depth, rules, state, parked.facts);
+      const run = this.newRun(ev, rule, parked.runId, parked.segment);
+      run.steps = parked.steps;
+      run.lock = parked.lock;
+      if (parked.queued) run.trace.notes.push({ at: this.options.clock.now(), message: 'started from the concurrency queue' });
+      else run.trace.notes.push({ at: this.options.clock.now(), message: `resumed at step ${parked.step} after a wait` });
+      if (rule.stepsHash !== parked.stepsHash) {
+        await this.safeRelease(run);
+        summaries.push(
+          this.finish(run, 'cancelled', new RulecordError(RUNTIME_CODES.RC_RESUME_RULE_CHANGED, `The steps of rule "${rule.id}" changed while a run was waiting; the rest of the run is dropped rather than run against steps it did not start with.`, { kind: 'user', pointer: `${rule.pointer}/then` })),
+        );
+        return;
+      }
+      if (run.lock !== undefined) {
+        const holder = parseLock(await state.get(ENGINE_STATE.lock, run.lock));
+        if (holder && holder.runId !== run.runId) {
+          run.lock = undefined;
+          run.trace.notes.push({ at: this.options.clock.now(), message: `replaced by run ${holder.runId} (concurrency: restart)` });
+          summaries.push(this.finish(run, 'cancelled'));
+          return;
+        }
+      }
+      if (run.shadow) {
+        await this.safeRelease(run);
+        await this.recordWouldRun(run, parked.step);
+        summaries.push(this.finish(run, 'shadow'));
+        return;
+      }
+      summaries.push(await this.execute(run, parked.step));
+      summaries.push(...(await this.dispatchEmitted(ev)));
+    } catch (e) {
+      this.logger.error({ err: e, timer: timer.id, guildId: timer.guildId }, 'resuming a parked run failed');
+    }
+  }
+}
+
+function obj(v: unknown): Record<string, unknown> | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+function parseLock(raw: string | null): { runId: string; timerId: string | null } | null {
+  if (raw === null) return null;
+  try {
+    const v = JSON.parse(raw) as { runId?: unknown; timerId?: unknown };
+    return typeof v.runId === 'string' ? { runId: v.runId, timerId: typeof v.timerId === 'string' ? v.timerId : null } : null;
+  } catch {
+    return null;
+  }
+}
+
+function parseParked(raw: unknown): ParkedRun | null {
+  let v: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      v = JSON.parse(raw);
+    } catch {
+      return null;
+    }
+  }
+  const p = obj(v);
+  if (!p || p.v !== 1 || typeof p.runId !== 'string' || typeof p.ruleId !== 'string' || typeof p.step !== 'number') return null;
+  const e = obj(p.event);
+  if (!e || typeof e.guildId !== 'string' || typeof e.type !== 'string' || typeof e.id !== 'string') return null;
+  return {
+    ...(p as unknown as ParkedRun),
+    facts: (obj(p.facts) ?? {}) as Record<string, unknown>,
+    steps: (obj(p.steps) ?? {}) as Record<string, Json>,
+    depth: typeof p.depth === 'number' ? p.depth : 0,
+    segment: typeof p.segment === 'number' ? p.segment : 1,
+  };
+}
+
+/** Deterministic id of a parked run's timer (no `:`, which BullMQ job ids may not hold). */
+export function resumeTimerId(ruleId: string, runId: string, step: number): string {
+  return `rule-resume.${ruleId}.${createHash('sha256').update(runId).digest('hex').slice(0, 24)}.${step}`;
+}

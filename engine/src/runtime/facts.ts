@@ -1,0 +1,198 @@
+import type { Clock } from '../clock/clock.js';
+import type { GuildDiscord } from '../discord/port.js';
+import { RulecordError } from '../errors/error.js';
+import type { JsonObject, RuleEvent } from '../model/document.js';
+import type { FactContext, FactDefinition, RunServices } from '../model/module.js';
+import type { GuildState } from '../state/port.js';
+import type { TraceError, TraceFact } from '../trace/model.js';
+import { RUNTIME_CODES } from './codes.js';
+import type { Registry } from './deps.js';
+import { PENDING } from './deps.js';
+import { safeGet, splitPath } from './path.js';
+
+type Entry =
+  | { state: 'done'; value: unknown; ms: number; cost: TraceFact['cost']; params: JsonObject | undefined; name: string }
+  | { state: 'error'; error: RulecordError; ms: number; cost: TraceFact['cost']; params: JsonObject | undefined; name: string }
+  | { state: 'pending'; promise: Promise<void>; cost: TraceFact['cost']; params: JsonObject | undefined; name: string };
+
+export function toTraceError(error: unknown): TraceError {
+  if (error instanceof RulecordError) {
+    return {
+      code: error.code,
+      message: error.message,
+      kind: error.kind,
+      ...(error.pointer !== undefined ? { pointer: error.pointer } : {}),
+      ...(error.fix !== undefined ? { fix: error.fix } : {}),
+    };
+  }
+  return { code: RUNTIME_CODES.RC_ACTION_FAILED, message: error instanceof Error ? error.message : String(error), kind: 'bug' };
+}
+
+const factKey = (name: string, params: JsonObject | undefined): string =>
+  params === undefined ? name : `${name}\u0000${JSON.stringify(params)}`;
+
+/** What a FactContext is made of, per event and guild. */
+export interface FactEnvironment {
+  event: RuleEvent;
+  guildId: string;
+  clock: Clock;
+  state: GuildState;
+  discord: GuildDiscord;
+  services: Partial<RunServices>;
+  settings: Record<string, JsonObject>;
+}
+
+/**
+ * The facts of ONE event: resolved lazily, memoised for every rule the event reaches, with a budget on `io` facts.
+ * `now` is fixed when the event starts being processed, so every rule sees the same instant.
+ */
+export class EventFacts {
+  private readonly memo = new Map<string, Entry>();
+  private ioCount = 0;
+  readonly now: number;
+  readonly context: FactContext;
+
+  constructor(
+    private readonly registry: Registry,
+    readonly env: FactEnvironment,
+    private readonly budget: number,
+    seed?: Record<string, unknown>,
+  ) {
+    this.now = env.clock.now();
+    const settings = env.settings;
+    this.context = {
+      event: env.event,
+      guildId: env.guildId,
+      clock: env.clock,
+      state: env.state,
+      discord: env.discord,
+      services: env.services,
+      settings: <T>(moduleId: string) => (settings[moduleId] ?? {}) as T,
+      fact: (name: string, params?: JsonObject) => this.get(name, params),
+    };
+    for (const [key, value] of Object.entries(seed ?? {})) {
+      const [name = key, p] = key.split('\u0000');
+      this.memo.set(key, { state: 'done', value, ms: 0, cost: 'cheap', name, params: p === undefined ? undefined : (JSON.parse(p) as JsonObject) });
+    }
+  }
+
+  /** Pseudo-facts: `event.<path>` (the payload) and `now`. */
+  private pseudo(name: string): { hit: boolean; value?: unknown } {
+    if (name === 'now') return { hit: true, value: this.now };
+    if (name === 'event') return { hit: true, value: this.env.event.payload };
+    if (name.startsWith('event.')) return { hit: true, value: safeGet(this.env.event.payload, splitPath(name.slice(6))) };
+    return { hit: false };
+  }
+
+  private start(name: string, params: JsonObject | undefined, key: string): Entry {
+    const def: FactDefinition | undefined = this.registry.fact(name);
+    if (!def) {
+      throw new RulecordError(RUNTIME_CODES.RC_UNKNOWN_FACT, `The fact "${name}" is not provided by any registered module.`, {
+        fix: 'Check the spelling, or enable the module that provides it.',
+      });
+    }
+    const cost = def.cost ?? 'cheap';
+    const started = performance.now();
+    const fail = (e: unknown): RulecordError =>
+      e instanceof RulecordError
+        ? e
+        : new RulecordError(RUNTIME_CODES.RC_FACT_FAILED, `The fact "${name}" failed: ${e instanceof Error ? e.message : String(e)}`, {
+            kind: 'bug',
+            cause: e,
+          });
+    const isAsync = cost === 'io';
+    let result: unknown;
+    if (!isAsync) {
+      try {
+        result = def.resolve(this.context, params);
+      } catch (e) {
+        const entry: Entry = { state: 'error', error: fail(e), ms: performance.now() - started, cost, name, params };
+        this.memo.set(key, entry);
+        return entry;
+      }
+      if (!(result instanceof Promise)) {
+        const entry: Entry = { state: 'done', value: result, ms: performance.now() - started, cost, name, params };
+        this.memo.set(key, entry);
+        return entry;
+      }
+    }
+    this.ioCount++;
+    if (this.ioCount > this.budget) {
+      throw new RulecordError(
+        RUNTIME_CODES.RC_FACT_BUDGET,
+        `This event needed more than ${this.budget} io facts (reading "${name}").`,
+        { fix: 'Put cheap conditions (event fields, where filters) first so io facts are only read when needed, or split the rule.' },
+      );
+    }
+    const promise = (async () => {
+      try {
+        const value = await (result instanceof Promise ? result : def.resolve(this.context, params));
+        this.memo.set(key, { state: 'done', value, ms: performance.now() - started, cost, name, params });
+      } catch (e) {
+        this.memo.set(key, { state: 'error', error: fail(e), ms: performance.now() - started, cost, name, params });
+      }
+    })();
+    const entry: Entry = { state: 'pending', promise, cost, name, params };
+    this.memo.set(key, entry);
+    return entry;
+  }
+
+  /**
+   * The synchronous reader handed to compiled conditions: a value, or PENDING while an async provider runs (await
+   * `settle()` and evaluate again). Throws the fact's error.
+   */
+  read(name: string, params: JsonObject | undefined, seen?: Map<string, TraceFact>): unknown {
+    const p = this.pseudo(name);
+    if (p.hit) {
+      if (seen && !seen.has(name)) seen.set(name, { name, value: p.value, ms: 0, cost: 'event' });
+      return p.value;
+    }
+    const key = factKey(name, params);
+    const entry = this.memo.get(key) ?? this.start(name, params, key);
+    if (entry.state === 'pending') return PENDING;
+    if (seen && !seen.has(key)) {
+      seen.set(key, {
+        name,
+        ...(params !== undefined ? { params } : {}),
+        value: entry.state === 'done' ? entry.value : undefined,
+        ms: entry.ms,
+        cost: entry.cost,
+        ...(entry.state === 'error' ? { error: toTraceError(entry.error) } : {}),
+      });
+    }
+    if (entry.state === 'error') throw entry.error;
+    return entry.value;
+  }
+
+  /** Waits for every fact still resolving. */
+  async settle(): Promise<void> {
+    const pending: Promise<void>[] = [];
+    for (const e of this.memo.values()) if (e.state === 'pending') pending.push(e.promise);
+    await Promise.all(pending);
+  }
+
+  /** A fact as a promise (for `ctx.fact`, variables and actions). */
+  async get(name: string, params?: JsonObject, seen?: Map<string, TraceFact>): Promise<unknown> {
+    for (;;) {
+      const v = this.read(name, params, seen);
+      if (v !== PENDING) return v;
+      await this.settle();
+    }
+  }
+
+  /** Longest registered fact name that prefixes `path` (`xp.level.value` → `xp.level` + `value`). */
+  splitFactPath(path: readonly string[]): { name: string; rest: string[] } | undefined {
+    for (let n = path.length; n >= 1; n--) {
+      const name = path.slice(0, n).join('.');
+      if (name === 'now' || name.startsWith('event') || this.registry.fact(name)) return { name, rest: path.slice(n) };
+    }
+    return undefined;
+  }
+
+  /** Resolved facts as JSON, for a parked run's context. */
+  snapshot(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, e] of this.memo) if (e.state === 'done' && e.value !== undefined) out[key] = e.value;
+    return JSON.parse(JSON.stringify(out)) as Record<string, unknown>;
+  }
+}

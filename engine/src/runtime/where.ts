@@ -1,0 +1,86 @@
+import type { Json, JsonObject, WhereFilter } from '../model/document.js';
+import type { WhereCheck } from '../trace/model.js';
+
+/**
+ * Event payload conventions the router relies on (docs/rules.md, "Event payloads"): the user an event is about is
+ * `userId` (or `author.id` / `user.id` / `member.id`), its channel `channelId`, the member's roles `member.roles`
+ * (or `roles`), and whether a bot caused it `bot` (or `author.bot` / `user.bot` / `member.bot`).
+ */
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const obj = (v: unknown): Record<string, unknown> | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+
+export function eventUserId(payload: JsonObject): string | undefined {
+  return (
+    str(payload.userId) ??
+    str(payload.authorId) ??
+    str(obj(payload.author)?.id) ??
+    str(obj(payload.user)?.id) ??
+    str(obj(payload.member)?.id)
+  );
+}
+
+export function eventChannelId(payload: JsonObject): string | undefined {
+  return str(payload.channelId) ?? str(obj(payload.channel)?.id);
+}
+
+export function eventRoles(payload: JsonObject): string[] {
+  const roles = obj(payload.member)?.roles ?? payload.roles;
+  return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [];
+}
+
+export function eventIsBot(payload: JsonObject): boolean {
+  const b = payload.bot ?? obj(payload.author)?.bot ?? obj(payload.user)?.bot ?? obj(payload.member)?.bot;
+  return b === true;
+}
+
+/** The key a limit or a concurrency lock uses for `per`. */
+export function limitKey(per: 'user' | 'channel' | 'guild', payload: JsonObject): string {
+  if (per === 'guild') return 'guild';
+  const id = per === 'user' ? eventUserId(payload) : eventChannelId(payload);
+  return `${per}:${id ?? '-'}`;
+}
+
+/**
+ * Checks a `where` filter against an event. Cheap and synchronous: it reads the payload only, never a fact or a port.
+ * `checks` (when given) receives each check made, the first refusal last.
+ */
+export function checkWhere(where: WhereFilter | undefined, type: string, payload: JsonObject, checks: WhereCheck[] | null): boolean {
+  const bots = where?.bots;
+  // Bots are skipped on message events unless the rule asks for them; `bots: false` skips them everywhere.
+  if (bots === false || (bots === undefined && type.startsWith('message.'))) {
+    const isBot = eventIsBot(payload);
+    checks?.push({ filter: 'bots', expected: false, actual: isBot, result: !isBot });
+    if (isBot) return false;
+  }
+  if (!where) return true;
+  if (where.channel) {
+    const ch = eventChannelId(payload);
+    const ok = idMatches(where.channel, ch);
+    checks?.push({ filter: 'channel', expected: where.channel as unknown as Json, actual: ch ?? null, result: ok });
+    if (!ok) return false;
+  }
+  if (where.user) {
+    const user = eventUserId(payload);
+    const ok = idMatches(where.user, user);
+    checks?.push({ filter: 'user', expected: where.user as unknown as Json, actual: user ?? null, result: ok });
+    if (!ok) return false;
+  }
+  if (where.roles) {
+    const roles = eventRoles(payload);
+    const { any, all, none } = where.roles;
+    const ok =
+      (any === undefined || any.some((r) => roles.includes(r))) &&
+      (all === undefined || all.every((r) => roles.includes(r))) &&
+      (none === undefined || !none.some((r) => roles.includes(r)));
+    checks?.push({ filter: 'roles', expected: where.roles as unknown as Json, actual: roles, result: ok });
+    if (!ok) return false;
+  }
+  return true;
+}
+
+function idMatches(filter: { in?: string[]; notIn?: string[] }, id: string | undefined): boolean {
+  if (filter.in && (id === undefined || !filter.in.includes(id))) return false;
+  if (filter.notIn && id !== undefined && filter.notIn.includes(id)) return false;
+  return true;
+}

@@ -1,0 +1,207 @@
+import type { Trace, TraceOutcome } from './model.js';
+import { TRACE_OUTCOMES } from './model.js';
+
+/** How many traces of each outcome a guild keeps. 0 = not kept (still streamed to subscribers that ask for it). */
+export type TraceRetention = Record<TraceOutcome, number>;
+
+/** Default retention per guild. `filtered` runs are not kept: they are one per rule per non-matching event. */
+export const DEFAULT_TRACE_RETENTION: Readonly<TraceRetention> = Object.freeze({
+  fired: 200,
+  'condition-false': 100,
+  filtered: 0,
+  limited: 100,
+  error: 200,
+  shadow: 200,
+  cancelled: 50,
+});
+
+export interface TraceQuery {
+  outcome?: TraceOutcome | TraceOutcome[];
+  rule?: string;
+  /** Traces that started at or after this epoch ms. */
+  since?: number;
+  /** Newest first; default 100. */
+  limit?: number;
+}
+
+export type TraceListener = (trace: Trace) => void;
+
+export interface TraceSubscription {
+  /** Outcomes to receive; default every outcome except `filtered`. */
+  outcomes?: TraceOutcome[];
+  rule?: string;
+}
+
+/** The traces of ONE guild: nothing here reaches another guild's traces. */
+export interface GuildTraces {
+  readonly guildId: string;
+  /** Newest first, across outcome buckets. */
+  list(query?: TraceQuery): Promise<Trace[]>;
+  get(traceId: string): Promise<Trace | undefined>;
+  /** Live stream of this guild's traces (the API forwards it over websocket). Returns the unsubscribe function. */
+  subscribe(listener: TraceListener, options?: TraceSubscription): () => void;
+  /** Count kept per outcome. */
+  counts(): Promise<Record<TraceOutcome, number>>;
+  clear(): Promise<void>;
+}
+
+/**
+ * Where runs leave their traces. The engine calls `record` for every run whose outcome `wants` says is worth building
+ * (so that noisy `filtered` runs cost nothing when nobody looks at them).
+ */
+export interface TraceStore {
+  record(trace: Trace): void;
+  wants(guildId: string, outcome: TraceOutcome): boolean;
+  forGuild(guildId: string): GuildTraces;
+}
+
+/** A fixed-size ring, newest overwriting oldest. */
+class Ring {
+  private readonly items: (Trace | undefined)[];
+  private next = 0;
+  size = 0;
+  constructor(readonly capacity: number) {
+    this.items = new Array<Trace | undefined>(capacity);
+  }
+  push(trace: Trace): void {
+    if (this.capacity === 0) return;
+    this.items[this.next] = trace;
+    this.next = (this.next + 1) % this.capacity;
+    if (this.size < this.capacity) this.size++;
+  }
+  /** Newest first. */
+  *newest(): Generator<Trace> {
+    for (let i = 1; i <= this.size; i++) {
+      const item = this.items[(this.next - i + this.capacity) % this.capacity];
+      if (item) yield item;
+    }
+  }
+  clear(): void {
+    this.items.fill(undefined);
+    this.next = 0;
+    this.size = 0;
+  }
+}
+
+interface Subscriber {
+  listener: TraceListener;
+  outcomes: ReadonlySet<TraceOutcome>;
+  rule: string | undefined;
+}
+
+class GuildBuckets {
+  readonly buckets: Map<TraceOutcome, Ring>;
+  readonly subscribers = new Set<Subscriber>();
+  constructor(retention: TraceRetention) {
+    this.buckets = new Map(TRACE_OUTCOMES.map((o) => [o, new Ring(retention[o])]));
+  }
+}
+
+const DEFAULT_SUBSCRIBED: ReadonlySet<TraceOutcome> = new Set(TRACE_OUTCOMES.filter((o) => o !== 'filtered'));
+
+/**
+ * Traces kept in memory, per guild, in one bounded bucket per outcome, so thousands of `condition-false` runs never push
+ * an `error` out.
+ *
+ * @example
+ * const traces = new InMemoryTraceStore({ retention: { filtered: 50 } });
+ * const stop = traces.forGuild('g1').subscribe((t) => socket.send(JSON.stringify(t)));
+ */
+export class InMemoryTraceStore implements TraceStore {
+  private readonly guilds = new Map<string, GuildBuckets>();
+  readonly retention: Readonly<TraceRetention>;
+
+  constructor(options: { retention?: Partial<TraceRetention>; bucket?: number } = {}) {
+    const base: TraceRetention = { ...DEFAULT_TRACE_RETENTION };
+    if (options.bucket !== undefined) {
+      for (const o of TRACE_OUTCOMES) if (o !== 'filtered') base[o] = options.bucket;
+    }
+    const merged = { ...base, ...options.retention };
+    for (const o of TRACE_OUTCOMES) {
+      const n = merged[o];
+      if (!Number.isInteger(n) || n < 0) throw new RangeError(`trace retention for "${o}" must be an integer >= 0, got ${n}`);
+    }
+    this.retention = Object.freeze(merged);
+  }
+
+  private guild(guildId: string, create: true): GuildBuckets;
+  private guild(guildId: string, create: boolean): GuildBuckets | undefined;
+  private guild(guildId: string, create: boolean): GuildBuckets | undefined {
+    let g = this.guilds.get(guildId);
+    if (!g && create) {
+      g = new GuildBuckets(this.retention);
+      this.guilds.set(guildId, g);
+    }
+    return g;
+  }
+
+  wants(guildId: string, outcome: TraceOutcome): boolean {
+    if (this.retention[outcome] > 0) return true;
+    const g = this.guilds.get(guildId);
+    if (!g) return false;
+    for (const s of g.subscribers) if (s.outcomes.has(outcome)) return true;
+    return false;
+  }
+
+  record(trace: Trace): void {
+    const g = this.guild(trace.guildId, this.retention[trace.outcome] > 0);
+    if (!g) return;
+    g.buckets.get(trace.outcome)?.push(trace);
+    for (const s of g.subscribers) {
+      if (!s.outcomes.has(trace.outcome)) continue;
+      if (s.rule !== undefined && s.rule !== trace.rule.id) continue;
+      try {
+        s.listener(trace);
+      } catch {
+        // A broken listener (a closed socket) must never break a run.
+      }
+    }
+  }
+
+  forGuild(guildId: string): GuildTraces {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const store = this;
+    const all = (query: TraceQuery = {}): Trace[] => {
+      const g = store.guild(guildId, false);
+      if (!g) return [];
+      const outcomes =
+        query.outcome === undefined ? TRACE_OUTCOMES : Array.isArray(query.outcome) ? query.outcome : [query.outcome];
+      const out: Trace[] = [];
+      for (const o of outcomes) {
+        for (const t of g.buckets.get(o)?.newest() ?? []) {
+          if (query.rule !== undefined && t.rule.id !== query.rule) continue;
+          if (query.since !== undefined && t.startedAt < query.since) continue;
+          out.push(t);
+        }
+      }
+      out.sort((a, b) => b.startedAt - a.startedAt || (a.id < b.id ? 1 : -1));
+      return out.slice(0, query.limit ?? 100);
+    };
+    return {
+      guildId,
+      list: (query) => Promise.resolve(all(query)),
+      get: (traceId) => Promise.resolve(all({ limit: Number.MAX_SAFE_INTEGER }).find((t) => t.id === traceId)),
+      subscribe(listener, options = {}) {
+        const sub: Subscriber = {
+          listener,
+          outcomes: options.outcomes ? new Set(options.outcomes) : DEFAULT_SUBSCRIBED,
+          rule: options.rule,
+        };
+        store.guild(guildId, true).subscribers.add(sub);
+        return () => {
+          store.guild(guildId, false)?.subscribers.delete(sub);
+        };
+      },
+      counts() {
+        const g = store.guild(guildId, false);
+        const counts = Object.fromEntries(TRACE_OUTCOMES.map((o) => [o, g?.buckets.get(o)?.size ?? 0]));
+        return Promise.resolve(counts as Record<TraceOutcome, number>);
+      },
+      clear() {
+        const g = store.guild(guildId, false);
+        for (const ring of g?.buckets.values() ?? []) ring.clear();
+        return Promise.resolve();
+      },
+    };
+  }
+}
