@@ -41,7 +41,22 @@ export type OperatorTable = ReadonlyMap<string, OperatorDefinition>;
 function jreNumeric(a: unknown): boolean {
   if (typeof a === 'number') return a === a;
   if (typeof a === 'symbol') return false;
-  return !Number.isNaN(Number.parseFloat(a as string));
+  try {
+    return !Number.isNaN(Number.parseFloat(a as string));
+  } catch {
+    return false; // an object without a string form (null prototype): json-rules-engine throws
+  }
+}
+
+/** `a < b` (and friends) as JavaScript compares, false where JavaScript would throw (objects without a primitive). */
+function compare(a: unknown, b: unknown, op: 0 | 1 | 2 | 3): boolean {
+  try {
+    const x = a as number;
+    const y = b as number;
+    return op === 0 ? x < y : op === 1 ? x <= y : op === 2 ? x > y : x >= y;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -50,7 +65,13 @@ function jreNumeric(a: unknown): boolean {
  */
 function indexIn(a: unknown, b: unknown): number | null {
   if (Array.isArray(b)) return b.indexOf(a);
-  if (typeof b === 'string') return b.indexOf(a as string);
+  if (typeof b === 'string') {
+    try {
+      return b.indexOf(a as string);
+    } catch {
+      return null; // `a` has no string form (null prototype): json-rules-engine throws
+    }
+  }
   return null;
 }
 
@@ -96,7 +117,7 @@ const jre: OperatorDefinition[] = [
         const set = setOf(b);
         return set ? (a) => set.has(a) : (a) => b.indexOf(a) > -1;
       }
-      if (typeof b === 'string') return (a) => b.indexOf(a as string) > -1;
+      if (typeof b === 'string') return (a) => (indexIn(a, b) ?? -1) > -1;
       return () => false;
     },
     example: { fact: 'event.channelId', value: ['223344556677889900', '223344556677889911'] },
@@ -111,7 +132,7 @@ const jre: OperatorDefinition[] = [
         const set = setOf(b);
         return set ? (a) => !set.has(a) : (a) => b.indexOf(a) === -1;
       }
-      if (typeof b === 'string') return (a) => b.indexOf(a as string) === -1;
+      if (typeof b === 'string') return (a) => indexIn(a, b) === -1;
       return () => false;
     },
     example: { fact: 'event.channelId', value: ['223344556677889900'] },
@@ -134,36 +155,36 @@ const jre: OperatorDefinition[] = [
     name: 'lessThan',
     description: 'The fact value is numeric (as json-rules-engine: `parseFloat` succeeds) and `<` the value.',
     value: numberLike,
-    evaluate: (a, b) => jreNumeric(a) && (a as number) < (b as number),
+    evaluate: (a, b) => jreNumeric(a) && compare(a, b, 0),
     compile: (b) =>
-      typeof b === 'number' ? (a) => (typeof a === 'number' ? a < b : jreNumeric(a) && (a as number) < b) : (a) => jreNumeric(a) && (a as number) < (b as number),
+      typeof b === 'number' ? (a) => (typeof a === 'number' ? a < b : jreNumeric(a) && compare(a, b, 0)) : (a) => jreNumeric(a) && compare(a, b, 0),
     example: { fact: 'author.accountAgeDays', value: 7 },
   },
   {
     name: 'lessThanInclusive',
     description: 'The fact value is numeric and `<=` the value.',
     value: numberLike,
-    evaluate: (a, b) => jreNumeric(a) && (a as number) <= (b as number),
+    evaluate: (a, b) => jreNumeric(a) && compare(a, b, 1),
     compile: (b) =>
-      typeof b === 'number' ? (a) => (typeof a === 'number' ? a <= b : jreNumeric(a) && (a as number) <= b) : (a) => jreNumeric(a) && (a as number) <= (b as number),
+      typeof b === 'number' ? (a) => (typeof a === 'number' ? a <= b : jreNumeric(a) && compare(a, b, 1)) : (a) => jreNumeric(a) && compare(a, b, 1),
     example: { fact: 'author.accountAgeDays', value: 7 },
   },
   {
     name: 'greaterThan',
     description: 'The fact value is numeric and `>` the value.',
     value: numberLike,
-    evaluate: (a, b) => jreNumeric(a) && (a as number) > (b as number),
+    evaluate: (a, b) => jreNumeric(a) && compare(a, b, 2),
     compile: (b) =>
-      typeof b === 'number' ? (a) => (typeof a === 'number' ? a > b : jreNumeric(a) && (a as number) > b) : (a) => jreNumeric(a) && (a as number) > (b as number),
+      typeof b === 'number' ? (a) => (typeof a === 'number' ? a > b : jreNumeric(a) && compare(a, b, 2)) : (a) => jreNumeric(a) && compare(a, b, 2),
     example: { fact: 'message.capsRatio', value: 0.7 },
   },
   {
     name: 'greaterThanInclusive',
     description: 'The fact value is numeric and `>=` the value.',
     value: numberLike,
-    evaluate: (a, b) => jreNumeric(a) && (a as number) >= (b as number),
+    evaluate: (a, b) => jreNumeric(a) && compare(a, b, 3),
     compile: (b) =>
-      typeof b === 'number' ? (a) => (typeof a === 'number' ? a >= b : jreNumeric(a) && (a as number) >= b) : (a) => jreNumeric(a) && (a as number) >= (b as number),
+      typeof b === 'number' ? (a) => (typeof a === 'number' ? a >= b : jreNumeric(a) && compare(a, b, 3)) : (a) => jreNumeric(a) && compare(a, b, 3),
     example: { fact: 'message.length', value: 10 },
   },
 ];
@@ -269,7 +290,7 @@ const ours: OperatorDefinition[] = [
     name: 'between',
     description: 'The fact value is a number within `[min, max]`, both inclusive.',
     value: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
-    evaluate: (a, b) => Array.isArray(b) && typeof a === 'number' && a >= (b[0] as number) && a <= (b[1] as number),
+    evaluate: (a, b) => Array.isArray(b) && typeof a === 'number' && compare(a, b[0], 3) && compare(a, b[1], 1),
     check: (b) =>
       Array.isArray(b) && typeof b[0] === 'number' && typeof b[1] === 'number' && b[0] > b[1]
         ? { code: 'RC_BAD_OPERATOR_VALUE', message: `\`between\` range [${b[0]}, ${b[1]}] is empty: min is greater than max`, fix: 'Write the smaller bound first.' }
@@ -388,8 +409,8 @@ const ours: OperatorDefinition[] = [
     value: { type: 'array' },
     evaluate: (a, b) => Array.isArray(a) && Array.isArray(b) && a.some((x) => b.includes(x)),
     compile: (b) => {
-      const list = asList(b);
-      const set = new Set(list);
+      if (!Array.isArray(b)) return () => false;
+      const set = new Set(b);
       return (a) => {
         if (!Array.isArray(a)) return false;
         for (let i = 0; i < a.length; i++) if (set.has(a[i])) return true;
@@ -452,7 +473,7 @@ const ours: OperatorDefinition[] = [
     value: nonNegativeInteger,
     evaluate: (a, b) => {
       const n = lengthOf(a);
-      return n !== null && n > (b as number);
+      return n !== null && compare(n, b, 2);
     },
     example: { fact: 'message.content', value: 1500 },
   },
@@ -462,7 +483,7 @@ const ours: OperatorDefinition[] = [
     value: nonNegativeInteger,
     evaluate: (a, b) => {
       const n = lengthOf(a);
-      return n !== null && n < (b as number);
+      return n !== null && compare(n, b, 0);
     },
     example: { fact: 'message.content', value: 3 },
   },
