@@ -21,3 +21,4 @@ export type { InProcessSchedulerOptions } from './timers/in-process.js';
 export { nextCronOccurrence } from './timers/cron.js';
 export { fireOccurrence, backoffDelay, DEFAULT_RETRY, DEFAULT_LEASE_MS } from './timers/fire.js';
 export type { RetryPolicy, FireOutcome, OccurrenceRef } from './timers/fire.js';
+export { checkNewTimer } from './timers/validate.js';
