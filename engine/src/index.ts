@@ -22,3 +22,22 @@ export { nextCronOccurrence } from './timers/cron.js';
 export { fireOccurrence, backoffDelay, DEFAULT_RETRY, DEFAULT_LEASE_MS } from './timers/fire.js';
 export type { RetryPolicy, FireOutcome, OccurrenceRef } from './timers/fire.js';
 export { checkNewTimer } from './timers/validate.js';
+// runtime, traces, simulator (engine-runtime)
+export { Engine, TIMER_KINDS, ENGINE_STATE, resumeTimerId } from './runtime/engine.js';
+export type { EngineOptions, EngineLimits, RunSummary, RunSummaryAction, ParkedRun } from './runtime/engine.js';
+export { coreModule, VARS_FEATURE } from './runtime/core-module.js';
+export { RUNTIME_CODES } from './runtime/codes.js';
+export { checkWhere, eventUserId, eventChannelId, eventRoles, eventIsBot } from './runtime/where.js';
+export {
+  VARIABLE_ROOTS,
+  VARIABLE_FILTERS,
+  UNRESOLVED,
+  compileValue as compileVariables,
+  renderValue as renderVariables,
+  renderTemplate as renderVariableString,
+} from './runtime/variables.js';
+export type { VariableRoot, VariableScope, CompiledValue as CompiledVariables, Placeholder } from './runtime/variables.js';
+export { TRACE_OUTCOMES } from './trace/model.js';
+export type * from './trace/model.js';
+export { InMemoryTraceStore, DEFAULT_TRACE_RETENTION } from './trace/store.js';
+export type { TraceStore, GuildTraces, TraceQuery, TraceRetention, TraceListener, TraceSubscription } from './trace/store.js';

@@ -141,27 +141,17 @@ const timerFired = defineEvent({
   examples: [{ timerId: 'reminder-1', kind: 'reminder', data: { text: 'standup' }, dueAt: 1_700_000_000_000 }],
 });
 
-const scheduleTick = defineEvent({
-  name: 'schedule.tick',
-  description: 'A recurring schedule fired (a cron timer scheduled with `schedule` whose event is `schedule.tick`).',
-  payload: {
-    type: 'object',
-    properties: { schedule: { type: 'string', description: 'The schedule\'s name.' }, cron: { type: 'string' } },
-  },
-  examples: [{ schedule: 'daily-digest', cron: '0 9 * * *' }],
-});
-
 /**
- * The engine's own module: guild variables (`state.*`), `event.emit`, `log.trace`, and the `timer.fired` /
- * `schedule.tick` events. Register it with the catalog modules: `createRegistry([coreModule, ...catalog])`.
+ * The engine's own module: guild variables (`state.*`), `event.emit`, `log.trace`, and the `timer.fired` event
+ * (`schedule.tick` belongs to the catalog's `schedule` module). Register it with the catalog modules: `createRegistry([coreModule, ...catalog])`.
  */
 export const coreModule = defineModule({
   id: 'core',
   version: '1.0.0',
   name: 'Core',
-  description: 'Engine-level facts and actions: guild variables, emitting events, trace notes, timer events.',
+  description: 'Engine-level facts and actions: guild variables, emitting events, trace notes, the timer.fired event.',
   areas: ['state', 'event', 'log', 'timer', 'schedule'],
   facts: [stateGet, stateNumber],
   actions: [stateSet, stateIncr, stateDelete, eventEmit, logTrace],
-  events: [timerFired, scheduleTick],
+  events: [timerFired],
 });
