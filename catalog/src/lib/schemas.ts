@@ -1,3 +1,4 @@
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 /**
  * Schema pieces shared by the catalog's modules. Each is plain JSON Schema data (`as const`, so `FromSchema` can
  * derive TypeScript types from it); `x-rulecord-selector` tells the studio which picker to show.
@@ -131,3 +132,9 @@ export const memberInfoSchema = {
     joinedAt: { ...epochMsSchema, description: 'When the member joined the guild (epoch ms).' },
   },
 } as const;
+
+/**
+ * The TypeScript type of a schema-described value (action params, settings). Properties with a `default` stay
+ * optional: code reads them with `??`, so it is correct whether or not a caller applied the defaults.
+ */
+export type SchemaType<S extends JSONSchema> = FromSchema<S, { keepDefaultedPropertiesOptional: true }>;

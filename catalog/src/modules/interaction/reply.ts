@@ -1,8 +1,8 @@
 import { defineAction, RulecordError } from '@rulecord/engine';
-import type { FromSchema } from 'json-schema-to-ts';
 import { INTERACTION_EVENTS } from '../../lib/events.js';
 import { contentOrEmbeds, messageContent } from '../../lib/message.js';
 import { allowedMentionsSchema, contentSchema, embedsSchema } from '../../lib/schemas.js';
+import type { SchemaType } from '../../lib/schemas.js';
 
 const params = {
   type: 'object',
@@ -16,7 +16,7 @@ const params = {
   ...contentOrEmbeds,
 } as const;
 
-export const interactionReply = defineAction<FromSchema<typeof params>>({
+export const interactionReply = defineAction<SchemaType<typeof params>>({
   name: 'interaction.reply',
   description:
     'Answers the slash command, button or select menu that triggered the rule. Discord needs an answer within 3 seconds, so put it before slow steps; `ephemeral: true` shows it to that user only.',

@@ -1,7 +1,7 @@
 import { defineAction, parseDuration, RulecordError } from '@rulecord/engine';
-import type { FromSchema } from 'json-schema-to-ts';
 import { target } from '../../lib/context.js';
 import { durationSchema, reasonSchema, userIdSchema } from '../../lib/schemas.js';
+import type { SchemaType } from '../../lib/schemas.js';
 
 const MAX_DELETE_MS = 7 * 86_400_000;
 
@@ -18,7 +18,7 @@ const banParams = {
   },
 } as const;
 
-export const ban = defineAction<FromSchema<typeof banParams>>({
+export const ban = defineAction<SchemaType<typeof banParams>>({
   name: 'member.ban',
   description: 'Bans a user from the server, optionally deleting their recent messages (up to 7 days back).',
   params: banParams,
@@ -48,7 +48,7 @@ const unbanParams = {
   properties: { user: { ...userIdSchema, description: 'Who to unban.' }, reason: reasonSchema },
 } as const;
 
-export const unban = defineAction<FromSchema<typeof unbanParams>>({
+export const unban = defineAction<SchemaType<typeof unbanParams>>({
   name: 'member.unban',
   description: 'Lifts a ban (e.g. at the end of a temporary ban: `member.ban`, `wait: 7d`, `member.unban`).',
   params: unbanParams,

@@ -1,8 +1,8 @@
 import { defineAction } from '@rulecord/engine';
-import type { FromSchema } from 'json-schema-to-ts';
 import { target } from '../../lib/context.js';
 import { contentOrEmbeds, messageContent } from '../../lib/message.js';
 import { contentSchema, embedsSchema, userIdSchema } from '../../lib/schemas.js';
+import type { SchemaType } from '../../lib/schemas.js';
 
 const params = {
   type: 'object',
@@ -15,7 +15,7 @@ const params = {
   ...contentOrEmbeds,
 } as const;
 
-export const dm = defineAction<FromSchema<typeof params>>({
+export const dm = defineAction<SchemaType<typeof params>>({
   name: 'member.dm',
   description:
     'Sends a direct message to a user. Many users block DMs from servers: that is not an error, the result says `delivered: false` and the run goes on.',

@@ -1,7 +1,7 @@
 import { defineAction } from '@rulecord/engine';
-import type { FromSchema } from 'json-schema-to-ts';
 import { target } from '../../lib/context.js';
 import { reasonSchema, userIdSchema } from '../../lib/schemas.js';
+import type { SchemaType } from '../../lib/schemas.js';
 
 const params = {
   type: 'object',
@@ -12,7 +12,7 @@ const params = {
   },
 } as const;
 
-export const kick = defineAction<FromSchema<typeof params>>({
+export const kick = defineAction<SchemaType<typeof params>>({
   name: 'member.kick',
   description: 'Removes a member from the server; they can come back with an invite. Send a `member.dm` first if they should know why.',
   params,

@@ -1,7 +1,7 @@
 import { defineAction } from '@rulecord/engine';
-import type { FromSchema } from 'json-schema-to-ts';
 import { target } from '../../lib/context.js';
 import { reasonSchema, userIdSchema } from '../../lib/schemas.js';
+import type { SchemaType } from '../../lib/schemas.js';
 
 const params = {
   type: 'object',
@@ -18,7 +18,7 @@ const params = {
   },
 } as const;
 
-export const nickname = defineAction<FromSchema<typeof params>>({
+export const nickname = defineAction<SchemaType<typeof params>>({
   name: 'member.nickname',
   description: 'Sets or resets a member\'s server nickname, e.g. to de-hoist names that start with `!`.',
   params,

@@ -1,7 +1,7 @@
 import { defineAction } from '@rulecord/engine';
-import type { FromSchema } from 'json-schema-to-ts';
 import { target } from '../../lib/context.js';
 import { reasonSchema, roleIdSchema, userIdSchema } from '../../lib/schemas.js';
+import type { SchemaType } from '../../lib/schemas.js';
 
 const params = {
   type: 'object',
@@ -13,7 +13,7 @@ const params = {
     reason: reasonSchema,
   },
 } as const;
-type Params = FromSchema<typeof params>;
+type Params = SchemaType<typeof params>;
 
 export const addRole = defineAction<Params>({
   name: 'role.add',

@@ -1,7 +1,7 @@
 import { defineAction, parseDuration, RulecordError } from '@rulecord/engine';
-import type { FromSchema } from 'json-schema-to-ts';
 import { target } from '../../lib/context.js';
 import { durationSchema, reasonSchema, userIdSchema } from '../../lib/schemas.js';
+import type { SchemaType } from '../../lib/schemas.js';
 
 /** Discord refuses timeouts longer than 28 days. */
 export const MAX_TIMEOUT_MS = 28 * 86_400_000;
@@ -29,7 +29,7 @@ export function timeoutMs(duration: string | number, action: string): number {
   return ms;
 }
 
-export const timeout = defineAction<FromSchema<typeof params>>({
+export const timeout = defineAction<SchemaType<typeof params>>({
   name: 'member.timeout',
   description:
     'Times a member out: they cannot write, react or speak until it ends (at most 28 days). `duration: 0s` lifts a timeout early.',

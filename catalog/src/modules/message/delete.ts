@@ -1,8 +1,8 @@
 import { defineAction } from '@rulecord/engine';
-import type { FromSchema } from 'json-schema-to-ts';
 import { target } from '../../lib/context.js';
 import { MESSAGE_EVENTS } from '../../lib/events.js';
 import { channelIdSchema, messageIdSchema, reasonSchema } from '../../lib/schemas.js';
+import type { SchemaType } from '../../lib/schemas.js';
 
 const params = {
   type: 'object',
@@ -14,7 +14,7 @@ const params = {
   },
 } as const;
 
-export const deleteMessage = defineAction<FromSchema<typeof params>>({
+export const deleteMessage = defineAction<SchemaType<typeof params>>({
   name: 'message.delete',
   description:
     'Deletes the message that triggered the rule (or the one given by `channel` + `message`). The usual first step of an automod rule.',

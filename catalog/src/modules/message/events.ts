@@ -1,6 +1,5 @@
 import { defineEvent } from '@rulecord/engine';
 import type { JsonObject } from '@rulecord/engine';
-import type { FromSchema } from 'json-schema-to-ts';
 import {
   channelIdSchema,
   epochMsSchema,
@@ -10,6 +9,7 @@ import {
   userIdSchema,
   userInfoSchema,
 } from '../../lib/schemas.js';
+import type { SchemaType } from '../../lib/schemas.js';
 
 const messageProperties = {
   messageId: messageIdSchema,
@@ -53,7 +53,7 @@ export const messagePayloadSchema = {
   required: ['messageId', 'channelId', 'userId', 'content'],
   properties: messageProperties,
 } as const;
-export type MessagePayload = FromSchema<typeof messagePayloadSchema>;
+export type MessagePayload = SchemaType<typeof messagePayloadSchema>;
 
 const exampleMessage: JsonObject = {
   messageId: '1180000000000000001',

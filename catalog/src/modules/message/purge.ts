@@ -1,7 +1,7 @@
 import { defineAction } from '@rulecord/engine';
-import type { FromSchema } from 'json-schema-to-ts';
 import { target } from '../../lib/context.js';
 import { channelIdSchema, userIdSchema } from '../../lib/schemas.js';
+import type { SchemaType } from '../../lib/schemas.js';
 
 const params = {
   type: 'object',
@@ -19,7 +19,7 @@ const params = {
   },
 } as const;
 
-export const purge = defineAction<FromSchema<typeof params>>({
+export const purge = defineAction<SchemaType<typeof params>>({
   name: 'message.purge',
   description:
     'Bulk-deletes recent messages in a channel, optionally only one user\'s. Returns how many were deleted. Cleans up after a spam wave.',

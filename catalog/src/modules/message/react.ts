@@ -1,8 +1,8 @@
 import { defineAction } from '@rulecord/engine';
-import type { FromSchema } from 'json-schema-to-ts';
 import { target } from '../../lib/context.js';
 import { MESSAGE_EVENTS } from '../../lib/events.js';
 import { channelIdSchema, emojiSchema, messageIdSchema } from '../../lib/schemas.js';
+import type { SchemaType } from '../../lib/schemas.js';
 
 const params = {
   type: 'object',
@@ -15,7 +15,7 @@ const params = {
   },
 } as const;
 
-export const react = defineAction<FromSchema<typeof params>>({
+export const react = defineAction<SchemaType<typeof params>>({
   name: 'message.react',
   description: 'Adds a reaction to the message that triggered the rule (or the one given), e.g. a ✅ on a suggestion.',
   params,

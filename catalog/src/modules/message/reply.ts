@@ -1,9 +1,9 @@
 import { defineAction } from '@rulecord/engine';
-import type { FromSchema } from 'json-schema-to-ts';
 import { eventUserId, target } from '../../lib/context.js';
 import { MESSAGE_CONTENT_EVENTS } from '../../lib/events.js';
 import { contentOrEmbeds, messageContent } from '../../lib/message.js';
 import { contentSchema, embedsSchema } from '../../lib/schemas.js';
+import type { SchemaType } from '../../lib/schemas.js';
 
 const params = {
   type: 'object',
@@ -16,7 +16,7 @@ const params = {
   ...contentOrEmbeds,
 } as const;
 
-export const reply = defineAction<FromSchema<typeof params>>({
+export const reply = defineAction<SchemaType<typeof params>>({
   name: 'message.reply',
   description:
     'Replies to the message that triggered the rule, in its channel. The author is not pinged unless `mention: true`. Note that a reply to a message deleted by an earlier step is posted as a plain message.',

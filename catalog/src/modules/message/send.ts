@@ -1,8 +1,8 @@
 import { defineAction } from '@rulecord/engine';
-import type { FromSchema } from 'json-schema-to-ts';
 import { target } from '../../lib/context.js';
 import { contentOrEmbeds, messageContent } from '../../lib/message.js';
 import { allowedMentionsSchema, channelIdSchema, contentSchema, embedsSchema } from '../../lib/schemas.js';
+import type { SchemaType } from '../../lib/schemas.js';
 
 const params = {
   type: 'object',
@@ -22,7 +22,7 @@ const result = {
   properties: { messageId: { type: 'string' }, channelId: { type: 'string' } },
 } as const;
 
-export const send = defineAction<FromSchema<typeof params>>({
+export const send = defineAction<SchemaType<typeof params>>({
   name: 'message.send',
   description:
     'Posts a message (text and/or embeds) in a channel. Mentions in it render but ping nobody unless listed in `allowedMentions`. Returns the new message\'s id, usable later as `{{ steps.<as>.messageId }}`.',

@@ -1,5 +1,5 @@
-import type { FromSchema } from 'json-schema-to-ts';
 import { channelIdSchema, durationSchema } from '../../lib/schemas.js';
+import type { SchemaType } from '../../lib/schemas.js';
 
 const escalationStep = {
   type: 'object',
@@ -42,5 +42,5 @@ export const moderationSettingsSchema = {
   },
 } as const;
 
-export type ModerationSettings = FromSchema<typeof moderationSettingsSchema>;
-export type EscalationStep = FromSchema<typeof escalationStep>;
+export type ModerationSettings = SchemaType<typeof moderationSettingsSchema>;
+export type EscalationStep = SchemaType<typeof escalationStep>;

@@ -1,9 +1,9 @@
 import { defineAction } from '@rulecord/engine';
 import type { ActionContext, JsonObject } from '@rulecord/engine';
-import type { FromSchema } from 'json-schema-to-ts';
 import { target } from '../../lib/context.js';
 import { messageContent } from '../../lib/message.js';
 import { reasonSchema, userIdSchema } from '../../lib/schemas.js';
+import type { SchemaType } from '../../lib/schemas.js';
 import { timeoutMs } from '../member/timeout.js';
 import type { EscalationStep } from './settings.js';
 import { decayMs, MODERATION_FEATURE, moderationSettings, warningKey } from './warnings.js';
@@ -38,7 +38,7 @@ function describe(step: EscalationStep): string {
   return step.action === 'timeout' ? `timed out for ${String(step.duration)}` : step.action === 'kick' ? 'kicked' : 'banned';
 }
 
-export const warn = defineAction<FromSchema<typeof params>>({
+export const warn = defineAction<SchemaType<typeof params>>({
   name: 'member.warn',
   description:
     'Records a warning for a member. Warnings add up within the `decay` window of the moderation settings; when the count reaches a step of `escalation` (e.g. 3 → timeout 1h, 5 → ban) that step runs. The member gets a DM (unless `dmOnWarn: false`), the `logChannel` a log line, and `moderation.warned` is emitted with the count.',

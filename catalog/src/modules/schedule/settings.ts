@@ -1,4 +1,4 @@
-import type { FromSchema } from 'json-schema-to-ts';
+import type { SchemaType } from '../../lib/schemas.js';
 
 export const scheduleSettingsSchema = {
   type: 'object',
@@ -39,5 +39,5 @@ export const scheduleSettingsSchema = {
   },
 } as const;
 
-export type ScheduleSettings = FromSchema<typeof scheduleSettingsSchema>;
+export type ScheduleSettings = SchemaType<typeof scheduleSettingsSchema>;
 export type ScheduleEntry = NonNullable<ScheduleSettings['schedules']>[number];

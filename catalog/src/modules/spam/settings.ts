@@ -1,5 +1,5 @@
-import type { FromSchema } from 'json-schema-to-ts';
 import { durationSchema } from '../../lib/schemas.js';
+import type { SchemaType } from '../../lib/schemas.js';
 
 export const spamSettingsSchema = {
   type: 'object',
@@ -23,4 +23,4 @@ export const spamSettingsSchema = {
   },
 } as const;
 
-export type SpamSettings = Required<FromSchema<typeof spamSettingsSchema>>;
+export type SpamSettings = Required<SchemaType<typeof spamSettingsSchema>>;
