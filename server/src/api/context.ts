@@ -1,0 +1,243 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { InMemoryTraceStore, type Registry } from '@rulecord/engine';
+import type { UserGuild } from '../auth/access.js';
+import { memoryCache, redisCache } from '../auth/cache.js';
+import { hmac, safeEqual, sha256 } from '../auth/crypto.js';
+import { DiscordOAuthClient, discordBotGuildCheck } from '../auth/discord.js';
+import { GuildAccess, actorOf, type Principal } from '../auth/guild-access.js';
+import { SecurityLog } from '../auth/security-log.js';
+import { OAuthStateStore, SessionStore } from '../auth/sessions.js';
+import { ApiTokenStore } from '../auth/tokens.js';
+import { inProcessInvalidation, redisInvalidation, type InvalidationBus } from '../rulesets/invalidation.js';
+import { RuleSetService } from '../rulesets/service.js';
+import { RuleSetStore } from '../rulesets/store.js';
+import { DEFAULT_RATE_LIMITS, type ApiDeps, type RateLimitSettings } from './deps.js';
+import { ApiError } from './errors.js';
+import { traceFeed, type TraceFeed } from './traces.js';
+
+export const DEFAULT_SANDBOX_GUILD_ID = '100000000000000001';
+export const SANDBOX_USER_ID = '100000000000000002';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the `authenticate` / `guildAccess` guards. */
+    principal?: Principal;
+  }
+}
+
+/** Everything the route plugins share, built once from `ApiDeps`. */
+export interface ApiContext {
+  deps: ApiDeps;
+  registry(): Registry;
+  now(): number;
+  origin: string;
+  secure: boolean;
+  allowedOrigins: Set<string>;
+  cookies: { session: string; oauth: string };
+  sessionTtlMs: number;
+  sandboxGuildId: string;
+  rateLimits: RateLimitSettings;
+  sessions: SessionStore;
+  oauthStates: OAuthStateStore;
+  tokens: ApiTokenStore;
+  securityLog: SecurityLog;
+  access: GuildAccess;
+  discord: DiscordOAuthClient | null;
+  rulesets: RuleSetService;
+  invalidation: InvalidationBus;
+  traces: TraceFeed;
+  /** Owned here (created from defaults), closed with the app. */
+  owned: { close(): Promise<void> }[];
+  csrfToken(sessionId: string): string;
+}
+
+export function createContext(app: FastifyInstance, deps: ApiDeps): ApiContext {
+  const now = deps.now ?? Date.now;
+  const url = new URL(deps.publicUrl);
+  const secure = url.protocol === 'https:';
+  const registry = typeof deps.registry === 'function' ? deps.registry : () => deps.registry as Registry;
+  const prefix = deps.redisPrefix ?? 'rulecord:';
+  const cache = deps.redis ? redisCache(deps.redis, `${prefix}api:`) : memoryCache(now);
+  const logger = deps.logger ?? app.log;
+  const sandboxGuildId = deps.sandboxGuildId ?? DEFAULT_SANDBOX_GUILD_ID;
+  const discord = deps.oauth
+    ? new DiscordOAuthClient({
+        clientId: deps.oauth.clientId,
+        clientSecret: deps.oauth.clientSecret,
+        redirectUri: `${url.origin}/api/auth/callback`,
+        ...(deps.discordApiBaseUrl === undefined ? {} : { apiBaseUrl: deps.discordApiBaseUrl }),
+        ...(deps.discordAuthorizeUrl === undefined ? {} : { authorizeUrl: deps.discordAuthorizeUrl }),
+      })
+    : null;
+  const botCheck =
+    deps.botInGuild ??
+    (deps.botToken ? discordBotGuildCheck(deps.botToken, deps.discordApiBaseUrl) : async (guildId: string) => guildId === sandboxGuildId);
+  const sessions = new SessionStore(deps.db, deps.sessionSecret, now);
+  const owned: { close(): Promise<void> }[] = [];
+  let invalidation = deps.invalidation;
+  if (!invalidation) {
+    invalidation = deps.redis ? redisInvalidation(deps.redis) : inProcessInvalidation();
+    owned.push(invalidation);
+  }
+  const sandboxGuilds: () => UserGuild[] =
+    deps.sandboxGuilds ?? (() => [{ id: sandboxGuildId, name: 'Sandbox', icon: null, owner: true, permissions: '8' }]);
+  const access = new GuildAccess({
+    cache,
+    botInGuild: async (guildId) => (guildId === sandboxGuildId && !deps.botToken && !deps.botInGuild ? true : botCheck(guildId)),
+    fetchUserGuilds: async (p) => {
+      if (p.sandbox) return sandboxGuilds();
+      const token = await sessions.discordToken(p.sessionId);
+      if (!token || !discord) throw new ApiError('RC_API_UNAUTHENTICATED', 'The Discord sign-in of this session is gone; sign in again.');
+      return discord.guilds(token);
+    },
+  });
+  return {
+    deps,
+    registry,
+    now,
+    origin: url.origin,
+    secure,
+    allowedOrigins: new Set([url.origin, ...(deps.allowedOrigins ?? []).map((o) => new URL(o).origin)]),
+    // `__Host-` needs Secure, which a plain-http localhost cannot set reliably in every browser: there the cookie
+    // goes without the prefix (it is still HttpOnly, SameSite=Lax, Path=/, host-only).
+    cookies: secure ? { session: '__Host-rulecord_session', oauth: '__Host-rulecord_oauth' } : { session: 'rulecord_session', oauth: 'rulecord_oauth' },
+    sessionTtlMs: deps.sessionTtlMs ?? 12 * 3600_000,
+    sandboxGuildId,
+    rateLimits: { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits },
+    sessions,
+    oauthStates: new OAuthStateStore(deps.db, now),
+    tokens: new ApiTokenStore(deps.db, now),
+    securityLog: new SecurityLog(deps.db, logger, now),
+    access,
+    discord,
+    rulesets: new RuleSetService(new RuleSetStore(deps.db), registry, invalidation, now),
+    invalidation,
+    traces: traceFeed(deps.traces ?? new InMemoryTraceStore()),
+    owned,
+    csrfToken: (sessionId) => hmac(deps.sessionSecret, 'csrf', sessionId),
+  };
+}
+
+export function isLoopback(request: FastifyRequest): boolean {
+  const addr = request.socket.remoteAddress ?? '';
+  const proxied = request.headers['x-forwarded-for'] !== undefined || request.headers['forwarded'] !== undefined || request.headers['x-real-ip'] !== undefined;
+  return !proxied && (addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1');
+}
+
+interface SessionClaims {
+  sid: string;
+  sub: string;
+}
+
+/** Who is calling, from `Authorization: Bearer <api token>` or the session cookie; null when neither is sent. */
+export async function resolvePrincipal(ctx: ApiContext, app: FastifyInstance, request: FastifyRequest): Promise<Principal | null> {
+  const authz = request.headers.authorization;
+  if (authz !== undefined) {
+    const m = /^Bearer\s+(\S+)$/i.exec(authz);
+    if (!m?.[1]) throw new ApiError('RC_API_UNAUTHENTICATED', 'Send the API token as `Authorization: Bearer rct_…`.');
+    const record = await ctx.tokens.verify(m[1]);
+    if (!record) throw new ApiError('RC_API_UNAUTHENTICATED', 'The API token is unknown or revoked; create a new one with `rulecord token create`.');
+    return { kind: 'token', tokenId: record.id, guildId: record.guildId, scope: record.scope, name: record.name };
+  }
+  const cookie = request.cookies?.[ctx.cookies.session];
+  if (cookie === undefined || cookie === '') return null;
+  let claims: SessionClaims;
+  try {
+    claims = app.jwt.verify<SessionClaims>(cookie);
+  } catch {
+    throw new ApiError('RC_API_UNAUTHENTICATED', 'The session cookie is invalid or expired; sign in again.');
+  }
+  if (typeof claims.sid !== 'string' || typeof claims.sub !== 'string')
+    throw new ApiError('RC_API_UNAUTHENTICATED', 'The session cookie is invalid; sign in again.');
+  const session = await ctx.sessions.active(claims.sid);
+  if (!session || session.userId !== claims.sub) throw new ApiError('RC_API_UNAUTHENTICATED', 'The session has ended (signed out or expired); sign in again.');
+  return { kind: 'user', userId: session.userId, userName: session.userName, sessionId: session.id, sandbox: session.sandbox };
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * CSRF defence for cookie-authenticated state changes: the request must come from an allowed origin (Origin header,
+ * or `Sec-Fetch-Site: same-origin`) AND carry `X-CSRF-Token` = HMAC(session id). API tokens are not ambient
+ * credentials (a browser never attaches them), so bearer requests skip this.
+ */
+export async function checkCsrf(ctx: ApiContext, request: FastifyRequest, principal: Principal | null): Promise<void> {
+  if (!UNSAFE.has(request.method) || principal?.kind === 'token') return;
+  checkOrigin(ctx, request);
+  if (!principal) return;
+  const sent = request.headers['x-csrf-token'];
+  if (typeof sent !== 'string' || !safeEqual(sent, ctx.csrfToken(principal.sessionId))) {
+    await ctx.securityLog.record({ kind: 'csrf.rejected', actor: actorOf(principal), ip: request.ip, route: routeOf(request), details: { present: typeof sent === 'string' } });
+    throw new ApiError('RC_API_CSRF', 'Missing or wrong X-CSRF-Token header; read the token from GET /api/me (csrfToken) and send it with every change.');
+  }
+}
+
+export function checkOrigin(ctx: ApiContext, request: FastifyRequest): void {
+  const origin = request.headers.origin;
+  const site = request.headers['sec-fetch-site'];
+  if (typeof site === 'string' && site !== 'same-origin' && site !== 'none' && !(typeof origin === 'string' && ctx.allowedOrigins.has(origin)))
+    throw new ApiError('RC_API_CSRF', `Cross-site request refused (Sec-Fetch-Site: ${site}).`);
+  if (typeof origin === 'string') {
+    if (!ctx.allowedOrigins.has(origin)) throw new ApiError('RC_API_CSRF', `Requests from origin ${origin} are not allowed; use the studio at ${ctx.origin}.`);
+    return;
+  }
+  if (site !== 'same-origin') throw new ApiError('RC_API_CSRF', 'State-changing requests need an Origin header (browsers send it) or an API token.');
+}
+
+export function routeOf(request: FastifyRequest): string {
+  return `${request.method} ${request.routeOptions.url ?? request.url}`;
+}
+
+/** Guard: any signed-in principal (user or token); sets `request.principal`; CSRF on unsafe methods. */
+export function authenticate(ctx: ApiContext, app: FastifyInstance, options: { userOnly?: boolean } = {}) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const principal = await resolvePrincipal(ctx, app, request);
+    if (!principal) throw new ApiError('RC_API_UNAUTHENTICATED', 'Sign in (session cookie) or send an API token.');
+    await checkCsrf(ctx, request, principal);
+    if (options.userOnly && principal.kind !== 'user')
+      throw new ApiError('RC_API_TOKEN_SCOPE', 'This route needs a signed-in user, not an API token.');
+    request.principal = principal;
+  };
+}
+
+/**
+ * Guard for `/guilds/:guildId/…`: authenticated, allowed to manage that guild (the access rule), and for `write`
+ * not a read-only token. A refusal is a 403 written to the security log.
+ */
+export function guildAccess(ctx: ApiContext, app: FastifyInstance, need: 'read' | 'write', options: { userOnly?: boolean } = {}) {
+  const auth = authenticate(ctx, app, options);
+  return async (request: FastifyRequest): Promise<void> => {
+    await auth(request);
+    const principal = request.principal as Principal;
+    const guildId = (request.params as { guildId?: string }).guildId ?? '';
+    if (!(await ctx.access.canAccess(principal, guildId))) {
+      await ctx.securityLog.record({ kind: 'guild.forbidden', guildId, actor: actorOf(principal), ip: request.ip, route: routeOf(request) });
+      throw new ApiError('RC_API_FORBIDDEN', `You may not manage guild ${guildId}: you need to own it or hold Administrator or Manage Server there, and the bot must be in it.`);
+    }
+    if (need === 'write' && principal.kind === 'token' && principal.scope !== 'write') {
+      await ctx.securityLog.record({ kind: 'token.scope', guildId, actor: actorOf(principal), ip: request.ip, route: routeOf(request) });
+      throw new ApiError('RC_API_TOKEN_SCOPE', 'This API token is read-only; create a write token for changes.');
+    }
+  };
+}
+
+/** Rate-limit key: the API token (hashed) when one is sent, else the client IP. */
+export function rateLimitKey(request: FastifyRequest): string {
+  const authz = request.headers.authorization;
+  if (typeof authz === 'string' && authz.length > 0) return `tok:${sha256(authz).slice(0, 32)}`;
+  return `ip:${request.ip}`;
+}
+
+export function setSessionCookie(ctx: ApiContext, reply: FastifyReply, jwt: string): void {
+  void reply.setCookie(ctx.cookies.session, jwt, {
+    path: '/',
+    httpOnly: true,
+    secure: ctx.secure,
+    sameSite: 'lax',
+    maxAge: Math.floor(ctx.sessionTtlMs / 1000),
+  });
+}
+
+export function clearSessionCookie(ctx: ApiContext, reply: FastifyReply): void {
+  void reply.clearCookie(ctx.cookies.session, { path: '/', httpOnly: true, secure: ctx.secure, sameSite: 'lax' });
+}

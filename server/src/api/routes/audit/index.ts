@@ -1,0 +1,32 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { guildAccess } from '../../context.js';
+import { guildParams } from '../../schemas.js';
+import { limit, type RouteOptions } from '../shared.js';
+
+/** Who changed what in this guild, newest first. */
+export const auditRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
+  app.get<{ Params: { guildId: string }; Querystring: { limit?: number } }>(
+    '/guilds/:guildId/audit',
+    {
+      config: limit(ctx, 'read'),
+      preHandler: guildAccess(ctx, app, 'read'),
+      schema: {
+        summary: 'Audit log: every change with its actor and before/after version',
+        tags: ['audit'],
+        params: guildParams,
+        querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } } },
+      },
+    },
+    async (request) => {
+      const rows = (await ctx.deps
+        .db('audit_log')
+        .where({ guild_id: request.params.guildId })
+        .orderBy('id', 'desc')
+        .limit(request.query.limit ?? 100)) as { id: string | number; actor: string; action: string; target: string | null; before: unknown; after: unknown; created_at: Date | string }[];
+      const parse = (v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as unknown) : v);
+      return {
+        entries: rows.map((r) => ({ id: Number(r.id), actor: r.actor, action: r.action, target: r.target, before: parse(r.before), after: parse(r.after), at: new Date(r.created_at).toISOString() })),
+      };
+    },
+  );
+};

@@ -1,0 +1,69 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { simulate } from '@rulecord/engine';
+import { checkDocument } from '../../../rulesets/service.js';
+import { guildAccess } from '../../context.js';
+import { ApiError, validationError } from '../../errors.js';
+import { RULESET_DOCUMENT, guildParams } from '../../schemas.js';
+import { DOCUMENT_BODY_LIMIT, limit, type RouteOptions } from '../shared.js';
+
+type SimInput = Parameters<typeof simulate>[0];
+
+/** Runs events through a rule set in the simulator: actions and traces come back, nothing touches Discord or the guild's state. */
+export const simulateRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
+  app.post<{ Params: { guildId: string }; Body: { document?: unknown; world?: unknown; steps: unknown[] } }>(
+    '/guilds/:guildId/simulate',
+    {
+      config: limit(ctx, 'compute'),
+      bodyLimit: DOCUMENT_BODY_LIMIT,
+      preHandler: guildAccess(ctx, app, 'read'),
+      schema: {
+        summary: 'Simulate events (and clock advances) against a document (default: the live rule set), with no side effects',
+        tags: ['simulate'],
+        params: guildParams,
+        body: {
+          type: 'object',
+          required: ['steps'],
+          additionalProperties: false,
+          properties: {
+            document: RULESET_DOCUMENT,
+            world: { type: 'object', description: 'Simulated guild: members, channels, roles (as in rule tests).' },
+            steps: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 200,
+              items: { type: 'object', description: '`{ event, with }` or `{ advance: "1h" }`, as in rule tests.' },
+            },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { guildId } = request.params;
+      const tier = await ctx.rulesets.store.tier(guildId);
+      let document = request.body.document;
+      if (document === undefined) {
+        const live = await ctx.rulesets.store.latest(guildId);
+        if (!live) throw new ApiError('RC_API_NOT_FOUND', `Guild ${guildId} has no rule set yet; send one in \`document\`.`);
+        document = live.document;
+      } else {
+        const check = checkDocument(document, guildId, ctx.registry(), tier, { in: 'body', base: '/document' });
+        if (!check.ok) throw validationError(check.problems.filter((p) => p.severity !== 'warning'));
+      }
+      const input = {
+        document,
+        tier,
+        steps: request.body.steps,
+        registry: ctx.registry(),
+        ...(request.body.world === undefined ? {} : { world: request.body.world }),
+      } as unknown as SimInput;
+      try {
+        return await simulate(input);
+      } catch (error) {
+        const e = error as { code?: unknown; pointer?: unknown; message?: string; kind?: unknown };
+        if (typeof e.code === 'string' && e.kind === 'user')
+          throw validationError([{ in: 'body', pointer: typeof e.pointer === 'string' ? e.pointer : '/steps', code: e.code, message: e.message ?? 'invalid simulation input' }]);
+        throw error;
+      }
+    },
+  );
+};
