@@ -41,3 +41,6 @@ export { TRACE_OUTCOMES } from './trace/model.js';
 export type * from './trace/model.js';
 export { InMemoryTraceStore, DEFAULT_TRACE_RETENTION } from './trace/store.js';
 export type { TraceStore, GuildTraces, TraceQuery, TraceRetention, TraceListener, TraceSubscription } from './trace/store.js';
+export { BullMQScheduler } from './timers/bullmq.js';
+export type { BullMQSchedulerOptions, FailedTimerJob } from './timers/bullmq.js';
+export { timerJobId, parseTimerJobId } from './timers/job-id.js';
