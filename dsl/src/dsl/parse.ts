@@ -1,0 +1,163 @@
+import type { IRecognitionException, IToken, ILexingError } from 'chevrotain';
+import type { JsonObject } from '@rulecord/engine';
+import { dslLexer } from './lexer.js';
+import { closestKeyword } from './hints.js';
+import { rulesParser } from './grammar.js';
+import { DocumentBuilder, type DslSpan } from './visitor.js';
+import { sourceProblem, type SourceProblem } from '../errors.js';
+
+export interface DslParseResult {
+  /** The rule document; with problems, whatever could be recovered. */
+  document: JsonObject;
+  /** Syntax and clause problems, at most one per top-level item (a typo does not cascade). */
+  problems: SourceProblem[];
+  /** Where the value at each JSON pointer was written. */
+  positions: ReadonlyMap<string, DslSpan>;
+  /** Where the key (clause, action name, object key) of each JSON pointer was written. */
+  keyPositions: ReadonlyMap<string, DslSpan>;
+  /** Comments of the text, in order (the printer does not carry them; `fmt` refuses to drop them). */
+  comments: { line: number; text: string }[];
+}
+
+/**
+ * Parses DSL text into a rule document.
+ *
+ * @example
+ * const { document, problems } = parseDsl('guild "1"\nrule hello\n  on member.join\n  then message.send channel: "2", content: "Hi!"\n');
+ */
+export function parseDsl(text: string, options: { file?: string } = {}): DslParseResult {
+  const file = options.file ?? '<input>';
+  const lexed = dslLexer.tokenize(text);
+  rulesParser.input = lexed.tokens;
+  const cst = rulesParser.document();
+  const parseErrors = [...rulesParser.errors];
+  const builder = new DocumentBuilder();
+  const document = (builder.visit(cst, '') as JsonObject | undefined) ?? { apiVersion: 'rulecord/v1', kind: 'RuleSet', rules: [] };
+
+  // Items start at `rule`, `use` and `module`: keep one problem per item, so one typo gives one error.
+  const itemStarts = lexed.tokens
+    .filter((t) => t.tokenType.name === 'Kw_rule' || t.tokenType.name === 'Kw_use' || t.tokenType.name === 'Kw_module')
+    .map((t) => t.startOffset);
+  const segmentOf = (offset: number): number => {
+    let i = -1;
+    for (const start of itemStarts) if (start <= offset) i++;
+    return i;
+  };
+  const lineStarts = computeLineStarts(text);
+  const offsetOf = (line: number, column: number): number => (lineStarts[line - 1] ?? 0) + column - 1;
+
+  const candidates: { offset: number; problem: SourceProblem }[] = [];
+  for (const error of lexed.errors) candidates.push({ offset: error.offset, problem: lexProblem(file, text, error) });
+  for (const p of builder.problems) {
+    candidates.push({
+      offset: offsetOf(p.span.line, p.span.column),
+      problem: sourceProblem(p.code, p.message, { file, line: p.span.line, column: p.span.column, endLine: p.span.endLine, endColumn: p.span.endColumn + 1 }, p.fix),
+    });
+  }
+  for (const error of parseErrors) {
+    const p = parseProblem(file, error, lexed.tokens);
+    candidates.push({ offset: offsetOf(p.line, p.column), problem: p });
+  }
+  const problems: SourceProblem[] = [];
+  const seenSegments = new Set<number>();
+  candidates.sort((a, b) => a.offset - b.offset);
+  for (const { offset, problem } of candidates) {
+    const segment = segmentOf(offset);
+    if (seenSegments.has(segment)) continue;
+    seenSegments.add(segment);
+    problems.push(problem);
+  }
+  const comments = (lexed.groups.comments ?? []).map((t) => ({ line: t.startLine ?? 1, text: t.image }));
+  return { document, problems, positions: builder.positions, keyPositions: builder.keyPositions, comments };
+}
+
+function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  return starts;
+}
+
+function lexProblem(file: string, text: string, error: ILexingError): SourceProblem {
+  const ch = text[error.offset] ?? '';
+  const where = { file, line: error.line ?? 1, column: error.column ?? 1 };
+  if (ch === '"') {
+    return sourceProblem('RC_DSL_BAD_CHARACTER', 'this string is not closed on its line', where, 'Close the string with `"` before the end of the line; write a line break inside a string as `\\n`.');
+  }
+  if (ch === "'") {
+    return sourceProblem('RC_DSL_BAD_CHARACTER', 'strings are written between double quotes', where, 'Replace the single quotes with double quotes: "like this".');
+  }
+  const shown = ch === '\t' ? 'a tab' : JSON.stringify(ch);
+  return sourceProblem('RC_DSL_BAD_CHARACTER', `unexpected character ${shown}`, where, 'Remove the character, or put the text between double quotes.');
+}
+
+
+function parseProblem(file: string, error: IRecognitionException, all: IToken[]): SourceProblem {
+  const token = error.token;
+  const atEnd = token.tokenType.name === 'EOF' || Number.isNaN(token.startOffset);
+  const previous = atEnd ? all[all.length - 1] : undefined;
+  const line = atEnd ? (previous?.endLine ?? 1) : (token.startLine ?? 1);
+  const column = atEnd ? (previous?.endColumn ?? 0) + 1 : (token.startColumn ?? 1);
+  const where = { file, line, column, endLine: atEnd ? line : (token.endLine ?? line), endColumn: atEnd ? column : (token.endColumn ?? column) + 1 };
+  const expected = expectedFrom(error.message);
+  const found = atEnd ? 'the end of the text' : `\`${token.image}\``;
+  if (expected.length === 1 && expected[0] === 'EOF') {
+    expected.splice(0, 1, 'a clause (`on`, `where`, `if`, `then`, `mode`…)', 'a new `rule`');
+  }
+  let message = `unexpected ${found}`;
+  if (expected.length > 0) message += `; expected ${formatList(expected)}`;
+  const fix = hintFor(token, expected, atEnd);
+  return sourceProblem('RC_DSL_SYNTAX', message, where, fix);
+}
+
+/** The first tokens of each sequence chevrotain says it expected, as the words an admin types. */
+function expectedFrom(message: string): string[] {
+  const out = new Set<string>();
+  const single = /Expecting token of type --> (\S+) <--/.exec(message);
+  if (single?.[1]) out.add(label(single[1]));
+  for (const m of message.matchAll(/\d+\. \[([^\]]*)\]/g)) {
+    const firstOfSeq = m[1]?.split(',')[0]?.trim();
+    if (firstOfSeq) out.add(label(firstOfSeq));
+  }
+  if (out.size === 0 && /Expecting: expecting at least one iteration/.test(message)) out.add('a value');
+  return [...out].slice(0, 8);
+}
+
+function label(name: string): string {
+  if (/^'.*'$/.test(name)) return `\`${name.slice(1, -1)}\``;
+  switch (name) {
+    case 'Name':
+      return 'a name';
+    case 'StringLit':
+      return 'a "string"';
+    case 'NumberLit':
+      return 'a number';
+    case 'DurationLit':
+      return 'a duration';
+    case 'Comparison':
+      return 'a comparison (`==`, `>`, …)';
+    case 'Keyword':
+      return 'a key';
+    default:
+      return name.startsWith('Kw_') ? `\`${name.slice(3)}\`` : name;
+  }
+}
+
+function formatList(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1] ?? ''}`;
+}
+
+function hintFor(token: IToken, expected: string[], atEnd: boolean): string {
+  if (atEnd) return 'The text ends too early: finish the clause (a closing bracket or a value is probably missing).';
+  if (token.image === '=') return 'To compare, write `==`; to set a value in an object, write `key: value`.';
+  if (token.tokenType.name === 'Name') {
+    const near = closestKeyword(token.image);
+    if (near) return `Did you mean \`${near}\`? Each line of a rule starts with a clause word (on, where, if, then, mode, cooldown…).`;
+    if (expected.some((e) => e.includes('a comparison'))) return 'A condition is `fact operator value`, e.g. `message.length > 10`.';
+    return 'Put text between double quotes, and start each clause of a rule with its word (on, where, if, then…). See docs/dsl.md.';
+  }
+  if (token.tokenType.name === 'Colon') return 'A `key: value` entry belongs inside `{ … }`, or right after an action name.';
+  if (expected.some((e) => e === "`}`" || e === "`]`" || e === "`)`")) return 'A bracket is not closed: add the closing bracket.';
+  return 'See docs/dsl.md for the form of each clause.';
+}
+
