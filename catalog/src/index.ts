@@ -1,5 +1,6 @@
 // The one public entry of @rulecord/catalog: every built-in module, listed by hand (STYLE.md habit 4).
-import type { ModuleDefinition } from '@rulecord/engine';
+import { coreModule, createRegistry } from '@rulecord/engine';
+import type { ModuleDefinition, Registry } from '@rulecord/engine';
 import { interactionModule } from './modules/interaction/index.js';
 import { memberModule } from './modules/member/index.js';
 import { messageModule } from './modules/message/index.js';
@@ -16,6 +17,18 @@ export const modules: readonly ModuleDefinition[] = [
   interactionModule,
   scheduleModule,
 ];
+
+/**
+ * The registry of a standard deployment: the engine's core module (`state.*`, `event.emit`, `timer.fired`…) plus
+ * every catalog module, plus `extra` modules (a plugin, a test module).
+ *
+ * @example
+ * const registry = createCatalogRegistry();
+ * registry.action('member.timeout')?.description;
+ */
+export function createCatalogRegistry(extra: readonly ModuleDefinition[] = []): Registry {
+  return createRegistry([coreModule, ...modules, ...extra]);
+}
 
 export { interactionModule, memberModule, messageModule, moderationModule, scheduleModule, spamModule };
 export {

@@ -10,6 +10,7 @@ export const newAccountGate = defineTemplate({
     'Puts accounts younger than a few days into a quarantine role when they join (give that role no access but a help channel) and tells them why by DM. Stops most raid and throwaway-account spam.',
   inputs: {
     type: 'object',
+    examples: [{ minAccountAgeDays: 7, quarantineRole: '445566778899001199' }],
     additionalProperties: false,
     required: ['quarantineRole'],
     properties: {
@@ -52,6 +53,7 @@ export const welcomeMessage = defineTemplate({
   description: 'Greets every new member in a channel of your choice (the greeting shows their mention without pinging them).',
   inputs: {
     type: 'object',
+    examples: [{ channel: '223344556677889900' }],
     additionalProperties: false,
     required: ['channel'],
     properties: {

@@ -24,6 +24,7 @@ export const antiInvite = defineTemplate({
     'Deletes messages (new or edited) that advertise another Discord server and warns the author. Your own server\'s invite codes can be allowed.',
   inputs: {
     type: 'object',
+    examples: [{ allowedInvites: ['myserver'] }],
     additionalProperties: false,
     properties: {
       allowedInvites: {
@@ -58,6 +59,7 @@ export const capsFilter = defineTemplate({
   description: 'Deletes messages that are mostly capital letters and asks the author, in the channel, to stop shouting.',
   inputs: {
     type: 'object',
+    examples: [{ threshold: 0.8, minLength: 12 }],
     additionalProperties: false,
     properties: {
       threshold: {
@@ -108,6 +110,7 @@ export const badWords = defineTemplate({
     'Deletes messages containing any word of your list (whole words, any case) and warns the author. Edited messages are checked too.',
   inputs: {
     type: 'object',
+    examples: [{ words: ['idiot', 'stupid'], exemptRoles: ['445566778899001122'] }],
     additionalProperties: false,
     required: ['words'],
     properties: {

@@ -10,6 +10,7 @@ export const antiSpam = defineTemplate({
     'Stops message floods and copy-paste spam: deletes the message that crosses the limit and times the author out. One timeout per burst (the rule cools down for the timeout\'s length).',
   inputs: {
     type: 'object',
+    examples: [{ maxMessages: 5, window: '10s', timeout: '30m' }],
     additionalProperties: false,
     properties: {
       maxMessages: {
