@@ -102,13 +102,29 @@ export async function openDatabase(
     });
   }
   const knex = knexFactory({
-    client: ClientPgLite as unknown as typeof knexFactory.Client,
+    client: PgLiteClient,
     dialect: 'postgres',
     connection: () => ({ pglite }) as unknown as Knex.StaticConnectionConfig,
     ...searchPath,
   });
   return wrap(knex, 'pglite', location);
 }
+
+/**
+ * knex-pglite 0.14 derives the statement kind from knex's method name, so `del()` answers `DEL` and knex returns the
+ * raw response instead of the row count that pg gives. Name the methods as PostgreSQL does.
+ */
+interface PgLiteInstance {
+  processResponse(obj: { method?: string }, runner: unknown): unknown;
+}
+const PgLiteBase = ClientPgLite as unknown as new (config: Knex.Config) => PgLiteInstance;
+class PgLiteClientImpl extends PgLiteBase {
+  override processResponse(obj: { method?: string }, runner: unknown): unknown {
+    const method = obj.method === 'del' ? 'delete' : obj.method === 'counter' ? 'update' : obj.method;
+    return super.processResponse({ ...obj, method } as { method?: string }, runner);
+  }
+}
+const PgLiteClient = PgLiteClientImpl as unknown as typeof knexFactory.Client;
 
 function wrap(knex: Knex, kind: Database['kind'], location: string): Database {
   let closing: Promise<void> | undefined;
