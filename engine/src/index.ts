@@ -44,3 +44,28 @@ export type { TraceStore, GuildTraces, TraceQuery, TraceRetention, TraceListener
 export { BullMQScheduler } from './timers/bullmq.js';
 export type { BullMQSchedulerOptions, FailedTimerJob } from './timers/bullmq.js';
 export { timerJobId, parseTimerJobId } from './timers/job-id.js';
+// document schema, registry, templates, validation (engine-schema)
+export { createRegistry, parseTemplateRef, KEBAB_ID, ITEM_NAME } from './model/registry.js';
+export type { Registry } from './model/registry.js';
+export { joinPointer, escapePointerToken, parsePointer, getAtPointer } from './model/pointer.js';
+export { instantiateTemplate, substituteInputs } from './model/template.js';
+export type { ResolvedRule } from './model/template.js';
+export {
+  coreDocumentSchema,
+  coreDefinitions,
+  DOCUMENT_SCHEMA_ID,
+  RULE_ID_PATTERN,
+  NAME_PATTERN,
+  STEP_NAME_PATTERN,
+  TEMPLATE_REF_PATTERN,
+} from './schema/core.js';
+export { documentSchema, compiledRegistry } from './schema/document-schema.js';
+export type { CompiledRegistry } from './schema/document-schema.js';
+export { validateRuleSet } from './schema/validate.js';
+export type { ResolvedRuleSet, ValidationResult } from './schema/validate.js';
+export { placeholderTolerant, hasPlaceholder, singlePlaceholder, placeholderExpressions, PLACEHOLDER_SCHEMA } from './schema/placeholders.js';
+export { createAjv, translateAjvErrors } from './schema/ajv.js';
+export type { TranslateOptions } from './schema/ajv.js';
+export { suggest, didYouMean, editDistance } from './schema/suggest.js';
+export { ENGINE_ERROR_CODES, errorCodeInfo } from './errors/codes.js';
+export type { ErrorCodeInfo, EngineErrorCode } from './errors/codes.js';

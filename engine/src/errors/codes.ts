@@ -1,0 +1,223 @@
+import type { ErrorKind } from './error.js';
+
+/** One entry of the engine's closed list of error codes; `docs/errors.md` is checked against this list. */
+export interface ErrorCodeInfo {
+  readonly code: `RC_${string}`;
+  /** Who must act: the rule author (`user`), nobody yet (`transient`, retried), or us / a module author (`bug`). */
+  readonly kind: ErrorKind;
+  /** What went wrong, in one sentence (the message of a real error adds the specifics and the place). */
+  readonly summary: string;
+  /** How to fix it, in general terms. */
+  readonly fix: string;
+}
+
+/**
+ * Every `RC_…` code the engine emits. Append new codes at the end of your group; never reuse or rename one
+ * (rule authors, the studio and the docs key on them).
+ */
+export const ENGINE_ERROR_CODES = [
+  // ── The document and its rules (engine-schema) ────────────────────────────────────────────────────────────
+  {
+    code: 'RC_BAD_DOCUMENT',
+    kind: 'user',
+    summary: 'The rule document itself is malformed: not an object, or `apiVersion`, `kind`, `guild` or `rules` is missing or wrong.',
+    fix: 'Start the document with `apiVersion: rulecord/v1`, `kind: RuleSet`, `guild: "<guild id>"` and a `rules:` list.',
+  },
+  {
+    code: 'RC_BAD_RULE',
+    kind: 'user',
+    summary: 'A rule field has the wrong shape (a missing `on`/`then`, an unknown field, a bad `mode`, `limits`, `where`…).',
+    fix: 'Correct the field at the pointer; docs/rules.md lists every field with examples.',
+  },
+  {
+    code: 'RC_BAD_RULE_ID',
+    kind: 'user',
+    summary: 'A rule id (or template use id) is not kebab-case.',
+    fix: 'Use lower-case letters, digits and single dashes, starting with a letter: `no-shouting`.',
+  },
+  {
+    code: 'RC_DUPLICATE_RULE_ID',
+    kind: 'user',
+    summary: 'Two rules (or template uses) of the set have the same id.',
+    fix: 'Give each rule a unique id.',
+  },
+  {
+    code: 'RC_BAD_DURATION',
+    kind: 'user',
+    summary: 'A duration (`wait`, `window`, `backoff`, a parameter) cannot be read.',
+    fix: 'Write a duration such as `30s`, `10m`, `1h30m`, `2d` or `1w` (units largest first), or a whole number of milliseconds.',
+  },
+  {
+    code: 'RC_UNKNOWN_EVENT',
+    kind: 'user',
+    summary: 'A rule is triggered by an event (`on`) that no installed module emits.',
+    fix: 'Use one of the listed events (the message suggests the closest names), or install the module that emits it.',
+  },
+  {
+    code: 'RC_UNKNOWN_FACT',
+    kind: 'user',
+    summary: 'A condition reads a fact that no installed module provides.',
+    fix: 'Use a known fact (the message suggests the closest names), `event.<field>` for a field of the event, or `now`.',
+  },
+  {
+    code: 'RC_FACT_NOT_ON_EVENT',
+    kind: 'user',
+    summary: 'A condition reads a fact that is not available on (one of) the rule’s trigger events.',
+    fix: 'Trigger the rule on an event that carries what the fact needs, or use another fact.',
+  },
+  {
+    code: 'RC_BAD_FACT_PARAMS',
+    kind: 'user',
+    summary: 'The `params` of a condition do not fit the fact’s parameter schema.',
+    fix: 'Correct the parameter at the pointer (see the fact’s documentation for its parameters).',
+  },
+  {
+    code: 'RC_BAD_CONDITION',
+    kind: 'user',
+    summary: 'A condition is not in json-rules-engine’s format (`all`, `any`, `not`, or a leaf `{ fact, operator, value }`).',
+    fix: 'Write the condition as `all:`/`any:` lists, a `not:`, or a leaf with `fact`, `operator` and `value`.',
+  },
+  {
+    code: 'RC_BAD_STEP',
+    kind: 'user',
+    summary: 'A step of `then` has no action, more than one action, or a bad `retry`/`onError`/`as`.',
+    fix: 'Write each step as one action key with its parameters (`message.delete: {}`), optionally with `retry`, `onError` and `as`, or as `wait: 10m`.',
+  },
+  {
+    code: 'RC_UNKNOWN_ACTION',
+    kind: 'user',
+    summary: 'A step names an action that no installed module provides.',
+    fix: 'Use a known action (the message suggests the closest names), or install the module that provides it.',
+  },
+  {
+    code: 'RC_ACTION_NOT_ON_EVENT',
+    kind: 'user',
+    summary: 'An action cannot run on (one of) the rule’s trigger events (e.g. deleting a message on `member.join`).',
+    fix: 'Trigger the rule on an event the action supports, or use another action.',
+  },
+  {
+    code: 'RC_BAD_PARAM',
+    kind: 'user',
+    summary: 'An action parameter is missing, unknown, or of the wrong type or value.',
+    fix: 'Correct the parameter at the pointer (see the action’s documentation for its parameters).',
+  },
+  {
+    code: 'RC_BAD_PLACEHOLDER',
+    kind: 'user',
+    summary: 'A `{{ variable }}` placeholder is malformed or refers to a step result that no earlier step names with `as`.',
+    fix: 'Write placeholders as `{{ name.path }}`; to read a step result, give an earlier step `as: <name>` and use `{{ steps.<name>.… }}`.',
+  },
+  {
+    code: 'RC_UNKNOWN_MODULE',
+    kind: 'user',
+    summary: '`modules` holds settings for a module that is not installed.',
+    fix: 'Remove the entry or correct the module id (the message suggests the closest ids).',
+  },
+  {
+    code: 'RC_BAD_SETTINGS',
+    kind: 'user',
+    summary: 'A module’s settings do not fit that module’s settings schema.',
+    fix: 'Correct the setting at the pointer (see the module’s documentation).',
+  },
+  {
+    code: 'RC_PREMIUM_REQUIRED',
+    kind: 'user',
+    summary: 'A premium-only module, fact, action or template is used in a free guild.',
+    fix: 'Upgrade the guild to premium, or remove the premium feature from the rule set.',
+  },
+  {
+    code: 'RC_UNKNOWN_TEMPLATE',
+    kind: 'user',
+    summary: 'A `use:` refers to a template (or a version of it) that is not installed.',
+    fix: 'Use `<template id>@<version>` of an installed template, or the id alone for the latest version.',
+  },
+  {
+    code: 'RC_BAD_TEMPLATE_INPUTS',
+    kind: 'user',
+    summary: 'The `inputs` of a template use do not fit the template’s inputs schema.',
+    fix: 'Correct the input at the pointer (see the template’s inputs).',
+  },
+  {
+    code: 'RC_BAD_TEMPLATE_RULE',
+    kind: 'user',
+    summary: 'A rule instantiated from a template is invalid with the given inputs.',
+    fix: 'Check the inputs of the template use; if they are right, the template itself is broken: report it.',
+  },
+  {
+    code: 'RC_SCHEMA',
+    kind: 'user',
+    summary: 'The document does not fit the rule-set JSON Schema at this place.',
+    fix: 'Correct the value at the pointer; docs/rules.md describes every field.',
+  },
+  // ── Module registry (engine-schema): mistakes of module authors ───────────────────────────────────────────
+  {
+    code: 'RC_REGISTRY_DUPLICATE',
+    kind: 'bug',
+    summary: 'Two modules register the same module id, fact, action, event or template version.',
+    fix: 'Rename one of them; names are global across modules.',
+  },
+  {
+    code: 'RC_REGISTRY_BAD_NAME',
+    kind: 'bug',
+    summary: 'A module, fact, action, event or template has a malformed name, or a name outside the module’s id and declared `areas`.',
+    fix: 'Name items `<module id or declared area>.<name>` (e.g. `xp.level`), and declare extra areas in the module’s `areas`.',
+  },
+  {
+    code: 'RC_REGISTRY_BAD_SCHEMA',
+    kind: 'bug',
+    summary: 'A schema declared by a module (settings, params, inputs…) does not compile.',
+    fix: 'Fix the JSON Schema named in the message.',
+  },
+  // ── Conditions (engine-conditions: engine/src/compile) ─────────────────────────────────────────────────────
+  {
+    code: 'RC_UNKNOWN_OPERATOR',
+    kind: 'user',
+    summary: 'A condition uses an operator that does not exist.',
+    fix: 'Use one of the operators in docs/operators.md (the message suggests the closest names).',
+  },
+  {
+    code: 'RC_BAD_OPERATOR_VALUE',
+    kind: 'user',
+    summary: 'The `value` of a condition has the wrong shape for its operator (e.g. `in` needs a list, `between` two numbers).',
+    fix: 'Give the value the shape docs/operators.md shows for that operator.',
+  },
+  {
+    code: 'RC_INVALID_REGEX',
+    kind: 'user',
+    summary: 'A `matches` pattern is not a valid RE2 regular expression, or uses a flag other than i, m, s, u.',
+    fix: 'RE2 has no look-around and no back-references; rewrite the pattern without them.',
+  },
+  {
+    code: 'RC_UNSAFE_REGEX',
+    kind: 'user',
+    summary: 'A `matches` pattern can backtrack catastrophically (ReDoS) on a backtracking regex engine.',
+    fix: 'Remove nested or overlapping repetition such as `(a+)+` or `(a|a)*`.',
+  },
+  {
+    code: 'RC_BAD_PATH',
+    kind: 'user',
+    summary: 'A condition `path` is not a dotted path (JSONPath such as `$.a[0]` is not supported).',
+    fix: 'Write a dotted path such as `author.roles.0`.',
+  },
+  {
+    code: 'RC_CONDITION_TOO_DEEP',
+    kind: 'user',
+    summary: 'Conditions are nested more than 32 levels deep.',
+    fix: 'Flatten the nesting: an `all` inside an `all` can be merged.',
+  },
+  {
+    code: 'RC_CONDITION_TOO_LARGE',
+    kind: 'user',
+    summary: 'A rule has more than 2,000 condition leaves.',
+    fix: 'Split the rule, or move long lists into one `in` or `containsAnyWord` value.',
+  },
+] as const satisfies readonly ErrorCodeInfo[];
+
+export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number]['code'];
+
+const byCode: ReadonlyMap<string, ErrorCodeInfo> = new Map(ENGINE_ERROR_CODES.map((entry) => [entry.code, entry]));
+
+/** The list entry of a code, or `undefined` for a code that is not in the list. */
+export function errorCodeInfo(code: string): ErrorCodeInfo | undefined {
+  return byCode.get(code);
+}

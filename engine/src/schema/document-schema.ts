@@ -1,0 +1,204 @@
+import type { Ajv, ValidateFunction } from 'ajv';
+import { RulecordError } from '../errors/error.js';
+import type { JsonSchema } from '../model/module.js';
+import type { Registry } from '../model/registry.js';
+import { standalone } from '../model/template.js';
+import { createAjv } from './ajv.js';
+import { DOCUMENT_SCHEMA_ID, coreDefinitions, documentEnvelope } from './core.js';
+import { placeholderTolerant } from './placeholders.js';
+
+/** The validators of one registry, compiled once (`compiledRegistry`) and reused by every validation. */
+export interface CompiledRegistry {
+  /** The full document schema (what `documentSchema` returns). */
+  readonly schema: JsonSchema;
+  /** The full schema, compiled: the last word on the shape of a document. */
+  readonly document: ValidateFunction;
+  /** The top level only (rules and modules are checked piece by piece). */
+  readonly envelope: ValidateFunction;
+  /** One rule, without its `if` (checked by `checkCondition`) and the items of `then` (checked per step). */
+  readonly rule: ValidateFunction;
+  readonly templateUse: ValidateFunction;
+  /** `retry`, `onError`, `as` of a step. */
+  readonly stepOptions: ValidateFunction;
+  /** Action params, placeholder-tolerant (see `placeholderTolerant`). */
+  readonly params: ReadonlyMap<string, ValidateFunction>;
+  readonly factParams: ReadonlyMap<string, ValidateFunction>;
+  /** Module settings; applies the schema's defaults to what it validates. */
+  readonly settings: ReadonlyMap<string, ValidateFunction>;
+}
+
+const cache = new WeakMap<Registry, CompiledRegistry>();
+const SCHEMA_BASE = DOCUMENT_SCHEMA_ID.replace(/\.json$/, '');
+
+function badSchema(what: string, cause: unknown): RulecordError {
+  return new RulecordError('RC_REGISTRY_BAD_SCHEMA', `The schema of ${what} does not compile: ${cause instanceof Error ? cause.message : String(cause)}`, {
+    kind: 'bug',
+    fix: 'Fix that JSON Schema in its module.',
+    cause,
+  });
+}
+
+/** A module schema embedded in the document schema: its own `$id`, so its internal `#/…` refs stay its own. */
+function embedded(schema: JsonSchema, path: string): JsonSchema {
+  const { $schema: _s, ...rest } = schema;
+  return { ...rest, $id: `${SCHEMA_BASE}/${path}` };
+}
+
+function compile(ajv: Ajv, schema: JsonSchema, what: string): ValidateFunction {
+  try {
+    return ajv.compile(schema);
+  } catch (e) {
+    throw badSchema(what, e);
+  }
+}
+
+const described = (value: string, description: string | undefined, premium?: boolean): JsonSchema => ({
+  const: value,
+  description: `${description ?? ''}${premium ? ' (premium)' : ''}`.trim(),
+});
+
+/**
+ * The JSON Schema of a whole rule document for this registry: the core schema, each module's settings under
+ * `modules.<id>`, events, facts (with their params), each action's params under its step key (a string with a
+ * `{{ placeholder }}` is accepted wherever a value is rendered at run time), and each template's inputs. Editors use
+ * it for completion and hover; it is compiled once per registry.
+ *
+ * @example
+ * writeFileSync('rule-set.schema.json', JSON.stringify(documentSchema(registry)));
+ */
+export function documentSchema(registry: Registry): JsonSchema {
+  return compiledRegistry(registry).schema;
+}
+
+function buildDocumentSchema(registry: Registry): JsonSchema {
+  const defs = coreDefinitions();
+  const premiumOf = (name: string, own?: boolean): boolean => Boolean(own || registry.ownerOf(name)?.premium);
+
+  const events = registry.events();
+  defs.eventName = events.length === 0 ? false as unknown as JsonSchema : { anyOf: events.map((e) => described(e.name, e.description)) };
+
+  defs.factName = {
+    description: 'A fact: `area.name` from a module, `event.<path>` for a field of the event, or `now`.',
+    anyOf: [
+      ...registry.facts().map((f) => described(f.name, f.description, premiumOf(f.name, f.premium))),
+      { const: 'now', description: 'The time of the event, in epoch milliseconds.' },
+      { type: 'string', pattern: '^event(\\.[^.]+)+$', description: 'A field of the event payload: `event.content`.' },
+    ],
+  };
+  const leaf = defs.leafCondition as Record<string, unknown>;
+  const factParamRules = registry
+    .facts()
+    .filter((f) => f.params !== undefined)
+    .map((f) => ({
+      if: { type: 'object', required: ['fact'], properties: { fact: { const: f.name } } },
+      then: { properties: { params: { $ref: `#/$defs/factParams:${f.name}` } } },
+    }));
+  if (factParamRules.length > 0) leaf.allOf = factParamRules;
+  for (const f of registry.facts()) if (f.params) defs[`factParams:${f.name}`] = embedded(f.params, `fact-params/${f.name}`);
+
+  const actions = registry.actions();
+  const stepProperties: Record<string, JsonSchema> = {
+    retry: { $ref: '#/$defs/retry' },
+    onError: { enum: ['stop', 'continue'], description: 'When the action fails: stop the run (default) or go on with the next step.' },
+    as: (defs.stepOptions as { properties: Record<string, JsonSchema> }).properties.as ?? {},
+    wait: { $ref: '#/$defs/duration', description: 'Parks the run for this long, then goes on with the next step.' },
+  };
+  for (const a of actions) {
+    defs[`params:${a.name}`] = placeholderTolerant(embedded(a.params, `params/${a.name}`)) as JsonSchema;
+    stepProperties[a.name] = {
+      $ref: `#/$defs/params:${a.name}`,
+      description: `${a.description}${premiumOf(a.name, a.premium) ? ' (premium)' : ''}`,
+    };
+  }
+  defs.step = {
+    type: 'object',
+    description: 'One action with its parameters (`message.delete: {}`), plus optional `retry`, `onError`, `as`; or `wait: 10m`.',
+    properties: stepProperties,
+    additionalProperties: false,
+    oneOf: [...actions.map((a) => ({ required: [a.name] })), { required: ['wait'], maxProperties: 1 }],
+  };
+
+  const moduleProperties: Record<string, JsonSchema> = {};
+  for (const m of registry.modules) {
+    if (m.settings) defs[`settings:${m.id}`] = embedded(m.settings, `settings/${m.id}`);
+    moduleProperties[m.id] = {
+      ...(m.settings ? { $ref: `#/$defs/settings:${m.id}` } : { type: 'object' }),
+      description: `${m.name}: ${m.description}${m.premium ? ' (premium)' : ''}`,
+    };
+  }
+  defs.modules = {
+    type: 'object',
+    description: 'Per-guild module settings, keyed by module id.',
+    properties: moduleProperties,
+    additionalProperties: false,
+  };
+
+  const templates = registry.templates();
+  const refs: string[] = [];
+  const inputRules: JsonSchema[] = [];
+  for (const t of templates) {
+    const latest = registry.template(t.id) === t;
+    const names = latest ? [`${t.id}@${t.version}`, t.id] : [`${t.id}@${t.version}`];
+    refs.push(...names);
+    defs[`inputs:${t.id}@${t.version}`] = embedded(t.inputs, `inputs/${t.id}@${t.version}`);
+    inputRules.push({
+      if: { type: 'object', required: ['template'], properties: { template: { enum: names } } },
+      then: { properties: { inputs: { $ref: `#/$defs/inputs:${t.id}@${t.version}` } } },
+    });
+  }
+  const use = ((defs.templateUse as { properties: Record<string, JsonSchema> }).properties.use ?? {}) as Record<string, unknown>;
+  (use.properties as Record<string, JsonSchema>).template = refs.length === 0 ? (false as unknown as JsonSchema) : { enum: refs, description: 'A template: `anti-spam@2`, or `anti-spam` for its latest version.' };
+  if (inputRules.length > 0) use.allOf = inputRules;
+
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: DOCUMENT_SCHEMA_ID,
+    title: 'Rulecord rule set (v1)',
+    ...documentEnvelope(),
+    $defs: defs,
+  };
+}
+
+/**
+ * Every validator of a registry, compiled on first use and cached for the registry's life.
+ * @throws RulecordError `RC_REGISTRY_BAD_SCHEMA` when a module's schema does not compile.
+ */
+export function compiledRegistry(registry: Registry): CompiledRegistry {
+  const hit = cache.get(registry);
+  if (hit) return hit;
+
+  const pieces = createAjv({ useDefaults: true });
+  const params = new Map<string, ValidateFunction>();
+  for (const a of registry.actions()) params.set(a.name, compile(pieces, placeholderTolerant(standalone(a.params)) as JsonSchema, `the params of action \`${a.name}\``));
+  const factParams = new Map<string, ValidateFunction>();
+  for (const f of registry.facts()) if (f.params) factParams.set(f.name, compile(pieces, standalone(f.params), `the params of fact \`${f.name}\``));
+  const settings = new Map<string, ValidateFunction>();
+  for (const m of registry.modules) if (m.settings) settings.set(m.id, compile(pieces, standalone(m.settings), `the settings of module \`${m.id}\``));
+  for (const t of registry.templates()) compile(createAjv(), standalone(t.inputs), `the inputs of template \`${t.id}@${t.version}\``);
+
+  const core = coreDefinitions();
+  const piece = (root: JsonSchema): JsonSchema => ({ $defs: core, ...root });
+  const envelope = documentEnvelope() as { properties: Record<string, JsonSchema> };
+  envelope.properties.rules = { type: 'array', description: 'Rules, and template uses.' };
+  const rule = structuredClone(core.rule) as { properties: Record<string, JsonSchema> };
+  rule.properties.if = {};
+  rule.properties.then = { type: 'array', minItems: 1 };
+  const templateUse = structuredClone(core.templateUse) as { properties: { use: { properties: Record<string, JsonSchema> } } };
+  templateUse.properties.use.properties.inputs = { type: 'object' };
+
+  const schema = buildDocumentSchema(registry);
+  const full = createAjv();
+  const compiled: CompiledRegistry = {
+    schema,
+    document: compile(full, schema, 'the rule document'),
+    envelope: compile(pieces, piece(envelope), 'the document envelope'),
+    rule: compile(pieces, piece(rule), 'a rule'),
+    templateUse: compile(pieces, piece(templateUse), 'a template use'),
+    stepOptions: compile(pieces, piece({ $ref: '#/$defs/stepOptions' }), 'step options'),
+    params,
+    factParams,
+    settings,
+  };
+  cache.set(registry, compiled);
+  return compiled;
+}

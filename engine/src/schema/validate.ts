@@ -1,0 +1,468 @@
+import type { ErrorObject } from 'ajv';
+import { checkCondition } from '../compile/index.js';
+import type { Problem } from '../errors/error.js';
+import type { JsonObject } from '../model/document.js';
+import { isDuration, parseDuration } from '../model/duration.js';
+import type { Tier } from '../model/module.js';
+import { joinPointer } from '../model/pointer.js';
+import { parseTemplateRef, type Registry } from '../model/registry.js';
+import { instantiateTemplate, type ResolvedRule } from '../model/template.js';
+import { describeValue, translateAjvErrors, type TranslateOptions } from './ajv.js';
+import { compiledRegistry, type CompiledRegistry } from './document-schema.js';
+import { compileValue } from '../runtime/variables.js';
+import { hasPlaceholder } from './placeholders.js';
+import { didYouMean } from './suggest.js';
+
+/** A validated rule set, ready to compile: template uses instantiated, module settings with their defaults. */
+export interface ResolvedRuleSet {
+  guild: string;
+  /** Settings of every module that has some (the guild's own over the templates' over the schema's defaults). */
+  modules: Record<string, JsonObject>;
+  rules: ResolvedRule[];
+}
+
+export type ValidationResult =
+  | { ok: true; /** warnings only */ problems: Problem[]; ruleSet: ResolvedRuleSet }
+  | { ok: false; problems: Problem[] };
+
+type Obj = Record<string, unknown>;
+const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const STEP_OPTIONS = new Set(['retry', 'onError', 'as']);
+const MAX_WALK_DEPTH = 200;
+
+/** Merges settings: objects deeply, everything else (lists included) replaced by `over`. */
+function mergeSettings(under: unknown, over: unknown): unknown {
+  if (!isObject(under) || !isObject(over)) return structuredClone(over);
+  const out: Obj = structuredClone(under);
+  for (const [k, v] of Object.entries(over)) {
+    Object.defineProperty(out, k, { value: mergeSettings(out[k], v), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+class Validation {
+  readonly problems: Problem[] = [];
+  constructor(
+    readonly registry: Registry,
+    readonly compiled: CompiledRegistry,
+    readonly tier: Tier,
+  ) {}
+
+  error(code: string, message: string, pointer: string, fix?: string, sink: Problem[] = this.problems): void {
+    sink.push(fix === undefined ? { code, message, pointer, severity: 'error' } : { code, message, pointer, fix, severity: 'error' });
+  }
+
+  warning(code: string, message: string, pointer: string, fix: string, sink: Problem[] = this.problems): void {
+    sink.push({ code, message, pointer, fix, severity: 'warning' });
+  }
+
+  schema(errors: readonly ErrorObject[] | null | undefined, data: unknown, options: TranslateOptions, sink: Problem[]): void {
+    sink.push(...translateAjvErrors(errors, data, options));
+  }
+
+  premium(what: string, isPremium: boolean, pointer: string, sink: Problem[]): void {
+    if (isPremium && this.tier === 'free') {
+      this.error('RC_PREMIUM_REQUIRED', `${what} is premium-only, and this guild is on the free tier.`, pointer, 'Upgrade the guild to premium, or remove it from the rule set.', sink);
+    }
+  }
+
+  isPremium(name: string, own: boolean | undefined): boolean {
+    return Boolean(own) || Boolean(this.registry.ownerOf(name)?.premium);
+  }
+
+  /** Checks one rule (written, or instantiated from a template) into `sink`. */
+  rule(rule: Obj, at: string, sink: Problem[]): void {
+    const id = typeof rule.id === 'string' ? rule.id : undefined;
+    if (!this.compiled.rule(rule)) {
+      this.schema(this.compiled.rule.errors, rule, {
+        base: at,
+        code: 'RC_BAD_RULE',
+        noun: 'field',
+        owner: id ? `of rule \`${id}\`` : '',
+        root: id ? `Rule \`${id}\`` : 'A rule',
+        codeFor: (path) => (path === '/id' ? 'RC_BAD_RULE_ID' : undefined),
+      }, sink);
+    }
+
+    const triggers: string[] = [];
+    const names = typeof rule.on === 'string' ? [[rule.on, joinPointer(at, 'on')] as const] : Array.isArray(rule.on) ? rule.on.map((n, i) => [n, joinPointer(at, 'on', i)] as const) : [];
+    for (const [name, pointer] of names) {
+      if (typeof name !== 'string') continue;
+      if (this.registry.event(name)) triggers.push(name);
+      else {
+        this.error(
+          'RC_UNKNOWN_EVENT',
+          `Unknown event \`${name}\`.${didYouMean(name, this.registry.events().map((e) => e.name))}`,
+          pointer,
+          'Use an event of an installed module (docs list them per module).',
+          sink,
+        );
+      }
+    }
+
+    if (Object.hasOwn(rule, 'if')) {
+      sink.push(...checkCondition(rule.if, joinPointer(at, 'if')));
+      this.walkLeaves(rule.if, joinPointer(at, 'if'), 0, (leaf, pointer) => {
+        if (typeof leaf.fact === 'string' && leaf.fact !== '') {
+          this.fact(leaf.fact, joinPointer(pointer, 'fact'), leaf, pointer, triggers, sink);
+        }
+        if (isObject(leaf.value) && typeof leaf.value.fact === 'string' && leaf.value.fact !== '') {
+          this.fact(leaf.value.fact, joinPointer(pointer, 'value', 'fact'), leaf.value, joinPointer(pointer, 'value'), triggers, sink);
+        }
+      });
+    }
+
+    if (Array.isArray(rule.then)) {
+      const stepNames = new Set<string>();
+      rule.then.forEach((step, i) => this.step(step, joinPointer(at, 'then', i), triggers, stepNames, sink));
+    }
+  }
+
+  walkLeaves(node: unknown, pointer: string, depth: number, visit: (leaf: Obj, pointer: string) => void): void {
+    if (depth > MAX_WALK_DEPTH || !isObject(node)) return;
+    let boolean = false;
+    for (const key of ['any', 'all'] as const) {
+      const children = node[key];
+      if (Object.hasOwn(node, key)) boolean = true;
+      if (Array.isArray(children)) children.forEach((child, i) => this.walkLeaves(child, joinPointer(pointer, key, i), depth + 1, visit));
+    }
+    if (Object.hasOwn(node, 'not')) {
+      boolean = true;
+      this.walkLeaves(node.not, joinPointer(pointer, 'not'), depth + 1, visit);
+    }
+    if (!boolean && Object.hasOwn(node, 'fact')) visit(node, pointer);
+  }
+
+  /** A fact read by a condition leaf (or a `{ fact }` value reference) whose `params` live in `holder`. */
+  fact(name: string, pointer: string, holder: Obj, holderPointer: string, triggers: readonly string[], sink: Problem[]): void {
+    if (name === 'now' || name === 'event' || name.startsWith('event.')) return;
+    const fact = this.registry.fact(name);
+    if (!fact) {
+      this.error(
+        'RC_UNKNOWN_FACT',
+        `Unknown fact \`${name}\`.${didYouMean(name, [...this.registry.facts().map((f) => f.name), 'now'])}`,
+        pointer,
+        'Use a fact of an installed module, `event.<field>` for a field of the event, or `now`.',
+        sink,
+      );
+      return;
+    }
+    this.premium(`The fact \`${name}\``, this.isPremium(name, fact.premium), pointer, sink);
+    if (fact.events) {
+      const missing = triggers.filter((t) => !fact.events?.includes(t));
+      if (missing.length > 0) {
+        this.error(
+          'RC_FACT_NOT_ON_EVENT',
+          `The fact \`${name}\` is not available on ${missing.map((m) => `\`${m}\``).join(', ')}; it is available on ${fact.events.map((e) => `\`${e}\``).join(', ') || 'no event'}.`,
+          pointer,
+          'Trigger the rule on an event that carries what the fact needs, or use another fact.',
+          sink,
+        );
+      }
+    }
+    const validate = this.compiled.factParams.get(name);
+    const hasParams = Object.hasOwn(holder, 'params');
+    const params = holder.params;
+    if (validate) {
+      if (hasParams && !isObject(params)) return; // checkCondition reports it
+      const data = structuredClone(params ?? {});
+      if (!validate(data)) {
+        this.schema(validate.errors, data, {
+          base: hasParams ? joinPointer(holderPointer, 'params') : holderPointer,
+          code: 'RC_BAD_FACT_PARAMS',
+          noun: 'parameter',
+          owner: `of fact \`${name}\``,
+          root: `The params of fact \`${name}\``,
+        }, sink);
+      }
+    } else if (isObject(params) && Object.keys(params).length > 0) {
+      this.error('RC_BAD_FACT_PARAMS', `The fact \`${name}\` takes no parameters.`, joinPointer(holderPointer, 'params'), 'Remove `params`.', sink);
+    }
+  }
+
+  step(step: unknown, at: string, triggers: readonly string[], stepNames: Set<string>, sink: Problem[]): void {
+    if (!isObject(step)) {
+      this.error('RC_BAD_STEP', `A step must be an object — one action with its parameters, or \`wait\` — not ${describeValue(step)}.`, at, 'Write e.g. `- message.delete: {}` or `- wait: 10m`.', sink);
+      return;
+    }
+    const keys = Object.keys(step);
+    if (Object.hasOwn(step, 'wait')) {
+      const others = keys.filter((k) => k !== 'wait');
+      if (others.length > 0) {
+        this.error('RC_BAD_STEP', `A \`wait\` step holds only \`wait\`, but this one also has ${others.map((o) => `\`${o}\``).join(', ')}.`, at, 'Put the action in its own step after the `wait`.', sink);
+      }
+      if (!isDuration(step.wait)) {
+        let why = 'not a duration';
+        try {
+          parseDuration(step.wait as string);
+        } catch (e) {
+          why = e instanceof Error ? e.message : why;
+        }
+        this.error('RC_BAD_DURATION', `\`wait\`: ${why}.`, joinPointer(at, 'wait'), 'Write a duration such as `30s`, `10m`, `1h30m` or `2d`.', sink);
+      }
+      return;
+    }
+    if (!this.compiled.stepOptions(step)) {
+      this.schema(this.compiled.stepOptions.errors, step, { base: at, code: 'RC_BAD_STEP', noun: 'step option', owner: '', root: 'The step' }, sink);
+    }
+    const actionKeys = keys.filter((k) => !STEP_OPTIONS.has(k));
+    const known = actionKeys.filter((k) => this.registry.action(k) !== undefined);
+    if (actionKeys.length === 0) {
+      this.error('RC_BAD_STEP', 'The step has no action.', at, 'Add one action with its parameters, e.g. `message.delete: {}`.', sink);
+    }
+    if (known.length > 1) {
+      this.error('RC_BAD_STEP', `The step holds ${known.length} actions (${known.map((k) => `\`${k}\``).join(', ')}); a step runs one action.`, at, 'Split it into one step per action.', sink);
+    }
+    const single = known.length === 1 ? this.registry.action(known[0] ?? '') : undefined;
+    const singleParams = single && isObject(single.params) && isObject(single.params.properties) ? Object.keys(single.params.properties) : [];
+    for (const key of actionKeys) {
+      if (known.includes(key)) continue;
+      if (single && singleParams.includes(key)) {
+        this.error('RC_BAD_STEP', `\`${key}\` is a parameter of \`${single.name}\`, but it is written beside it.`, joinPointer(at, key), `Move it under \`${single.name}:\` (indent it one more level).`, sink);
+      } else {
+        this.error(
+          'RC_UNKNOWN_ACTION',
+          `Unknown action \`${key}\`.${didYouMean(key, [...this.registry.actions().map((a) => a.name), ...STEP_OPTIONS])}`,
+          joinPointer(at, key),
+          'Use an action of an installed module, or a step option (`retry`, `onError`, `as`).',
+          sink,
+        );
+      }
+    }
+    for (const name of known) this.action(name, step[name], joinPointer(at, name), triggers, stepNames, sink);
+    if (typeof step.as === 'string') {
+      if (stepNames.has(step.as)) {
+        this.error('RC_BAD_STEP', `Another step of this rule is already named \`${step.as}\`.`, joinPointer(at, 'as'), 'Give each `as` a different name.', sink);
+      }
+      stepNames.add(step.as);
+    }
+  }
+
+  action(name: string, params: unknown, at: string, triggers: readonly string[], stepNames: ReadonlySet<string>, sink: Problem[]): void {
+    const action = this.registry.action(name);
+    if (!action) return;
+    this.premium(`The action \`${name}\``, this.isPremium(name, action.premium), at, sink);
+    if (action.events) {
+      const missing = triggers.filter((t) => !action.events?.includes(t));
+      if (missing.length > 0) {
+        this.error(
+          'RC_ACTION_NOT_ON_EVENT',
+          `The action \`${name}\` cannot run on ${missing.map((m) => `\`${m}\``).join(', ')}; it runs on ${action.events.map((e) => `\`${e}\``).join(', ') || 'no event'}.`,
+          at,
+          'Trigger the rule on an event the action supports, or use another action.',
+          sink,
+        );
+      }
+    }
+    this.placeholders(params, at, stepNames, sink, 0);
+    if (hasPlaceholder(params)) return;
+    if (!isObject(params)) {
+      this.error('RC_BAD_PARAM', `The parameters of \`${name}\` must be an object, not ${describeValue(params)}.`, at, `Write \`${name}: {}\` when there are none.`, sink);
+      return;
+    }
+    const validate = this.compiled.params.get(name);
+    if (validate && !validate(params)) {
+      this.schema(validate.errors, params, {
+        base: at,
+        code: 'RC_BAD_PARAM',
+        noun: 'parameter',
+        owner: `of \`${name}\``,
+        root: `The parameters of \`${name}\``,
+      }, sink);
+    }
+  }
+
+  /**
+   * `{{ … }}` in action parameters, parsed as the runtime will (`compileValue`): a malformed placeholder, an unknown
+   * variable or filter is reported now, and `steps.<name>` must name an earlier step's `as`.
+   */
+  placeholders(value: unknown, at: string, stepNames: ReadonlySet<string>, sink: Problem[], depth: number): void {
+    if (depth > MAX_WALK_DEPTH) return;
+    if (typeof value === 'string') {
+      if (!value.includes('{{')) return;
+      const { placeholders } = compileValue(value, at, sink);
+      for (const placeholder of placeholders) {
+        const name = placeholder.path[0];
+        if (placeholder.root !== 'steps' || name === undefined || stepNames.has(name)) continue;
+        this.error(
+          'RC_BAD_PLACEHOLDER',
+          `\`${placeholder.source}\` reads the result of step \`${name}\`, but no earlier step of this rule has \`as: ${name}\`.${didYouMean(name, stepNames)}`,
+          at,
+          `Add \`as: ${name}\` to the step whose result you want, before this one.`,
+          sink,
+        );
+      }
+      return;
+    }
+    if (Array.isArray(value)) value.forEach((v, i) => this.placeholders(v, joinPointer(at, i), stepNames, sink, depth + 1));
+    else if (isObject(value)) for (const [k, v] of Object.entries(value)) this.placeholders(v, joinPointer(at, k), stepNames, sink, depth + 1);
+  }
+}
+
+/**
+ * Validates a rule document against the registry and the guild's tier, and resolves it: template uses are
+ * instantiated, module settings get their defaults. Every problem carries a stable code, a JSON pointer into
+ * `doc` and a fix — one per real mistake, never ajv's raw cascade. Never throws on any JSON input.
+ *
+ * @example
+ * const result = validateRuleSet(yaml.parse(text), registry, { tier: 'free' });
+ * if (!result.ok) for (const p of result.problems) console.log(p.pointer, p.message);
+ */
+export function validateRuleSet(doc: unknown, registry: Registry, options: { tier: Tier }): ValidationResult {
+  const v = new Validation(registry, compiledRegistry(registry), options.tier);
+  const { problems } = v;
+  let data: unknown;
+  try {
+    data = structuredClone(doc);
+  } catch {
+    v.error('RC_BAD_DOCUMENT', 'The document is not plain data (JSON or YAML).', '', 'Pass the parsed YAML or JSON of the rule set.');
+    return { ok: false, problems };
+  }
+  if (!isObject(data)) {
+    v.error('RC_BAD_DOCUMENT', `A rule document must be an object, not ${describeValue(data)}.`, '', 'Start it with `apiVersion: rulecord/v1`, `kind: RuleSet`, `guild:` and `rules:`.');
+    return { ok: false, problems };
+  }
+  const compiled = v.compiled;
+  if (!compiled.envelope(data)) {
+    v.schema(compiled.envelope.errors, data, {
+      base: '',
+      code: 'RC_BAD_DOCUMENT',
+      noun: 'field',
+      owner: '',
+      root: 'The document',
+      codeFor: (path) => (path.startsWith('/modules/') ? 'RC_BAD_SETTINGS' : undefined),
+    }, problems);
+  }
+
+  // Modules named in the document.
+  const docModules = isObject(data.modules) ? data.modules : {};
+  for (const [id, settings] of Object.entries(docModules)) {
+    const module = registry.module(id);
+    const at = joinPointer('/modules', id);
+    if (!module) {
+      v.error('RC_UNKNOWN_MODULE', `Unknown module \`${id}\`.${didYouMean(id, registry.modules.map((m) => m.id))}`, at, 'Remove these settings, or install the module.');
+      continue;
+    }
+    v.premium(`The module \`${id}\``, Boolean(module.premium), at, problems);
+    if (!isObject(settings)) continue; // the envelope reported it
+  }
+
+  // Rules and template uses.
+  const rules: ResolvedRule[] = [];
+  const templateSettings: Record<string, JsonObject>[] = [];
+  const ids = new Map<string, string>();
+  const entries = Array.isArray(data.rules) ? data.rules : [];
+  entries.forEach((entry, i) => {
+    const at = joinPointer('/rules', i);
+    if (!isObject(entry)) {
+      v.error('RC_BAD_RULE', `A rule must be an object (\`id\`, \`on\`, \`then\`…) or a template use (\`id\`, \`use\`), not ${describeValue(entry)}.`, at, 'See docs/rules.md for the shape of a rule.');
+      return;
+    }
+    if (typeof entry.id === 'string') {
+      const first = ids.get(entry.id);
+      if (first !== undefined) {
+        v.error('RC_DUPLICATE_RULE_ID', `The id \`${entry.id}\` is already used by ${first}.`, joinPointer(at, 'id'), 'Give each rule and template use its own id.');
+      } else ids.set(entry.id, at);
+    }
+    if (!Object.hasOwn(entry, 'use')) {
+      v.rule(entry, at, problems);
+      rules.push({ ...(entry as unknown as ResolvedRule), pointer: at });
+      return;
+    }
+
+    // A template use.
+    const before = problems.length;
+    const useIdText = typeof entry.id === 'string' ? entry.id : undefined;
+    if (!compiled.templateUse(entry)) {
+      v.schema(compiled.templateUse.errors, entry, {
+        base: at,
+        code: 'RC_BAD_RULE',
+        noun: 'field',
+        owner: useIdText ? `of template use \`${useIdText}\`` : '',
+        root: 'The template use',
+        codeFor: (path) => (path === '/id' ? 'RC_BAD_RULE_ID' : path === '/use/template' ? 'RC_UNKNOWN_TEMPLATE' : undefined),
+      }, problems);
+    }
+    const use = isObject(entry.use) ? entry.use : {};
+    const ref = use.template;
+    if (typeof ref !== 'string') return;
+    const refAt = joinPointer(at, 'use', 'template');
+    const template = registry.template(ref);
+    if (!template) {
+      const parsed = parseTemplateRef(ref);
+      const versions = parsed ? registry.templates().filter((t) => t.id === parsed.id).map((t) => t.version) : [];
+      if (parsed && versions.length > 0) {
+        v.error('RC_UNKNOWN_TEMPLATE', `Template \`${parsed.id}\` has no version ${String(parsed.version)}; installed: ${versions.join(', ')}.`, refAt, `Use \`${parsed.id}@${versions.at(-1)}\`, or \`${parsed.id}\` for the latest.`);
+      } else if (parsed) {
+        v.error('RC_UNKNOWN_TEMPLATE', `Unknown template \`${ref}\`.${didYouMean(parsed.id, new Set(registry.templates().map((t) => t.id)))}`, refAt, 'Use an installed template (the studio’s gallery lists them).');
+      }
+      return;
+    }
+    v.premium(`The template \`${template.id}@${template.version}\``, v.isPremium(template.id, template.premium), refAt, problems);
+    if (problems.slice(before).some((p) => p.severity === 'error')) return;
+
+    const inputs = isObject(use.inputs) ? (use.inputs as JsonObject) : {};
+    const useId = String(entry.id);
+    const instance = instantiateTemplate(template, inputs, useId, at);
+    problems.push(...instance.problems);
+    for (const instantiated of instance.rules) {
+      const { pointer: _p, template: _t, ...written } = instantiated;
+      const original = written.id.slice(useId.length + 1);
+      if (typeof entry.enabled === 'boolean') instantiated.enabled = entry.enabled;
+      if (entry.mode === 'enforce' || entry.mode === 'shadow') instantiated.mode = entry.mode;
+      const inner: Problem[] = [];
+      v.rule({ ...written, id: original }, '', inner);
+      for (const p of inner) {
+        problems.push({
+          ...p,
+          pointer: joinPointer(at, 'use'),
+          message: `In rule \`${original}\` of template \`${template.id}@${template.version}\`${p.pointer ? ` (at ${p.pointer})` : ''}: ${p.message}`,
+        });
+      }
+      rules.push(instantiated);
+    }
+    if (template.modules) templateSettings.push(template.modules);
+  });
+
+  // Module settings: the templates' under the guild's own, then the schema's defaults.
+  const modules: Record<string, JsonObject> = {};
+  for (const module of registry.modules) {
+    const own = isObject(docModules[module.id]) ? docModules[module.id] : undefined;
+    let merged: unknown = {};
+    for (const t of templateSettings) if (isObject(t[module.id])) merged = mergeSettings(merged, t[module.id]);
+    if (own !== undefined) merged = mergeSettings(merged, own);
+    const validate = compiled.settings.get(module.id);
+    const mentioned = own !== undefined || templateSettings.some((t) => Object.hasOwn(t, module.id));
+    if (!validate) {
+      if (mentioned) modules[module.id] = merged as JsonObject;
+      continue;
+    }
+    if (validate(merged)) modules[module.id] = merged as JsonObject;
+    else if (mentioned) {
+      v.schema(validate.errors, merged, {
+        base: joinPointer('/modules', module.id),
+        code: 'RC_BAD_SETTINGS',
+        noun: 'setting',
+        owner: `of module \`${module.id}\``,
+        root: `The settings of module \`${module.id}\``,
+      }, problems);
+    }
+  }
+
+  // The last word: the full document schema. The precise checks above explain every mistake it can see; should
+  // one slip through them, it is still reported rather than loaded.
+  if (!problems.some((p) => p.severity === 'error') && !compiled.document(doc)) {
+    const unexplained = (compiled.document.errors ?? []).filter(
+      (e) => !/^\/modules(\/|$)/.test(e.instancePath) && !/^\/rules\/\d+\/use\/inputs(\/|$)/.test(e.instancePath),
+    );
+    if (unexplained.length > 0) {
+      v.schema(unexplained, doc, { base: '', code: 'RC_SCHEMA', noun: 'field', owner: '', root: 'The document' }, problems);
+      if (!problems.some((p) => p.severity === 'error')) {
+        v.error('RC_SCHEMA', 'The document does not fit the rule-set schema.', '', 'Check it against the schema in your editor.');
+      }
+    }
+  }
+
+  if (problems.some((p) => p.severity === 'error')) return { ok: false, problems };
+  return { ok: true, problems, ruleSet: { guild: String(data.guild), modules, rules } };
+}
