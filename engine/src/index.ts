@@ -69,3 +69,7 @@ export type { TranslateOptions } from './schema/ajv.js';
 export { suggest, didYouMean, editDistance } from './schema/suggest.js';
 export { ENGINE_ERROR_CODES, errorCodeInfo } from './errors/codes.js';
 export type { ErrorCodeInfo, EngineErrorCode } from './errors/codes.js';
+export { simulate, SIM_START } from './simulator/simulate.js';
+export type { SimInput, SimStep, SimAction, SimResult } from './simulator/simulate.js';
+export { EVENT_SHORTHANDS, buildPayload as buildSimulatedPayload } from './simulator/shorthands.js';
+export type { EventShorthand, ShorthandContext } from './simulator/shorthands.js';
