@@ -419,6 +419,10 @@ export class DocumentBuilder extends BaseVisitor {
     const action = actionToken ? (actionToken.tokenType.name === 'StringLit' ? (JSON.parse(actionToken.image) as string) : actionToken.image) : '';
     const step: JsonObject = {};
     const paramsPointer = pointerOf(pointer, action);
+    // Actions are always `area.name`: a lone word that looks like a clause word is a misspelt clause, not an action.
+    if (actionToken && actionToken.tokenType.name === 'Name' && !action.includes('.') && closestKeyword(action)) {
+      this.stray({ Name: [actionToken] }, 'an action (`area.name`) or a clause (`on`, `where`, `if`, `mode`…)');
+    }
     const object = nodes(ctx.object)[0];
     const withValue = nodes(ctx.value)[0];
     const inline = nodes(ctx.inlineParams)[0];

@@ -156,13 +156,34 @@ export class SourceFile {
     if (isMap(parent)) {
       const pair = parent.items.find((p) => keyString(p.key) === last);
       if (pair) {
-        pair.value = this.document.createNode(value);
+        pair.value = this.replacement(pair.value, value);
         return;
       }
       parent.add(this.document.createPair(last, value));
       return;
     }
+    if (isSeq(parent) && /^(0|[1-9]\d*)$/.test(last) && Number(last) < parent.items.length) {
+      parent.items[Number(last)] = this.replacement(parent.items[Number(last)], value);
+      return;
+    }
     this.document.setIn(tokens, value);
+  }
+
+  /** A node for `value` that keeps the comments (and, for a string, the quoting) of the node it replaces. */
+  private replacement(old: unknown, value: unknown): Node {
+    if (isScalar(old) && (value === null || typeof value !== 'object')) {
+      if (typeof value !== 'string' || typeof old.value !== 'string') delete old.type;
+      old.value = value;
+      return old;
+    }
+    const node = this.document.createNode(value) as Node;
+    if (old !== null && typeof old === 'object') {
+      const o = old as { comment?: string | null; commentBefore?: string | null; spaceBefore?: boolean };
+      if (o.comment) node.comment = o.comment;
+      if (o.commentBefore) node.commentBefore = o.commentBefore;
+      if (o.spaceBefore) node.spaceBefore = o.spaceBefore;
+    }
+    return node;
   }
 
   /** Removes the value at a pointer; returns whether something was there. */

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { parseDsl } from '@rulecord/dsl';
+
+const good = `guild "1"
+
+rule no-shouting
+  on message.create
+  if message.capsRatio > 0.7
+  then
+    message.delete
+`;
+
+function errorsOf(text: string) {
+  return parseDsl(text, { file: 't.rules' }).problems.map((p) => ({ code: p.code, line: p.line, column: p.column, message: p.message, fix: p.fix }));
+}
+
+describe('DSL errors', () => {
+  it('a valid text has no problems', () => {
+    expect(errorsOf(good)).toEqual([]);
+  });
+
+  it('a misspelt clause word gives one error with a "did you mean"', () => {
+    const errors = errorsOf(good.replace('  then', '  thne'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 'RC_DSL_SYNTAX', line: 6, column: 3 });
+    expect(errors[0]?.fix).toContain('`then`');
+  });
+
+  it('one typo per rule gives one error per rule, not a cascade', () => {
+    const text = `${good}\nrule b\n  on x.y\n  iff a.b > 1\n  then\n    c.d\n\nrule c\n  on x.y\n  then\n    c.d\n  mdoe shadow\n`;
+    const errors = errorsOf(text);
+    expect(errors.map((e) => e.line)).toEqual([11, 19]);
+    expect(errors[0]?.fix).toContain('`if`');
+  });
+
+  it('`=` in a condition says to write `==`', () => {
+    const errors = errorsOf(good.replace('> 0.7', '= 0.7'));
+    expect(errors).toEqual([expect.objectContaining({ code: 'RC_DSL_BAD_CLAUSE', line: 5, column: 24 })]);
+    expect(errors[0]?.fix).toContain('==');
+  });
+
+  it('an unclosed string is reported where it starts', () => {
+    const errors = errorsOf('guild "1\nrule a\n  on x.y\n  then\n    c.d\n');
+    expect(errors[0]).toMatchObject({ code: 'RC_DSL_BAD_CHARACTER', line: 1, column: 7 });
+    expect(errors).toHaveLength(1);
+  });
+
+  it('an unclosed bracket is reported at the end', () => {
+    const errors = errorsOf('guild "1"\nmodule moderation { logChannel: "2"\n');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.code).toBe('RC_DSL_SYNTAX');
+    expect(errors[0]?.message).toContain('end of the text');
+  });
+
+  it('a clause given twice is reported on the second one', () => {
+    const errors = errorsOf(`${good}  mode shadow\n  mode enforce\n`);
+    expect(errors).toEqual([expect.objectContaining({ code: 'RC_DSL_DUPLICATE_CLAUSE', line: 9, column: 3 })]);
+  });
+
+  it('remembers where each pointer was written', () => {
+    const r = parseDsl(good);
+    expect(r.positions.get('/rules/0/if/value')).toMatchObject({ line: 5, column: 26 });
+    expect(r.keyPositions.get('/rules/0/then/0/message.delete')).toMatchObject({ line: 7, column: 5 });
+  });
+
+  it('`on error` after a step is a step option; `on` alone is the trigger', () => {
+    const r = parseDsl('guild "1"\nrule a\n  then\n    c.d\n      on error continue\n  on x.y\n');
+    expect(r.problems).toEqual([]);
+    expect(r.document.rules).toEqual([{ id: 'a', then: [{ 'c.d': {}, onError: 'continue' }], on: 'x.y' }]);
+  });
+});

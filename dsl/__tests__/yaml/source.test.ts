@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { parse as parseYaml } from 'yaml';
+import { loadSource, formatRuleFile, toYaml } from '@rulecord/dsl';
+import { ruleDocument } from '../arbitraries.js';
+
+const text = `# yaml-language-server: $schema=https://example.test/schema.json
+apiVersion: rulecord/v1
+kind: RuleSet
+guild: "112233445566778899"   # our server
+rules:
+  # shouting is rude
+  - id: no-shouting
+    on: message.create
+    then:
+      - message.delete: {}
+      - member.warn: { user: "{{ author.id }}", reason: Too many capitals }
+`;
+
+describe('loadSource', () => {
+  it('maps a pointer to the line and column of its value', () => {
+    const file = loadSource(text, { file: 'guild.yaml' });
+    expect(file.problems).toEqual([]);
+    expect(file.locate('/guild').start).toMatchObject({ line: 4, column: 8 });
+    expect(file.locate('/rules/0/then/1/member.warn/reason').start).toMatchObject({ line: 11, column: 57 });
+  });
+
+  it('maps a pointer to its key when asked (unknown keys are reported on the key)', () => {
+    const file = loadSource(text, { file: 'guild.yaml' });
+    expect(file.locate('/rules/0/then/1/member.warn', { key: true }).start).toMatchObject({ line: 11, column: 9 });
+    const placed = file.place({ code: 'RC_UNKNOWN_ACTION', message: 'unknown action', pointer: '/rules/0/then/0/message.delete', severity: 'error' });
+    expect(placed).toMatchObject({ file: 'guild.yaml', line: 10, column: 9 });
+  });
+
+  it('falls back to the deepest node that exists for a missing property', () => {
+    const file = loadSource(text, { file: 'guild.yaml' });
+    const span = file.locate('/rules/0/mode');
+    expect(span.exact).toBe(false);
+    expect(span.start.line).toBe(7);
+  });
+
+  it('reports a YAML syntax error once, with its position', () => {
+    const file = loadSource('apiVersion: rulecord/v1\nrules: [\n  { id: a\nkind: RuleSet\n', { file: 'bad.yaml' });
+    expect(file.problems).toHaveLength(1);
+    expect(file.problems[0]).toMatchObject({ code: 'RC_YAML_SYNTAX', file: 'bad.yaml' });
+    expect(file.problems[0]?.line).toBeGreaterThan(1);
+  });
+
+  it('reports duplicate keys', () => {
+    const file = loadSource('guild: "1"\nguild: "2"\n', { file: 'dup.yaml' });
+    expect(file.problems).toEqual([expect.objectContaining({ code: 'RC_YAML_DUPLICATE_KEY', line: 2, column: 1 })]);
+  });
+
+  it('refuses more than one document in a file', () => {
+    const file = loadSource('a: 1\n---\nb: 2\n', { file: 'two.yaml' });
+    expect(file.problems).toEqual([expect.objectContaining({ code: 'RC_YAML_MULTIPLE_DOCUMENTS', line: 2 })]);
+  });
+
+  it('reads JSON with positions', () => {
+    const file = loadSource('{\n  "guild": "1",\n  "rules": [\n    { "id": "a" }\n  ]\n}\n', { file: 'g.json' });
+    expect(file.format).toBe('json');
+    expect(file.value).toEqual({ guild: '1', rules: [{ id: 'a' }] });
+    expect(file.locate('/rules/0/id').start).toMatchObject({ line: 4, column: 13 });
+  });
+
+  it('keeps comments and key order through load → edit → save', () => {
+    const file = loadSource(text, { file: 'guild.yaml' });
+    file.set('/rules/0/mode', 'shadow');
+    file.set('/rules/0/then/-', { 'message.react': { emoji: '👀' } });
+    file.set('/guild', '999');
+    const out = file.toString();
+    expect(out).toContain('# yaml-language-server: $schema=https://example.test/schema.json');
+    expect(out).toContain('# our server');
+    expect(out).toContain('# shouting is rude');
+    const value = parseYaml(out) as { guild: string; rules: Record<string, unknown>[] };
+    expect(value.guild).toBe('999');
+    expect(Object.keys(value.rules[0] ?? {})).toEqual(['id', 'on', 'then', 'mode']);
+    expect((value.rules[0]?.then as unknown[]).length).toBe(3);
+    expect(file.delete('/rules/0/mode')).toBe(true);
+    expect(file.delete('/rules/0/nothing')).toBe(false);
+    expect(parseYaml(file.toString()).rules[0].mode).toBeUndefined();
+  });
+});
+
+describe('formatRuleFile (YAML)', () => {
+  it('keeps comments, changes only layout, and is idempotent', () => {
+    const messy = 'apiVersion:   rulecord/v1\nkind: RuleSet # k\nguild: "1"\nrules:\n- id: a   # the rule\n  on: x.y\n  then:\n  -   message.delete: {}\n';
+    const once = formatRuleFile(messy, { file: 'm.yaml' });
+    expect(once.changed).toBe(true);
+    expect(once.output).toContain('# the rule');
+    expect(once.output).toContain('  - id: a');
+    expect(parseYaml(once.output)).toEqual(parseYaml(messy));
+    const twice = formatRuleFile(once.output, { file: 'm.yaml' });
+    expect(twice.changed).toBe(false);
+    expect(twice.output).toBe(once.output);
+  });
+
+  it('never adds defaults and is idempotent for generated documents (property)', () => {
+    fc.assert(
+      fc.property(ruleDocument, (doc) => {
+        const text = toYaml(doc);
+        const once = formatRuleFile(text, { file: 'g.yaml' });
+        expect(once.problems).toEqual([]);
+        expect(parseYaml(once.output)).toEqual(doc);
+        expect(formatRuleFile(once.output, { file: 'g.yaml' }).output).toBe(once.output);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('leaves a file with a syntax error as it is', () => {
+    const bad = 'a: [1,\n';
+    const r = formatRuleFile(bad, { file: 'b.yaml' });
+    expect(r.output).toBe(bad);
+    expect(r.problems[0]?.code).toBe('RC_YAML_SYNTAX');
+  });
+});
