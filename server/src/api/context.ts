@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Knex } from 'knex';
+import type { Database } from '../db/index.js';
 import { InMemoryTraceStore, type Registry } from '@rulecord/engine';
 import type { UserGuild } from '../auth/access.js';
 import { memoryCache, redisCache } from '../auth/cache.js';
-import { hmac, safeEqual, sha256 } from '../auth/crypto.js';
+import { hmac, randomToken, safeEqual, sha256 } from '../auth/crypto.js';
 import { DiscordOAuthClient, discordBotGuildCheck } from '../auth/discord.js';
 import { GuildAccess, actorOf, type Principal } from '../auth/guild-access.js';
 import { SecurityLog } from '../auth/security-log.js';
@@ -28,6 +30,8 @@ declare module 'fastify' {
 /** Everything the route plugins share, built once from `ApiDeps`. */
 export interface ApiContext {
   deps: ApiDeps;
+  db: Knex;
+  sessionSecret: string;
   registry(): Registry;
   now(): number;
   origin: string;
@@ -51,19 +55,34 @@ export interface ApiContext {
   csrfToken(sessionId: string): string;
 }
 
-export function createContext(app: FastifyInstance, deps: ApiDeps): ApiContext {
+export function createContext(app: FastifyInstance, deps: ApiDeps, defaultRegistry: () => Registry): ApiContext {
   const now = deps.now ?? Date.now;
-  const url = new URL(deps.publicUrl);
+  const config = deps.config;
+  const db: Knex = 'knex' in deps.db && typeof deps.db.ping === 'function' ? (deps.db as Database).knex : (deps.db as Knex);
+  const url = new URL(deps.publicUrl ?? config?.publicUrl ?? 'http://localhost:3000');
   const secure = url.protocol === 'https:';
-  const registry = typeof deps.registry === 'function' ? deps.registry : () => deps.registry as Registry;
+  const given = deps.registry;
+  const registry = given === undefined ? defaultRegistry : typeof given === 'function' ? given : () => given;
+  let sessionSecret = deps.sessionSecret ?? config?.SESSION_SECRET;
+  if (sessionSecret === undefined) {
+    sessionSecret = randomToken(48);
+    app.log.warn('SESSION_SECRET is not set: sessions are signed with a random secret, so everyone is signed out on restart.');
+  }
+  const oauthCreds =
+    deps.oauth !== undefined
+      ? deps.oauth
+      : config?.DISCORD_CLIENT_ID !== undefined && config.DISCORD_CLIENT_SECRET !== undefined
+        ? { clientId: config.DISCORD_CLIENT_ID, clientSecret: config.DISCORD_CLIENT_SECRET }
+        : null;
+  const botToken = deps.botToken !== undefined ? deps.botToken : (config?.DISCORD_TOKEN ?? null);
   const prefix = deps.redisPrefix ?? 'rulecord:';
   const cache = deps.redis ? redisCache(deps.redis, `${prefix}api:`) : memoryCache(now);
   const logger = deps.logger ?? app.log;
   const sandboxGuildId = deps.sandboxGuildId ?? DEFAULT_SANDBOX_GUILD_ID;
-  const discord = deps.oauth
+  const discord = oauthCreds
     ? new DiscordOAuthClient({
-        clientId: deps.oauth.clientId,
-        clientSecret: deps.oauth.clientSecret,
+        clientId: oauthCreds.clientId,
+        clientSecret: oauthCreds.clientSecret,
         redirectUri: `${url.origin}/api/auth/callback`,
         ...(deps.discordApiBaseUrl === undefined ? {} : { apiBaseUrl: deps.discordApiBaseUrl }),
         ...(deps.discordAuthorizeUrl === undefined ? {} : { authorizeUrl: deps.discordAuthorizeUrl }),
@@ -71,8 +90,8 @@ export function createContext(app: FastifyInstance, deps: ApiDeps): ApiContext {
     : null;
   const botCheck =
     deps.botInGuild ??
-    (deps.botToken ? discordBotGuildCheck(deps.botToken, deps.discordApiBaseUrl) : async (guildId: string) => guildId === sandboxGuildId);
-  const sessions = new SessionStore(deps.db, deps.sessionSecret, now);
+    (botToken ? discordBotGuildCheck(botToken, deps.discordApiBaseUrl) : async (guildId: string) => guildId === sandboxGuildId);
+  const sessions = new SessionStore(db, sessionSecret, now);
   const owned: { close(): Promise<void> }[] = [];
   let invalidation = deps.invalidation;
   if (!invalidation) {
@@ -83,7 +102,7 @@ export function createContext(app: FastifyInstance, deps: ApiDeps): ApiContext {
     deps.sandboxGuilds ?? (() => [{ id: sandboxGuildId, name: 'Sandbox', icon: null, owner: true, permissions: '8' }]);
   const access = new GuildAccess({
     cache,
-    botInGuild: async (guildId) => (guildId === sandboxGuildId && !deps.botToken && !deps.botInGuild ? true : botCheck(guildId)),
+    botInGuild: botCheck,
     fetchUserGuilds: async (p) => {
       if (p.sandbox) return sandboxGuilds();
       const token = await sessions.discordToken(p.sessionId);
@@ -93,6 +112,8 @@ export function createContext(app: FastifyInstance, deps: ApiDeps): ApiContext {
   });
   return {
     deps,
+    db,
+    sessionSecret,
     registry,
     now,
     origin: url.origin,
@@ -105,16 +126,16 @@ export function createContext(app: FastifyInstance, deps: ApiDeps): ApiContext {
     sandboxGuildId,
     rateLimits: { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits },
     sessions,
-    oauthStates: new OAuthStateStore(deps.db, now),
-    tokens: new ApiTokenStore(deps.db, now),
-    securityLog: new SecurityLog(deps.db, logger, now),
+    oauthStates: new OAuthStateStore(db, now),
+    tokens: new ApiTokenStore(db, now),
+    securityLog: new SecurityLog(db, logger, now),
     access,
     discord,
-    rulesets: new RuleSetService(new RuleSetStore(deps.db), registry, invalidation, now),
+    rulesets: new RuleSetService(new RuleSetStore(db), registry, invalidation, now),
     invalidation,
     traces: traceFeed(deps.traces ?? new InMemoryTraceStore()),
     owned,
-    csrfToken: (sessionId) => hmac(deps.sessionSecret, 'csrf', sessionId),
+    csrfToken: (sessionId) => hmac(sessionSecret, 'csrf', sessionId),
   };
 }
 

@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import type { Config } from '../config/index.js';
+import type { Database } from '../db/index.js';
 import type { Redis } from 'ioredis';
 import type { Logger, Registry, TraceStore } from '@rulecord/engine';
 import type { UserGuild } from '../auth/access.js';
@@ -32,18 +34,24 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
  *   sessionSecret, oauth: config.DISCORD_CLIENT_SECRET ? { clientId, clientSecret } : null, botToken: config.DISCORD_TOKEN });
  */
 export interface ApiDeps {
-  /** Migrated knex (core + `20261125000003_api`). */
-  db: Knex;
+  /** The migrated database (core + `20261125000003_api`): the process's `Database` or its knex. */
+  db: Knex | Database;
+  /**
+   * The process configuration. Fields below that are unset fall back to it: `publicUrl` ← PUBLIC_URL,
+   * `sessionSecret` ← SESSION_SECRET (random per start when unset), `oauth` ← DISCORD_CLIENT_ID/SECRET,
+   * `botToken` ← DISCORD_TOKEN.
+   */
+  config?: Config | undefined;
   /** Set when REDIS_URL is: caches, rate limits and invalidation become shared by every process. */
   redis?: Redis | null | undefined;
   /** Prefix of every Redis key the API writes (rate limits, access cache). Default `rulecord:`. */
   redisPrefix?: string | undefined;
-  /** The engine registry of every catalog module (a function when modules can be reloaded). */
-  registry: Registry | (() => Registry);
+  /** The engine registry (a function when modules can be reloaded); default: every `@rulecord/catalog` module. */
+  registry?: Registry | (() => Registry) | undefined;
   /** `PUBLIC_URL`: the studio's origin; OAuth redirect and cookie security follow from it. */
-  publicUrl: string;
+  publicUrl?: string | undefined;
   /** Signs session JWTs and CSRF tokens; ≥ 32 characters. */
-  sessionSecret: string;
+  sessionSecret?: string | undefined;
   /** Discord OAuth2 credentials. Absent or null: sandbox login (loopback only) instead of Discord login. */
   oauth?: { clientId: string; clientSecret: string } | null | undefined;
   /** Discord REST base URL (default https://discord.com/api/v10); tests point it at a local fake Discord. */

@@ -4,6 +4,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyWebsocket from '@fastify/websocket';
 import { Ajv } from 'ajv';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { Registry } from '@rulecord/engine';
 import { createContext, rateLimitKey, type ApiContext } from './context.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError, handleError } from './errors.js';
@@ -41,7 +42,8 @@ declare module 'fastify' {
  * its cookie/JWT/rate-limit/websocket plugins, validator, and error format apply to `/api` only.
  */
 export const apiRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
-  const ctx = createContext(app, deps);
+  const registry = deps.registry === undefined ? (await import('@rulecord/catalog')).createCatalogRegistry() : undefined;
+  const ctx = createContext(app, deps, () => registry as Registry);
   const collector = new RouteCollector();
   app.addHook('onRoute', collector.onRoute);
   app.decorate('rulecordApi', ctx);
@@ -51,7 +53,7 @@ export const apiRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
 
   if (!app.hasRequestDecorator('cookies')) await app.register(fastifyCookie);
   await app.register(fastifyJwt, {
-    secret: deps.sessionSecret,
+    secret: ctx.sessionSecret,
     sign: { algorithm: 'HS256', expiresIn: Math.floor(ctx.sessionTtlMs / 1000) },
     verify: { algorithms: ['HS256'] },
   });
@@ -74,7 +76,7 @@ export const apiRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
     handleError(new ApiError('RC_API_NOT_FOUND', `No API route ${request.method} ${request.url.split('?')[0]}.`), request, reply);
   });
 
-  if (!deps.oauth) {
+  if (!ctx.discord) {
     app.log.warn(
       { sandboxGuildId: ctx.sandboxGuildId },
       '!!! SANDBOX LOGIN ENABLED: no Discord OAuth credentials are configured, so requests from THIS MACHINE (loopback) can sign in as the sandbox admin via POST /api/auth/sandbox. Set DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET before exposing this server. !!!',

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { forGuild, listAudit } from '../../../db/index.js';
 import { guildAccess } from '../../context.js';
 import { guildParams } from '../../schemas.js';
 import { limit, type RouteOptions } from '../shared.js';
@@ -18,11 +19,7 @@ export const auditRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }
       },
     },
     async (request) => {
-      const rows = (await ctx.deps
-        .db('audit_log')
-        .where({ guild_id: request.params.guildId })
-        .orderBy('id', 'desc')
-        .limit(request.query.limit ?? 100)) as { id: string | number; actor: string; action: string; target: string | null; before: unknown; after: unknown; created_at: Date | string }[];
+      const rows = await listAudit(forGuild(ctx.db, request.params.guildId), request.query.limit ?? 100);
       const parse = (v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as unknown) : v);
       return {
         entries: rows.map((r) => ({ id: Number(r.id), actor: r.actor, action: r.action, target: r.target, before: parse(r.before), after: parse(r.after), at: new Date(r.created_at).toISOString() })),

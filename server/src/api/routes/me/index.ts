@@ -25,7 +25,7 @@ export const meRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) =
       const guilds = await ctx.access.manageable(request.principal as UserPrincipal);
       const ids = guilds.map((g) => g.id);
       const tiers = ids.length
-        ? ((await ctx.deps.db('guilds').whereIn('id', ids).select('id', 'tier')) as { id: string; tier: string }[])
+        ? ((await ctx.db('guilds').whereIn('id', ids).select('id', 'tier')) as { id: string; tier: string }[])
         : [];
       const tierOf = new Map(tiers.map((t) => [t.id, t.tier]));
       return {

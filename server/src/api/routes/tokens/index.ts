@@ -39,9 +39,9 @@ export const tokenRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }
     async (request) => {
       const { guildId } = request.params;
       const actor = actorOf(request.principal as Principal);
-      await ensureGuild(ctx.deps.db, guildId);
+      await ensureGuild(ctx.db, guildId);
       const { token, record } = await ctx.tokens.create({ guildId, name: request.body.name, scope: request.body.scope, createdBy: actor });
-      await writeAudit(ctx.deps.db, { guildId, actor, action: 'token.create', target: `token:${record.id}`, after: { scope: record.scope, name: record.name } });
+      await writeAudit(ctx.db, { guildId, actor, action: 'token.create', target: `token:${record.id}`, after: { scope: record.scope, name: record.name } });
       await ctx.securityLog.record({ kind: 'token.created', guildId, actor, ip: request.ip, route: routeOf(request), details: { tokenId: record.id, scope: record.scope } });
       return { token, ...record };
     },
@@ -62,7 +62,7 @@ export const tokenRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }
       const { guildId, tokenId } = request.params;
       const actor = actorOf(request.principal as Principal);
       if (!(await ctx.tokens.revoke(guildId, tokenId))) throw new ApiError('RC_API_NOT_FOUND', `Guild ${guildId} has no live token ${tokenId}.`);
-      await writeAudit(ctx.deps.db, { guildId, actor, action: 'token.revoke', target: `token:${tokenId}` });
+      await writeAudit(ctx.db, { guildId, actor, action: 'token.revoke', target: `token:${tokenId}` });
       await ctx.securityLog.record({ kind: 'token.revoked', guildId, actor, ip: request.ip, route: routeOf(request), details: { tokenId } });
       return { revoked: true, id: tokenId };
     },
