@@ -3,6 +3,8 @@ import type { Json, JsonObject } from '../model/document.js';
 import { durationSchema, parseDuration } from '../model/duration.js';
 import { defineAction, defineEvent, defineFact, defineModule } from '../model/module.js';
 import { RUNTIME_CODES } from './codes.js';
+import type { Registry } from './deps.js';
+import { createRegistry } from './deps.js';
 import { runOf } from './run-handle.js';
 
 /** Guild-scoped state feature of the `state.*` actions and facts. */
@@ -155,3 +157,16 @@ export const coreModule = defineModule({
   actions: [stateSet, stateIncr, stateDelete, eventEmit, logTrace],
   events: [timerFired],
 });
+
+const withCoreCache = new WeakMap<Registry, Registry>();
+
+/** The registry itself when it has the core module, else (once per registry, cached) a registry that adds it. */
+export function withCoreModule(registry: Registry): Registry {
+  if (registry.module(coreModule.id)) return registry;
+  let extended = withCoreCache.get(registry);
+  if (!extended) {
+    extended = createRegistry([coreModule, ...registry.modules]);
+    withCoreCache.set(registry, extended);
+  }
+  return extended;
+}

@@ -11,6 +11,7 @@ import type { ActionStatus, Trace, TraceAction, TraceError, TraceFact, TraceOutc
 import type { TraceStore } from '../trace/store.js';
 import { InMemoryTraceStore } from '../trace/store.js';
 import { RUNTIME_CODES } from './codes.js';
+import { withCoreModule } from './core-module.js';
 import type { CompiledActionStep, CompiledRule, GuildRules } from './compile-rules.js';
 import { compileRuleSet, route } from './compile-rules.js';
 import type { LeafResult, Registry } from './deps.js';
@@ -179,7 +180,7 @@ export class Engine {
 
   constructor(options: EngineOptions) {
     this.options = options;
-    this.registry = options.registry;
+    this.registry = withCoreModule(options.registry);
     this.logger = options.logger ?? silentLogger;
     this.factBudget = options.limits?.factBudget ?? 25;
     this.emitDepth = options.limits?.emitDepth ?? 8;

@@ -8,9 +8,9 @@ import { InMemoryStateStore } from '../state/memory.js';
 import { InProcessScheduler } from '../timers/in-process.js';
 import { InMemoryTimerStore } from '../timers/memory.js';
 import { RUNTIME_CODES } from '../runtime/codes.js';
-import { coreModule } from '../runtime/core-module.js';
+import { withCoreModule } from '../runtime/core-module.js';
 import type { Registry } from '../runtime/deps.js';
-import { createRegistry, parseDuration } from '../runtime/deps.js';
+import { parseDuration } from '../runtime/deps.js';
 import type { RunSummary } from '../runtime/engine.js';
 import { Engine } from '../runtime/engine.js';
 import type { ActionStatus, Trace } from '../trace/model.js';
@@ -89,7 +89,7 @@ function stepError(index: number, message: string, fix: string): RulecordError {
 export async function simulate(input: SimInput): Promise<SimResult> {
   const clock = new VirtualClock(input.start ?? SIM_START);
   const world = input.world ?? {};
-  const registry = input.registry.module('core') ? input.registry : createRegistry([coreModule, ...input.registry.modules]);
+  const registry = withCoreModule(input.registry);
   const state = new InMemoryStateStore({ clock });
   const timers = new InMemoryTimerStore();
   const scheduler = new InProcessScheduler({ store: timers, clock, virtual: true, retry: { attempts: 1 } });
