@@ -44,7 +44,7 @@ export const ENGINE_ERROR_CODES = [
   {
     code: 'RC_BAD_DURATION',
     kind: 'user',
-    summary: 'A duration (`wait`, `window`, `backoff`, a parameter) cannot be read.',
+    summary: 'A duration of the rule itself (`wait`, a limit’s `window`, a retry’s `backoff`) cannot be read (a bad duration in parameters, settings or inputs is reported with their code).',
     fix: 'Write a duration such as `30s`, `10m`, `1h30m`, `2d` or `1w` (units largest first), or a whole number of milliseconds.',
   },
   {

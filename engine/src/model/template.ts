@@ -108,7 +108,7 @@ export function instantiateTemplate(
       noun: 'input',
       owner: `of template \`${t.id}@${t.version}\``,
       root: `The inputs of template \`${t.id}@${t.version}\``,
-    }).map((p) => (p.code === 'RC_BAD_DURATION' ? p : { ...p, code: 'RC_BAD_TEMPLATE_INPUTS' }));
+    });
     return { rules: [], problems };
   }
   const missing = new Set<string>();

@@ -59,8 +59,10 @@ const list = (values: readonly unknown[]): string => values.map((v) => `\`${type
 export interface TranslateOptions {
   /** Pointer of the validated value in the document. */
   base: string;
-  /** The code of problems (durations get `RC_BAD_DURATION`). */
+  /** The code of problems. */
   code: string;
+  /** The code of a value that is not a duration (default `code`: a bad duration parameter is a bad parameter). */
+  durationCode?: string;
   /** `parameter` → "Unknown parameter `chanel` of `message.send`". */
   noun: string;
   /** `of \`message.send\`` (may be `''`). */
@@ -141,7 +143,7 @@ export function translateAjvErrors(errors: readonly ErrorObject[] | null | undef
     const parent = error.parentSchema as Record<string, unknown> | undefined;
 
     if (isDurationSchema(parent) && ['type', 'pattern', 'minLength', 'minimum', 'maximum'].includes(error.keyword)) {
-      code = 'RC_BAD_DURATION';
+      code = options.durationCode ?? code;
       let why = 'not a duration';
       try {
         parseDuration(value as string | number);

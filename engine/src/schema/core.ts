@@ -48,7 +48,10 @@ export function coreDefinitions(): Record<string, JsonSchema> {
     },
     on: {
       description: 'The trigger: one event type or a list of them.',
-      anyOf: [ref('eventName'), { type: 'array', items: ref('eventName'), minItems: 1, uniqueItems: true }],
+      type: ['string', 'array'],
+      if: { type: 'string' },
+      then: ref('eventName'),
+      else: { items: ref('eventName'), minItems: 1, uniqueItems: true },
     },
     mode: {
       enum: ['enforce', 'shadow'],
@@ -103,19 +106,27 @@ export function coreDefinitions(): Record<string, JsonSchema> {
     },
     concurrency: {
       description: 'What a second run does while one of this rule (same key) is still parked in a `wait`. Default `parallel`.',
-      anyOf: [
-        ref('concurrencyMode'),
-        {
-          type: 'object',
-          required: ['mode'],
-          additionalProperties: false,
-          properties: { mode: ref('concurrencyMode'), per: ref('limitKey') },
-        },
-      ],
+      type: ['string', 'object'],
+      if: { type: 'string' },
+      then: ref('concurrencyMode'),
+      else: {
+        required: ['mode'],
+        additionalProperties: false,
+        properties: { mode: ref('concurrencyMode'), per: ref('limitKey') },
+      },
     },
+    // Chosen like json-rules-engine does (`any`, then `all`, then `not`, else a leaf), as if/then/else rather than
+    // anyOf, so a mistake is reported against the one form the node is written in.
     condition: {
       description: 'A condition in json-rules-engine’s format: `all`, `any`, `not`, or a leaf `{ fact, operator, value }`.',
-      anyOf: [ref('allCondition'), ref('anyCondition'), ref('notCondition'), ref('leafCondition')],
+      type: 'object',
+      if: { required: ['any'] },
+      then: ref('anyCondition'),
+      else: {
+        if: { required: ['all'] },
+        then: ref('allCondition'),
+        else: { if: { required: ['not'] }, then: ref('notCondition'), else: ref('leafCondition') },
+      },
     },
     allCondition: {
       type: 'object',

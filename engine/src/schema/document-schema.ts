@@ -183,6 +183,8 @@ export function compiledRegistry(registry: Registry): CompiledRegistry {
   const rule = structuredClone(core.rule) as { properties: Record<string, JsonSchema> };
   rule.properties.if = {};
   rule.properties.then = { type: 'array', minItems: 1 };
+  // Event names are checked against the registry, with suggestions.
+  rule.properties.on = { type: ['string', 'array'], items: { type: 'string' }, minItems: 1, uniqueItems: true };
   const templateUse = structuredClone(core.templateUse) as { properties: { use: { properties: Record<string, JsonSchema> } } };
   templateUse.properties.use.properties.inputs = { type: 'object' };
 

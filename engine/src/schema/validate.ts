@@ -77,6 +77,7 @@ class Validation {
       this.schema(this.compiled.rule.errors, rule, {
         base: at,
         code: 'RC_BAD_RULE',
+        durationCode: 'RC_BAD_DURATION',
         noun: 'field',
         owner: id ? `of rule \`${id}\`` : '',
         root: id ? `Rule \`${id}\`` : 'A rule',
@@ -203,7 +204,7 @@ class Validation {
       return;
     }
     if (!this.compiled.stepOptions(step)) {
-      this.schema(this.compiled.stepOptions.errors, step, { base: at, code: 'RC_BAD_STEP', noun: 'step option', owner: '', root: 'The step' }, sink);
+      this.schema(this.compiled.stepOptions.errors, step, { base: at, code: 'RC_BAD_STEP', durationCode: 'RC_BAD_DURATION', noun: 'step option', owner: '', root: 'The step' }, sink);
     }
     const actionKeys = keys.filter((k) => !STEP_OPTIONS.has(k));
     const known = actionKeys.filter((k) => this.registry.action(k) !== undefined);
