@@ -7,11 +7,24 @@ import { Ajv } from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { createRegistry, validateRuleSet } from '@rulecord/engine';
-import type { ActionDefinition, EventDefinition, FactDefinition, JsonObject, JsonSchema, ModuleDefinition } from '@rulecord/engine';
+import type {
+  ActionDefinition,
+  EventDefinition,
+  FactDefinition,
+  JsonObject,
+  JsonSchema,
+  ModuleDefinition,
+} from '@rulecord/engine';
 import { createCatalogRegistry, modules } from '../src/index.js';
 import { makeContext } from '../src/testing/context.js';
 
-const ajv = new Ajv({ strict: true, strictTypes: false, strictRequired: false, allErrors: true, keywords: ['x-rulecord-selector'] });
+const ajv = new Ajv({
+  strict: true,
+  strictTypes: false,
+  strictRequired: false,
+  allErrors: true,
+  keywords: ['x-rulecord-selector'],
+});
 const compiled = new Map<JsonSchema, ValidateFunction>();
 function validator(schema: JsonSchema): ValidateFunction {
   let v = compiled.get(schema);
@@ -25,7 +38,8 @@ function expectValid(schema: JsonSchema, value: unknown, what: string): void {
 
 const registry = createCatalogRegistry();
 const events = new Map(modules.flatMap((m) => m.events ?? []).map((e) => [e.name, e]));
-const named = <T extends { name: string }>(items: readonly T[] | undefined): [string, T][] => (items ?? []).map((i) => [i.name, i]);
+const named = <T extends { name: string }>(items: readonly T[] | undefined): [string, T][] =>
+  (items ?? []).map((i) => [i.name, i]);
 
 describe.each(modules.map((m) => [m.id, m] as [string, ModuleDefinition]))('module %s', (_id, module) => {
   it('is described and registers on its own (names inside its id and areas)', () => {
@@ -45,60 +59,76 @@ describe.each(modules.map((m) => [m.id, m] as [string, ModuleDefinition]))('modu
     expectValid(module.settings, {}, `${module.id} settings`);
   });
 
-  it.each(named(module.events))('event %s: payload schema compiles and its examples match', (_name, event: EventDefinition) => {
-    expect(event.description.length).toBeGreaterThan(30);
-    expect(event.examples?.length ?? 0).toBeGreaterThan(0);
-    for (const example of event.examples ?? []) expectValid(event.payload, example, `${event.name} example`);
-  });
+  it.each(named(module.events))(
+    'event %s: payload schema compiles and its examples match',
+    (_name, event: EventDefinition) => {
+      expect(event.description.length).toBeGreaterThan(30);
+      expect(event.examples?.length ?? 0).toBeGreaterThan(0);
+      for (const example of event.examples ?? []) expectValid(event.payload, example, `${event.name} example`);
+    },
+  );
 
-  it.each(named(module.facts))('fact %s: documented, and resolves on every event it supports', async (_name, fact: FactDefinition) => {
-    expect(fact.description.length).toBeGreaterThan(30);
-    expect(fact.examples?.length ?? 0).toBeGreaterThan(0);
-    expect(fact.cost, 'declare cost: cheap or io').toBeDefined();
-    for (const example of fact.examples ?? []) expectValid(fact.schema, example, `${fact.name} example`);
-    if (fact.params) validator(fact.params);
-    const supported = fact.events ?? [...events.keys()];
-    for (const name of supported) {
-      const event = events.get(name) ?? registry.event(name);
-      expect(event, `${fact.name} lists unknown event ${name}`).toBeDefined();
-      const payload = (event?.examples?.[0] ?? {}) as JsonObject;
-      const { ctx } = makeContext({ type: name, payload });
-      const value = await fact.resolve(ctx, undefined);
-      expectValid(fact.schema, value, `${fact.name} on ${name}`);
-    }
-  });
+  it.each(named(module.facts))(
+    'fact %s: documented, and resolves on every event it supports',
+    async (_name, fact: FactDefinition) => {
+      expect(fact.description.length).toBeGreaterThan(30);
+      expect(fact.examples?.length ?? 0).toBeGreaterThan(0);
+      expect(fact.cost, 'declare cost: cheap or io').toBeDefined();
+      for (const example of fact.examples ?? []) expectValid(fact.schema, example, `${fact.name} example`);
+      if (fact.params) validator(fact.params);
+      const supported = fact.events ?? [...events.keys()];
+      for (const name of supported) {
+        const event = events.get(name) ?? registry.event(name);
+        expect(event, `${fact.name} lists unknown event ${name}`).toBeDefined();
+        const payload = (event?.examples?.[0] ?? {}) as JsonObject;
+        const { ctx } = makeContext({ type: name, payload });
+        const value = await fact.resolve(ctx, undefined);
+        expectValid(fact.schema, value, `${fact.name} on ${name}`);
+      }
+    },
+  );
 
-  it.each(named(module.actions))('action %s: documented, and runs its examples', async (_name, action: ActionDefinition) => {
-    expect(action.description.length).toBeGreaterThan(30);
-    expect(action.examples?.length ?? 0).toBeGreaterThan(0);
-    for (const name of action.events ?? []) expect(registry.event(name), `${action.name} lists unknown event ${name}`).toBeDefined();
-    const on = action.events?.[0] ?? 'message.create';
-    for (const example of action.examples ?? []) {
-      expectValid(action.params, example, `${action.name} example`);
-      const { ctx, calls } = makeContext({ type: on, payload: (registry.event(on)?.examples?.[0] ?? {}) as JsonObject });
-      const result = await action.run(example, ctx);
-      expect(calls.length, `${action.name} made no Discord call`).toBeGreaterThan(0);
-      if (action.result) expectValid(action.result, result, `${action.name} result`);
-    }
-  });
+  it.each(named(module.actions))(
+    'action %s: documented, and runs its examples',
+    async (_name, action: ActionDefinition) => {
+      expect(action.description.length).toBeGreaterThan(30);
+      expect(action.examples?.length ?? 0).toBeGreaterThan(0);
+      for (const name of action.events ?? [])
+        expect(registry.event(name), `${action.name} lists unknown event ${name}`).toBeDefined();
+      const on = action.events?.[0] ?? 'message.create';
+      for (const example of action.examples ?? []) {
+        expectValid(action.params, example, `${action.name} example`);
+        const { ctx, calls } = makeContext({
+          type: on,
+          payload: (registry.event(on)?.examples?.[0] ?? {}) as JsonObject,
+        });
+        const result = await action.run(example, ctx);
+        expect(calls.length, `${action.name} made no Discord call`).toBeGreaterThan(0);
+        if (action.result) expectValid(action.result, result, `${action.name} result`);
+      }
+    },
+  );
 
-  it.each((module.templates ?? []).map((t) => [`${t.id}@${t.version}`, t] as const))('template %s validates as used in a rule set', (ref, template) => {
-    expect(template.description.length).toBeGreaterThan(30);
-    validator(template.inputs);
-    const examples = (template.inputs['examples'] as JsonObject[] | undefined) ?? [{}];
-    for (const inputs of examples) {
-      expectValid(template.inputs, inputs, `${ref} example inputs`);
-      const doc = {
-        apiVersion: 'rulecord/v1',
-        kind: 'RuleSet',
-        guild: '112233445566778899',
-        rules: [{ id: 'uses-it', use: { template: ref, inputs } }],
-      };
-      const result = validateRuleSet(doc, registry, { tier: 'free' });
-      expect(result.problems.filter((p) => p.severity === 'error')).toEqual([]);
-      expect(result.ok).toBe(true);
-    }
-  });
+  it.each((module.templates ?? []).map((t) => [`${t.id}@${t.version}`, t] as const))(
+    'template %s validates as used in a rule set',
+    (ref, template) => {
+      expect(template.description.length).toBeGreaterThan(30);
+      validator(template.inputs);
+      const examples = (template.inputs['examples'] as JsonObject[] | undefined) ?? [{}];
+      for (const inputs of examples) {
+        expectValid(template.inputs, inputs, `${ref} example inputs`);
+        const doc = {
+          apiVersion: 'rulecord/v1',
+          kind: 'RuleSet',
+          guild: '112233445566778899',
+          rules: [{ id: 'uses-it', use: { template: ref, inputs } }],
+        };
+        const result = validateRuleSet(doc, registry, { tier: 'free' });
+        expect(result.problems.filter((p) => p.severity === 'error')).toEqual([]);
+        expect(result.ok).toBe(true);
+      }
+    },
+  );
 });
 
 describe('the catalog', () => {
@@ -161,7 +191,12 @@ describe('rule sets written against the catalog', () => {
         {
           id: 'mass-mentions',
           on: 'message.create',
-          if: { any: [{ fact: 'message.mentionCount', operator: 'greaterThan', value: 5 }, { fact: 'message.mentionsEveryone', operator: 'equal', value: true }] },
+          if: {
+            any: [
+              { fact: 'message.mentionCount', operator: 'greaterThan', value: 5 },
+              { fact: 'message.mentionsEveryone', operator: 'equal', value: true },
+            ],
+          },
           then: [{ 'message.delete': {} }, { 'member.timeout': { duration: '10m', reason: 'Mass mentions' } }],
         },
         {
@@ -173,25 +208,37 @@ describe('rule sets written against the catalog', () => {
               { fact: 'member.joinedDaysAgo', operator: 'lessThan', value: 1 },
             ],
           },
-          then: [{ 'message.delete': {} }, { 'member.dm': { content: 'Links are allowed after your first day in {{ guild.name }}.' } }],
+          then: [
+            { 'message.delete': {} },
+            { 'member.dm': { content: 'Links are allowed after your first day in {{ guild.name }}.' } },
+          ],
         },
         {
           id: 'cross-channel-scam',
           on: 'message.create',
-          if: { all: [{ fact: 'spam.channelsRecent', params: { window: '30s' }, operator: 'greaterThanInclusive', value: 4 }] },
+          if: {
+            all: [
+              { fact: 'spam.channelsRecent', params: { window: '30s' }, operator: 'greaterThanInclusive', value: 4 },
+            ],
+          },
           then: [{ 'member.ban': { reason: 'Compromised account spam', deleteMessages: '1d' } }],
         },
         {
           id: 'third-warning-notice',
           on: 'moderation.warned',
           if: { all: [{ fact: 'event.count', operator: 'equal', value: 3 }] },
-          then: [{ 'message.send': { channel: '223344556677889900', content: '<@{{ event.userId }}> reached 3 warnings.' } }],
+          then: [
+            { 'message.send': { channel: '223344556677889900', content: '<@{{ event.userId }}> reached 3 warnings.' } },
+          ],
         },
         {
           id: 'verify-button',
           on: 'interaction.button',
           if: { all: [{ fact: 'event.customId', operator: 'equal', value: 'verify' }] },
-          then: [{ 'role.add': { role: '445566778899001122' } }, { 'interaction.reply': { content: 'Welcome in!', ephemeral: true } }],
+          then: [
+            { 'role.add': { role: '445566778899001122' } },
+            { 'interaction.reply': { content: 'Welcome in!', ephemeral: true } },
+          ],
         },
         {
           id: 'weekly-reminder',
@@ -213,9 +260,20 @@ describe('rule sets written against the catalog', () => {
     const bad = (rule: JsonObject) => validateRuleSet({ ...base, rules: [rule] }, registry, { tier: 'free' });
     expect(bad({ id: 'a', on: 'message.create', then: [{ 'member.timeout': { duration: 'soon' } }] }).ok).toBe(false);
     expect(bad({ id: 'a', on: 'message.create', then: [{ 'message.remove': {} }] }).ok).toBe(false);
-    expect(bad({ id: 'a', on: 'member.join', if: { all: [{ fact: 'message.capsRatio', operator: 'greaterThan', value: 0.5 }] }, then: [] }).ok).toBe(false);
+    expect(
+      bad({
+        id: 'a',
+        on: 'member.join',
+        if: { all: [{ fact: 'message.capsRatio', operator: 'greaterThan', value: 0.5 }] },
+        then: [],
+      }).ok,
+    ).toBe(false);
     expect(bad({ id: 'a', on: 'message.create', then: [{ 'message.send': { channel: 'c' } }] }).ok).toBe(false);
-    const settings = validateRuleSet({ ...base, modules: { moderation: { escalation: [{ warnings: 3, action: 'timeout' }] } }, rules: [] }, registry, { tier: 'free' });
+    const settings = validateRuleSet(
+      { ...base, modules: { moderation: { escalation: [{ warnings: 3, action: 'timeout' }] } }, rules: [] },
+      registry,
+      { tier: 'free' },
+    );
     expect(settings.ok).toBe(false);
   });
 });

@@ -27,13 +27,21 @@ const READERS: Record<Target, (ctx: Pick<FactContext, 'event'>) => string | unde
  * The id an action works on: the parameter when given, else the event's own (`userId`, `channelId`, `messageId`).
  * Throws `RC_CATALOG_NO_TARGET` (a user error) when neither exists, e.g. `member.kick` without `user` on `schedule.tick`.
  */
-export function target(ctx: Pick<FactContext, 'event'>, what: Target, given: string | undefined, action: string): string {
+export function target(
+  ctx: Pick<FactContext, 'event'>,
+  what: Target,
+  given: string | undefined,
+  action: string,
+): string {
   const id = str(given) ?? READERS[what](ctx);
   if (id !== undefined) return id;
   throw new RulecordError(
     'RC_CATALOG_NO_TARGET',
     `${action} has no ${what} to act on: the \`${ctx.event.type}\` event carries no ${what}Id and the step sets no \`${what}\``,
-    { fix: `Set the \`${what}\` parameter of ${action}, or use it on an event that has a ${what}.`, details: { action, event: ctx.event.type } },
+    {
+      fix: `Set the \`${what}\` parameter of ${action}, or use it on an event that has a ${what}.`,
+      details: { action, event: ctx.event.type },
+    },
   );
 }
 

@@ -52,7 +52,12 @@ export const embedSchema = {
     title: { type: 'string', maxLength: 256 },
     description: { type: 'string', maxLength: 4096 },
     url: { type: 'string', maxLength: 2048 },
-    color: { type: 'integer', minimum: 0, maximum: 0xffffff, description: 'RGB colour as a number, e.g. 16711680 for red.' },
+    color: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 0xffffff,
+      description: 'RGB colour as a number, e.g. 16711680 for red.',
+    },
     fields: {
       type: 'array',
       maxItems: 25,
@@ -74,7 +79,12 @@ export const embedSchema = {
       properties: { text: { type: 'string', maxLength: 2048 } },
     },
     image: { type: 'object', additionalProperties: false, required: ['url'], properties: { url: { type: 'string' } } },
-    thumbnail: { type: 'object', additionalProperties: false, required: ['url'], properties: { url: { type: 'string' } } },
+    thumbnail: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['url'],
+      properties: { url: { type: 'string' } },
+    },
     author: {
       type: 'object',
       additionalProperties: false,

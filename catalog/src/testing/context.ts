@@ -85,7 +85,13 @@ export function makeContext(options: {
   const state = options.state ?? new InMemoryStateStore({ clock });
   const calls: RecordedCall[] = [];
   const emitted: { type: string; payload: JsonObject }[] = [];
-  const event: RuleEvent = { id: `e-${at}-${Math.random()}`, guildId: GUILD, type: options.type, at, payload: options.payload };
+  const event: RuleEvent = {
+    id: `e-${at}-${Math.random()}`,
+    guildId: GUILD,
+    type: options.type,
+    at,
+    payload: options.payload,
+  };
   const log = { debug() {}, info() {}, warn() {}, error() {} };
   const base: Omit<FactContext, 'fact'> = {
     event,

@@ -1,5 +1,12 @@
 import { defineEvent } from '@rulecord/engine';
-import { channelIdSchema, emojiSchema, memberInfoSchema, messageIdSchema, userIdSchema, userInfoSchema } from '../../lib/schemas.js';
+import {
+  channelIdSchema,
+  emojiSchema,
+  memberInfoSchema,
+  messageIdSchema,
+  userIdSchema,
+  userInfoSchema,
+} from '../../lib/schemas.js';
 
 const interactionProperties = {
   interactionId: { type: 'string', description: 'Answer it with `interaction.reply` (within 3 seconds).' },
@@ -16,7 +23,7 @@ const exampleUser = { id: '334455667788990011', username: 'ada' } as const;
 export const commandRun = defineEvent({
   name: 'command.run',
   description:
-    'Someone used one of the server\'s slash commands. `command` is its name (`giveaway`, or `mod warn` for a subcommand), `options` its arguments by name. Filter with `if: { fact: event.command, operator: equal, value: … }`.',
+    "Someone used one of the server's slash commands. `command` is its name (`giveaway`, or `mod warn` for a subcommand), `options` its arguments by name. Filter with `if: { fact: event.command, operator: equal, value: … }`.",
   payload: {
     type: 'object',
     required: [...interactionRequired, 'command', 'options'],
@@ -69,7 +76,7 @@ export const button = defineEvent({
 
 export const select = defineEvent({
   name: 'interaction.select',
-  description: 'Someone picked options in a select menu the bot posted. `values` are the chosen options\' values.',
+  description: "Someone picked options in a select menu the bot posted. `values` are the chosen options' values.",
   payload: {
     type: 'object',
     required: [...interactionRequired, 'customId', 'messageId', 'values'],
@@ -154,6 +161,11 @@ export const voiceUpdate = defineEvent({
     },
   },
   examples: [
-    { userId: '334455667788990011', channelId: '223344556677889922', before: { channelId: null }, after: { channelId: '223344556677889922' } },
+    {
+      userId: '334455667788990011',
+      channelId: '223344556677889922',
+      before: { channelId: null },
+      after: { channelId: '223344556677889922' },
+    },
   ],
 });

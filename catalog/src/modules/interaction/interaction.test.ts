@@ -11,8 +11,22 @@ describe('interaction.reply', () => {
     await interactionReply.run({ content: 'Read the rules' }, ctx);
     await interactionReply.run({ content: 'Only you', ephemeral: true }, ctx);
     expect(calls.map((c) => [c.method, c.args])).toEqual([
-      ['replyInteraction', ['i1', 't1', { content: 'Read the rules', ephemeral: false, allowedMentions: { users: [], roles: [], everyone: false } }]],
-      ['replyInteraction', ['i1', 't1', { content: 'Only you', ephemeral: true, allowedMentions: { users: [], roles: [], everyone: false } }]],
+      [
+        'replyInteraction',
+        [
+          'i1',
+          't1',
+          { content: 'Read the rules', ephemeral: false, allowedMentions: { users: [], roles: [], everyone: false } },
+        ],
+      ],
+      [
+        'replyInteraction',
+        [
+          'i1',
+          't1',
+          { content: 'Only you', ephemeral: true, allowedMentions: { users: [], roles: [], everyone: false } },
+        ],
+      ],
     ]);
   });
 

@@ -9,7 +9,7 @@ const banParams = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    user: { ...userIdSchema, description: 'Who to ban; default: the event\'s user. Works for users who already left.' },
+    user: { ...userIdSchema, description: "Who to ban; default: the event's user. Works for users who already left." },
     reason: reasonSchema,
     deleteMessages: {
       ...durationSchema,
@@ -30,10 +30,14 @@ export const ban = defineAction<SchemaType<typeof banParams>>({
     if (p.deleteMessages !== undefined) {
       const ms = parseDuration(p.deleteMessages);
       if (ms > MAX_DELETE_MS) {
-        throw new RulecordError('RC_CATALOG_BAN_DELETE_TOO_LONG', `member.ban: deleteMessages ${String(p.deleteMessages)} reaches further back than Discord allows (7 days)`, {
-          fix: 'Use a duration of at most `7d`.',
-          details: { deleteMessages: p.deleteMessages },
-        });
+        throw new RulecordError(
+          'RC_CATALOG_BAN_DELETE_TOO_LONG',
+          `member.ban: deleteMessages ${String(p.deleteMessages)} reaches further back than Discord allows (7 days)`,
+          {
+            fix: 'Use a duration of at most `7d`.',
+            details: { deleteMessages: p.deleteMessages },
+          },
+        );
       }
       options.deleteMessageSeconds = Math.floor(ms / 1000);
     }

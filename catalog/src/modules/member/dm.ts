@@ -8,7 +8,7 @@ const params = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    user: { ...userIdSchema, description: 'Who to write to; default: the event\'s user.' },
+    user: { ...userIdSchema, description: "Who to write to; default: the event's user." },
     content: contentSchema,
     embeds: embedsSchema,
   },

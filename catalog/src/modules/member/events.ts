@@ -30,7 +30,10 @@ export const memberLeave = defineEvent({
     properties: {
       userId: userIdSchema,
       user,
-      member: { ...memberInfoSchema, description: 'The member as they were before leaving (roles, join time), when cached.' },
+      member: {
+        ...memberInfoSchema,
+        description: 'The member as they were before leaving (roles, join time), when cached.',
+      },
     },
   },
   examples: [{ userId: '334455667788990011', user: exampleUser, member: { roles: ['445566778899001122'] } }],
@@ -49,11 +52,19 @@ export const memberUpdate = defineEvent({
       member: { ...memberInfoSchema, description: 'The member after the change.' },
       before: {
         type: 'object',
-        properties: { roles: rolesList, nickname: { type: ['string', 'null'] }, timedOutUntil: { type: ['integer', 'null'] } },
+        properties: {
+          roles: rolesList,
+          nickname: { type: ['string', 'null'] },
+          timedOutUntil: { type: ['integer', 'null'] },
+        },
       },
       after: {
         type: 'object',
-        properties: { roles: rolesList, nickname: { type: ['string', 'null'] }, timedOutUntil: { type: ['integer', 'null'] } },
+        properties: {
+          roles: rolesList,
+          nickname: { type: ['string', 'null'] },
+          timedOutUntil: { type: ['integer', 'null'] },
+        },
       },
       rolesAdded: rolesList,
       rolesRemoved: rolesList,

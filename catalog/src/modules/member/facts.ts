@@ -8,7 +8,7 @@ const events = [...USER_EVENTS];
 export const accountAgeDays = defineFact<number | null>({
   name: 'author.accountAgeDays',
   description:
-    'Whole days since the Discord account of the event\'s user was created (of the message author on message events, of the new member on `member.join`). `lessThan: 7` catches fresh throwaway accounts. `null` when unknown.',
+    "Whole days since the Discord account of the event's user was created (of the message author on message events, of the new member on `member.join`). `lessThan: 7` catches fresh throwaway accounts. `null` when unknown.",
   schema: { type: ['integer', 'null'], minimum: 0 },
   events,
   cost: 'io',
@@ -26,7 +26,7 @@ export const accountAgeDays = defineFact<number | null>({
 
 export const isBot = defineFact<boolean>({
   name: 'author.isBot',
-  description: 'Whether the event\'s user is a bot account (webhooks and apps included).',
+  description: "Whether the event's user is a bot account (webhooks and apps included).",
   schema: { type: 'boolean' },
   events,
   cost: 'io',
@@ -41,7 +41,7 @@ export const isBot = defineFact<boolean>({
 export const roles = defineFact<string[]>({
   name: 'member.roles',
   description:
-    'Role ids of the event\'s member (empty when the user is not a member). Test one role with `contains`, several with `containsAny`; a `where: { roles }` filter is cheaper when the roles are fixed.',
+    "Role ids of the event's member (empty when the user is not a member). Test one role with `contains`, several with `containsAny`; a `where: { roles }` filter is cheaper when the roles are fixed.",
   schema: { type: 'array', items: { type: 'string' } },
   events,
   cost: 'io',
@@ -56,7 +56,7 @@ export const roles = defineFact<string[]>({
 export const joinedDaysAgo = defineFact<number | null>({
   name: 'member.joinedDaysAgo',
   description:
-    'Whole days since the event\'s member joined this server (0 on `member.join`); `null` when unknown or not a member. Useful to hold back links from newcomers.',
+    "Whole days since the event's member joined this server (0 on `member.join`); `null` when unknown or not a member. Useful to hold back links from newcomers.",
   schema: { type: ['integer', 'null'], minimum: 0 },
   events,
   cost: 'io',
@@ -66,14 +66,16 @@ export const joinedDaysAgo = defineFact<number | null>({
     if (ctx.event.type === 'member.join') return 0;
     const joinedAt = payloadMember(ctx)?.joinedAt;
     if (typeof joinedAt === 'number') return wholeDays(joinedAt, now);
-    return fetchMember(ctx).then((member) => (typeof member?.joinedAt === 'number' ? wholeDays(member.joinedAt, now) : null));
+    return fetchMember(ctx).then((member) =>
+      typeof member?.joinedAt === 'number' ? wholeDays(member.joinedAt, now) : null,
+    );
   },
 });
 
 export const displayName = defineFact<string>({
   name: 'member.displayName',
   description:
-    'The name the server shows for the event\'s user: server nickname, else global display name, else username. Match impersonation or hoisting (names starting with `!`).',
+    "The name the server shows for the event's user: server nickname, else global display name, else username. Match impersonation or hoisting (names starting with `!`).",
   schema: { type: 'string' },
   events,
   cost: 'io',
@@ -86,3 +88,5 @@ export const displayName = defineFact<string>({
     return fetchMember(ctx).then((member) => member?.displayName ?? member?.username ?? '');
   },
 });
+
+export const memberFacts = [accountAgeDays, isBot, roles, joinedDaysAgo, displayName];

@@ -2,7 +2,7 @@ import { defineModule } from '@rulecord/engine';
 import { ban, unban } from './ban.js';
 import { dm } from './dm.js';
 import { memberJoin, memberLeave, memberUpdate } from './events.js';
-import * as facts from './facts.js';
+import { memberFacts } from './facts.js';
 import { kick } from './kick.js';
 import { nickname } from './nickname.js';
 import { addRole, removeRole, toggleRole } from './role.js';
@@ -15,10 +15,10 @@ export const memberModule = defineModule({
   version: '1.0.0',
   name: 'Members',
   description:
-    'Events for members joining, leaving and changing; facts about the event\'s user (account age, bot, roles, join age, display name); actions to time out, kick, ban, unban, rename, DM and manage roles.',
+    "Events for members joining, leaving and changing; facts about the event's user (account age, bot, roles, join age, display name); actions to time out, kick, ban, unban, rename, DM and manage roles.",
   areas: ['author', 'role'],
   events: [memberJoin, memberLeave, memberUpdate],
-  facts: Object.values(facts),
+  facts: memberFacts,
   actions: [timeout, kick, ban, unban, nickname, dm, addRole, removeRole, toggleRole],
   templates: [newAccountGate, welcomeMessage],
 });

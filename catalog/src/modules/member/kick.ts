@@ -7,14 +7,15 @@ const params = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    user: { ...userIdSchema, description: 'Who to kick; default: the event\'s user.' },
+    user: { ...userIdSchema, description: "Who to kick; default: the event's user." },
     reason: reasonSchema,
   },
 } as const;
 
 export const kick = defineAction<SchemaType<typeof params>>({
   name: 'member.kick',
-  description: 'Removes a member from the server; they can come back with an invite. Send a `member.dm` first if they should know why.',
+  description:
+    'Removes a member from the server; they can come back with an invite. Send a `member.dm` first if they should know why.',
   params,
   examples: [{ reason: 'Account too new' }, { user: '334455667788990011', reason: 'Raid' }],
   async run(p, ctx) {

@@ -19,7 +19,12 @@ const member = (over: Partial<MemberInfo> = {}): MemberInfo => ({
   ...over,
 });
 
-async function read(name: string, payload: JsonObject, members: MemberInfo[] = [], type = 'message.create'): Promise<unknown> {
+async function read(
+  name: string,
+  payload: JsonObject,
+  members: MemberInfo[] = [],
+  type = 'message.create',
+): Promise<unknown> {
   const { ctx } = makeContext({ type, payload, at: NOW, world: { members } });
   return fact(name).resolve(ctx, undefined);
 }
@@ -70,13 +75,18 @@ describe('member actions', () => {
 
   it('member.timeout parses the duration and defaults to the event user', async () => {
     const { ctx, calls } = on();
-    await expect(action('member.timeout').run({ duration: '10m', reason: 'Spam' }, ctx)).resolves.toEqual({ user: 'u1', until: NOW + 600_000 });
+    await expect(action('member.timeout').run({ duration: '10m', reason: 'Spam' }, ctx)).resolves.toEqual({
+      user: 'u1',
+      until: NOW + 600_000,
+    });
     await action('member.timeout').run({ user: 'u2', duration: '0s' }, ctx);
     expect(calls.map((c) => c.args)).toEqual([
       ['u1', 600_000, 'Spam'],
       ['u2', null, undefined],
     ]);
-    await expect(action('member.timeout').run({ duration: '29d' }, ctx)).rejects.toMatchObject({ code: 'RC_CATALOG_TIMEOUT_TOO_LONG' });
+    await expect(action('member.timeout').run({ duration: '29d' }, ctx)).rejects.toMatchObject({
+      code: 'RC_CATALOG_TIMEOUT_TOO_LONG',
+    });
   });
 
   it('member.kick, member.ban (deleteMessages in seconds, at most 7d), member.unban', async () => {
@@ -91,7 +101,9 @@ describe('member actions', () => {
       ['ban', ['u9', {}]],
       ['unban', ['u9', undefined]],
     ]);
-    await expect(action('member.ban').run({ deleteMessages: '8d' }, ctx)).rejects.toMatchObject({ code: 'RC_CATALOG_BAN_DELETE_TOO_LONG' });
+    await expect(action('member.ban').run({ deleteMessages: '8d' }, ctx)).rejects.toMatchObject({
+      code: 'RC_CATALOG_BAN_DELETE_TOO_LONG',
+    });
   });
 
   it('member.nickname resets with null or ""', async () => {
@@ -104,8 +116,13 @@ describe('member actions', () => {
 
   it('member.dm reports closed DMs without failing', async () => {
     const { ctx } = on();
-    await expect(action('member.dm').run({ content: 'hi' }, ctx)).resolves.toEqual({ delivered: true, messageId: 'dm-1' });
-    await expect(action('member.dm').run({ user: 'closed', content: 'hi' }, ctx)).resolves.toEqual({ delivered: false });
+    await expect(action('member.dm').run({ content: 'hi' }, ctx)).resolves.toEqual({
+      delivered: true,
+      messageId: 'dm-1',
+    });
+    await expect(action('member.dm').run({ user: 'closed', content: 'hi' }, ctx)).resolves.toEqual({
+      delivered: false,
+    });
   });
 
   it('role.add, role.remove, role.toggle', async () => {
@@ -124,6 +141,9 @@ describe('member actions', () => {
 
   it('refuse to guess a target on events without a user', async () => {
     const { ctx } = makeContext({ type: 'schedule.tick', payload: { scheduleId: 's' } });
-    await expect(action('member.kick').run({}, ctx)).rejects.toMatchObject({ code: 'RC_CATALOG_NO_TARGET', kind: 'user' });
+    await expect(action('member.kick').run({}, ctx)).rejects.toMatchObject({
+      code: 'RC_CATALOG_NO_TARGET',
+      kind: 'user',
+    });
   });
 });

@@ -8,7 +8,7 @@ const params = {
   additionalProperties: false,
   required: ['nickname'],
   properties: {
-    user: { ...userIdSchema, description: 'Whose nickname; default: the event\'s user.' },
+    user: { ...userIdSchema, description: "Whose nickname; default: the event's user." },
     nickname: {
       type: ['string', 'null'],
       maxLength: 32,
@@ -20,7 +20,7 @@ const params = {
 
 export const nickname = defineAction<SchemaType<typeof params>>({
   name: 'member.nickname',
-  description: 'Sets or resets a member\'s server nickname, e.g. to de-hoist names that start with `!`.',
+  description: "Sets or resets a member's server nickname, e.g. to de-hoist names that start with `!`.",
   params,
   examples: [{ nickname: 'Moderated nickname' }, { nickname: null }],
   async run(p, ctx) {

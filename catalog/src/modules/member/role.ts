@@ -8,7 +8,7 @@ const params = {
   additionalProperties: false,
   required: ['role'],
   properties: {
-    user: { ...userIdSchema, description: 'Whose roles; default: the event\'s user.' },
+    user: { ...userIdSchema, description: "Whose roles; default: the event's user." },
     role: roleIdSchema,
     reason: reasonSchema,
   },
@@ -17,7 +17,8 @@ type Params = SchemaType<typeof params>;
 
 export const addRole = defineAction<Params>({
   name: 'role.add',
-  description: 'Gives a member a role (auto-role on join, a reaction role, a quarantine role). Giving a role they have is a no-op.',
+  description:
+    'Gives a member a role (auto-role on join, a reaction role, a quarantine role). Giving a role they have is a no-op.',
   params,
   examples: [{ role: '445566778899001122' }, { role: '445566778899001122', reason: 'Verified' }],
   async run(p, ctx) {

@@ -50,7 +50,8 @@ export const welcomeMessage = defineTemplate({
   id: 'welcome-message',
   version: 1,
   name: 'Welcome message',
-  description: 'Greets every new member in a channel of your choice (the greeting shows their mention without pinging them).',
+  description:
+    'Greets every new member in a channel of your choice (the greeting shows their mention without pinging them).',
   inputs: {
     type: 'object',
     examples: [{ channel: '223344556677889900' }],
@@ -63,7 +64,8 @@ export const welcomeMessage = defineTemplate({
         minLength: 1,
         maxLength: 2000,
         default: 'Welcome to {{ guild.name }}, {{ user.mention }}! 👋',
-        description: 'The greeting; may use `{{ user.mention }}`, `{{ user.name }}`, `{{ guild.name }}`, `{{ guild.memberCount }}`.',
+        description:
+          'The greeting; may use `{{ user.mention }}`, `{{ user.name }}`, `{{ guild.name }}`, `{{ guild.memberCount }}`.',
       },
     },
   },

@@ -11,7 +11,7 @@ const params = {
   additionalProperties: false,
   required: ['duration'],
   properties: {
-    user: { ...userIdSchema, description: 'Who to time out; default: the event\'s user.' },
+    user: { ...userIdSchema, description: "Who to time out; default: the event's user." },
     duration: { ...durationSchema, description: 'How long (at most `28d`). `0s` lifts a running timeout.' },
     reason: reasonSchema,
   },
@@ -21,10 +21,14 @@ const params = {
 export function timeoutMs(duration: string | number, action: string): number {
   const ms = parseDuration(duration);
   if (ms > MAX_TIMEOUT_MS) {
-    throw new RulecordError('RC_CATALOG_TIMEOUT_TOO_LONG', `${action}: a timeout of ${String(duration)} is longer than Discord allows (28 days)`, {
-      fix: 'Use a duration of at most `28d`, or `member.ban` for longer.',
-      details: { duration },
-    });
+    throw new RulecordError(
+      'RC_CATALOG_TIMEOUT_TOO_LONG',
+      `${action}: a timeout of ${String(duration)} is longer than Discord allows (28 days)`,
+      {
+        fix: 'Use a duration of at most `28d`, or `member.ban` for longer.',
+        details: { duration },
+      },
+    );
   }
   return ms;
 }
@@ -34,8 +38,15 @@ export const timeout = defineAction<SchemaType<typeof params>>({
   description:
     'Times a member out: they cannot write, react or speak until it ends (at most 28 days). `duration: 0s` lifts a timeout early.',
   params,
-  result: { type: 'object', required: ['user', 'until'], properties: { user: { type: 'string' }, until: { type: 'integer' } } },
-  examples: [{ duration: '10m', reason: 'Spamming' }, { user: '334455667788990011', duration: '1h' }],
+  result: {
+    type: 'object',
+    required: ['user', 'until'],
+    properties: { user: { type: 'string' }, until: { type: 'integer' } },
+  },
+  examples: [
+    { duration: '10m', reason: 'Spamming' },
+    { user: '334455667788990011', duration: '1h' },
+  ],
   async run(p, ctx) {
     const user = target(ctx, 'user', p.user, 'member.timeout');
     const ms = timeoutMs(p.duration, 'member.timeout');

@@ -8,8 +8,8 @@ const params = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    channel: { ...channelIdSchema, description: 'Channel of the message; default: the event\'s channel.' },
-    message: { ...messageIdSchema, description: 'Message to delete; default: the event\'s message.' },
+    channel: { ...channelIdSchema, description: "Channel of the message; default: the event's channel." },
+    message: { ...messageIdSchema, description: "Message to delete; default: the event's message." },
     reason: reasonSchema,
   },
 } as const;

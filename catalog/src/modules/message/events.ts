@@ -44,7 +44,10 @@ const messageProperties = {
   },
   stickers: { type: 'array', items: { type: 'string' }, description: 'Sticker ids.' },
   replyTo: { type: ['string', 'null'], description: 'Id of the message this one replies to.' },
-  threadId: { type: ['string', 'null'], description: 'When posted in a thread: the thread (then `channelId` is the thread too).' },
+  threadId: {
+    type: ['string', 'null'],
+    description: 'When posted in a thread: the thread (then `channelId` is the thread too).',
+  },
   createdAt: epochMsSchema,
 } as const;
 
@@ -91,7 +94,9 @@ export const messageUpdate = defineEvent({
       editedAt: epochMsSchema,
     },
   },
-  examples: [{ ...exampleMessage, content: 'join discord.gg/abc', before: { content: 'hi' }, editedAt: 1_732_000_000_000 }],
+  examples: [
+    { ...exampleMessage, content: 'join discord.gg/abc', before: { content: 'hi' }, editedAt: 1_732_000_000_000 },
+  ],
 });
 
 export const messageDelete = defineEvent({
@@ -109,5 +114,12 @@ export const messageDelete = defineEvent({
       content: { type: 'string', description: 'The deleted text, when cached.' },
     },
   },
-  examples: [{ messageId: '1180000000000000001', channelId: '223344556677889911', userId: '334455667788990011', content: 'oops' }],
+  examples: [
+    {
+      messageId: '1180000000000000001',
+      channelId: '223344556677889911',
+      userId: '334455667788990011',
+      content: 'oops',
+    },
+  ],
 });

@@ -9,7 +9,8 @@ const count = { type: 'integer', minimum: 0 } as const;
 
 export const content = defineFact<string>({
   name: 'message.content',
-  description: 'The text of the message, as written. Use `message.words` to match whole words without caring about case.',
+  description:
+    'The text of the message, as written. Use `message.words` to match whole words without caring about case.',
   schema: { type: 'string' },
   events,
   cost: 'cheap',
@@ -40,11 +41,14 @@ export const lineCount = defineFact<number>({
 export const words = defineFact<string[]>({
   name: 'message.words',
   description:
-    'The words of the message, lower-cased, in order (letters and digits; `don\'t` stays one word). Pair with `containsAny` for a word filter: it matches whole words only, so `class` does not match `ass`.',
+    "The words of the message, lower-cased, in order (letters and digits; `don't` stays one word). Pair with `containsAny` for a word filter: it matches whole words only, so `class` does not match `ass`.",
   schema: { type: 'array', items: { type: 'string' } },
   events,
   cost: 'cheap',
-  examples: [['hello', 'world'], ["don't", 'do', 'that']],
+  examples: [
+    ['hello', 'world'],
+    ["don't", 'do', 'that'],
+  ],
   resolve: (ctx) => text.words(contentOf(ctx)),
 });
 
@@ -88,3 +92,5 @@ export const zalgo = defineFact<boolean>({
     return text.maxCombiningRun(contentOf(ctx)) >= marks;
   },
 });
+
+export const contentFacts = [content, length, lineCount, words, capsRatio, repeatedCharsRatio, zalgo];

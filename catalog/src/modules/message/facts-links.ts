@@ -11,7 +11,7 @@ const exceptParams = {
     except: {
       type: 'array',
       items: { type: 'string' },
-      description: 'Invite codes to leave out, e.g. your own server\'s (`discord.gg/yourserver` → `yourserver`).',
+      description: "Invite codes to leave out, e.g. your own server's (`discord.gg/yourserver` → `yourserver`).",
     },
   },
 } as const;
@@ -46,7 +46,7 @@ export const hasUrl = defineFact<boolean>({
 export const invites = defineFact<string[]>({
   name: 'message.invites',
   description:
-    'Discord invite codes in the message (`discord.gg/CODE`, `discord.com/invite/CODE`, `discordapp.com/invite/CODE`; with or without `https://`, also with spaces slipped around the dots), unique, in order. Compare with `notIn` to allow your own server\'s invite.',
+    "Discord invite codes in the message (`discord.gg/CODE`, `discord.com/invite/CODE`, `discordapp.com/invite/CODE`; with or without `https://`, also with spaces slipped around the dots), unique, in order. Compare with `notIn` to allow your own server's invite.",
   schema: { type: 'array', items: { type: 'string' } },
   events,
   cost: 'cheap',
@@ -66,3 +66,5 @@ export const hasInvite = defineFact<boolean>({
   examples: [true, false],
   resolve: (ctx, params) => without(invitesOf(ctx), params).length > 0,
 });
+
+export const linkFacts = [urls, hasUrl, invites, hasInvite];

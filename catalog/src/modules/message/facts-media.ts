@@ -35,3 +35,5 @@ export const isReply = defineFact<boolean>({
   examples: [false],
   resolve: (ctx) => typeof messageOf(ctx).replyTo === 'string',
 });
+
+export const mediaFacts = [emojiCount, attachmentCount, isReply];

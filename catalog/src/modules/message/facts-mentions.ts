@@ -20,7 +20,8 @@ export const mentionCount = defineFact<number>({
 
 export const mentionedUsers = defineFact<string[]>({
   name: 'message.mentionedUsers',
-  description: 'Ids of the users the message mentions, unique. Use `contains` to react when someone pings a given user.',
+  description:
+    'Ids of the users the message mentions, unique. Use `contains` to react when someone pings a given user.',
   schema: { type: 'array', items: { type: 'string' } },
   events,
   cost: 'cheap',
@@ -48,3 +49,5 @@ export const mentionsEveryone = defineFact<boolean>({
   examples: [true, false],
   resolve: (ctx) => mentionsOf(ctx).everyone,
 });
+
+export const mentionFacts = [mentionCount, mentionedUsers, mentionedRoles, mentionsEveryone];

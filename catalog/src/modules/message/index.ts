@@ -1,10 +1,10 @@
 import { defineModule } from '@rulecord/engine';
 import { deleteMessage } from './delete.js';
 import { messageCreate, messageDelete, messageUpdate } from './events.js';
-import * as contentFacts from './facts-content.js';
-import * as linkFacts from './facts-links.js';
-import * as mediaFacts from './facts-media.js';
-import * as mentionFacts from './facts-mentions.js';
+import { contentFacts } from './facts-content.js';
+import { linkFacts } from './facts-links.js';
+import { mediaFacts } from './facts-media.js';
+import { mentionFacts } from './facts-mentions.js';
 import { purge } from './purge.js';
 import { react } from './react.js';
 import { reply } from './reply.js';
@@ -17,14 +17,9 @@ export const messageModule = defineModule({
   version: '1.0.0',
   name: 'Messages',
   description:
-    'Events for messages posted, edited and deleted; cheap facts about a message\'s text (capitals, links, invites, mentions, emoji, zalgo…) for automod; actions to delete, send, reply, react and purge.',
+    "Events for messages posted, edited and deleted; cheap facts about a message's text (capitals, links, invites, mentions, emoji, zalgo…) for automod; actions to delete, send, reply, react and purge.",
   events: [messageCreate, messageUpdate, messageDelete],
-  facts: [
-    ...Object.values(contentFacts),
-    ...Object.values(linkFacts),
-    ...Object.values(mentionFacts),
-    ...Object.values(mediaFacts),
-  ],
+  facts: [...contentFacts, ...linkFacts, ...mentionFacts, ...mediaFacts],
   actions: [deleteMessage, send, reply, react, purge],
   templates: [antiInvite, capsFilter, badWords],
 });

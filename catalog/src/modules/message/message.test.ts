@@ -58,7 +58,10 @@ describe('message facts', () => {
   });
 
   it('treat a missing content as empty', () => {
-    const { ctx } = makeContext({ type: 'message.create', payload: { messageId: 'm1', channelId: 'c1', userId: 'u1' } });
+    const { ctx } = makeContext({
+      type: 'message.create',
+      payload: { messageId: 'm1', channelId: 'c1', userId: 'u1' },
+    });
     expect(fact('message.length').resolve(ctx, undefined)).toBe(0);
     expect(fact('message.words').resolve(ctx, undefined)).toEqual([]);
   });
@@ -91,14 +94,20 @@ describe('message actions', () => {
   it('message.send defaults to the event channel', async () => {
     const { ctx, calls } = makeContext({ type: 'message.create', payload: messagePayload('x') });
     await action('message.send').run({ embeds: [{ title: 'T' }] }, ctx);
-    expect(calls[0]?.args).toEqual(['c1', { embeds: [{ title: 'T' }], allowedMentions: { users: [], roles: [], everyone: false } }]);
+    expect(calls[0]?.args).toEqual([
+      'c1',
+      { embeds: [{ title: 'T' }], allowedMentions: { users: [], roles: [], everyone: false } },
+    ]);
   });
 
   it('message.reply replies to the event message and pings the author only with mention: true', async () => {
     const { ctx, calls } = makeContext({ type: 'message.create', payload: messagePayload('x') });
     await action('message.reply').run({ content: 'calm down' }, ctx);
     await action('message.reply').run({ content: 'thanks', mention: true }, ctx);
-    expect(calls[0]?.args).toEqual(['c1', { content: 'calm down', replyTo: 'm1', allowedMentions: { users: [], roles: [], everyone: false } }]);
+    expect(calls[0]?.args).toEqual([
+      'c1',
+      { content: 'calm down', replyTo: 'm1', allowedMentions: { users: [], roles: [], everyone: false } },
+    ]);
     expect(calls[1]?.args[1]).toMatchObject({ allowedMentions: { users: ['u1'] } });
   });
 

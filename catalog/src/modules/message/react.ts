@@ -10,8 +10,8 @@ const params = {
   required: ['emoji'],
   properties: {
     emoji: emojiSchema,
-    channel: { ...channelIdSchema, description: 'Channel of the message; default: the event\'s channel.' },
-    message: { ...messageIdSchema, description: 'Message to react to; default: the event\'s message.' },
+    channel: { ...channelIdSchema, description: "Channel of the message; default: the event's channel." },
+    message: { ...messageIdSchema, description: "Message to react to; default: the event's message." },
   },
 } as const;
 

@@ -27,7 +27,10 @@ export const reply = defineAction<SchemaType<typeof params>>({
     properties: { messageId: { type: 'string' } },
   },
   events: [...MESSAGE_CONTENT_EVENTS],
-  examples: [{ content: 'Please keep it down, {{ user.name }}.' }, { content: 'Thanks for the report!', mention: true }],
+  examples: [
+    { content: 'Please keep it down, {{ user.name }}.' },
+    { content: 'Thanks for the report!', mention: true },
+  ],
   async run(p, ctx) {
     const channelId = target(ctx, 'channel', undefined, 'message.reply');
     const messageId = target(ctx, 'message', undefined, 'message.reply');

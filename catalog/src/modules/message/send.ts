@@ -8,7 +8,7 @@ const params = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    channel: { ...channelIdSchema, description: 'Where to post; default: the event\'s channel.' },
+    channel: { ...channelIdSchema, description: "Where to post; default: the event's channel." },
     content: contentSchema,
     embeds: embedsSchema,
     allowedMentions: allowedMentionsSchema,
@@ -25,7 +25,7 @@ const result = {
 export const send = defineAction<SchemaType<typeof params>>({
   name: 'message.send',
   description:
-    'Posts a message (text and/or embeds) in a channel. Mentions in it render but ping nobody unless listed in `allowedMentions`. Returns the new message\'s id, usable later as `{{ steps.<as>.messageId }}`.',
+    "Posts a message (text and/or embeds) in a channel. Mentions in it render but ping nobody unless listed in `allowedMentions`. Returns the new message's id, usable later as `{{ steps.<as>.messageId }}`.",
   params,
   result,
   examples: [

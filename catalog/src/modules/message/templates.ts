@@ -21,7 +21,7 @@ export const antiInvite = defineTemplate({
   version: 1,
   name: 'Block invite links',
   description:
-    'Deletes messages (new or edited) that advertise another Discord server and warns the author. Your own server\'s invite codes can be allowed.',
+    "Deletes messages (new or edited) that advertise another Discord server and warns the author. Your own server's invite codes can be allowed.",
   inputs: {
     type: 'object',
     examples: [{ allowedInvites: ['myserver'] }],
@@ -35,7 +35,11 @@ export const antiInvite = defineTemplate({
       },
       exemptRoles,
       exemptChannels,
-      reason: { type: 'string', default: 'Posting invite links to other servers', description: 'Reason of the warning.' },
+      reason: {
+        type: 'string',
+        default: 'Posting invite links to other servers',
+        description: 'Reason of the warning.',
+      },
     },
   },
   rules: [
@@ -45,9 +49,19 @@ export const antiInvite = defineTemplate({
       on: ['message.create', 'message.update'],
       where: { roles: { none: input<string[]>('exemptRoles') }, channel: { notIn: input<string[]>('exemptChannels') } },
       if: {
-        all: [{ fact: 'message.hasInvite', params: { except: '{{ inputs.allowedInvites }}' }, operator: 'equal', value: true }],
+        all: [
+          {
+            fact: 'message.hasInvite',
+            params: { except: '{{ inputs.allowedInvites }}' },
+            operator: 'equal',
+            value: true,
+          },
+        ],
       },
-      then: [{ 'message.delete': { reason: '{{ inputs.reason }}' } }, { 'member.warn': { reason: '{{ inputs.reason }}' } }],
+      then: [
+        { 'message.delete': { reason: '{{ inputs.reason }}' } },
+        { 'member.warn': { reason: '{{ inputs.reason }}' } },
+      ],
     },
   ],
 });
@@ -56,7 +70,8 @@ export const capsFilter = defineTemplate({
   id: 'caps-filter',
   version: 1,
   name: 'No shouting',
-  description: 'Deletes messages that are mostly capital letters and asks the author, in the channel, to stop shouting.',
+  description:
+    'Deletes messages that are mostly capital letters and asks the author, in the channel, to stop shouting.',
   inputs: {
     type: 'object',
     examples: [{ threshold: 0.8, minLength: 12 }],
@@ -79,7 +94,7 @@ export const capsFilter = defineTemplate({
       notice: {
         type: 'string',
         maxLength: 2000,
-        default: '{{ user.mention }}, please don\'t shout.',
+        default: "{{ user.mention }}, please don't shout.",
         description: 'What the bot posts after deleting the message (the author is not pinged).',
       },
     },
@@ -96,7 +111,10 @@ export const capsFilter = defineTemplate({
           { fact: 'message.length', operator: 'greaterThanInclusive', value: '{{ inputs.minLength }}' },
         ],
       },
-      then: [{ 'message.delete': { reason: 'Too many capitals' } }, { 'message.send': { content: '{{ inputs.notice }}' } }],
+      then: [
+        { 'message.delete': { reason: 'Too many capitals' } },
+        { 'message.send': { content: '{{ inputs.notice }}' } },
+      ],
       limits: { cooldown: { per: 'user', window: '10s' } },
     },
   ],
@@ -135,7 +153,10 @@ export const badWords = defineTemplate({
       on: ['message.create', 'message.update'],
       where: { roles: { none: input<string[]>('exemptRoles') }, channel: { notIn: input<string[]>('exemptChannels') } },
       if: { all: [{ fact: 'message.words', operator: 'containsAny', value: '{{ inputs.words }}' }] },
-      then: [{ 'message.delete': { reason: '{{ inputs.reason }}' } }, { 'member.warn': { reason: '{{ inputs.reason }}' } }],
+      then: [
+        { 'message.delete': { reason: '{{ inputs.reason }}' } },
+        { 'member.warn': { reason: '{{ inputs.reason }}' } },
+      ],
     },
   ],
 });

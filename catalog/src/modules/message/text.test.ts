@@ -38,8 +38,13 @@ describe('capsRatio', () => {
 
 describe('urls', () => {
   it('finds links and drops trailing punctuation', () => {
-    expect(text.urls('see https://a.example/x, and (http://b.example/y).')).toEqual(['https://a.example/x', 'http://b.example/y']);
-    expect(text.urls('wiki https://en.wikipedia.org/wiki/Foo_(bar) ok')).toEqual(['https://en.wikipedia.org/wiki/Foo_(bar)']);
+    expect(text.urls('see https://a.example/x, and (http://b.example/y).')).toEqual([
+      'https://a.example/x',
+      'http://b.example/y',
+    ]);
+    expect(text.urls('wiki https://en.wikipedia.org/wiki/Foo_(bar) ok')).toEqual([
+      'https://en.wikipedia.org/wiki/Foo_(bar)',
+    ]);
     expect(text.urls('<https://quiet.example/no-embed>')).toEqual(['https://quiet.example/no-embed']);
     expect(text.urls('no links here, just example.com')).toEqual([]);
     expect(text.urls('https://')).toEqual([]);
@@ -80,7 +85,12 @@ describe('invites', () => {
 
   it('finds a code wherever it is embedded, and every code found is in the text', () => {
     const code = fc.stringMatching(/^[a-zA-Z0-9]{2,16}$/);
-    const form = fc.constantFrom('discord.gg/', 'https://discord.gg/', 'https://discord.com/invite/', 'discordapp.com/invite/');
+    const form = fc.constantFrom(
+      'discord.gg/',
+      'https://discord.gg/',
+      'https://discord.com/invite/',
+      'discordapp.com/invite/',
+    );
     fc.assert(
       fc.property(fc.string(), form, code, fc.string(), (before, prefix, c, after) => {
         const s = `${before} ${prefix}${c} ${after}`;

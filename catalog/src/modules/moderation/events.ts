@@ -21,6 +21,12 @@ export const warned = defineEvent({
     },
   },
   examples: [
-    { userId: '334455667788990011', count: 3, reason: 'Spam', rule: 'anti-spam.stop-spam', escalation: { action: 'timeout', duration: '1h' } },
+    {
+      userId: '334455667788990011',
+      count: 3,
+      reason: 'Spam',
+      rule: 'anti-spam.stop-spam',
+      escalation: { action: 'timeout', duration: '1h' },
+    },
   ],
 });

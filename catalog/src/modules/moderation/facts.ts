@@ -6,7 +6,7 @@ import { decayMs, MODERATION_FEATURE, warningKey } from './warnings.js';
 export const warnings = defineFact<number>({
   name: 'moderation.warnings',
   description:
-    'How many warnings (`member.warn`) the event\'s user has within the `decay` window of the moderation settings. Lets a rule go harder on repeat offenders.',
+    "How many warnings (`member.warn`) the event's user has within the `decay` window of the moderation settings. Lets a rule go harder on repeat offenders.",
   schema: { type: 'integer', minimum: 0 },
   events: [...USER_EVENTS],
   cost: 'io',

@@ -64,7 +64,13 @@ describe('member.warn', () => {
     expect(methods[4]).toEqual(['sendDirect', 'ban', 'sendMessage']);
     expect(emitted[2]).toEqual({
       type: 'moderation.warned',
-      payload: { userId: 'u1', count: 3, reason: 'Too many capitals', rule: 'no-caps', escalation: { action: 'timeout', duration: '1h' } },
+      payload: {
+        userId: 'u1',
+        count: 3,
+        reason: 'Too many capitals',
+        rule: 'no-caps',
+        escalation: { action: 'timeout', duration: '1h' },
+      },
     });
   });
 

@@ -6,7 +6,11 @@ const escalationStep = {
   additionalProperties: false,
   required: ['warnings', 'action'],
   properties: {
-    warnings: { type: 'integer', minimum: 1, description: 'The warning count (within `decay`) at which this step runs.' },
+    warnings: {
+      type: 'integer',
+      minimum: 1,
+      description: 'The warning count (within `decay`) at which this step runs.',
+    },
     action: { enum: ['timeout', 'kick', 'ban'], description: 'What happens to the member.' },
     duration: { ...durationSchema, description: 'How long the timeout lasts (required for `timeout`, at most `28d`).' },
   },

@@ -13,7 +13,7 @@ const params = {
   additionalProperties: false,
   required: ['reason'],
   properties: {
-    user: { ...userIdSchema, description: 'Who to warn; default: the event\'s user.' },
+    user: { ...userIdSchema, description: "Who to warn; default: the event's user." },
     reason: { ...reasonSchema, minLength: 1, description: 'Why: shown to the member (DM) and in the log.' },
   },
 } as const;
@@ -29,13 +29,18 @@ const result = {
 
 async function escalate(step: EscalationStep, user: string, count: number, ctx: ActionContext): Promise<void> {
   const reason = `Reached ${count} warnings`;
-  if (step.action === 'timeout') await ctx.discord.timeout(user, timeoutMs(step.duration ?? 0, 'moderation.escalation'), reason);
+  if (step.action === 'timeout')
+    await ctx.discord.timeout(user, timeoutMs(step.duration ?? 0, 'moderation.escalation'), reason);
   else if (step.action === 'kick') await ctx.discord.kick(user, reason);
   else await ctx.discord.ban(user, { reason });
 }
 
 function describe(step: EscalationStep): string {
-  return step.action === 'timeout' ? `timed out for ${String(step.duration)}` : step.action === 'kick' ? 'kicked' : 'banned';
+  return step.action === 'timeout'
+    ? `timed out for ${String(step.duration)}`
+    : step.action === 'kick'
+      ? 'kicked'
+      : 'banned';
 }
 
 export const warn = defineAction<SchemaType<typeof params>>({
@@ -54,7 +59,10 @@ export const warn = defineAction<SchemaType<typeof params>>({
     if (settings.dmOnWarn !== false) {
       const consequence = step === undefined ? '' : ` You have been ${describe(step)}.`;
       await ctx.discord
-        .sendDirect(user, messageContent({ content: `You received a warning (${count} active): ${p.reason}.${consequence}` }))
+        .sendDirect(
+          user,
+          messageContent({ content: `You received a warning (${count} active): ${p.reason}.${consequence}` }),
+        )
         .catch((error: unknown) => ctx.log.warn({ err: error, user }, 'member.warn: DM failed'));
     }
     if (step !== undefined) await escalate(step, user, count, ctx);
@@ -67,7 +75,11 @@ export const warn = defineAction<SchemaType<typeof params>>({
     }
 
     const escalation: JsonObject | null =
-      step === undefined ? null : step.duration === undefined ? { action: step.action } : { action: step.action, duration: step.duration };
+      step === undefined
+        ? null
+        : step.duration === undefined
+          ? { action: step.action }
+          : { action: step.action, duration: step.duration };
     ctx.emit('moderation.warned', { userId: user, count, reason: p.reason, rule: ctx.rule.id, escalation });
     return { count, escalation: step?.action ?? null };
   },

@@ -8,7 +8,9 @@ import type { ModerationSettings } from './settings.js';
 export const MODERATION_FEATURE = 'moderation';
 export const warningKey = (userId: string): string => `warn:${userId}`;
 
-export function moderationSettings(ctx: Pick<FactContext, 'settings'>): ModerationSettings & { decay: string | number } {
+export function moderationSettings(
+  ctx: Pick<FactContext, 'settings'>,
+): ModerationSettings & { decay: string | number } {
   return settingsWithDefaults(ctx, 'moderation', moderationSettingsSchema);
 }
 

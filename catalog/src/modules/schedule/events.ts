@@ -12,8 +12,13 @@ export const tick = defineEvent({
       scheduleId: { type: 'string', description: 'The `id` of the schedule.' },
       cron: { type: 'string' },
       timezone: { type: 'string' },
-      scheduledAt: { ...epochMsSchema, description: 'The occurrence this tick is for (it may be handled a little later).' },
+      scheduledAt: {
+        ...epochMsSchema,
+        description: 'The occurrence this tick is for (it may be handled a little later).',
+      },
     },
   },
-  examples: [{ scheduleId: 'weekly-reminder', cron: '0 9 * * 1', timezone: 'Europe/Berlin', scheduledAt: 1_732_518_000_000 }],
+  examples: [
+    { scheduleId: 'weekly-reminder', cron: '0 9 * * 1', timezone: 'Europe/Berlin', scheduledAt: 1_732_518_000_000 },
+  ],
 });

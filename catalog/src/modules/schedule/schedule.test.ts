@@ -5,25 +5,38 @@ import { checkSchedules, nextOccurrence, removedScheduleIds, scheduleTickEvent, 
 const MONDAY_0830_UTC = Date.parse('2024-11-25T08:30:00Z');
 
 describe('schedule timers', () => {
-  it('computes the next occurrence in the schedule\'s time zone', () => {
+  it("computes the next occurrence in the schedule's time zone", () => {
     // 09:00 in Berlin (UTC+1 in November) is 08:00 UTC: the next one after Monday 08:30 UTC is the next Monday.
-    expect(nextOccurrence({ cron: '0 9 * * 1', timezone: 'Europe/Berlin' }, MONDAY_0830_UTC)).toBe(Date.parse('2024-12-02T08:00:00Z'));
-    expect(nextOccurrence({ cron: '0 9 * * 1', timezone: 'UTC' }, MONDAY_0830_UTC)).toBe(Date.parse('2024-11-25T09:00:00Z'));
+    expect(nextOccurrence({ cron: '0 9 * * 1', timezone: 'Europe/Berlin' }, MONDAY_0830_UTC)).toBe(
+      Date.parse('2024-12-02T08:00:00Z'),
+    );
+    expect(nextOccurrence({ cron: '0 9 * * 1', timezone: 'UTC' }, MONDAY_0830_UTC)).toBe(
+      Date.parse('2024-11-25T09:00:00Z'),
+    );
   });
 
   it('is always strictly after now', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 4_000_000_000_000 }), fc.constantFrom('*/5 * * * *', '0 0 * * *', '30 12 1 * *'), (now, cron) => {
-        const next = nextOccurrence({ cron, timezone: 'UTC' }, now);
-        expect(next).not.toBeNull();
-        expect(next as number).toBeGreaterThan(now);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 4_000_000_000_000 }),
+        fc.constantFrom('*/5 * * * *', '0 0 * * *', '30 12 1 * *'),
+        (now, cron) => {
+          const next = nextOccurrence({ cron, timezone: 'UTC' }, now);
+          expect(next).not.toBeNull();
+          expect(next as number).toBeGreaterThan(now);
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it('turns settings into deterministic cron timers', () => {
-    const settings = { schedules: [{ id: 'weekly', cron: '0 9 * * 1' }, { id: 'hourly', cron: '0 * * * *', timezone: 'Asia/Tokyo' }] };
+    const settings = {
+      schedules: [
+        { id: 'weekly', cron: '0 9 * * 1' },
+        { id: 'hourly', cron: '0 * * * *', timezone: 'Asia/Tokyo' },
+      ],
+    };
     const timers = scheduleTimers('g1', settings, MONDAY_0830_UTC);
     expect(timers).toEqual([
       {
@@ -35,9 +48,15 @@ describe('schedule timers', () => {
         cron: '0 9 * * 1',
         timezone: 'UTC',
       },
-      expect.objectContaining({ id: 'schedule:hourly', dueAt: Date.parse('2024-11-25T09:00:00Z'), timezone: 'Asia/Tokyo' }),
+      expect.objectContaining({
+        id: 'schedule:hourly',
+        dueAt: Date.parse('2024-11-25T09:00:00Z'),
+        timezone: 'Asia/Tokyo',
+      }),
     ]);
-    expect(removedScheduleIds(settings, { schedules: [{ id: 'hourly', cron: '0 * * * *' }] })).toEqual(['schedule:weekly']);
+    expect(removedScheduleIds(settings, { schedules: [{ id: 'hourly', cron: '0 * * * *' }] })).toEqual([
+      'schedule:weekly',
+    ]);
   });
 
   it('builds the tick event with an id per occurrence', () => {

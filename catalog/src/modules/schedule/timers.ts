@@ -68,13 +68,24 @@ export function scheduleTimers(guildId: string, settings: ScheduleSettings | und
     const dueAt = nextOccurrence({ cron: entry.cron, timezone }, now);
     if (dueAt === null) continue;
     const payload: JsonObject = { scheduleId: entry.id, cron: entry.cron, timezone };
-    timers.push({ id: scheduleTimerId(entry.id), guildId, kind: SCHEDULE_TIMER_KIND, dueAt, payload, cron: entry.cron, timezone });
+    timers.push({
+      id: scheduleTimerId(entry.id),
+      guildId,
+      kind: SCHEDULE_TIMER_KIND,
+      dueAt,
+      payload,
+      cron: entry.cron,
+      timezone,
+    });
   }
   return timers;
 }
 
 /** Ids of timers to cancel when a guild's schedules change from `before` to `after`. */
-export function removedScheduleIds(before: ScheduleSettings | undefined, after: ScheduleSettings | undefined): string[] {
+export function removedScheduleIds(
+  before: ScheduleSettings | undefined,
+  after: ScheduleSettings | undefined,
+): string[] {
   const keep = new Set((after?.schedules ?? []).map((s) => s.id));
   return (before?.schedules ?? []).filter((s) => !keep.has(s.id)).map((s) => scheduleTimerId(s.id));
 }
@@ -93,6 +104,11 @@ export function scheduleTickEvent(timer: { guildId: string; dueAt: number; paylo
     guildId: timer.guildId,
     type: 'schedule.tick',
     at: timer.dueAt,
-    payload: { scheduleId: String(p.scheduleId), cron: String(p.cron), timezone: p.timezone ?? 'UTC', scheduledAt: timer.dueAt },
+    payload: {
+      scheduleId: String(p.scheduleId),
+      cron: String(p.cron),
+      timezone: p.timezone ?? 'UTC',
+      scheduledAt: timer.dueAt,
+    },
   };
 }

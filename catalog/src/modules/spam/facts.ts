@@ -91,6 +91,8 @@ export const channelsRecent = defineFact<number>({
     // steps and no read-modify-write, so two messages in two channels at the same instant both count.
     const first = await ctx.state.setIfAbsent(SPAM_FEATURE, `chan:${ms}:${user}:${channel}`, '1', ms);
     const key = `chans:${ms}:${user}`;
-    return first ? ctx.state.hit(SPAM_FEATURE, key, ms, ctx.event.at) : ctx.state.count(SPAM_FEATURE, key, ms, ctx.event.at);
+    return first
+      ? ctx.state.hit(SPAM_FEATURE, key, ms, ctx.event.at)
+      : ctx.state.count(SPAM_FEATURE, key, ms, ctx.event.at);
   },
 });

@@ -9,7 +9,7 @@ export const spamModule = defineModule({
   version: '1.0.0',
   name: 'Spam detection',
   description:
-    'Facts that count an author\'s recent messages, repeated texts and channels in sliding windows (kept in the state store, so they hold across bot shards), and the anti-spam template.',
+    "Facts that count an author's recent messages, repeated texts and channels in sliding windows (kept in the state store, so they hold across bot shards), and the anti-spam template.",
   settings: spamSettingsSchema,
   facts: [recentMessages, duplicateMessages, channelsRecent],
   templates: [antiSpam],

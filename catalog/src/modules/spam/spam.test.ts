@@ -32,9 +32,14 @@ async function run(
 }
 
 describe('spam.recentMessages', () => {
-  it('counts an author\'s messages in the sliding window (default 10s)', async () => {
+  it("counts an author's messages in the sliding window (default 10s)", async () => {
     const at = [0, 1_000, 2_000, 9_999, 10_500, 30_000].map((d) => T0 + d);
-    expect(await run(recentMessages, at.map((t) => ({ at: t })))).toEqual([1, 2, 3, 4, 4, 1]);
+    expect(
+      await run(
+        recentMessages,
+        at.map((t) => ({ at: t })),
+      ),
+    ).toEqual([1, 2, 3, 4, 4, 1]);
   });
 
   it('takes the window from params, then settings', async () => {
@@ -44,7 +49,11 @@ describe('spam.recentMessages', () => {
   });
 
   it('keeps authors apart', async () => {
-    const msgs = [{ at: T0, user: 'a' }, { at: T0 + 1, user: 'b' }, { at: T0 + 2, user: 'a' }];
+    const msgs = [
+      { at: T0, user: 'a' },
+      { at: T0 + 1, user: 'b' },
+      { at: T0 + 2, user: 'a' },
+    ];
     expect(await run(recentMessages, msgs)).toEqual([1, 1, 2]);
   });
 
@@ -80,7 +89,12 @@ describe('spam.duplicateMessages', () => {
   });
 
   it('ignores empty messages', async () => {
-    expect(await run(duplicateMessages, [{ at: T0, content: '' }, { at: T0 + 1, content: '  ' }])).toEqual([0, 0]);
+    expect(
+      await run(duplicateMessages, [
+        { at: T0, content: '' },
+        { at: T0 + 1, content: '  ' },
+      ]),
+    ).toEqual([0, 0]);
   });
 
   it('contentKey is the same exactly when the normalized text is', () => {
@@ -109,7 +123,8 @@ describe('spam.channelsRecent', () => {
     const state = new InMemoryStateStore({ clock: { now: () => T0 } });
     const contexts = ['x', 'y', 'z'].map(
       (channel) =>
-        makeContext({ type: 'message.create', payload: messagePayload('hi', { channelId: channel }), at: T0, state }).ctx,
+        makeContext({ type: 'message.create', payload: messagePayload('hi', { channelId: channel }), at: T0, state })
+          .ctx,
     );
     const values = await Promise.all(contexts.map((ctx) => channelsRecent.resolve(ctx, undefined)));
     expect([...(values as number[])].sort()).toEqual([1, 2, 3]);

@@ -7,7 +7,7 @@ export const antiSpam = defineTemplate({
   version: 1,
   name: 'Anti-spam',
   description:
-    'Stops message floods and copy-paste spam: deletes the message that crosses the limit and times the author out. One timeout per burst (the rule cools down for the timeout\'s length).',
+    "Stops message floods and copy-paste spam: deletes the message that crosses the limit and times the author out. One timeout per burst (the rule cools down for the timeout's length).",
   inputs: {
     type: 'object',
     examples: [{ maxMessages: 5, window: '10s', timeout: '30m' }],
@@ -51,7 +51,12 @@ export const antiSpam = defineTemplate({
             operator: 'greaterThanInclusive',
             value: input('maxMessages'),
           },
-          { fact: 'spam.duplicateMessages', params: { window: '1m' }, operator: 'greaterThanInclusive', value: input('maxDuplicates') },
+          {
+            fact: 'spam.duplicateMessages',
+            params: { window: '1m' },
+            operator: 'greaterThanInclusive',
+            value: input('maxDuplicates'),
+          },
         ],
       },
       then: [
