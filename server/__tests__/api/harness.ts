@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { createCatalogRegistry } from '@rulecord/catalog';
 import { InMemoryTraceStore, type Registry } from '@rulecord/engine';
 import { apiRoutes, type ApiDeps } from '../../src/api/index.js';
+import { ApiTokenStore } from '../../src/auth/tokens.js';
 import { openTestDatabase, randomName, requireRedisUrl, type TestDatabase, type TestDatabaseKind } from '../../src/testing/index.js';
 import { startFakeDiscord, type FakeDiscord, type FakeUser } from './fake-discord.js';
 
@@ -136,7 +137,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     },
     async token(guildId, scope) {
       await db.knex('guilds').insert({ id: guildId }).onConflict('id').ignore();
-      const { token } = await app.rulecordApi.tokens.create({ guildId, name: `t-${scope}`, scope, createdBy: 'test' });
+      const { token } = await new ApiTokenStore(db.knex).create({ guildId, name: `t-${scope}`, scope, createdBy: 'test' });
       const headers = { authorization: `Bearer ${token}` };
       return { kind: 'token', read: headers, write: headers };
     },

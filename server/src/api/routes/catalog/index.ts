@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ActionDefinition, EventDefinition, FactDefinition, ModuleDefinition, Registry, TemplateDefinition } from '@rulecord/engine';
+import { authenticate } from '../../context.js';
 import { limit, type RouteOptions } from '../shared.js';
 
 /** A module's facts/actions/events/templates as plain data: what the studio builds its palette and forms from. */
@@ -77,10 +78,11 @@ export const catalogRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx
     '/catalog',
     {
       config: limit(ctx, 'read'),
+      preHandler: authenticate(ctx, app),
       schema: { summary: 'Every module, event, fact, action and template with its JSON Schema, description, premium flag and examples', tags: ['catalog'] },
     },
     async (_request, reply) => {
-      void reply.header('cache-control', 'public, max-age=60');
+      void reply.header('cache-control', 'private, max-age=60');
       return describeCatalog(ctx.registry());
     },
   );

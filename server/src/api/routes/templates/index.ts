@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Ajv } from 'ajv';
 import type { JsonObject, RuleEntry } from '@rulecord/engine';
 import { actorOf, type Principal } from '../../../auth/guild-access.js';
-import { guildAccess } from '../../context.js';
+import { authenticate, guildAccess } from '../../context.js';
 import { ApiError, problemsFromAjv, validationError } from '../../errors.js';
 import { commitMessage, expectedVersion, guildParams } from '../../schemas.js';
 import { describeTemplate } from '../catalog/index.js';
@@ -14,7 +14,8 @@ const templateId = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*(@[0-9]+)?$', 
 export const templateRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
   const ajv = new Ajv({ allErrors: true, strict: false });
 
-  app.get('/templates', { config: limit(ctx, 'read'), schema: { summary: 'Every template (blueprint) with its typed inputs', tags: ['templates'] } }, async () => ({
+  const signedIn = authenticate(ctx, app);
+  app.get('/templates', { config: limit(ctx, 'read'), preHandler: signedIn, schema: { summary: 'Every template (blueprint) with its typed inputs', tags: ['templates'] } }, async () => ({
     templates: ctx.registry().templates().map(describeTemplate),
   }));
 
@@ -22,6 +23,7 @@ export const templateRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ct
     '/templates/:id',
     {
       config: limit(ctx, 'read'),
+      preHandler: signedIn,
       schema: { summary: 'One template', tags: ['templates'], params: { type: 'object', required: ['id'], properties: { id: templateId } } },
     },
     async (request) => {
@@ -64,12 +66,16 @@ export const templateRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ct
       if (ifMatch === 'invalid') throw validationError([{ in: 'headers', pointer: '/if-match', code: 'RC_API_IF_MATCH', message: 'If-Match must be a version number like "3".' }]);
       const live = await ctx.rulesets.store.latest(guildId);
       const doc: JsonObject = live ? structuredClone(live.document) : { apiVersion: 'rulecord/v1', kind: 'RuleSet', guild: guildId, rules: [] };
+      const expected = request.body.expectedVersion ?? ifMatch;
+      if (expected !== undefined && expected !== (live?.version ?? 0))
+        throw new ApiError('RC_API_CONFLICT', `The rule set is at version ${live?.version ?? 0}, not ${expected}; reload and retry.`, {
+          details: { expectedVersion: expected, currentVersion: live?.version ?? 0 },
+        });
       const rules = (Array.isArray(doc['rules']) ? doc['rules'] : []) as unknown as RuleEntry[];
       if (rules.some((r) => r.id === useId))
         throw validationError([{ in: 'body', pointer: '/as', code: 'RC_API_DUPLICATE_ID', message: `The rule set already has an entry with id "${useId}".`, fix: 'Pass another id in `as`.' }]);
       rules.push({ id: useId, use: { template: `${t.id}@${t.version}`, inputs } });
       doc['rules'] = rules as unknown as JsonObject[];
-      const expected = request.body.expectedVersion ?? ifMatch;
       const result = await ctx.rulesets.put({
         guildId,
         document: doc,
