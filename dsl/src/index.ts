@@ -11,3 +11,8 @@ export { printDsl } from './dsl/print.js';
 export { KEYWORD_WORDS as DSL_KEYWORDS } from './dsl/lexer.js';
 export { formatOfPath, loadRuleFile, toYaml, toJson, printDocument, formatRuleFile, fileProblem, YAML_OPTIONS } from './files.js';
 export type { RuleFile, RuleFileFormat, FormatResult } from './files.js';
+export { checkRuleFile, sortProblems, formatProblemText, formatProblemGithub } from './check.js';
+export { collectFiles, isTestFile } from './fs.js';
+export type { FileKind } from './fs.js';
+export { runRuleTestFile, formatRuleTestReport, matches as actionsMatch } from './rule-tests.js';
+export type { ExpectedAction, RuleTestCaseResult, RuleTestFileResult } from './rule-tests.js';

@@ -10,4 +10,9 @@ export const commands: CommandEntry[] = [
   { name: 'worker', load: () => import('./worker.js') },
   { name: 'migrate', load: () => import('./migrate.js') },
   { name: 'help', load: () => import('./help.js') },
+  { name: 'validate', load: () => import('./validate.js') },
+  { name: 'fmt', load: () => import('./fmt.js') },
+  { name: 'compile', load: () => import('./compile.js') },
+  { name: 'test', load: () => import('./test.js') },
+  { name: 'schema', load: () => import('./schema.js') },
 ];
