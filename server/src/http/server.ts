@@ -100,3 +100,24 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
 
   return app;
 }
+
+/**
+ * Stops `app` gracefully: no new connections, idle keep-alive sockets closed, in-flight requests finished. After
+ * `graceMs` the sockets still open are cut, so a stuck request cannot hold the process past its shutdown budget.
+ * Resolves `true` when every request finished in time.
+ */
+export async function closeGracefully(app: FastifyInstance, graceMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const closed = app.close();
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), graceMs);
+  });
+  const outcome = await Promise.race([closed.then(() => 'closed' as const), late]);
+  clearTimeout(timer);
+  if (outcome === 'late') {
+    app.log.warn({ graceMs }, 'requests still running after the shutdown grace period; closing their connections');
+    app.server.closeAllConnections();
+    await closed;
+  }
+  return outcome === 'closed';
+}

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { Registry } from '@rulecord/engine';
 import type { Config } from '../config/schema.js';
 import type { Database } from '../db/open.js';
 import type { Logger } from '../logging/logger.js';
@@ -20,6 +21,8 @@ export interface ProcessContext {
   readonly db: Database;
   /** Connected, `noeviction` checked; `undefined` without REDIS_URL. */
   readonly redis: Redis | undefined;
+  /** Every catalog module (facts, actions, events, templates), shared by the roles. */
+  readonly registry: Registry;
   /** Every role this process runs, e.g. `['worker', 'bot', 'api']` for `start`. */
   readonly roles: readonly RoleName[];
   /** Time a role's `stop` has to finish its in-flight work (ms). */

@@ -74,11 +74,13 @@ export async function startProcess(roles: readonly RoleName[], options: StartPro
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
     if (config.REDIS_URL !== undefined) redis = await connectRedis(config.REDIS_URL);
 
+    const { createCatalogRegistry } = await import('@rulecord/catalog');
     const context: ProcessContext = {
       config,
       logger,
       db,
       redis,
+      registry: createCatalogRegistry(),
       roles: ordered,
       // Leave a margin inside the total budget for closing pools.
       shutdownGraceMs: Math.max(100, shutdownTimeoutMs - 2_000),
@@ -123,13 +125,23 @@ async function migrateWhenUnlocked(db: Database, options: MigrateOptions, logger
 }
 
 /**
- * `startProcess`, then waits for SIGTERM or SIGINT and stops gracefully. Resolves to the exit code: 0 after a clean
- * stop; a second signal, or a stop that outlasts `shutdownTimeoutMs`, exits 1 at once.
+ * `startProcess`, then waits for SIGTERM or SIGINT and stops gracefully (see `stopOnSignal`). Resolves to the exit
+ * code: 0 after a clean stop.
  */
 export async function runUntilSignal(roles: readonly RoleName[], options: StartProcessOptions = {}): Promise<number> {
   const running = await startProcess(roles, options);
-  const { logger } = running.context;
-  const timeoutMs = options.shutdownTimeoutMs ?? 10_000;
+  return stopOnSignal(() => running.stop(), {
+    logger: running.context.logger,
+    timeoutMs: options.shutdownTimeoutMs ?? 10_000,
+  });
+}
+
+/**
+ * Waits for SIGTERM or SIGINT, then runs `stop` and resolves 0. A second signal, or a `stop` that outlasts
+ * `timeoutMs`, exits the process with 1 at once.
+ */
+export async function stopOnSignal(stop: () => Promise<unknown>, options: { logger: Logger; timeoutMs: number }): Promise<number> {
+  const { logger, timeoutMs } = options;
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
@@ -143,7 +155,7 @@ export async function runUntilSignal(roles: readonly RoleName[], options: StartP
   process.once('SIGINT', () => force('second signal: exiting without finishing the shutdown'));
   const timer = setTimeout(() => force(`shutdown took longer than ${timeoutMs} ms: exiting`), timeoutMs);
   timer.unref();
-  await running.stop();
+  await stop();
   clearTimeout(timer);
   return 0;
 }

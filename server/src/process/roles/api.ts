@@ -1,20 +1,20 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { buildHttpServer } from '../../http/server.js';
+import type { ApiDeps } from '../../api/index.js';
+import { buildHttpServer, closeGracefully } from '../../http/server.js';
 import type { ReadinessCheck } from '../../http/readiness.js';
 import { defineRole } from '../role.js';
+import type { ProcessContext } from '../role.js';
 
 /** The HTTP server: API under /api, studio at /, health checks. */
 export default defineRole({
   name: 'api',
   async start(ctx) {
     const { config, logger, db, redis } = ctx;
+    const log = logger.child({ role: 'api' });
     const readiness: ReadinessCheck[] = [{ name: 'database', check: () => db.ping() }];
     if (redis) readiness.push({ name: 'redis', check: () => redis.ping() });
-    const app = await buildHttpServer({
-      logger: logger.child({ role: 'api' }),
-      readiness,
-      apiOptions: { config, db, redis, logger },
-    });
+    const app = await buildHttpServer({ logger: log, readiness, apiOptions: apiDeps(ctx) });
     await app.listen({ port: config.PORT, host: config.HOST });
     const address = app.server.address() as AddressInfo;
     const host = ['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost'].includes(config.HOST) ? 'localhost' : config.HOST;
@@ -22,20 +22,34 @@ export default defineRole({
     return {
       url,
       async stop() {
-        // Let in-flight requests finish; after the grace period cut the sockets that remain so the process still
-        // exits in time.
-        let timer: NodeJS.Timeout | undefined;
-        const closed = app.close();
-        const late = new Promise<'late'>((resolve) => {
-          timer = setTimeout(() => resolve('late'), ctx.shutdownGraceMs);
-        });
-        if ((await Promise.race([closed.then(() => 'closed' as const), late])) === 'late') {
-          logger.warn({ role: 'api' }, 'requests still running after the shutdown grace period; closing their connections');
-          app.server.closeAllConnections();
-          await closed;
-        }
-        clearTimeout(timer);
+        await closeGracefully(app, ctx.shutdownGraceMs);
       },
     };
   },
 });
+
+/** What the API plugin (`server/src/api`) needs, from the process's configuration and services. */
+function apiDeps(ctx: ProcessContext): ApiDeps {
+  const { config, logger, db, redis, registry } = ctx;
+  let sessionSecret = config.SESSION_SECRET;
+  if (sessionSecret === undefined) {
+    sessionSecret = randomBytes(32).toString('hex');
+    const level = config.DATABASE_URL === undefined ? 'info' : 'warn';
+    logger[level](
+      'SESSION_SECRET is unset: using a random one, so sessions end at restart (set it, the same on every API process)',
+    );
+  }
+  return {
+    db: db.knex,
+    redis: redis ?? null,
+    registry,
+    publicUrl: config.publicUrl,
+    sessionSecret,
+    oauth:
+      config.DISCORD_CLIENT_ID !== undefined && config.DISCORD_CLIENT_SECRET !== undefined
+        ? { clientId: config.DISCORD_CLIENT_ID, clientSecret: config.DISCORD_CLIENT_SECRET }
+        : null,
+    botToken: config.DISCORD_TOKEN ?? null,
+    logger: logger.child({ role: 'api' }),
+  };
+}
