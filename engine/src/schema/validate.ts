@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { checkCondition } from '../compile/index.js';
+import { errorCodeInfo } from '../errors/codes.js';
 import type { Problem } from '../errors/error.js';
 import type { JsonObject } from '../model/document.js';
 import { isDuration, parseDuration } from '../model/duration.js';
@@ -464,6 +465,11 @@ export function validateRuleSet(doc: unknown, registry: Registry, options: { tie
     }
   }
 
+  // Every problem says how to fix it: the general fix of its code where the check had nothing more specific.
+  for (const p of problems) {
+    const fix = p.fix ?? errorCodeInfo(p.code)?.fix;
+    if (fix !== undefined) p.fix = fix;
+  }
   if (problems.some((p) => p.severity === 'error')) return { ok: false, problems };
   return { ok: true, problems, ruleSet: { guild: String(data.guild), modules, rules } };
 }
