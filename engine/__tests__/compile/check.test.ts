@@ -60,8 +60,14 @@ describe('checkCondition', () => {
     expect(codes({ fact: 'x', operator: 'matches', value: '(a' })).toEqual([['RC_INVALID_REGEX', '/rules/0/if/value']]);
     expect(codes({ fact: 'x', operator: 'matches', value: '(?<=a)b' })).toEqual([['RC_INVALID_REGEX', '/rules/0/if/value']]);
     expect(codes({ fact: 'x', operator: 'matches', value: '^(a+)+$' })).toEqual([['RC_UNSAFE_REGEX', '/rules/0/if/value']]);
+    expect(checkCondition({ fact: 'x', operator: 'matches', value: '^(a+)+$' }, '')[0]!.severity).toBe('error');
     expect(codes({ fact: 'x', operator: 'not:matches', value: { pattern: '^(\\w+\\s?)*$', flags: 'i' } })).toEqual([['RC_UNSAFE_REGEX', '/rules/0/if/value']]);
     expect(codes({ fact: 'x', operator: 'matches', value: { pattern: '\\bfree\\s+nitro\\b', flags: 'i' } })).toEqual([]);
-    expect(regexSafety({ pattern: '^[a-z]+$', flags: '' })).toBe('safe');
+    expect(regexSafety({ pattern: '^[a-z]+$', flags: '' })).toEqual({ status: 'safe' });
+    // quadratic on V8 (almost any unanchored `x+`), linear on RE2: accepted without a word
+    expect(codes({ fact: 'x', operator: 'matches', value: { pattern: 's+c+[a4@]+m+', flags: 'i' } })).toEqual([]);
+    // cubic: a warning
+    const [cubic] = checkCondition({ fact: 'x', operator: 'matches', value: '^a*a*a*b$' }, '');
+    expect(cubic).toMatchObject({ code: 'RC_UNSAFE_REGEX', severity: 'warning' });
   });
 });

@@ -2,6 +2,7 @@ import type { Condition, JsonObject } from '../model/document.js';
 import { RulecordError } from '../errors/error.js';
 import { builtinOperators, constantTest, resolveOperator, type OperatorDefinition, type OperatorTable } from './operators.js';
 import { factPathValue, pathProblem, splitPath, type PathSegments } from './path.js';
+import { compileRegex, regexSpec, type Re2, type RegexSpec } from './regex.js';
 
 /** A fact that is not resolved yet (an async provider). The caller resolves it and calls `evaluate` again. */
 export const PENDING: unique symbol = Symbol('rulecord.pending');
@@ -133,8 +134,9 @@ class Compiler {
     if (key === 'all' || key === 'any') {
       const list = cond[key];
       if (!Array.isArray(list)) fail('RC_BAD_CONDITION', `\`${key}\` must be a list of conditions`, `${pointer}/${key}`);
-      const children = byPriority(list).map((c) => this.node(c.node, `${pointer}/${key}/${c.index}`, depth + 1));
-      return key === 'all' ? all(children) : any(children);
+      const ordered = byPriority(list);
+      const children = ordered.map((c) => this.node(c.node, `${pointer}/${key}/${c.index}`, depth + 1));
+      return key === 'all' ? all(children) : any(combineRegexes(ordered.map((c) => c.node), children));
     }
     return this.leaf(cond, pointer);
   }
@@ -179,6 +181,12 @@ function record(leaves: LeafResult[], info: LeafInfo, expected: unknown, actual:
 }
 
 function constLeaf(info: LeafInfo, segments: PathSegments | null, params: JsonObject | undefined, test: (a: unknown) => boolean, expected: unknown): Node {
+  const node = constLeafNode(info, segments, params, test, expected);
+  leafParams.set(node, params);
+  return node;
+}
+
+function constLeafNode(info: LeafInfo, segments: PathSegments | null, params: JsonObject | undefined, test: (a: unknown) => boolean, expected: unknown): Node {
   const fact = info.fact;
   if (segments === null) {
     return (read, leaves) => {
@@ -222,6 +230,55 @@ function refLeaf(
     if (leaves !== null) record(leaves, info, e, v, r);
     return r;
   };
+}
+
+/**
+ * Inside an `any`, several `matches` leaves on the same fact (same path, params and flags) become one RE2 alternation:
+ * one pass over the text instead of one per pattern (a bad-word list written as many patterns). Leaf recording uses
+ * the separate leaves, so traces still show each pattern.
+ */
+function combineRegexes(conditions: readonly unknown[], nodes: Node[]): Node[] {
+  const groups = new Map<string, number[]>();
+  conditions.forEach((c, i) => {
+    if (!isObject(c) || c.operator !== 'matches' || typeof c.fact !== 'string' || isFactRef(c.value)) return;
+    const spec = regexSpec(c.value);
+    if (spec === null) return;
+    const key = JSON.stringify([c.fact, c.path ?? '', c.params ?? null, [...spec.flags].sort().join('')]);
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+  const out = nodes.slice();
+  const drop = new Set<number>();
+  for (const members of groups.values()) {
+    if (members.length < 2) continue;
+    const first = conditions[members[0] as number] as Record<string, unknown>;
+    const specs = members.map((i) => regexSpec((conditions[i] as Record<string, unknown>).value) as RegexSpec);
+    let re: Re2;
+    try {
+      re = compileRegex({ pattern: specs.map((s) => `(?:${s.pattern})`).join('|'), flags: (specs[0] as RegexSpec).flags });
+    } catch {
+      continue; // e.g. the same named group in two patterns: keep them apart
+    }
+    const separate = any(members.map((i) => nodes[i] as Node));
+    const fact = first.fact as string;
+    const segments = typeof first.path === 'string' && first.path !== '' ? splitPath(first.path) : null;
+    const params = nodeParams(nodes[members[0] as number] as Node);
+    const combined: Node = (read, leaves) => {
+      if (leaves !== null) return separate(read, leaves);
+      let v = read(fact, params);
+      if (v === PENDING) return PENDING;
+      if (segments !== null) v = factPathValue(v, segments);
+      return typeof v === 'string' && re.test(v);
+    };
+    out[members[0] as number] = combined;
+    for (const i of members.slice(1)) drop.add(i);
+  }
+  return out.filter((_, i) => !drop.has(i));
+}
+
+/** Leaf closures keep their frozen `params` here, so a combined node hands the reader the very same object. */
+const leafParams = new WeakMap<Node, JsonObject | undefined>();
+function nodeParams(node: Node): JsonObject | undefined {
+  return leafParams.get(node);
 }
 
 function all(children: Node[]): Node {

@@ -225,6 +225,33 @@ function lengthOf(value: unknown): number | null {
   return null;
 }
 
+/** `actual` is an array holding at least one item of `set`. */
+function hasAnyOf(actual: unknown, set: ReadonlySet<unknown>): boolean {
+  if (!Array.isArray(actual)) return false;
+  for (let i = 0; i < actual.length; i++) if (set.has(actual[i])) return true;
+  return false;
+}
+/** `actual` is an array holding every item of `list`. */
+function hasAllOf(actual: unknown, list: readonly unknown[]): boolean {
+  if (!Array.isArray(actual)) return false;
+  for (let i = 0; i < list.length; i++) if (!actual.includes(list[i])) return false;
+  return true;
+}
+
+/**
+ * `s.toLowerCase()`, remembering the last answer: the same message text is lower-cased once per event however many
+ * case-insensitive leaves read it.
+ */
+let lastIn = '';
+let lastLower = '';
+function lower(s: string): string {
+  if (s !== lastIn) {
+    lastIn = s;
+    lastLower = s.toLowerCase();
+  }
+  return lastLower;
+}
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -239,7 +266,8 @@ function wordMatcher(words: readonly string[]): RegExp | null {
   // Longest first, so a phrase wins over its first word.
   cleaned.sort((x, y) => y.length - x.length);
   const body = cleaned.map((w) => escapeRegExp(w).replace(/\s+/g, '\\s+')).join('|');
-  return new RegExp(`(?<![\\p{L}\\p{N}_])(?:${body})(?![\\p{L}\\p{N}_])`, 'iu');
+  // Consuming the character before the word is about twice as fast on V8 as a look-behind, with the same answers.
+  return new RegExp(`(?:^|[^\\p{L}\\p{N}_])(?:${body})(?![\\p{L}\\p{N}_])`, 'iu');
 }
 const wordMatchers = new WeakMap<object, RegExp | null>();
 function cachedWordMatcher(expected: unknown): RegExp | null {
@@ -270,6 +298,7 @@ const ours: OperatorDefinition[] = [
     description: '`value: true`: the fact value is neither undefined nor null; `value: false`: it is.',
     value: { type: 'boolean' },
     evaluate: (a, b) => (a !== undefined && a !== null) === b,
+    compile: (b) => (b === true ? (a) => a !== undefined && a !== null : b === false ? (a) => a === undefined || a === null : () => false),
     example: { fact: 'message.reference', value: true },
   },
   {
@@ -291,6 +320,12 @@ const ours: OperatorDefinition[] = [
     description: 'The fact value is a number within `[min, max]`, both inclusive.',
     value: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
     evaluate: (a, b) => Array.isArray(b) && typeof a === 'number' && compare(a, b[0], 3) && compare(a, b[1], 1),
+    compile: (b) => {
+      if (!Array.isArray(b) || typeof b[0] !== 'number' || typeof b[1] !== 'number') return (a) => Array.isArray(b) && typeof a === 'number' && compare(a, b[0], 3) && compare(a, b[1], 1);
+      const lo = b[0];
+      const hi = b[1];
+      return (a) => typeof a === 'number' && a >= lo && a <= hi;
+    },
     check: (b) =>
       Array.isArray(b) && typeof b[0] === 'number' && typeof b[1] === 'number' && b[0] > b[1]
         ? { code: 'RC_BAD_OPERATOR_VALUE', message: `\`between\` range [${b[0]}, ${b[1]}] is empty: min is greater than max`, fix: 'Write the smaller bound first.' }
@@ -304,7 +339,7 @@ const ours: OperatorDefinition[] = [
     evaluate: (a, b) => typeof a === 'string' && stringList(b).some((s) => s.toLowerCase() === a.toLowerCase()),
     compile: (b) => {
       const set = new Set(stringList(b).map((s) => s.toLowerCase()));
-      return (a) => typeof a === 'string' && set.has(a.toLowerCase());
+      return (a) => typeof a === 'string' && set.has(lower(a));
     },
     example: { fact: 'message.content', value: ['!rules', '!help'] },
   },
@@ -313,6 +348,14 @@ const ours: OperatorDefinition[] = [
     description: 'The fact value is text that starts with the value (or one of the values), case-sensitive.',
     value: stringOrStrings,
     evaluate: (a, b) => typeof a === 'string' && stringList(b).some((s) => a.startsWith(s)),
+    compile: (b) => {
+      const list = stringList(b);
+      return (a) => {
+        if (typeof a !== 'string') return false;
+        for (let i = 0; i < list.length; i++) if (a.startsWith(list[i] as string)) return true;
+        return false;
+      };
+    },
     example: { fact: 'message.content', value: '!' },
   },
   {
@@ -320,6 +363,14 @@ const ours: OperatorDefinition[] = [
     description: 'The fact value is text that ends with the value (or one of the values), case-sensitive.',
     value: stringOrStrings,
     evaluate: (a, b) => typeof a === 'string' && stringList(b).some((s) => a.endsWith(s)),
+    compile: (b) => {
+      const list = stringList(b);
+      return (a) => {
+        if (typeof a !== 'string') return false;
+        for (let i = 0; i < list.length; i++) if (a.endsWith(list[i] as string)) return true;
+        return false;
+      };
+    },
     example: { fact: 'author.username', value: ['.exe', '.bat'] },
   },
   {
@@ -331,7 +382,7 @@ const ours: OperatorDefinition[] = [
       const needles = stringList(b).map((s) => s.toLowerCase());
       return (a) => {
         if (typeof a !== 'string') return false;
-        const hay = a.toLowerCase();
+        const hay = lower(a);
         for (let i = 0; i < needles.length; i++) if (hay.includes(needles[i] as string)) return true;
         return false;
       };
@@ -392,11 +443,16 @@ const ours: OperatorDefinition[] = [
           fix: 'RE2 has no look-around and no back-references; flags may be i, m, s, u. Test the pattern at https://regex101.com with the "Golang" flavour.',
         };
       }
-      if (regexSafety(spec) === 'vulnerable') {
+      // Exponential backtracking is refused; high-degree polynomial is a warning (RE2 runs both in linear time, but the
+      // studio previews patterns on V8). Quadratic is what almost any unanchored `x+` is on V8: not reported.
+      const safety = regexSafety(spec);
+      if (safety.status === 'vulnerable' && (safety.complexity === 'exponential' || safety.degree >= 3)) {
+        const exponential = safety.complexity === 'exponential';
         return {
           code: 'RC_UNSAFE_REGEX',
-          message: `The regular expression /${spec.pattern}/${spec.flags} can backtrack catastrophically (ReDoS) on a backtracking engine`,
-          fix: 'Remove nested or overlapping repetition such as `(a+)+` or `(a|a)*`; match the simplest form instead.',
+          message: `The regular expression /${spec.pattern}/${spec.flags} can backtrack ${exponential ? 'catastrophically (exponential time)' : `in polynomial time (degree ${safety.degree})`} on a backtracking engine (ReDoS)`,
+          fix: 'Remove nested or overlapping repetition such as `(a+)+`, `(a|a)*` or `\\w*\\w*`; match the simplest form instead.',
+          severity: exponential ? 'error' : 'warning',
         };
       }
       return null;
@@ -411,11 +467,7 @@ const ours: OperatorDefinition[] = [
     compile: (b) => {
       if (!Array.isArray(b)) return () => false;
       const set = new Set(b);
-      return (a) => {
-        if (!Array.isArray(a)) return false;
-        for (let i = 0; i < a.length; i++) if (set.has(a[i])) return true;
-        return false;
-      };
+      return (a) => hasAnyOf(a, set);
     },
     example: { fact: 'message.mentionedRoles', value: ['334455667788990011', '334455667788990022'] },
   },
@@ -424,6 +476,7 @@ const ours: OperatorDefinition[] = [
     description: 'The fact value is an array that contains every one of the values (strict equality).',
     value: { type: 'array' },
     evaluate: (a, b) => Array.isArray(a) && Array.isArray(b) && b.every((x) => a.includes(x)),
+    compile: (b) => (Array.isArray(b) ? (a) => hasAllOf(a, b) : () => false),
     example: { fact: 'author.roles', value: ['334455667788990011', '334455667788990022'] },
   },
   {
@@ -431,6 +484,11 @@ const ours: OperatorDefinition[] = [
     description: 'The fact value is an array that contains none of the values (strict equality). False when the fact is not an array.',
     value: { type: 'array' },
     evaluate: (a, b) => Array.isArray(a) && Array.isArray(b) && !a.some((x) => b.includes(x)),
+    compile: (b) => {
+      if (!Array.isArray(b)) return () => false;
+      const set = new Set(b);
+      return (a) => Array.isArray(a) && !hasAnyOf(a, set);
+    },
     example: { fact: 'author.roles', value: ['334455667788990011'] },
   },
   {
@@ -445,11 +503,7 @@ const ours: OperatorDefinition[] = [
         return (a) => Array.isArray(a) && a.includes(role);
       }
       const set = new Set(roles);
-      return (a) => {
-        if (!Array.isArray(a)) return false;
-        for (let i = 0; i < a.length; i++) if (set.has(a[i])) return true;
-        return false;
-      };
+      return (a) => hasAnyOf(a, set);
     },
     example: { fact: 'author.roles', value: ['334455667788990011', '334455667788990022'] },
   },
@@ -458,6 +512,10 @@ const ours: OperatorDefinition[] = [
     description: 'The fact value (a list of role ids) contains every one of the roles.',
     value: stringOrStrings,
     evaluate: (a, b) => Array.isArray(a) && stringList(b).every((r) => a.includes(r)),
+    compile: (b) => {
+      const roles = stringList(b);
+      return (a) => hasAllOf(a, roles);
+    },
     example: { fact: 'author.roles', value: ['334455667788990011', '334455667788990022'] },
   },
   {

@@ -53,9 +53,9 @@ export function compileRegex(spec: RegexSpec): Re2 {
     try {
       for (const f of spec.flags) if (!REGEX_FLAGS.includes(f)) throw new Error(`flag \`${f}\` is not allowed (use ${REGEX_FLAGS})`);
       if (new Set(spec.flags).size !== spec.flags.length) throw new Error('a flag is repeated');
-      // `u` keeps RE2 on code points, as tenants expect for emoji and accented letters.
-      const flags = spec.flags.includes('u') ? spec.flags : `${spec.flags}u`;
-      entry = new (RE2())(spec.pattern, flags);
+      // RE2 always matches on code points (UTF-8 inside); `u` only changes how indexes are reported, which `test`
+      // never does, so it is not forced (it costs ~15% per call).
+      entry = new (RE2())(spec.pattern, spec.flags);
     } catch (error) {
       entry = error instanceof Error ? error : new Error(String(error));
     }
@@ -76,32 +76,43 @@ export function regexProblem(spec: RegexSpec): string | null {
   }
 }
 
-export type RegexSafety = 'safe' | 'vulnerable' | 'unknown';
+/**
+ * `safe`; `polynomial` (with its degree) or `exponential` backtracking on a backtracking engine; or `unknown` when
+ * recheck gave up within its time box or cannot parse the pattern (RE2-only syntax).
+ */
+export type RegexSafety = { status: 'safe' | 'unknown' } | { status: 'vulnerable'; complexity: 'exponential' } | { status: 'vulnerable'; complexity: 'polynomial'; degree: number };
 
 interface RecheckModule {
-  checkSync(source: string, flags: string, params?: { timeout?: number | null }): { status: 'safe' | 'vulnerable' | 'unknown' };
+  checkSync(
+    source: string,
+    flags: string,
+    params?: { timeout?: number | null },
+  ): { status: 'safe' | 'vulnerable' | 'unknown'; complexity?: { type: string; degree?: number } };
 }
 let recheck: RecheckModule | undefined;
 const safety = new Map<string, RegexSafety>();
 
 /**
- * Whether a pattern can backtrack catastrophically on a backtracking engine (`recheck`, time-boxed). The first
- * call starts recheck's worker (~150 ms); results are cached. `unknown` when recheck gave up within the time box or
- * cannot parse the pattern (RE2-only syntax).
+ * Whether a pattern can backtrack catastrophically on a backtracking engine (`recheck`, time-boxed). RE2 runs every
+ * pattern in linear time; this matters where a pattern may also run on V8 (the studio's preview). The first call
+ * starts recheck's worker (~150 ms); results are cached.
  */
 export function regexSafety(spec: RegexSpec, timeoutMs = 1_000): RegexSafety {
   const key = `${spec.flags}/${spec.pattern}`;
   const cached = safety.get(key);
   if (cached !== undefined) return cached;
-  let status: RegexSafety;
+  let result: RegexSafety;
   try {
     recheck ??= require('recheck') as RecheckModule;
     const flags = [...spec.flags].filter((f) => 'ims'.includes(f)).join('');
-    status = recheck.checkSync(spec.pattern, flags, { timeout: timeoutMs }).status;
+    const d = recheck.checkSync(spec.pattern, flags, { timeout: timeoutMs });
+    if (d.status !== 'vulnerable') result = { status: d.status };
+    else if (d.complexity?.type === 'polynomial') result = { status: 'vulnerable', complexity: 'polynomial', degree: d.complexity.degree ?? 2 };
+    else result = { status: 'vulnerable', complexity: 'exponential' };
   } catch {
-    status = 'unknown';
+    result = { status: 'unknown' };
   }
   if (safety.size >= MAX_CACHED) safety.clear();
-  safety.set(key, status);
-  return status;
+  safety.set(key, result);
+  return result;
 }

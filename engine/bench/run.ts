@@ -1,0 +1,388 @@
+/**
+ * `npm run bench`: Rulecord against json-rules-engine on a realistic automod (docs/benchmarks.md).
+ *
+ *   (a) Rulecord end to end: Engine.dispatch (route, where, facts, conditions, limits, action planning and no-op
+ *       actions, traces) on the in-process StateStore;
+ *   (b) json-rules-engine run() with the same facts as dynamic facts (lazy, memoised by its almanac);
+ *   (c) conditions alone: our compiled closures vs json-rules-engine run() over precomputed facts;
+ *   then a Redis-backed run at a fixed offered load. Every pass of every engine starts from empty state, so every pass
+ *   fires the same rules, and the two engines are checked against each other on every event.
+ *
+ * Options (env): BENCH_EVENTS (100000), BENCH_GUILDS (50), BENCH_REPS (5), BENCH_JRE_EVENTS (BENCH_EVENTS),
+ * BENCH_REDIS_URL (redis://127.0.0.1:6379), BENCH_REDIS_RATE (5000 events/s), BENCH_REDIS_SECONDS (4), BENCH_REDIS=0 to skip.
+ * The last line printed is one JSON object.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Almanac} from 'json-rules-engine';
+import { Engine as JreEngine, type Event as JreEvent } from 'json-rules-engine';
+import {
+  Engine,
+  InMemoryStateStore,
+  InMemoryTimerStore,
+  InProcessScheduler,
+  RedisStateStore,
+  builtinOperators,
+  compileCondition,
+  coreModule,
+  getPath,
+  type Clock,
+  type CompiledCondition,
+  type DiscordPort,
+  type GuildDiscord,
+  type FactReader,
+  type RuleEvent,
+  type StateStore,
+} from '../src/index.js';
+import { createRegistry } from '../src/model/registry.js';
+import {
+  accountAgeDays,
+  automodBenchModule,
+  capsRatio,
+  emojiCount,
+  fullCondition,
+  guildDocument,
+  guildRules,
+  hasInvite,
+  linkDomains,
+  mentionCount,
+  messageRate,
+  toJre,
+  type MessagePayload,
+} from './automod.js';
+import { makeEvents } from './events.js';
+
+const env = (name: string, dflt: number) => (process.env[name] === undefined ? dflt : Number(process.env[name]));
+const EVENTS = env('BENCH_EVENTS', 100_000);
+const GUILDS = env('BENCH_GUILDS', 50);
+const REPS = env('BENCH_REPS', 5);
+const JRE_EVENTS = Math.min(EVENTS, env('BENCH_JRE_EVENTS', EVENTS));
+const REDIS_RATE = env('BENCH_REDIS_RATE', 5_000);
+const REDIS_SECONDS = env('BENCH_REDIS_SECONDS', 4);
+
+const log = (...args: unknown[]) => console.log(...args);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+function percentile(sorted: Float64Array | number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] as number;
+}
+
+const { worlds, events } = makeEvents(EVENTS, GUILDS);
+const documents = worlds.map((w, i) => guildDocument(w, i));
+const registry = createRegistry([coreModule, automodBenchModule]);
+
+// ───────────────────────────── ports for the Engine ─────────────────────────────
+
+/** The clock reads the time of the event being processed, so sliding windows see event time. */
+let eventTime = events[0]?.at ?? 0;
+const clock: Clock & { set(ms: number): void } = {
+  now: () => eventTime,
+  // Settable (for the scheduler's virtual mode); each pass replays event time from the start, so it may go back.
+  set: (ms: number) => {
+    eventTime = ms;
+  },
+};
+/** Actions are no-ops in the bench module; nothing reaches Discord. */
+const discordHandles = new Map<string, GuildDiscord>();
+const discord: DiscordPort = {
+  forGuild: (guildId) => {
+    let handle = discordHandles.get(guildId);
+    if (!handle) {
+      handle = new Proxy({ guildId } as GuildDiscord, {
+        get: (target, key) => (key === 'guildId' || key === 'then' ? target[key as 'guildId'] : () => Promise.reject(new Error(`the bench never calls Discord (${String(key)})`))),
+      });
+      discordHandles.set(guildId, handle);
+    }
+    return handle;
+  },
+};
+
+function rulecordEngine(state: StateStore): Engine {
+  const scheduler = new InProcessScheduler({ store: new InMemoryTimerStore(), clock, virtual: true });
+  const engine = new Engine({ registry, state, scheduler, discord, clock });
+  for (const doc of documents) {
+    const loaded = engine.load(doc, { tier: 'premium' });
+    if (!loaded.ok) throw new Error(`bench rule set did not load: ${JSON.stringify(loaded.problems.slice(0, 3))}`);
+  }
+  return engine;
+}
+
+// ───────────────────────────── (a) Rulecord end to end ─────────────────────────────
+
+async function rulecordPass(n: number, fired: string[] | null): Promise<{ seconds: number; latencies: Float64Array }> {
+  const engine = rulecordEngine(new InMemoryStateStore({ clock }));
+  const latencies = new Float64Array(n);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const e = events[i] as RuleEvent<MessagePayload>;
+    eventTime = e.at;
+    const s = performance.now();
+    const summaries = await engine.dispatch(e as unknown as RuleEvent);
+    latencies[i] = performance.now() - s;
+    if (fired) {
+      let ids = '';
+      for (const r of summaries) if (r.outcome === 'fired') ids += `${r.ruleId} `;
+      fired[i] = ids;
+    }
+  }
+  return { seconds: (performance.now() - t0) / 1000, latencies };
+}
+
+// ───────────────────────────── (b) json-rules-engine end to end ─────────────────────────────
+
+/** Our operators json-rules-engine lacks, registered with the same code (their `evaluate`, value caches included). */
+const EXTRA_OPERATORS = ['containsAny', 'containsAll', 'containsNone', 'hasRole', 'containsAnyWord', 'matches', 'lengthGreaterThan', 'containsText', 'startsWith', 'between'];
+const dotted = (value: object, path: string) => getPath(value, path);
+/** json-rules-engine reports successes in completion order; ours come in document order. Compare in document order. */
+const RULE_ORDER = new Map(guildRules(worlds[0]!, 0).map((r, i) => [r.id, i]));
+function sortedIds(ok: JreEvent[]): string {
+  return ok
+    .map((x) => x.type)
+    .sort((a, b) => (RULE_ORDER.get(a) ?? 0) - (RULE_ORDER.get(b) ?? 0))
+    .map((id) => `${id} `)
+    .join('');
+}
+
+function jreEngine(withFacts: boolean, state: StateStore | null): Map<string, JreEngine> {
+  const engines = new Map<string, JreEngine>();
+  worlds.forEach((w, gi) => {
+    const engine = new JreEngine([], { allowUndefinedFacts: true, pathResolver: dotted });
+    for (const name of EXTRA_OPERATORS) {
+      const op = builtinOperators.get(name)!;
+      engine.addOperator(name, (a: unknown, b: unknown) => op.evaluate(a, b));
+    }
+    for (const rule of guildRules(w, gi)) {
+      engine.addRule({ name: rule.id, conditions: toJre(fullCondition(rule)) as never, event: { type: rule.id } });
+    }
+    if (withFacts && state) {
+      const guild = state.forGuild(w.guildId);
+      const payload = (almanac: Almanac) => almanac.factValue<MessagePayload>('event');
+      engine.addFact('message.content', async (_p, a) => (await payload(a)).content);
+      engine.addFact('message.length', async (_p, a) => (await payload(a)).content.length);
+      engine.addFact('message.capsRatio', async (_p, a) => capsRatio((await payload(a)).content));
+      engine.addFact('message.mentionCount', async (_p, a) => mentionCount(await payload(a)));
+      engine.addFact('message.hasInvite', async (_p, a) => hasInvite((await payload(a)).content));
+      engine.addFact('message.linkDomains', async (_p, a) => linkDomains((await payload(a)).content));
+      engine.addFact('message.emojiCount', async (_p, a) => emojiCount((await payload(a)).content));
+      engine.addFact('author.accountAgeDays', async (_p, a) => accountAgeDays(await payload(a), await a.factValue<number>('at')));
+      engine.addFact('author.roles', async (_p, a) => (await payload(a)).member.roles);
+      engine.addFact('spam.messageRate', async (params: { windowSec?: number }, a) =>
+        messageRate(guild, (await payload(a)).author.id, Number(params.windowSec ?? 10), await a.factValue<number>('at')),
+      );
+    }
+    engines.set(w.guildId, engine);
+  });
+  return engines;
+}
+
+async function jrePass(n: number, fired: string[] | null): Promise<number> {
+  const engines = jreEngine(true, new InMemoryStateStore({ clock }));
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const e = events[i] as RuleEvent<MessagePayload>;
+    eventTime = e.at;
+    const { events: ok } = await engines.get(e.guildId)!.run({ event: e.payload, at: e.at });
+    if (fired) fired[i] = sortedIds(ok);
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+// ───────────────────────────── (c) conditions alone ─────────────────────────────
+
+type FactRecord = Record<string, unknown>;
+const EVENT_FACTS = ['event.author.bot', 'event.channelId', 'event.member.roles', 'event.mentions.everyone', 'event.attachments'];
+
+/** Every fact of every event, computed once (the rate from a fresh store, in event order, as both engines see it). */
+async function precompute(n: number): Promise<FactRecord[]> {
+  const state = new InMemoryStateStore({ clock });
+  const out: FactRecord[] = [];
+  for (let i = 0; i < n; i++) {
+    const e = events[i] as RuleEvent<MessagePayload>;
+    eventTime = e.at;
+    const p = e.payload;
+    const rec: FactRecord = {
+      'message.content': p.content,
+      'message.length': p.content.length,
+      'message.capsRatio': capsRatio(p.content),
+      'message.mentionCount': mentionCount(p),
+      'message.hasInvite': hasInvite(p.content),
+      'message.linkDomains': linkDomains(p.content),
+      'message.emojiCount': emojiCount(p.content),
+      'author.accountAgeDays': accountAgeDays(p, e.at),
+      'author.roles': p.member.roles,
+      'spam.messageRate': await messageRate(state.forGuild(e.guildId), p.author.id, 10, e.at),
+    };
+    for (const name of EVENT_FACTS) rec[name] = getPath(p, name.slice(6));
+    out.push(rec);
+  }
+  return out;
+}
+
+const compiled = new Map<string, { id: string; condition: CompiledCondition }[]>(
+  worlds.map((w, gi) => [w.guildId, guildRules(w, gi).map((r) => ({ id: r.id, condition: compileCondition(fullCondition(r)) }))]),
+);
+
+function conditionsPass(facts: FactRecord[], fired: string[] | null): number {
+  let rec: FactRecord = {};
+  const read: FactReader = (name) => rec[name];
+  let count = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < facts.length; i++) {
+    rec = facts[i] as FactRecord;
+    const rules = compiled.get((events[i] as RuleEvent).guildId)!;
+    let ids = '';
+    for (let k = 0; k < rules.length; k++) {
+      const r = rules[k]!;
+      if (r.condition.evaluate(read, null) === true) {
+        count++;
+        if (fired) ids += `${r.id} `;
+      }
+    }
+    if (fired) fired[i] = ids;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  if (count < 0) log(count); // keeps the loop's result alive
+  return seconds;
+}
+
+async function jreConditionsPass(facts: FactRecord[], n: number, fired: string[] | null): Promise<number> {
+  const engines = jreEngine(false, null);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const e = events[i] as RuleEvent<MessagePayload>;
+    const { events: ok } = await engines.get(e.guildId)!.run({ ...(facts[i] as FactRecord), event: e.payload });
+    if (fired) fired[i] = sortedIds(ok);
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+// ───────────────────────────── Redis at a fixed offered load ─────────────────────────────
+
+async function redisRun(): Promise<{ p50Us: number; p99Us: number; maxUs: number; offered: number; completed: number; achievedPerSec: number } | { skipped: string }> {
+  if (process.env.BENCH_REDIS === '0') return { skipped: 'BENCH_REDIS=0' };
+  const { Redis } = await import('ioredis');
+  const url = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const host = new URL(url).hostname;
+  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) return { skipped: `not a loopback Redis: ${host}` };
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true, enableAutoPipelining: true });
+  try {
+    await redis.connect();
+  } catch (e) {
+    return { skipped: `Redis unreachable at ${url}: ${(e as Error).message}` };
+  }
+  const prefix = `bench${randomBytes(4).toString('hex')}`;
+  try {
+    const engine = rulecordEngine(new RedisStateStore(redis, { prefix }));
+    const total = Math.min(events.length, Math.round(REDIS_RATE * REDIS_SECONDS));
+    const warm = Math.min(2_000, Math.floor(total / 4));
+    // Redis-backed warm-up (JIT + connection), then the open-loop run: event i is offered at start + i/rate whether or
+    // not earlier ones have finished; its latency runs from that offered instant to the end of its dispatch.
+    for (let i = 0; i < warm; i++) await engine.dispatch({ ...(events[i] as RuleEvent), id: `w${i}` });
+    const latencies = new Float64Array(total);
+    const interval = 1000 / REDIS_RATE;
+    let done = 0;
+    const start = performance.now() + 5;
+    await new Promise<void>((resolve, reject) => {
+      let next = 0;
+      const tick = () => {
+        const now = performance.now();
+        while (next < total && start + next * interval <= now) {
+          const i = next++;
+          const offered = start + i * interval;
+          const e = events[warm + (i % (events.length - warm))] as RuleEvent;
+          eventTime = e.at;
+          engine.dispatch({ ...e, id: `r${i}` }).then(() => {
+            latencies[i] = performance.now() - offered;
+            if (++done === total) resolve();
+          }, reject);
+        }
+        if (next < total) setImmediate(tick);
+      };
+      setImmediate(tick);
+    });
+    const elapsed = (performance.now() - start) / 1000;
+    const sorted = latencies.slice().sort();
+    return {
+      offered: REDIS_RATE,
+      completed: total,
+      achievedPerSec: Math.round(total / elapsed),
+      p50Us: Math.round(percentile(sorted, 50) * 1000),
+      p99Us: Math.round(percentile(sorted, 99) * 1000),
+      maxUs: Math.round((sorted[sorted.length - 1] as number) * 1000),
+    };
+  } finally {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+    redis.disconnect();
+  }
+}
+
+// ───────────────────────────── main ─────────────────────────────
+
+async function main(): Promise<void> {
+  log(`bench: ${EVENTS} events, ${GUILDS} guilds × ${documents[0]?.rules.length} rules, median of ${REPS} after warm-up (json-rules-engine on ${JRE_EVENTS} events)`);
+
+  // Correctness first: one pass of each, every event compared.
+  const rcFired: string[] = new Array(EVENTS);
+  const jreFired: string[] = new Array(JRE_EVENTS);
+  await rulecordPass(EVENTS, rcFired);
+  await jrePass(JRE_EVENTS, jreFired);
+  const facts = await precompute(EVENTS);
+  const condFired: string[] = new Array(EVENTS);
+  conditionsPass(facts, condFired);
+  const jreCondFired: string[] = new Array(JRE_EVENTS);
+  await jreConditionsPass(facts, JRE_EVENTS, jreCondFired);
+  let mismatches = 0;
+  const firedCounts = new Map<string, number>();
+  for (let i = 0; i < EVENTS; i++) {
+    const a = rcFired[i];
+    if (a !== condFired[i]) mismatches++;
+    if (i < JRE_EVENTS && (a !== jreFired[i] || a !== jreCondFired[i])) {
+      if (mismatches < 5) log(`mismatch at event ${i}: rulecord [${a}] jre [${jreFired[i]}] jre-conditions [${jreCondFired[i]}] conditions [${condFired[i]}]`);
+      mismatches++;
+    }
+    for (const id of (a ?? '').split(' ')) if (id) firedCounts.set(id, (firedCounts.get(id) ?? 0) + 1);
+  }
+  log(`fired per rule over ${EVENTS} events:`, JSON.stringify(Object.fromEntries([...firedCounts].sort())));
+  log(`mismatches: ${mismatches}`);
+
+  // Timed passes (the correctness passes above were the warm-up).
+  const rc: number[] = [];
+  const p99: number[] = [];
+  const jre: number[] = [];
+  const cond: number[] = [];
+  const jreCond: number[] = [];
+  for (let rep = 0; rep < REPS; rep++) {
+    const a = await rulecordPass(EVENTS, null);
+    rc.push(EVENTS / a.seconds);
+    p99.push(percentile(a.latencies.sort(), 99) * 1000);
+    jre.push(JRE_EVENTS / (await jrePass(JRE_EVENTS, null)));
+    cond.push(EVENTS / conditionsPass(facts, null));
+    jreCond.push(JRE_EVENTS / (await jreConditionsPass(facts, JRE_EVENTS, null)));
+    log(
+      `rep ${rep + 1}: rulecord ${Math.round(rc[rep]!)} ev/s (p99 ${p99[rep]!.toFixed(1)} µs), json-rules-engine ${Math.round(jre[rep]!)} ev/s; ` +
+        `conditions alone: rulecord ${Math.round(cond[rep]!)} ev/s, json-rules-engine ${Math.round(jreCond[rep]!)} ev/s`,
+    );
+  }
+
+  const redis = await redisRun();
+  log('redis (offered load, open loop):', JSON.stringify(redis));
+
+  const result = {
+    events: EVENTS,
+    rulecordEventsPerSec: Math.round(median(rc)),
+    rulecordP99Us: Math.round(median(p99) * 10) / 10,
+    jreEventsPerSec: Math.round(median(jre)),
+    endToEndRatio: Math.round((median(rc) / median(jre)) * 10) / 10,
+    conditionRatio: Math.round((median(cond) / median(jreCond)) * 10) / 10,
+    mismatches,
+    conditionEventsPerSec: Math.round(median(cond)),
+    jreConditionEventsPerSec: Math.round(median(jreCond)),
+    ...('p99Us' in redis ? { redisOfferedPerSec: redis.offered, redisP50Us: redis.p50Us, redisP99Us: redis.p99Us } : {}),
+  };
+  log(JSON.stringify(result));
+}
+
+await main();
