@@ -73,3 +73,5 @@ export { simulate, SIM_START } from './simulator/simulate.js';
 export type { SimInput, SimStep, SimAction, SimResult } from './simulator/simulate.js';
 export { EVENT_SHORTHANDS, buildPayload as buildSimulatedPayload } from './simulator/shorthands.js';
 export type { EventShorthand, ShorthandContext } from './simulator/shorthands.js';
+export { RecordingDiscord, BOT_USER_ID } from './discord/recording.js';
+export type { WorldSpec, WorldMessage, GuildWorld } from './discord/recording.js';

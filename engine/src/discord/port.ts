@@ -103,4 +103,6 @@ export interface RecordedCall {
   method: Exclude<keyof GuildDiscord, 'guildId'>;
   args: unknown[];
   at: number;
+  /** The error code when the call failed (unknown member, channel…). Added by engine-ports (additive). */
+  error?: string;
 }
