@@ -41,3 +41,5 @@ export {
   SCHEDULE_TIMER_KIND,
 } from './modules/schedule/timers.js';
 export type { ScheduleSettings } from './modules/schedule/settings.js';
+export { CATALOG_ERROR_CODES, catalogError } from './errors.js';
+export type { CatalogErrorCode } from './errors.js';

@@ -1,4 +1,4 @@
-import { RulecordError } from '@rulecord/engine';
+import { catalogError } from '../errors.js';
 import type { FactContext, JsonObject, JsonSchema } from '@rulecord/engine';
 
 function str(value: unknown): string | undefined {
@@ -35,7 +35,7 @@ export function target(
 ): string {
   const id = str(given) ?? READERS[what](ctx);
   if (id !== undefined) return id;
-  throw new RulecordError(
+  throw catalogError(
     'RC_CATALOG_NO_TARGET',
     `${action} has no ${what} to act on: the \`${ctx.event.type}\` event carries no ${what}Id and the step sets no \`${what}\``,
     {

@@ -1,4 +1,5 @@
-import { defineAction, RulecordError } from '@rulecord/engine';
+import { defineAction } from '@rulecord/engine';
+import { catalogError } from '../../errors.js';
 import { INTERACTION_EVENTS } from '../../lib/events.js';
 import { contentOrEmbeds, messageContent } from '../../lib/message.js';
 import { allowedMentionsSchema, contentSchema, embedsSchema } from '../../lib/schemas.js';
@@ -33,7 +34,7 @@ export const interactionReply = defineAction<SchemaType<typeof params>>({
   async run(p, ctx) {
     const { interactionId, token } = ctx.event.payload;
     if (typeof interactionId !== 'string' || typeof token !== 'string') {
-      throw new RulecordError(
+      throw catalogError(
         'RC_CATALOG_NO_TARGET',
         `interaction.reply needs an interaction, and the \`${ctx.event.type}\` event has none`,
         {

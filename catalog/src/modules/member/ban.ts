@@ -1,4 +1,5 @@
-import { defineAction, parseDuration, RulecordError } from '@rulecord/engine';
+import { defineAction, parseDuration } from '@rulecord/engine';
+import { catalogError } from '../../errors.js';
 import { target } from '../../lib/context.js';
 import { durationSchema, reasonSchema, userIdSchema } from '../../lib/schemas.js';
 import type { SchemaType } from '../../lib/schemas.js';
@@ -30,7 +31,7 @@ export const ban = defineAction<SchemaType<typeof banParams>>({
     if (p.deleteMessages !== undefined) {
       const ms = parseDuration(p.deleteMessages);
       if (ms > MAX_DELETE_MS) {
-        throw new RulecordError(
+        throw catalogError(
           'RC_CATALOG_BAN_DELETE_TOO_LONG',
           `member.ban: deleteMessages ${String(p.deleteMessages)} reaches further back than Discord allows (7 days)`,
           {

@@ -1,4 +1,5 @@
-import { defineAction, parseDuration, RulecordError } from '@rulecord/engine';
+import { defineAction, parseDuration } from '@rulecord/engine';
+import { catalogError } from '../../errors.js';
 import { target } from '../../lib/context.js';
 import { durationSchema, reasonSchema, userIdSchema } from '../../lib/schemas.js';
 import type { SchemaType } from '../../lib/schemas.js';
@@ -21,7 +22,7 @@ const params = {
 export function timeoutMs(duration: string | number, action: string): number {
   const ms = parseDuration(duration);
   if (ms > MAX_TIMEOUT_MS) {
-    throw new RulecordError(
+    throw catalogError(
       'RC_CATALOG_TIMEOUT_TOO_LONG',
       `${action}: a timeout of ${String(duration)} is longer than Discord allows (28 days)`,
       {

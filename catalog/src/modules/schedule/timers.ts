@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
 import type { JsonObject, NewTimer, Problem } from '@rulecord/engine';
+import type { CatalogErrorCode } from '../../errors.js';
 import type { ScheduleEntry, ScheduleSettings } from './settings.js';
 
 /**
@@ -31,7 +32,7 @@ export function checkSchedules(settings: ScheduleSettings | undefined, pointer =
     const at = `${pointer}/schedules/${i}`;
     if (seen.has(entry.id)) {
       problems.push({
-        code: 'RC_CATALOG_SCHEDULE_DUPLICATE',
+        code: 'RC_CATALOG_SCHEDULE_DUPLICATE' satisfies CatalogErrorCode,
         message: `schedule id "${entry.id}" is used twice`,
         pointer: `${at}/id`,
         fix: 'Give every schedule its own id.',
@@ -45,7 +46,7 @@ export function checkSchedules(settings: ScheduleSettings | undefined, pointer =
       const message = error instanceof Error ? error.message : String(error);
       const zone = /timezone/i.test(message);
       problems.push({
-        code: 'RC_CATALOG_SCHEDULE_INVALID',
+        code: 'RC_CATALOG_SCHEDULE_INVALID' satisfies CatalogErrorCode,
         message: zone
           ? `schedule "${entry.id}": "${String(entry.timezone)}" is not an IANA time zone`
           : `schedule "${entry.id}": "${entry.cron}" is not a cron expression (${message})`,
