@@ -147,3 +147,31 @@ describe('compileCondition', () => {
     );
   });
 });
+
+describe('`any` of `matches` leaves on one fact (run as one RE2 alternation)', () => {
+  const patterns = ['f+r+e+e+', '^abc', 'x$', '(?P<n>a)b', '(?P<n>c)d', 'a|b', '[0-9]{3}', '\\bword\\b', '(', 'é+'];
+  it('property: same answer as each pattern on its own, with or without leaf recording', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...patterns), { minLength: 1, maxLength: 6 }),
+        fc.constantFrom('', 'i'),
+        fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('FREE stuff', 'abc', 'tax', 'cd', 'ab', '123', 'a word.', 'éé', 42, null)),
+        (list, flags, text) => {
+          const c = compileCondition({ any: list.map((pattern) => ({ fact: 'm', operator: 'matches', value: { pattern, flags } })) });
+          const leaves: LeafResult[] = [];
+          const fast = c.evaluate(() => text, null);
+          expect(c.evaluate(() => text, leaves)).toBe(fast);
+          const expected = list.some((pattern) => compileCondition({ fact: 'm', operator: 'matches', value: { pattern, flags } }).evaluate(() => text, null) === true);
+          expect(fast).toBe(expected);
+          expect(leaves.length).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('keeps PENDING: the combined leaf asks for its fact like the separate ones', () => {
+    const c = compileCondition({ any: [{ fact: 'm', operator: 'matches', value: 'a' }, { fact: 'm', operator: 'matches', value: 'b' }] });
+    expect(c.evaluate(() => PENDING, null)).toBe(PENDING);
+  });
+});

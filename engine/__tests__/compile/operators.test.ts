@@ -101,3 +101,13 @@ describe('our operators', () => {
     expect(test('notIn', '0', list)).toBe(true);
   });
 });
+
+describe('docs/operators.md', () => {
+  it('documents every built-in operator and decorator under a heading', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const doc = await readFile(new URL('../../../docs/operators.md', import.meta.url), 'utf8');
+    const headings = doc.split('\n').filter((l) => l.startsWith('### ')).join('\n');
+    for (const name of builtinOperators.keys()) expect(headings, name).toContain(`\`${name}\``);
+    for (const d of ['not', 'someFact', 'everyFact', 'someValue', 'everyValue', 'swap']) expect(headings).toContain(`\`${d}:\``);
+  });
+});
