@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BullMQScheduler, timerJobId, type TimerRecord } from '@rulecord/engine';
+import { BullMQScheduler, InProcessScheduler, VirtualClock, timerJobId, type TimerRecord } from '@rulecord/engine';
 import { CONTRACT_RETRY, schedulerContract, timerStoreContract, waitFor } from '@rulecord/engine/testing';
 import { KnexTimerStore } from '../../src/db/timer-store.js';
 import { freePort, openTestDatabase, randomName, requireDatabaseUrl, testDatabaseKinds, type TestDatabase } from '../../src/testing/index.js';
@@ -16,6 +16,22 @@ describe.each(kinds)('KnexTimerStore on %s', (kind) => {
     return { store: new KnexTimerStore(db.knex), cleanup: () => db.destroy() };
   });
 });
+
+// The embedded default: the in-process scheduler on the PGlite table (virtual clock, as the simulator runs it).
+schedulerContract(
+  'InProcessScheduler on KnexTimerStore (PGlite, virtual clock)',
+  async (s) => {
+    const clock = new VirtualClock(Date.UTC(2026, 10, 25, 12, 0, 0, 500));
+    const scheduler = new InProcessScheduler({ store: s, clock, virtual: true, retry: CONTRACT_RETRY });
+    return { scheduler, clock, advance: async (ms) => void (await scheduler.advance(ms)), cleanup: async () => {} };
+  },
+  {
+    store: async () => {
+      const db = await openTestDatabase('pglite');
+      return { store: new KnexTimerStore(db.knex), cleanup: () => db.destroy() };
+    },
+  },
+);
 
 // ---------------------------------------------------------------------------------------------------------------
 // The timer guarantees of issue 3, on real PostgreSQL (the truth) and a Redis this file starts, kills and flushes.
