@@ -4,6 +4,7 @@ import {
   InMemoryTimerStore,
   InProcessScheduler,
   RulecordError,
+  RecordingDiscord,
   VirtualClock,
   coreModule,
   defineAction,
@@ -11,10 +12,8 @@ import {
   defineFact,
   defineModule,
 } from '../../src/index.js';
-import type { EngineOptions, JsonObject, ModuleDefinition, Rule, RuleEvent } from '../../src/index.js';
+import type { EngineOptions, JsonObject, ModuleDefinition, Rule, RuleEvent, WorldSpec } from '../../src/index.js';
 import { createRegistry } from '../../src/runtime/deps.js';
-import { StandInRecordingDiscord } from '../../src/simulator/standin-discord.js';
-import type { WorldSpec } from '../../src/simulator/standin-discord.js';
 
 /** Counters the test module's providers and actions bump, so tests can see what ran. */
 export interface Probe {
@@ -169,7 +168,7 @@ export interface Harness {
   clock: VirtualClock;
   state: InMemoryStateStore;
   scheduler: InProcessScheduler;
-  discord: StandInRecordingDiscord;
+  discord: RecordingDiscord;
 }
 
 export async function harness(options: Partial<EngineOptions> & { world?: WorldSpec; modules?: ModuleDefinition[] } = {}): Promise<Harness> {
@@ -177,7 +176,7 @@ export async function harness(options: Partial<EngineOptions> & { world?: WorldS
   const clock = new VirtualClock(1_700_000_000_000);
   const state = new InMemoryStateStore({ clock });
   const scheduler = new InProcessScheduler({ store: new InMemoryTimerStore(), clock, virtual: true });
-  const discord = new StandInRecordingDiscord(options.world ?? { members: [{ id: 'u1', username: 'ada', displayName: 'Ada', createdAt: 1_700_000_000_000 - 400 * 86_400_000 }], guild: { name: 'Test Guild', memberCount: 42 } }, clock);
+  const discord = new RecordingDiscord(options.world ?? { members: [{ id: 'u1', username: 'ada', displayName: 'Ada', createdAt: 1_700_000_000_000 - 400 * 86_400_000 }], guild: { name: 'Test Guild', memberCount: 42 } }, clock);
   const registry = createRegistry([coreModule, testModule(probe), ...(options.modules ?? [])]);
   const engine = new Engine({ registry, state, scheduler, discord, clock, sleep: () => Promise.resolve(), ...options });
   await scheduler.start((timer) => engine.handleTimer(timer));

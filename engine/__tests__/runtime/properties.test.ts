@@ -6,12 +6,12 @@ import {
   InMemoryTimerStore,
   InProcessScheduler,
   RedisStateStore,
+  RecordingDiscord,
   VirtualClock,
   coreModule,
 } from '../../src/index.js';
 import type { DiscordPort, Rule, RuleEvent, RunSummary, Scheduler, StateStore, Trace } from '../../src/index.js';
 import { createRegistry } from '../../src/runtime/deps.js';
-import { StandInRecordingDiscord } from '../../src/simulator/standin-discord.js';
 import { connectTestRedis, deleteKeysWithPrefix } from '../../src/testing/redis.js';
 import { randomId } from '../../src/testing/util.js';
 import { ruleSet, testModule, type Probe } from './fixtures.js';
@@ -58,7 +58,7 @@ async function setup(opts: { state?: StateStore; calls?: string[]; emitDepth?: n
   const clock = new VirtualClock(1_700_000_000_000);
   const state = opts.state ?? new InMemoryStateStore({ clock });
   const scheduler = new InProcessScheduler({ store: new InMemoryTimerStore(), clock, virtual: true });
-  const discord = new StandInRecordingDiscord({}, clock);
+  const discord = new RecordingDiscord({}, clock);
   const ports = opts.calls ? countingPorts(state, discord, scheduler, opts.calls) : { state, discord, scheduler };
   const engine = new Engine({
     registry,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_SHORTHANDS, RulecordError, simulate } from '../../src/index.js';
+import { EVENT_SHORTHANDS, RecordingDiscord, RulecordError, simulate } from '../../src/index.js';
 import type { Rule } from '../../src/index.js';
 import { createRegistry } from '../../src/runtime/deps.js';
 import { testModule, type Probe } from '../runtime/fixtures.js';
@@ -93,7 +93,7 @@ describe('simulate', () => {
     for (const [type, shorthand] of Object.entries(EVENT_SHORTHANDS)) {
       const payload = shorthand.build(
         { user: 'u1', author: 'u1', channel: 'general', command: 'ping', customId: 'b', extra: 7 },
-        { world, now: 1, nextId: (k) => `${k}-1`, pointer: '' },
+        { world: new RecordingDiscord(world).world('g'), now: 1, nextId: (k) => `${k}-1`, pointer: '' },
       );
       expect(payload.extra, type).toBe(7);
       if (type !== 'schedule.tick') expect(payload.userId ?? payload.messageId, type).toBeDefined();

@@ -1,7 +1,7 @@
 import { RulecordError } from '../errors/error.js';
 import type { Json, JsonObject } from '../model/document.js';
 import { RUNTIME_CODES } from '../runtime/codes.js';
-import type { WorldSpec } from './world.js';
+import type { GuildWorld } from './world.js';
 
 /**
  * How a simulator step's short `with` becomes a full event payload, per event type. One table, documented in
@@ -9,7 +9,8 @@ import type { WorldSpec } from './world.js';
  * test can always set any payload field directly.
  */
 export interface ShorthandContext {
-  world: WorldSpec;
+  /** The live simulated guild (members' roles change as actions run). */
+  world: GuildWorld;
   now: number;
   /** A fresh id for generated messages, interactions… (`sim-msg-1`). */
   nextId(kind: string): string;
@@ -30,13 +31,11 @@ function fail(ctx: ShorthandContext, message: string, fix: string): never {
 
 /** `userId`, `user`/`author` info and `member` of a world member (any id when the world lists no members). */
 export function userFields(id: string, ctx: ShorthandContext, as: 'user' | 'author' = 'user'): JsonObject {
-  const members = ctx.world.members ?? [];
-  const m = members.find((x) => x.id === id);
-  if (!m && members.length > 0) {
-    fail(ctx, `"${id}" is not a member of the simulated world (members: ${members.map((x) => x.id).join(', ')}).`, 'Add the member to `world.members`, or use one of the listed ids.');
+  const m = ctx.world.members.get(id);
+  if (!m && ctx.world.closed.members) {
+    fail(ctx, `"${id}" is not a member of the simulated world (members: ${[...ctx.world.members.keys()].join(', ')}).`, 'Add the member to `world.members`, or use one of the listed ids.');
   }
-  const createdAt =
-    m?.createdAt ?? (m?.accountAgeDays !== undefined ? ctx.now - Math.round(m.accountAgeDays * 86_400_000) : undefined);
+  const createdAt = m?.createdAt;
   const info: JsonObject = { id, username: m?.username ?? id, bot: m?.bot ?? false };
   if (createdAt !== undefined) info.createdAt = createdAt;
   const member: JsonObject = { id, roles: [...(m?.roles ?? [])] };
@@ -46,16 +45,15 @@ export function userFields(id: string, ctx: ShorthandContext, as: 'user' | 'auth
 }
 
 function channelId(id: string, ctx: ShorthandContext): string {
-  const channels = ctx.world.channels ?? [];
-  if (channels.length > 0 && !channels.some((c) => c.id === id)) {
-    fail(ctx, `"${id}" is not a channel of the simulated world (channels: ${channels.map((c) => c.id).join(', ')}).`, 'Add the channel to `world.channels`, or use one of the listed ids.');
+  if (ctx.world.closed.channels && !ctx.world.channels.has(id)) {
+    fail(ctx, `"${id}" is not a channel of the simulated world (channels: ${[...ctx.world.channels.keys()].join(', ')}).`, 'Add the channel to `world.channels`, or use one of the listed ids.');
   }
   return id;
 }
 
 /** The first world channel, for events that need one when the step names none. */
 function defaultChannel(ctx: ShorthandContext): string {
-  return ctx.world.channels?.[0]?.id ?? 'general';
+  return ctx.world.channels.keys().next().value ?? 'general';
 }
 
 function rest(w: JsonObject, used: readonly string[]): JsonObject {
@@ -69,7 +67,7 @@ function who(w: JsonObject, ctx: ShorthandContext, keys: readonly string[] = ['u
     const v = str(w[k]);
     if (v) return v;
   }
-  const first = ctx.world.members?.[0]?.id;
+  const first = ctx.world.members.keys().next().value;
   if (first) return first;
   return fail(ctx, `the event needs a user: set \`with.${keys[0]}\``, `Write e.g. \`with: { ${keys[0]}: u1 }\`.`);
 }

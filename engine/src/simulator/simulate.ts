@@ -165,10 +165,15 @@ export async function simulate(input: SimInput): Promise<SimResult> {
       if (typeof w !== 'object' || Array.isArray(w)) throw stepError(index, '`with` must be an object', 'Write `with: { author: u1, content: hi }`.');
       let payload: JsonObject;
       try {
-        payload = buildPayload(step.event, w, { world, now: clock.now(), nextId, pointer: `/steps/${index}/with` });
+        payload = buildPayload(step.event, w, { world: discord.world(guildId), now: clock.now(), nextId, pointer: `/steps/${index}/with` });
       } catch (e) {
         if (e instanceof RulecordError) throw e;
         throw stepError(index, (e as Error).message, 'Check the step’s `with`.');
+      }
+      const { messageId, channelId, userId, content } = payload;
+      if (step.event === 'message.create' && typeof messageId === 'string' && typeof channelId === 'string') {
+        // The message exists in the world, so deleting, reacting to or purging it acts on it.
+        discord.addMessage(guildId, { id: messageId, channelId, authorId: typeof userId === 'string' ? userId : 'unknown', content: typeof content === 'string' ? content : '' });
       }
       await engine.dispatch({ id: step.id ?? nextId('event'), guildId, type: step.event, at: clock.now(), payload });
     }

@@ -1,3 +1,3 @@
-/** The simulated guild (members, channels, roles), shared with the recorder that stands in for Discord. */
-export type { WorldSpec } from './standin-discord.js';
-export { StandInRecordingDiscord as RecordingDiscord } from './standin-discord.js';
+/** The simulated guild (members, channels, roles), kept live by the recorder that stands in for Discord. */
+export type { GuildWorld, WorldSpec } from '../discord/recording.js';
+export { RecordingDiscord } from '../discord/recording.js';
