@@ -94,6 +94,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     discordAuthorizeUrl: discord.authorizeUrl,
     botToken: discord.botToken,
     traces,
+    // Tests log in many times from 127.0.0.1; ratelimit.test.ts sets tight limits itself.
+    rateLimits: { read: { max: 1e6, windowMs: 60_000 }, write: { max: 1e6, windowMs: 60_000 }, auth: { max: 1e6, windowMs: 60_000 }, compute: { max: 1e6, windowMs: 60_000 } },
     ...options.deps,
   });
   await app.ready();

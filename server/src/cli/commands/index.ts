@@ -15,4 +15,5 @@ export const commands: CommandEntry[] = [
   { name: 'compile', load: () => import('./compile.js') },
   { name: 'test', load: () => import('./test.js') },
   { name: 'schema', load: () => import('./schema.js') },
+  { name: 'token', load: () => import('./token.js') },
 ];
