@@ -81,6 +81,12 @@ export class RedisStateStore implements StateStore {
   readonly redis: Redis;
 
   constructor(redis: Redis, options: { prefix?: string } = {}) {
+    if (redis.options.keyPrefix) {
+      throw new RulecordError('RC_STATE_KEY_PREFIX', `The Redis connection has keyPrefix ${JSON.stringify(redis.options.keyPrefix)}; state keys would not match what keys() scans`, {
+        kind: 'bug',
+        fix: 'Pass a connection without keyPrefix and use the `prefix` option of RedisStateStore instead.',
+      });
+    }
     this.redis = redis;
     this.prefix = options.prefix ?? DEFAULT_STATE_PREFIX;
     stateKey(this.prefix, 'g', 'f', 'k'); // validates the prefix

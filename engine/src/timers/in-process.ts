@@ -47,6 +47,8 @@ export class InProcessScheduler implements Scheduler {
   readonly #leaseMs: number;
   readonly #onError: InProcessSchedulerOptions['onError'];
   readonly #entries = new Map<string, Entry>();
+  /** Min-heap by (at, seq) over entries; an item is stale when its entry was replaced or removed (lazy deletion). */
+  readonly #heap: Entry[] = [];
   readonly #inflight = new Set<Promise<void>>();
   #handler: TimerHandler | null = null;
   #seq = 0;
@@ -115,7 +117,7 @@ export class InProcessScheduler implements Scheduler {
 
   /** Timers this scheduler will fire, earliest first (tests and the simulator). */
   pending(): OccurrenceRef[] {
-    return this.#sorted().map(({ guildId, id, dueAt }) => ({ guildId, id, dueAt }));
+    return [...this.#entries.values()].sort(byTime).map(({ guildId, id, dueAt }) => ({ guildId, id, dueAt }));
   }
 
   /**
@@ -140,9 +142,9 @@ export class InProcessScheduler implements Scheduler {
     this.#advancing = true;
     try {
       for (;;) {
-        const next = this.#sorted()[0];
+        const next = this.#peek();
         if (next === undefined || next.at > target) break;
-        this.#entries.delete(keyOf(next.guildId, next.id));
+        this.#take(next);
         clock.set(Math.max(clock.now(), next.at));
         if ((await this.#fire(next)).kind === 'fired') fired++;
       }
@@ -153,13 +155,31 @@ export class InProcessScheduler implements Scheduler {
     return fired;
   }
 
-  #sorted(): Entry[] {
-    return [...this.#entries.values()].sort((a, b) => a.at - b.at || a.seq - b.seq);
+  #track(ref: OccurrenceRef, at: number): void {
+    const entry: Entry = { guildId: ref.guildId, id: ref.id, dueAt: ref.dueAt, at, seq: this.#seq++ };
+    this.#entries.set(keyOf(ref.guildId, ref.id), entry);
+    heapPush(this.#heap, entry);
+    if (this.#heap.length > 2 * this.#entries.size + 1024) {
+      // Many replaced or cancelled timers left stale items behind: rebuild from the live entries.
+      this.#heap.length = 0;
+      for (const live of [...this.#entries.values()].sort(byTime)) this.#heap.push(live);
+    }
+    this.#arm();
   }
 
-  #track(ref: OccurrenceRef, at: number): void {
-    this.#entries.set(keyOf(ref.guildId, ref.id), { guildId: ref.guildId, id: ref.id, dueAt: ref.dueAt, at, seq: this.#seq++ });
-    this.#arm();
+  /** The earliest live entry, dropping stale heap items on the way. */
+  #peek(): Entry | undefined {
+    for (;;) {
+      const top = this.#heap[0];
+      if (top === undefined) return undefined;
+      if (this.#entries.get(keyOf(top.guildId, top.id)) === top) return top;
+      heapPop(this.#heap);
+    }
+  }
+
+  #take(entry: Entry): void {
+    this.#entries.delete(keyOf(entry.guildId, entry.id));
+    if (this.#heap[0] === entry) heapPop(this.#heap);
   }
 
   async #fire(entry: Entry): Promise<FireOutcome> {
@@ -182,7 +202,7 @@ export class InProcessScheduler implements Scheduler {
     if (this.virtual || this.#handler === null) return;
     if (this.#timeout) clearTimeout(this.#timeout);
     this.#timeout = null;
-    const next = this.#sorted()[0];
+    const next = this.#peek();
     if (next === undefined) return;
     const delay = Math.min(MAX_TIMEOUT, Math.max(0, next.at - this.clock.now()));
     this.#timeout = setTimeout(() => this.#tick(), delay);
@@ -192,9 +212,8 @@ export class InProcessScheduler implements Scheduler {
   #tick(): void {
     this.#timeout = null;
     const now = this.clock.now();
-    for (const entry of this.#sorted()) {
-      if (entry.at > now) break;
-      this.#entries.delete(keyOf(entry.guildId, entry.id));
+    for (let entry = this.#peek(); entry !== undefined && entry.at <= now; entry = this.#peek()) {
+      this.#take(entry);
       const run: Promise<void> = this.#fire(entry)
         .then(() => undefined)
         .catch((error: unknown) => {
@@ -206,5 +225,37 @@ export class InProcessScheduler implements Scheduler {
       this.#inflight.add(run);
     }
     this.#arm();
+  }
+}
+
+function byTime(a: Entry, b: Entry): number {
+  return a.at - b.at || a.seq - b.seq;
+}
+
+function heapPush(heap: Entry[], entry: Entry): void {
+  heap.push(entry);
+  let i = heap.length - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (byTime(heap[parent]!, heap[i]!) <= 0) break;
+    [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
+    i = parent;
+  }
+}
+
+function heapPop(heap: Entry[]): void {
+  const last = heap.pop();
+  if (last === undefined || heap.length === 0) return;
+  heap[0] = last;
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let m = i;
+    if (l < heap.length && byTime(heap[l]!, heap[m]!) < 0) m = l;
+    if (r < heap.length && byTime(heap[r]!, heap[m]!) < 0) m = r;
+    if (m === i) return;
+    [heap[m], heap[i]] = [heap[i]!, heap[m]!];
+    i = m;
   }
 }
