@@ -56,7 +56,8 @@ const options = fc.record(
 const steps = (action: fc.Arbitrary<Record<string, unknown>>) =>
   fc
     .array(fc.oneof({ weight: 4, arbitrary: fc.tuple(action, options).map(([a, o]) => ({ ...a, ...o })) }, { weight: 1, arbitrary: fc.record({ wait: duration }) }), { minLength: 1, maxLength: 4 })
-    .map((list) => {
+    .map((generated) => {
+      const list = generated as Record<string, unknown>[];
       // Give the first action step a name and let a later one read it.
       const first = list.findIndex((s) => !('wait' in s));
       const later = list.findIndex((s, i) => i > first && !('wait' in s) && 'member.warn' in s);

@@ -73,16 +73,21 @@ export interface IdFilter {
 
 /** Conditions in json-rules-engine's format. */
 export type Condition = AllCondition | AnyCondition | NotCondition | LeafCondition;
-export interface AllCondition {
+/** json-rules-engine's optional labels on any condition node (kept, shown in traces; `priority` orders evaluation there). */
+export interface ConditionLabels {
+  name?: string;
+  priority?: number;
+}
+export interface AllCondition extends ConditionLabels {
   all: Condition[];
 }
-export interface AnyCondition {
+export interface AnyCondition extends ConditionLabels {
   any: Condition[];
 }
-export interface NotCondition {
+export interface NotCondition extends ConditionLabels {
   not: Condition;
 }
-export interface LeafCondition {
+export interface LeafCondition extends ConditionLabels {
   fact: string;
   operator: string;
   value: Json | FactRef;
@@ -94,6 +99,8 @@ export interface LeafCondition {
 export interface FactRef {
   fact: string;
   path?: string;
+  /** Parameters handed to the referenced fact. */
+  params?: JsonObject;
 }
 
 /**

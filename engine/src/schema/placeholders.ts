@@ -47,15 +47,30 @@ function couldRejectPlaceholder(node: Record<string, unknown>): boolean {
  * a literal value come out of `else` unchanged and editors still show the original schema.
  */
 export function placeholderTolerant(schema: unknown): unknown {
+  const out = tolerant(schema);
+  if (typeof out !== 'object' || out === null || (out as Record<string, unknown>).if !== PLACEHOLDER_SCHEMA) return out;
+  // The root stays the resource root: its `$id` and definitions move up to the wrapper, so `#/$defs/…` still resolves.
+  const wrapper = out as Record<string, unknown>;
+  const inner = wrapper.else as Record<string, unknown>;
+  for (const key of ['$id', '$schema', '$defs', 'definitions']) {
+    if (key in inner) {
+      wrapper[key] = inner[key];
+      delete inner[key];
+    }
+  }
+  return wrapper;
+}
+
+function tolerant(schema: unknown): unknown {
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return schema;
   const node: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(schema as Record<string, unknown>)) {
     if (SUBSCHEMA_MAPS.includes(key) && typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      node[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, placeholderTolerant(v)]));
+      node[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, tolerant(v)]));
     } else if (SUBSCHEMA_LISTS.includes(key) && Array.isArray(value)) {
-      node[key] = value.map((v) => placeholderTolerant(v));
+      node[key] = value.map((v) => tolerant(v));
     } else if (SUBSCHEMA_ONE.includes(key)) {
-      node[key] = Array.isArray(value) ? value.map((v) => placeholderTolerant(v)) : placeholderTolerant(value);
+      node[key] = Array.isArray(value) ? value.map((v) => tolerant(v)) : tolerant(value);
     } else {
       node[key] = value;
     }
