@@ -211,6 +211,67 @@ export const ENGINE_ERROR_CODES = [
     summary: 'A rule has more than 2,000 condition leaves.',
     fix: 'Split the rule, or move long lists into one `in` or `containsAnyWord` value.',
   },
+  // ── Runtime (engine-runtime: engine/src/runtime, trace, simulator) ───────────────────────────────────────────
+  {
+    code: 'RC_FACT_BUDGET',
+    kind: 'user',
+    summary: 'One event needed more `io` facts (Discord lookups, state reads…) than the per-event budget allows; the run stopped.',
+    fix: 'Put cheap conditions (event fields, `where` filters) first so io facts are read only when needed, or split the rule.',
+  },
+  {
+    code: 'RC_FACT_FAILED',
+    kind: 'bug',
+    summary: 'A fact provider threw while a condition read it; the run stopped with an error trace.',
+    fix: 'Report it to the module author with the trace; the message names the fact and the error.',
+  },
+  {
+    code: 'RC_ACTION_FAILED',
+    kind: 'bug',
+    summary: 'An action threw something other than a RulecordError (a bug in the module); it is not retried.',
+    fix: 'Report it to the module author with the trace; `onError: continue` lets the rest of the rule run meanwhile.',
+  },
+  {
+    code: 'RC_EMIT_DEPTH',
+    kind: 'user',
+    summary: 'Events emitted by rules nested deeper than the limit (default 8): rules are emitting events in a loop.',
+    fix: 'Break the loop: add a condition so a rule does not react to the event it (indirectly) emits.',
+  },
+  {
+    code: 'RC_RESUME_RULE_GONE',
+    kind: 'user',
+    summary: 'A run waiting in a `wait` could not resume: its rule was removed or disabled meanwhile; the rest of the run was dropped.',
+    fix: 'Nothing to do if intended; keep the rule (or re-enable it) until its waiting runs have finished otherwise.',
+  },
+  {
+    code: 'RC_RESUME_RULE_CHANGED',
+    kind: 'user',
+    summary: 'A run waiting in a `wait` could not resume: the steps (`then`) of its rule changed meanwhile; the rest of the run was dropped.',
+    fix: 'Nothing to do if intended; edits outside `then` (conditions, limits, description) keep waiting runs alive.',
+  },
+  {
+    code: 'RC_RESUME_BAD_PAYLOAD',
+    kind: 'bug',
+    summary: 'A `rule.resume` timer carried a payload that is not a run context written by the engine.',
+    fix: 'Report it: the timer row was written or altered by something other than the engine.',
+  },
+  {
+    code: 'RC_RULE_COMPILE',
+    kind: 'bug',
+    summary: 'A rule that passed validation could not be compiled by the runtime.',
+    fix: 'Report it with the rule set; the message names the rule and what failed.',
+  },
+  {
+    code: 'RC_SIM_STEP',
+    kind: 'user',
+    summary: 'A simulation step is malformed: no `event`/`advance`, an unknown event, a bad duration, or a member/channel that is not in the simulated world.',
+    fix: 'Write steps as `{ event: message.create, with: { author: u1, content: hi } }` or `{ advance: 1h }`, with ids from `world`.',
+  },
+  {
+    code: 'RC_STATE_VALUE',
+    kind: 'user',
+    summary: 'A value given to `state.set` is too long.',
+    fix: 'Store at most 10,000 characters per variable.',
+  },
 ] as const satisfies readonly ErrorCodeInfo[];
 
 export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number]['code'];
