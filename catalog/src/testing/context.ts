@@ -1,38 +1,31 @@
 /**
- * Hand-built run contexts for the catalog's unit tests: a real `InMemoryStateStore` on a fixed clock, a recorder for
- * Discord calls over a tiny world, and captured `emit`s. (The engine's `RecordingDiscord` replaces the recorder here
- * once it lands; the shape of `calls` is the port's `RecordedCall`.)
+ * Hand-built run contexts for the catalog's unit tests: a real `InMemoryStateStore` on a settable clock, the engine's
+ * `RecordingDiscord` over a world, and captured `emit`s.
  */
-import { InMemoryStateStore } from '@rulecord/engine';
+import { InMemoryStateStore, RecordingDiscord } from '@rulecord/engine';
 import type {
   ActionContext,
-  Clock,
   FactContext,
-  GuildDiscord,
   JsonObject,
-  MemberInfo,
   RecordedCall,
   RuleEvent,
   StateStore,
+  WorldSpec,
 } from '@rulecord/engine';
 
 export const GUILD = 'g1';
 
-export interface TestWorld {
-  members?: MemberInfo[];
-  /** Users whose DMs are closed (`sendDirect` returns null). */
-  dmClosed?: string[];
-}
-
 export interface TestContext {
   ctx: ActionContext;
-  calls: RecordedCall[];
+  discord: RecordingDiscord;
+  /** The Discord calls that changed something (reads left out), in order. */
+  actions(): RecordedCall[];
   emitted: { type: string; payload: JsonObject }[];
   clock: { now(): number; set(ms: number): void };
   state: StateStore;
 }
 
-class MutableClock implements Clock {
+class MutableClock {
   constructor(private ms: number) {}
   now(): number {
     return this.ms;
@@ -42,48 +35,21 @@ class MutableClock implements Clock {
   }
 }
 
-function recorder(world: TestWorld, calls: RecordedCall[], clock: Clock): GuildDiscord {
-  let next = 1;
-  const results: Partial<Record<RecordedCall['method'], (...args: unknown[]) => unknown>> = {
-    guild: () => ({ id: GUILD, name: 'Test guild', ownerId: 'owner', memberCount: world.members?.length ?? 0 }),
-    member: (id) => world.members?.find((m) => m.id === id) ?? null,
-    channel: (id) => ({ id, name: String(id), type: 'text' }),
-    role: (id) => ({ id, name: String(id), position: 1 }),
-    sendMessage: () => ({ messageId: `sent-${next++}` }),
-    sendDirect: (user) => (world.dmClosed?.includes(String(user)) === true ? null : { messageId: `dm-${next++}` }),
-    purge: (_channel, options) => (options as { limit: number }).limit,
-    createThread: () => ({ channelId: `thread-${next++}` }),
-    createChannel: () => ({ channelId: `channel-${next++}` }),
-  };
-  return new Proxy({ guildId: GUILD } as GuildDiscord, {
-    get(target, key) {
-      if (key === 'guildId') return target.guildId;
-      if (typeof key !== 'string' || key === 'then') return undefined;
-      const method = key as RecordedCall['method'];
-      return async (...args: unknown[]) => {
-        if (!['guild', 'member', 'channel', 'role'].includes(method)) {
-          calls.push({ guildId: GUILD, method, args, at: clock.now() });
-        }
-        return results[method]?.(...args);
-      };
-    },
-  });
-}
-
 /** A context for one event. `settings` are per module id, used as given (the module fills its own defaults). */
 export function makeContext(options: {
   type: string;
   payload: JsonObject;
   at?: number;
   settings?: Record<string, JsonObject>;
-  world?: TestWorld;
+  /** The simulated guild; listing `members` closes it (unknown users are not members). */
+  world?: WorldSpec;
   state?: StateStore;
   rule?: string;
 }): TestContext {
   const at = options.at ?? 1_732_000_000_000;
   const clock = new MutableClock(at);
   const state = options.state ?? new InMemoryStateStore({ clock });
-  const calls: RecordedCall[] = [];
+  const discord = new RecordingDiscord(options.world ?? {}, clock);
   const emitted: { type: string; payload: JsonObject }[] = [];
   const event: RuleEvent = {
     id: `e-${at}-${Math.random()}`,
@@ -98,7 +64,7 @@ export function makeContext(options: {
     guildId: GUILD,
     clock,
     state: state.forGuild(GUILD),
-    discord: recorder(options.world ?? {}, calls, clock),
+    discord: discord.forGuild(GUILD),
     services: {},
     settings: <T>(id: string) => (options.settings?.[id] ?? {}) as T,
   };
@@ -111,7 +77,7 @@ export function makeContext(options: {
     cancelTimer: () => Promise.resolve(false),
     log,
   };
-  return { ctx, calls, emitted, clock, state };
+  return { ctx, discord, actions: () => discord.actions(GUILD), emitted, clock, state };
 }
 
 /** A `message.create` payload with sensible defaults. */

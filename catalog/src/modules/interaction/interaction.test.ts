@@ -4,13 +4,13 @@ import { interactionReply } from './reply.js';
 
 describe('interaction.reply', () => {
   it('answers the interaction, not ephemeral by default, pinging nobody', async () => {
-    const { ctx, calls } = makeContext({
+    const { ctx, actions } = makeContext({
       type: 'command.run',
       payload: { interactionId: 'i1', token: 't1', userId: 'u1', channelId: 'c1', command: 'rules', options: {} },
     });
     await interactionReply.run({ content: 'Read the rules' }, ctx);
     await interactionReply.run({ content: 'Only you', ephemeral: true }, ctx);
-    expect(calls.map((c) => [c.method, c.args])).toEqual([
+    expect(actions().map((c) => [c.method, c.args])).toEqual([
       [
         'replyInteraction',
         [

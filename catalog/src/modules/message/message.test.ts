@@ -69,9 +69,9 @@ describe('message facts', () => {
 
 describe('message actions', () => {
   it('message.delete deletes the event message by default', async () => {
-    const { ctx, calls } = makeContext({ type: 'message.create', payload: messagePayload('spam') });
+    const { ctx, actions } = makeContext({ type: 'message.create', payload: messagePayload('spam') });
     await expect(action('message.delete').run({ reason: 'Spam' }, ctx)).resolves.toEqual({ messageId: 'm1' });
-    expect(calls.map((c) => [c.method, c.args])).toEqual([['deleteMessage', ['c1', 'm1', 'Spam']]]);
+    expect(actions().map((c) => [c.method, c.args])).toEqual([['deleteMessage', ['c1', 'm1', 'Spam']]]);
   });
 
   it('message.delete says what to set when the event has no message', async () => {
@@ -80,45 +80,47 @@ describe('message actions', () => {
   });
 
   it('message.send pings nobody unless allowed', async () => {
-    const { ctx, calls } = makeContext({ type: 'member.join', payload: { userId: 'u1', user: { id: 'u1' } } });
+    const { ctx, actions } = makeContext({ type: 'member.join', payload: { userId: 'u1', user: { id: 'u1' } } });
     const result = await action('message.send').run({ channel: 'welcome', content: 'Hi <@u1> @everyone' }, ctx);
-    expect(result).toEqual({ messageId: 'sent-1', channelId: 'welcome' });
-    expect(calls[0]?.args).toEqual([
+    expect(result).toEqual({ messageId: 'm1', channelId: 'welcome' });
+    expect(actions()[0]?.args).toEqual([
       'welcome',
       { content: 'Hi <@u1> @everyone', allowedMentions: { users: [], roles: [], everyone: false } },
     ]);
     await action('message.send').run({ channel: 'welcome', content: 'Hi', allowedMentions: { users: ['u1'] } }, ctx);
-    expect(calls[1]?.args[1]).toMatchObject({ allowedMentions: { users: ['u1'], roles: [], everyone: false } });
+    expect(actions()[1]?.args[1]).toMatchObject({ allowedMentions: { users: ['u1'], roles: [], everyone: false } });
   });
 
   it('message.send defaults to the event channel', async () => {
-    const { ctx, calls } = makeContext({ type: 'message.create', payload: messagePayload('x') });
+    const { ctx, actions } = makeContext({ type: 'message.create', payload: messagePayload('x') });
     await action('message.send').run({ embeds: [{ title: 'T' }] }, ctx);
-    expect(calls[0]?.args).toEqual([
+    expect(actions()[0]?.args).toEqual([
       'c1',
       { embeds: [{ title: 'T' }], allowedMentions: { users: [], roles: [], everyone: false } },
     ]);
   });
 
   it('message.reply replies to the event message and pings the author only with mention: true', async () => {
-    const { ctx, calls } = makeContext({ type: 'message.create', payload: messagePayload('x') });
+    const { ctx, actions } = makeContext({ type: 'message.create', payload: messagePayload('x') });
     await action('message.reply').run({ content: 'calm down' }, ctx);
     await action('message.reply').run({ content: 'thanks', mention: true }, ctx);
-    expect(calls[0]?.args).toEqual([
+    expect(actions()[0]?.args).toEqual([
       'c1',
       { content: 'calm down', replyTo: 'm1', allowedMentions: { users: [], roles: [], everyone: false } },
     ]);
-    expect(calls[1]?.args[1]).toMatchObject({ allowedMentions: { users: ['u1'] } });
+    expect(actions()[1]?.args[1]).toMatchObject({ allowedMentions: { users: ['u1'] } });
   });
 
   it('message.react and message.purge', async () => {
-    const { ctx, calls } = makeContext({ type: 'message.create', payload: messagePayload('x') });
+    const { ctx, actions, discord } = makeContext({ type: 'message.create', payload: messagePayload('x') });
+    for (let i = 0; i < 30; i++)
+      discord.addMessage('g1', { id: `old${i}`, channelId: 'c1', authorId: i % 2 === 0 ? 'u1' : 'u2' });
     await action('message.react').run({ emoji: '👍' }, ctx);
-    await expect(action('message.purge').run({ limit: 20, user: 'u1' }, ctx)).resolves.toEqual({ deleted: 20 });
-    await expect(action('message.purge').run({}, ctx)).resolves.toEqual({ deleted: 50 });
-    expect(calls.map((c) => [c.method, c.args])).toEqual([
+    await expect(action('message.purge').run({ limit: 10, user: 'u1' }, ctx)).resolves.toEqual({ deleted: 10 });
+    await expect(action('message.purge').run({}, ctx)).resolves.toEqual({ deleted: 20 });
+    expect(actions().map((c) => [c.method, c.args])).toEqual([
       ['addReaction', ['c1', 'm1', '👍']],
-      ['purge', ['c1', { limit: 20, userId: 'u1' }]],
+      ['purge', ['c1', { limit: 10, userId: 'u1' }]],
       ['purge', ['c1', { limit: 50 }]],
     ]);
   });

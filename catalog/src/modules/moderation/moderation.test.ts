@@ -38,11 +38,11 @@ describe('member.warn', () => {
       now = T0 + i * 1000;
       const t = warnAt(state, now);
       results.push(await t.result);
-      methods.push(t.calls.map((c) => c.method));
+      methods.push(t.actions().map((c) => c.method));
       emitted.push(...t.emitted);
       if (i === 2) {
-        expect(t.calls.find((c) => c.method === 'timeout')?.args).toEqual(['u1', 3_600_000, 'Reached 3 warnings']);
-        expect(t.calls.find((c) => c.method === 'sendMessage')?.args).toEqual([
+        expect(t.actions().find((c) => c.method === 'timeout')?.args).toEqual(['u1', 3_600_000, 'Reached 3 warnings']);
+        expect(t.actions().find((c) => c.method === 'sendMessage')?.args).toEqual([
           'mod-log',
           {
             content: '⚠️ <@u1> warned (3): Too many capitals → timed out for 1h — rule `no-caps`',
@@ -92,7 +92,7 @@ describe('member.warn', () => {
     const state = new InMemoryStateStore({ clock: { now: () => T0 } });
     const t = warnAt(state, T0, { dmOnWarn: false });
     await t.result;
-    expect(t.calls).toEqual([]);
+    expect(t.actions()).toEqual([]);
   });
 
   it('moderation.warnings reads the count without adding one', async () => {
