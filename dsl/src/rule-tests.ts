@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join, isAbsolute } from 'node:path';
+import { dirname, join, isAbsolute, resolve } from 'node:path';
 import { RulecordError, simulate, type Registry, type SimAction, type SimStep, type Tier, type Trace, type SimInput } from '@rulecord/engine';
 import type { SourceProblem } from './errors.js';
 import { fileProblem, loadRuleFile } from './files.js';
@@ -7,7 +7,7 @@ import { SourceFile } from './yaml/source.js';
 import { checkRuleFile, formatProblemText } from './check.js';
 
 /** An expected action: its name, or an object that also pins the rule and (a subset of) the parameters. */
-export type ExpectedAction = string | { action: string; rule?: string; params?: unknown };
+export type ExpectedAction = string | { action: string; rule?: string; params?: unknown; mode?: 'enforce' | 'shadow' };
 
 export interface RuleTestCaseResult {
   name: string;
@@ -77,8 +77,8 @@ export async function runRuleTestFile(
   if (spec.world !== undefined && !isObj(spec.world)) return bad('/world', '`world` must be a mapping (members, channels, roles, guild)');
   const tier = (spec.tier as Tier | undefined) ?? options.tier;
 
-  const rulesetPath = join(dirname(path), spec.ruleset);
-  const rulesetAbs = join(dirname(abs), spec.ruleset);
+  const rulesetPath = isAbsolute(spec.ruleset) ? spec.ruleset : join(dirname(path), spec.ruleset);
+  const rulesetAbs = resolve(dirname(abs), spec.ruleset);
   let rulesetText: string;
   try {
     rulesetText = readFileSync(rulesetAbs, 'utf8');
@@ -126,7 +126,8 @@ export async function runRuleTestFile(
     const world = mergeWorld(spec.world, raw.world);
     try {
       const result = await simulate({
-        document: ruleFile.value,
+        // A fresh copy per case: a case must not see anything an earlier one left behind.
+        document: structuredClone(ruleFile.value),
         registry: options.registry,
         tier,
         ...(world ? { world: world as NonNullable<SimInput["world"]> } : {}),
@@ -176,6 +177,7 @@ export function matches(expected: readonly ExpectedAction[], actual: readonly Si
     if (typeof e === 'string') return a.action === e;
     if (a.action !== e.action) return false;
     if (e.rule !== undefined && a.rule !== e.rule) return false;
+    if (e.mode !== undefined && a.mode !== e.mode) return false;
     return e.params === undefined || isSubset(e.params, a.params);
   });
 }
@@ -222,7 +224,7 @@ export function formatRuleTestReport(results: readonly RuleTestFileResult[]): { 
 
 function describeExpected(e: ExpectedAction): string {
   if (typeof e === 'string') return e;
-  return `${e.action}${e.rule ? ` (rule ${e.rule})` : ''}${e.params !== undefined ? ` ${JSON.stringify(e.params)}` : ''}`;
+  return `${e.action}${e.rule ? ` (rule ${e.rule})` : ''}${e.mode ? ` [${e.mode}]` : ''}${e.params !== undefined ? ` ${JSON.stringify(e.params)}` : ''}`;
 }
 
 function describeActual(a: SimAction): string {

@@ -197,10 +197,11 @@ export class DocumentBuilder extends BaseVisitor {
         const which = clause.name === 'cooldownClause' ? 'cooldown' : 'rate';
         this.once(seen, which, clause);
         const limits = this.objectAt(rule, 'limits');
+        // Keys in the order the YAML documentation writes them: `{ per, max, window }`.
         const value: JsonObject = {};
+        value.per = this.visit(firstNode(clause, 'per'), at('limits', which, 'per')) as Json;
         if (which === 'rate') value.max = this.visit(firstNode(clause, 'max'), at('limits', 'rate', 'max')) as Json;
         value.window = this.visit(firstNode(clause, 'window'), at('limits', which, 'window')) as Json;
-        value.per = this.visit(firstNode(clause, 'per'), at('limits', which, 'per')) as Json;
         limits[which] = value;
         this.mark(at('limits', which), clause);
         this.markKey(at('limits', which), clause);
