@@ -1,0 +1,103 @@
+// The trace stream: real HTTP server and WebSocket client. Origin allowlist on the handshake, auth, and a guild's
+// stream carries that guild's traces only.
+import type { AddressInfo } from 'node:net';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Trace } from '@rulecord/engine';
+import { createHarness, owner, snowflake, type Client, type Harness } from './harness.js';
+
+function trace(guildId: string, ruleId: string, n: number): Trace {
+  const at = Date.now();
+  return {
+    id: `t-${guildId}-${n}`,
+    runId: `r-${n}`,
+    segment: 0,
+    guildId,
+    rule: { id: ruleId, pointer: '/rules/0' },
+    ruleSetVersion: 'v',
+    trigger: { id: `e-${n}`, type: 'message.create', at, depth: 0, payload: { author: { id: 'u1' } } },
+    mode: 'enforce',
+    outcome: 'fired',
+    where: { result: true, checks: [] },
+    condition: null,
+    facts: [],
+    limits: [],
+    actions: [],
+    notes: [],
+    errors: 0,
+    startedAt: at,
+    finishedAt: at,
+    durationMs: 0,
+  };
+}
+
+describe('GET /api/guilds/:guildId/traces/stream', () => {
+  let h: Harness;
+  let base: string;
+  let c: Client;
+  let mine: string;
+  let theirs: string;
+  beforeAll(async () => {
+    h = await createHarness();
+    await h.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `ws://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
+    mine = snowflake();
+    theirs = snowflake();
+    h.discord.botGuilds.add(theirs);
+    c = await h.login(owner(h, [mine]));
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  function connect(guild: string, headers: Record<string, string>): Promise<{ ws: WebSocket; messages: unknown[] } | { status: number }> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(`${base}/api/guilds/${guild}/traces/stream`, { headers });
+      const messages: unknown[] = [];
+      ws.on('message', (m) => messages.push(JSON.parse(String(m))));
+      ws.on('open', () => setTimeout(() => resolve({ ws, messages }), 50));
+      ws.on('unexpected-response', (_req, res) => resolve({ status: res.statusCode ?? 0 }));
+      ws.on('error', reject);
+    });
+  }
+
+  it('refuses a foreign Origin before upgrading', async () => {
+    const r = await connect(mine, { cookie: c.sessionCookie!, origin: 'https://evil.example' });
+    expect(r).toEqual({ status: 403 });
+    const log = await h.db.knex('security_log').where({ kind: 'websocket.origin' });
+    expect(log.length).toBe(1);
+  });
+
+  it('refuses no credentials (401) and another guild (403)', async () => {
+    expect(await connect(mine, { origin: 'https://studio.example.test' })).toEqual({ status: 401 });
+    expect(await connect(theirs, { cookie: c.sessionCookie!, origin: 'https://studio.example.test' })).toEqual({ status: 403 });
+  });
+
+  it("streams this guild's traces only", async () => {
+    const r = await connect(mine, { cookie: c.sessionCookie!, origin: 'https://studio.example.test' });
+    if (!('ws' in r)) throw new Error(`refused ${r.status}`);
+    h.traces.record(trace(theirs, 'secret-rule', 1));
+    h.traces.record(trace(mine, 'my-rule', 2));
+    h.traces.record(trace(theirs, 'secret-rule', 3));
+    await new Promise((res) => setTimeout(res, 100));
+    r.ws.close();
+    expect(r.messages[0]).toEqual({ type: 'ready', guildId: mine });
+    const traces = r.messages.slice(1) as { guildId: string; trace: Trace }[];
+    expect(traces.map((m) => m.trace.rule.id)).toEqual(['my-rule']);
+    expect(JSON.stringify(r.messages)).not.toContain(theirs);
+  });
+
+  it('accepts an API token (no Origin: a CLI)', async () => {
+    const t = await h.token(mine, 'read');
+    const r = await connect(mine, t.read);
+    expect('ws' in r).toBe(true);
+    if ('ws' in r) r.ws.close();
+  });
+
+  it('lists traces with filters, only of the guild asked for', async () => {
+    const list = await h.inject({ method: 'GET', url: `/api/guilds/${mine}/traces?rule=my-rule&user=u1`, headers: c.read });
+    expect(list.json().traces.map((t: Trace) => t.id)).toEqual([`t-${mine}-2`]);
+    expect((await h.inject({ method: 'GET', url: `/api/guilds/${mine}/traces?user=someone-else`, headers: c.read })).json().traces).toEqual([]);
+    expect((await h.inject({ method: 'GET', url: `/api/guilds/${mine}/traces?until=1`, headers: c.read })).json().traces).toEqual([]);
+  });
+});
