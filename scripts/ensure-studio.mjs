@@ -1,4 +1,5 @@
 // Builds the studio once so `npm start` can serve it; rebuilds when a studio source is newer than the build.
+/* global console, process */
 import { existsSync, statSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -27,5 +28,9 @@ if (!existsSync(join(root, 'node_modules', 'nuxt'))) {
   process.exit(ifMissing ? 0 : 1);
 }
 console.log('studio: building (first run only, about a minute)…');
-const r = spawnSync('npm', ['run', 'build', '-w', 'studio'], { cwd: root, stdio: 'inherit', env: { ...process.env, NUXT_TELEMETRY_DISABLED: '1' } });
+const r = spawnSync('npm', ['run', 'build', '-w', 'studio'], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, NUXT_TELEMETRY_DISABLED: '1' },
+});
 process.exit(r.status ?? 1);

@@ -36,7 +36,9 @@ describe('`rulecord start` with a bad configuration', () => {
       });
       const exit = await p.exited;
       expect(exit.code).toBe(1);
-      expect(p.stderr()).toMatch(/^rulecord api: cannot reach PostgreSQL at postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/nothing: /);
+      expect(p.stderr()).toMatch(
+        /^rulecord api: cannot reach PostgreSQL at postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/nothing: /,
+      );
       expect(p.stderr()).toContain('[RC_DB_UNREACHABLE]');
       expect(p.stderr()).not.toContain('hunter2');
       expect(p.stderr()).not.toMatch(/^\s+at /m);

@@ -21,14 +21,21 @@ function sink() {
 async function run(argv: string[], entries?: readonly CommandEntry[]) {
   const out = sink();
   const err = sink();
-  const code = await runCli(argv, { stdout: out.stream, stderr: err.stream, env: {}, ...(entries ? { commands: entries } : {}) });
+  const code = await runCli(argv, {
+    stdout: out.stream,
+    stderr: err.stream,
+    env: {},
+    ...(entries ? { commands: entries } : {}),
+  });
   return { code, stdout: out.text(), stderr: err.text() };
 }
 
 const fake: CommandEntry[] = [
   {
     name: 'ok',
-    load: async () => ({ default: defineCommand({ name: 'ok', summary: 'Succeeds', usage: 'rulecord ok', run: async () => EXIT_OK }) }),
+    load: async () => ({
+      default: defineCommand({ name: 'ok', summary: 'Succeeds', usage: 'rulecord ok', run: async () => EXIT_OK }),
+    }),
   },
   {
     name: 'boom',
@@ -136,7 +143,13 @@ describe('runCli', () => {
 
 describe('parseArgs', () => {
   it('reads --flag value, --flag=value, booleans and positionals in order', () => {
-    expect(parseArgs(['a', '--out', 'x.yaml', '--check', 'b', '--format=json', '--', '--c'], { out: 'string', check: 'boolean', format: 'string' })).toEqual({
+    expect(
+      parseArgs(['a', '--out', 'x.yaml', '--check', 'b', '--format=json', '--', '--c'], {
+        out: 'string',
+        check: 'boolean',
+        format: 'string',
+      }),
+    ).toEqual({
       flags: { out: 'x.yaml', check: true, format: 'json' },
       positionals: ['a', 'b', '--c'],
     });
@@ -158,10 +171,13 @@ describe('parseArgs', () => {
 
   it('round-trips any string value given as --key value or --key=value', () => {
     fc.assert(
-      fc.property(fc.string().filter((s) => !s.startsWith('--')), (value) => {
-        expect(parseArgs(['--key', value], { key: 'string' }).flags.key).toBe(value);
-        expect(parseArgs([`--key=${value}`], { key: 'string' }).flags.key).toBe(value);
-      }),
+      fc.property(
+        fc.string().filter((s) => !s.startsWith('--')),
+        (value) => {
+          expect(parseArgs(['--key', value], { key: 'string' }).flags.key).toBe(value);
+          expect(parseArgs([`--key=${value}`], { key: 'string' }).flags.key).toBe(value);
+        },
+      ),
     );
   });
 });

@@ -56,7 +56,9 @@ describe('loadConfig', () => {
     expect(problems({ DISCORD_CLIENT_SECRET: 'abcdefghijkl' })).toEqual([
       'DISCORD_CLIENT_ID: is required when DISCORD_CLIENT_SECRET is set',
     ]);
-    expect(problems({ TWITCH_CLIENT_ID: 'abc' })).toEqual(['TWITCH_CLIENT_SECRET: is required when TWITCH_CLIENT_ID is set']);
+    expect(problems({ TWITCH_CLIENT_ID: 'abc' })).toEqual([
+      'TWITCH_CLIENT_SECRET: is required when TWITCH_CLIENT_ID is set',
+    ]);
   });
 
   it('treats empty values as unset', () => {
@@ -67,7 +69,10 @@ describe('loadConfig', () => {
   });
 
   it('reads .env, and the environment wins over it', () => {
-    writeFileSync(join(dir.path, '.env'), 'PORT=4100\nLOG_LEVEL=debug\n# comment\nPUBLIC_URL=https://rules.example.com/\n');
+    writeFileSync(
+      join(dir.path, '.env'),
+      'PORT=4100\nLOG_LEVEL=debug\n# comment\nPUBLIC_URL=https://rules.example.com/\n',
+    );
     const config = loadConfig({ env: { LOG_LEVEL: 'warn' }, cwd: dir.path });
     expect(config.PORT).toBe(4100);
     expect(config.LOG_LEVEL).toBe('warn');
@@ -88,9 +93,13 @@ describe('loadConfig', () => {
   it('refuses any PORT that is not an integer, quoting it', () => {
     fc.assert(
       fc.property(
-        fc.string({ minLength: 1 }).filter((s) => s.trim() !== '' && !/^\s*[+-]?\d+(\.0*)?\s*$/.test(s) && Number.isNaN(Number(s.trim()))),
+        fc
+          .string({ minLength: 1 })
+          .filter((s) => s.trim() !== '' && !/^\s*[+-]?\d+(\.0*)?\s*$/.test(s) && Number.isNaN(Number(s.trim()))),
         (value) => {
-          expect(problems({ PORT: value })).toEqual([`PORT: must be an integer 1–65535, got ${JSON.stringify(value.trim())}`]);
+          expect(problems({ PORT: value })).toEqual([
+            `PORT: must be an integer 1–65535, got ${JSON.stringify(value.trim())}`,
+          ]);
         },
       ),
     );

@@ -34,7 +34,15 @@ describe('createLogger', () => {
 
   it('marks every token, secret and key as secret', () => {
     expect([...secretVariables].sort()).toEqual(
-      ['DATABASE_URL', 'DISCORD_CLIENT_SECRET', 'DISCORD_TOKEN', 'OPENAI_API_KEY', 'REDIS_URL', 'SESSION_SECRET', 'TWITCH_CLIENT_SECRET'].sort(),
+      [
+        'DATABASE_URL',
+        'DISCORD_CLIENT_SECRET',
+        'DISCORD_TOKEN',
+        'OPENAI_API_KEY',
+        'REDIS_URL',
+        'SESSION_SECRET',
+        'TWITCH_CLIENT_SECRET',
+      ].sort(),
     );
   });
 

@@ -25,15 +25,23 @@ describe.each(await testDatabaseKinds())('forGuild on %s', (kind) => {
   it('never lets one guild read, change or delete another guild’s rows', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ guild: fc.constantFrom(...GUILDS), label: fc.string({ maxLength: 8 }) }), { maxLength: 12 }),
+        fc.array(fc.record({ guild: fc.constantFrom(...GUILDS), label: fc.string({ maxLength: 8 }) }), {
+          maxLength: 12,
+        }),
         fc.constantFrom(...GUILDS),
         async (rows, actor) => {
           await db.knex('scoped_items').del();
           for (const row of rows) await forGuild(db.knex, row.guild).insert('scoped_items', { label: row.label });
           const scoped = forGuild(db.knex, actor);
-          const own = rows.filter((r) => r.guild === actor).map((r) => r.label).sort();
+          const own = rows
+            .filter((r) => r.guild === actor)
+            .map((r) => r.label)
+            .sort();
 
-          const seen = (await scoped.query('scoped_items').select('guild_id', 'label')) as { guild_id: string; label: string }[];
+          const seen = (await scoped.query('scoped_items').select('guild_id', 'label')) as {
+            guild_id: string;
+            label: string;
+          }[];
           expect(seen.every((r) => r.guild_id === actor)).toBe(true);
           expect(seen.map((r) => r.label).sort()).toEqual(own);
 
@@ -43,9 +51,15 @@ describe.each(await testDatabaseKinds())('forGuild on %s', (kind) => {
           ]);
           expect(await scoped.query('scoped_items').del()).toBe(own.length);
 
-          const others = (await db.knex('scoped_items').select('guild_id', 'label')) as { guild_id: string; label: string }[];
+          const others = (await db.knex('scoped_items').select('guild_id', 'label')) as {
+            guild_id: string;
+            label: string;
+          }[];
           expect(others.map((r) => `${r.guild_id}:${r.label}`).sort()).toEqual(
-            rows.filter((r) => r.guild !== actor).map((r) => `${r.guild}:${r.label}`).sort(),
+            rows
+              .filter((r) => r.guild !== actor)
+              .map((r) => `${r.guild}:${r.label}`)
+              .sort(),
           );
         },
       ),
@@ -56,7 +70,9 @@ describe.each(await testDatabaseKinds())('forGuild on %s', (kind) => {
   it('stamps inserts with its guild and refuses a row naming another', async () => {
     const g1 = forGuild(db.knex, GUILDS[0]);
     await g1.insert('scoped_items', [{ label: 'a' }, { label: 'b', guild_id: GUILDS[0] }]);
-    expect(() => g1.insert('scoped_items', { label: 'c', guild_id: GUILDS[1] })).toThrow(/RC_DB_GUILD_SCOPE|names guild/);
+    expect(() => g1.insert('scoped_items', { label: 'c', guild_id: GUILDS[1] })).toThrow(
+      /RC_DB_GUILD_SCOPE|names guild/,
+    );
     expect(await db.knex('scoped_items').where({ guild_id: GUILDS[0] }).count({ n: '*' })).toEqual([
       { n: kind === 'postgres' ? '2' : 2 },
     ]);
@@ -69,7 +85,10 @@ describe.each(await testDatabaseKinds())('forGuild on %s', (kind) => {
   });
 
   it('scopes joins through the alias and refuses a malformed guild id or table', () => {
-    const sql = forGuild(db.knex, GUILDS[0]).query('scoped_items as s').join('guilds as g', 'g.id', 's.guild_id').toSQL();
+    const sql = forGuild(db.knex, GUILDS[0])
+      .query('scoped_items as s')
+      .join('guilds as g', 'g.id', 's.guild_id')
+      .toSQL();
     expect(sql.sql).toContain('"s"."guild_id" = ?');
     expect(sql.bindings).toContain(GUILDS[0]);
     expect(() => forGuild(db.knex, "1' or '1'='1")).toThrow(/not valid/);

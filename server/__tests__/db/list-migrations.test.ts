@@ -12,23 +12,28 @@ describe('listMigrations', () => {
   function folder(files: string[]): string {
     const path = join(dir.path, `f${n++}`);
     mkdirSync(path);
-    for (const f of files) writeFileSync(join(path, f), 'export async function up() {}\nexport async function down() {}\n');
+    for (const f of files)
+      writeFileSync(join(path, f), 'export async function up() {}\nexport async function down() {}\n');
     return path;
   }
 
   it('orders files of every folder by their timestamp, then by source', () => {
     const timestamps = fc.integer({ min: 20200101000000, max: 20991231235959 }).map(String);
     fc.assert(
-      fc.property(fc.uniqueArray(timestamps, { minLength: 1, maxLength: 6 }), fc.uniqueArray(timestamps, { maxLength: 6 }), (a, b) => {
-        const list = listMigrations([
-          { source: 'core', dir: folder(a.map((t) => `${t}_a.ts`)) },
-          { source: 'xp', dir: folder(b.map((t) => `${t}_b.ts`)) },
-        ]);
-        expect(list).toHaveLength(a.length + b.length);
-        const keys = list.map((m) => `${m.name.split('/')[1]!.slice(0, 14)} ${m.source}`);
-        expect(keys).toEqual([...keys].sort());
-        expect(list.every((m) => /^(core|xp)\/\d{14}_[ab]$/.test(m.name))).toBe(true);
-      }),
+      fc.property(
+        fc.uniqueArray(timestamps, { minLength: 1, maxLength: 6 }),
+        fc.uniqueArray(timestamps, { maxLength: 6 }),
+        (a, b) => {
+          const list = listMigrations([
+            { source: 'core', dir: folder(a.map((t) => `${t}_a.ts`)) },
+            { source: 'xp', dir: folder(b.map((t) => `${t}_b.ts`)) },
+          ]);
+          expect(list).toHaveLength(a.length + b.length);
+          const keys = list.map((m) => `${m.name.split('/')[1]!.slice(0, 14)} ${m.source}`);
+          expect(keys).toEqual([...keys].sort());
+          expect(list.every((m) => /^(core|xp)\/\d{14}_[ab]$/.test(m.name))).toBe(true);
+        },
+      ),
       { numRuns: 30 },
     );
   });

@@ -29,7 +29,8 @@ const G1 = '111111111111111111';
 const G2 = '222222222222222222';
 
 async function columns(db: TestDatabase, table: string): Promise<string[]> {
-  const rows = (await db.knex('information_schema.columns')
+  const rows = (await db
+    .knex('information_schema.columns')
     .where({ table_schema: db.schema, table_name: table })
     .orderBy('column_name')
     .pluck('column_name')) as string[];
@@ -49,7 +50,14 @@ describe.each(await testDatabaseKinds())('migrations on %s', (kind) => {
     expect(await migrateUp(db.knex, { folders: core })).toEqual(coreNames);
     expect(await migrateUp(db.knex, { folders: core })).toEqual([]);
     expect(await columns(db, 'guilds')).toEqual(['created_at', 'id', 'name', 'settings', 'tier', 'updated_at']);
-    expect(await columns(db, 'rule_set_versions')).toEqual(['author', 'created_at', 'document', 'guild_id', 'message', 'version']);
+    expect(await columns(db, 'rule_set_versions')).toEqual([
+      'author',
+      'created_at',
+      'document',
+      'guild_id',
+      'message',
+      'version',
+    ]);
   });
 
   it('keeps the data when a later migration goes up, down and up again', async () => {
@@ -62,7 +70,12 @@ describe.each(await testDatabaseKinds())('migrations on %s', (kind) => {
 
     expect(await migrateUp(db.knex, { folders: withNotes })).toEqual(['notes/20991231000000_add_notes']);
     expect(await columns(db, 'guilds')).toContain('locale');
-    expect((await getGuild(db.knex, G1))).toMatchObject({ name: 'One', tier: 'premium', settings: { locale: 'fr' }, locale: 'en' });
+    expect(await getGuild(db.knex, G1)).toMatchObject({
+      name: 'One',
+      tier: 'premium',
+      settings: { locale: 'fr' },
+      locale: 'en',
+    });
     await g1.insert('notes', { body: 'hello' });
 
     expect(await migrateDown(db.knex, { folders: withNotes })).toEqual(['notes/20991231000000_add_notes']);
@@ -98,9 +111,9 @@ describe.each(await testDatabaseKinds())('migrations on %s', (kind) => {
   it('refuses an unknown tier and a version below 1', async () => {
     await expect(db.knex('guilds').insert({ id: G1, tier: 'gold' })).rejects.toThrow(/guilds_tier_check/);
     await upsertGuild(db.knex, { id: G1 });
-    await expect(forGuild(db.knex, G1).insert('rule_set_versions', { version: 0, document: '{}', author: 'x' })).rejects.toThrow(
-      /rule_set_versions_version_check/,
-    );
+    await expect(
+      forGuild(db.knex, G1).insert('rule_set_versions', { version: 0, document: '{}', author: 'x' }),
+    ).rejects.toThrow(/rule_set_versions_version_check/);
   });
 });
 

@@ -28,7 +28,12 @@ describe('embedded database (PGlite) across a restart', () => {
     const second = await startProcess(['api'], options);
     try {
       const row = await getRuleSetVersion(forGuild(second.context.db.knex, '300000000000000001'));
-      expect(row).toMatchObject({ version: 1, author: 'tester', message: 'before restart', document: { rules: [{ id: 'kept' }] } });
+      expect(row).toMatchObject({
+        version: 1,
+        author: 'tester',
+        message: 'before restart',
+        document: { rules: [{ id: 'kept' }] },
+      });
       expect(await second.context.db.knex('guilds').where({ id: '300000000000000001' }).first()).toMatchObject({
         name: 'Persisted',
         tier: 'premium',

@@ -42,23 +42,27 @@ describe('Redis eviction policy', () => {
     });
   });
 
-  it('`rulecord start` refuses to start on it: exit 1, one clear error, no stack trace', { timeout: 90_000 }, async () => {
-    const dir = tempDir();
-    try {
-      const p = spawnNode([rulecordBin, 'start'], {
-        cwd: dir.path,
-        env: { PORT: String(await freePort()), REDIS_URL: lru.url, LOG_LEVEL: 'silent' },
-      });
-      const exit = await p.exited;
-      expect(exit.code).toBe(1);
-      expect(p.stderr()).toContain(`rulecord start: Redis at ${lru.url} has maxmemory-policy "allkeys-lru"`);
-      expect(p.stderr()).toContain('[RC_REDIS_EVICTION_POLICY]');
-      expect(p.stderr()).not.toMatch(/^\s+at /m);
-      expect(p.stdout()).not.toContain('Rulecord is running');
-    } finally {
-      dir.remove();
-    }
-  });
+  it(
+    '`rulecord start` refuses to start on it: exit 1, one clear error, no stack trace',
+    { timeout: 90_000 },
+    async () => {
+      const dir = tempDir();
+      try {
+        const p = spawnNode([rulecordBin, 'start'], {
+          cwd: dir.path,
+          env: { PORT: String(await freePort()), REDIS_URL: lru.url, LOG_LEVEL: 'silent' },
+        });
+        const exit = await p.exited;
+        expect(exit.code).toBe(1);
+        expect(p.stderr()).toContain(`rulecord start: Redis at ${lru.url} has maxmemory-policy "allkeys-lru"`);
+        expect(p.stderr()).toContain('[RC_REDIS_EVICTION_POLICY]');
+        expect(p.stderr()).not.toMatch(/^\s+at /m);
+        expect(p.stdout()).not.toContain('Rulecord is running');
+      } finally {
+        dir.remove();
+      }
+    },
+  );
 
   it('/readyz names Redis when it goes away', { timeout: 90_000 }, async () => {
     const own = await startRedisServer();

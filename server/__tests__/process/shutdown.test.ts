@@ -57,24 +57,28 @@ describe('graceful shutdown', () => {
     expect(Date.now() - sent).toBeLessThan(5_000);
   });
 
-  it.each(['SIGTERM', 'SIGINT'] as const)('`rulecord start` stops on %s within 10 s with exit code 0', { timeout: 120_000 }, async (signal) => {
-    const dir = tempDir();
-    try {
-      const port = await freePort();
-      const p = spawnNode([rulecordBin, 'start'], { cwd: dir.path, env: { PORT: String(port), LOG_LEVEL: 'info' } });
-      spawned.push(p);
-      const [, url] = await p.waitFor(/Rulecord is running at (\S+)/, 60_000);
-      expect(url).toBe(`http://localhost:${port}`);
-      expect((await get(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-      const sent = Date.now();
-      p.child.kill(signal);
-      const exit = await p.exited;
-      expect(exit.code).toBe(0);
-      expect(Date.now() - sent).toBeLessThan(10_000);
-      expect(p.stdout()).toContain('"msg":"rulecord stopped"');
-      expect(p.stdout()).toContain(`"signal":"${signal}"`);
-    } finally {
-      dir.remove();
-    }
-  });
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    '`rulecord start` stops on %s within 10 s with exit code 0',
+    { timeout: 120_000 },
+    async (signal) => {
+      const dir = tempDir();
+      try {
+        const port = await freePort();
+        const p = spawnNode([rulecordBin, 'start'], { cwd: dir.path, env: { PORT: String(port), LOG_LEVEL: 'info' } });
+        spawned.push(p);
+        const [, url] = await p.waitFor(/Rulecord is running at (\S+)/, 60_000);
+        expect(url).toBe(`http://localhost:${port}`);
+        expect((await get(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+        const sent = Date.now();
+        p.child.kill(signal);
+        const exit = await p.exited;
+        expect(exit.code).toBe(0);
+        expect(Date.now() - sent).toBeLessThan(10_000);
+        expect(p.stdout()).toContain('"msg":"rulecord stopped"');
+        expect(p.stdout()).toContain(`"signal":"${signal}"`);
+      } finally {
+        dir.remove();
+      }
+    },
+  );
 });

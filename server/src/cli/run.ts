@@ -17,7 +17,9 @@ export async function loadCommand(entries: readonly CommandEntry[], name: string
   if (!entry) return undefined;
   const command = (await entry.load()).default;
   if (command.name !== entry.name) {
-    throw new Error(`commands/index.ts registers "${entry.name}" but its file exports a command named "${command.name}"`);
+    throw new Error(
+      `commands/index.ts registers "${entry.name}" but its file exports a command named "${command.name}"`,
+    );
   }
   return command;
 }

@@ -61,7 +61,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const values = data as Record<ConfigVariable, unknown>;
   return Object.freeze({
     ...(values as object),
-    publicUrl: ((values.PUBLIC_URL as string | undefined) ?? `http://localhost:${String(values.PORT)}`).replace(/\/+$/, ''),
+    publicUrl: ((values.PUBLIC_URL as string | undefined) ?? `http://localhost:${String(values.PORT)}`).replace(
+      /\/+$/,
+      '',
+    ),
     dataDir: resolve(cwd, values.RULECORD_DATA_DIR as string),
   }) as Config;
 }
@@ -71,7 +74,8 @@ function describeErrors(errors: ErrorObject[], raw: Record<string, string>): str
   for (const error of errors) {
     if (error.keyword === 'dependentRequired') {
       const { property, missingProperty } = error.params as { property: string; missingProperty: string };
-      if (!byVariable.has(missingProperty)) byVariable.set(missingProperty, `${missingProperty}: is required when ${property} is set`);
+      if (!byVariable.has(missingProperty))
+        byVariable.set(missingProperty, `${missingProperty}: is required when ${property} is set`);
       continue;
     }
     const name = error.instancePath.slice(1);

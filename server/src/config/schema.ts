@@ -65,7 +65,8 @@ export const configSchema = {
     DISCORD_TOKEN: {
       type: 'string',
       pattern: '^[A-Za-z0-9._-]{20,}$',
-      description: 'Bot token from the Discord developer portal. Unset: the bot runs against the built-in sandbox guild.',
+      description:
+        'Bot token from the Discord developer portal. Unset: the bot runs against the built-in sandbox guild.',
       'x-expect': 'a Discord bot token',
       'x-secret': true,
     },
@@ -149,6 +150,6 @@ export type Config = { readonly [K in WithDefault]: ValueOf<Props[K]> } & {
 export type ConfigVariable = keyof Props;
 
 /** Names of the variables whose values are never logged or printed. */
-export const secretVariables: readonly ConfigVariable[] = (Object.keys(configSchema.properties) as ConfigVariable[]).filter(
-  (name) => (configSchema.properties[name] as { 'x-secret'?: unknown })['x-secret'] !== undefined,
-);
+export const secretVariables: readonly ConfigVariable[] = (
+  Object.keys(configSchema.properties) as ConfigVariable[]
+).filter((name) => (configSchema.properties[name] as { 'x-secret'?: unknown })['x-secret'] !== undefined);

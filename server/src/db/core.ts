@@ -22,9 +22,10 @@ export async function upsertGuild(
   if (guild.tier !== undefined) changes.tier = guild.tier;
   if (guild.settings !== undefined) changes.settings = JSON.stringify(guild.settings);
   const insert = knex('guilds').insert({ id: guild.id, ...changes });
-  const [row] = (await (Object.keys(changes).length === 0
-    ? insert.onConflict('id').merge({ id: guild.id })
-    : insert.onConflict('id').merge({ ...changes, updated_at: knex.fn.now() })
+  const [row] = (await (
+    Object.keys(changes).length === 0
+      ? insert.onConflict('id').merge({ id: guild.id })
+      : insert.onConflict('id').merge({ ...changes, updated_at: knex.fn.now() })
   ).returning('*')) as GuildRow[];
   return row!;
 }
@@ -54,7 +55,8 @@ export async function appendRuleSetVersion(
   for (let attempt = 0; ; attempt++) {
     try {
       return await db.transaction(async (trx) => {
-        const latest = (await trx.query('rule_set_versions').max({ v: 'version' }).first()) as { v: number | null } | undefined;
+        const latest = (await trx.query('rule_set_versions').max({ v: 'version' }).first()) as
+          { v: number | null } | undefined;
         const version = (latest?.v ?? 0) + 1;
         const [row] = (await trx
           .insert('rule_set_versions', {
@@ -77,8 +79,7 @@ export async function appendRuleSetVersion(
 export async function getRuleSetVersion(db: GuildDatabase, version?: number): Promise<RuleSetVersionRow | undefined> {
   const q = db.query('rule_set_versions');
   return (await (version === undefined ? q.orderBy('version', 'desc') : q.where({ version })).first()) as
-    | RuleSetVersionRow
-    | undefined;
+    RuleSetVersionRow | undefined;
 }
 
 /** Newest first. */

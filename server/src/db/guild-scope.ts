@@ -43,10 +43,19 @@ export function forGuild(knex: Knex | Knex.Transaction, guildId: string): GuildD
       // A scoped update that moves rows to another guild would let them escape the scope.
       (builder as unknown as { update: (...args: unknown[]) => unknown }).update = (...args: unknown[]) => {
         const values = args[0];
-        if (values !== null && typeof values === 'object' && 'guild_id' in values && (values as Row).guild_id !== guildId) {
-          throw new RulecordError('RC_DB_GUILD_SCOPE', `an update through the handle of guild ${guildId} tried to change guild_id`, {
-            kind: 'bug',
-          });
+        if (
+          values !== null &&
+          typeof values === 'object' &&
+          'guild_id' in values &&
+          (values as Row).guild_id !== guildId
+        ) {
+          throw new RulecordError(
+            'RC_DB_GUILD_SCOPE',
+            `an update through the handle of guild ${guildId} tried to change guild_id`,
+            {
+              kind: 'bug',
+            },
+          );
         }
         return update(...args);
       };
@@ -79,6 +88,7 @@ export function forGuild(knex: Knex | Knex.Transaction, guildId: string): GuildD
 
 function aliasOf(table: string): string {
   const match = /^\s*([A-Za-z0-9_."]+)(?:\s+as\s+([A-Za-z0-9_"]+))?\s*$/i.exec(table);
-  if (!match) throw new RulecordError('RC_DB_TABLE_NAME', `table ${JSON.stringify(table)} is not a plain name`, { kind: 'bug' });
+  if (!match)
+    throw new RulecordError('RC_DB_TABLE_NAME', `table ${JSON.stringify(table)} is not a plain name`, { kind: 'bug' });
   return match[2] ?? match[1]!;
 }

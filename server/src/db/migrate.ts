@@ -48,10 +48,14 @@ export function listMigrations(folders: readonly MigrationFolder[]): MigrationFi
     for (const file of readdirSync(dir).sort()) {
       if (file.endsWith('.d.ts') || file.startsWith('.')) continue;
       if (!MIGRATION_FILE.test(file)) {
-        throw new RulecordError('RC_DB_MIGRATION_NAME', `migration file ${join(dir, file)} is not named YYYYMMDDHHMMSS_snake_name.ts`, {
-          kind: 'bug',
-          fix: 'rename it, e.g. 20261125120000_create_cases.ts',
-        });
+        throw new RulecordError(
+          'RC_DB_MIGRATION_NAME',
+          `migration file ${join(dir, file)} is not named YYYYMMDDHHMMSS_snake_name.ts`,
+          {
+            kind: 'bug',
+            fix: 'rename it, e.g. 20261125120000_create_cases.ts',
+          },
+        );
       }
       files.push({ name: `${source}/${file.replace(/\.(ts|js|mjs)$/, '')}`, source, path: join(dir, file) });
     }
@@ -83,9 +87,13 @@ export function migrationSource(folders: readonly MigrationFolder[]): Knex.Migra
     getMigration: async (migration) => {
       const module = (await import(pathToFileURL(migration.path).href)) as Partial<MigrationModule>;
       if (typeof module.up !== 'function' || typeof module.down !== 'function') {
-        throw new RulecordError('RC_DB_MIGRATION_SHAPE', `migration ${migration.path} must export async up(knex) and down(knex)`, {
-          kind: 'bug',
-        });
+        throw new RulecordError(
+          'RC_DB_MIGRATION_SHAPE',
+          `migration ${migration.path} must export async up(knex) and down(knex)`,
+          {
+            kind: 'bug',
+          },
+        );
       }
       return { up: module.up, down: module.down };
     },

@@ -5,6 +5,7 @@ import knexFactory from 'knex';
 import type { Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import { RulecordError } from '@rulecord/engine';
+import { lockDataDir } from './embedded-lock.js';
 import type { Config } from '../config/schema.js';
 import { maskPassword } from '../config/load.js';
 
@@ -85,9 +86,11 @@ export async function openDatabase(
   }
 
   let location = 'memory://';
+  let unlock = () => {};
   if (!options.inMemory) {
     location = `${config.dataDir}/pgdata`;
     mkdirSync(location, { recursive: true });
+    unlock = lockDataDir(`${config.dataDir}/pgdata.lock`, location);
   }
   let pglite: PGlite;
   try {
@@ -95,11 +98,16 @@ export async function openDatabase(
     await pglite.exec('create extension if not exists vector');
     if (schema !== undefined) await pglite.exec(`create schema if not exists "${schema}"`);
   } catch (error) {
-    throw new RulecordError('RC_DB_EMBEDDED_OPEN', `cannot open the embedded database in ${location}: ${message(error)}`, {
-      kind: 'transient',
-      fix: 'is another rulecord process using this RULECORD_DATA_DIR? Stop it, or set RULECORD_DATA_DIR to another folder',
-      cause: error,
-    });
+    unlock();
+    throw new RulecordError(
+      'RC_DB_EMBEDDED_OPEN',
+      `cannot open the embedded database in ${location}: ${message(error)}`,
+      {
+        kind: 'transient',
+        fix: 'check that RULECORD_DATA_DIR is writable and holds a Rulecord database (or is empty)',
+        cause: error,
+      },
+    );
   }
   const knex = knexFactory({
     client: PgLiteClient,
@@ -107,7 +115,7 @@ export async function openDatabase(
     connection: () => ({ pglite }) as unknown as Knex.StaticConnectionConfig,
     ...searchPath,
   });
-  return wrap(knex, 'pglite', location);
+  return wrap(knex, 'pglite', location, unlock);
 }
 
 /**
@@ -126,7 +134,7 @@ class PgLiteClientImpl extends PgLiteBase {
 }
 const PgLiteClient = PgLiteClientImpl as unknown as typeof knexFactory.Client;
 
-function wrap(knex: Knex, kind: Database['kind'], location: string): Database {
+function wrap(knex: Knex, kind: Database['kind'], location: string, release: () => void = () => {}): Database {
   let closing: Promise<void> | undefined;
   return {
     knex,
@@ -136,7 +144,7 @@ function wrap(knex: Knex, kind: Database['kind'], location: string): Database {
       await knex.raw('select 1');
     },
     close() {
-      closing ??= knex.destroy();
+      closing ??= knex.destroy().finally(release);
       return closing;
     },
   };

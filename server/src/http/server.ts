@@ -62,7 +62,10 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   });
 
   if (deps.api !== false) {
-    const api = deps.api ?? { plugin: (await import('../api/index.js')).apiRoutes as FastifyPluginAsync<never>, options: deps.apiOptions };
+    const api = deps.api ?? {
+      plugin: (await import('../api/index.js')).apiRoutes as FastifyPluginAsync<never>,
+      options: deps.apiOptions,
+    };
     await app.register(api.plugin, { ...(api.options ?? {}), prefix: '/api' } as never);
   }
 
@@ -84,7 +87,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
 
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
-    const wantsPage = (request.method === 'GET' || request.method === 'HEAD') && !path.startsWith('/api/') && path !== '/api';
+    const wantsPage =
+      (request.method === 'GET' || request.method === 'HEAD') && !path.startsWith('/api/') && path !== '/api';
     if (wantsPage && studioBuilt && !/\.[a-z0-9]+$/i.test(path)) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }

@@ -45,7 +45,10 @@ export interface RunningProcess {
  * // … later
  * await running.stop();
  */
-export async function startProcess(roles: readonly RoleName[], options: StartProcessOptions = {}): Promise<RunningProcess> {
+export async function startProcess(
+  roles: readonly RoleName[],
+  options: StartProcessOptions = {},
+): Promise<RunningProcess> {
   const config = options.config ?? loadConfig(options);
   const logger = createLogger(config, options.logDestination);
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000;
@@ -92,7 +95,8 @@ export async function startProcess(roles: readonly RoleName[], options: StartPro
     const url = running.find((r) => r.name === 'api')?.role.url;
     logger.info({ roles: ordered, url }, 'rulecord started');
     if (url !== undefined && options.announce !== null) {
-      const publicNote = config.PUBLIC_URL !== undefined && config.PUBLIC_URL !== url ? ` (public URL: ${config.publicUrl})` : '';
+      const publicNote =
+        config.PUBLIC_URL !== undefined && config.PUBLIC_URL !== url ? ` (public URL: ${config.publicUrl})` : '';
       (options.announce ?? process.stdout).write(`\nRulecord is running at ${url}${publicNote}\n\n`);
     }
     let stopping: Promise<void> | undefined;
@@ -140,7 +144,10 @@ export async function runUntilSignal(roles: readonly RoleName[], options: StartP
  * Waits for SIGTERM or SIGINT, then runs `stop` and resolves 0. A second signal, or a `stop` that outlasts
  * `timeoutMs`, exits the process with 1 at once.
  */
-export async function stopOnSignal(stop: () => Promise<unknown>, options: { logger: Logger; timeoutMs: number }): Promise<number> {
+export async function stopOnSignal(
+  stop: () => Promise<unknown>,
+  options: { logger: Logger; timeoutMs: number },
+): Promise<number> {
   const { logger, timeoutMs } = options;
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));

@@ -6,7 +6,24 @@ import { fileURLToPath } from 'node:url';
 export const rulecordBin = fileURLToPath(new URL('../../bin/rulecord.mjs', import.meta.url));
 
 /** Variables a test child must not inherit from the developer's or CI's shell (it would change which services it uses). */
-const SCRUBBED = ['DATABASE_URL', 'REDIS_URL', 'PORT', 'HOST', 'PUBLIC_URL', 'RULECORD_DATA_DIR', 'LOG_LEVEL', 'SESSION_SECRET', 'DISCORD_TOKEN', 'DISCORD_CLIENT_ID', 'DISCORD_CLIENT_SECRET', 'OPENAI_API_KEY', 'TWITCH_CLIENT_ID', 'TWITCH_CLIENT_SECRET', 'RULECORD_DEBUG', 'NODE_OPTIONS'];
+const SCRUBBED = [
+  'DATABASE_URL',
+  'REDIS_URL',
+  'PORT',
+  'HOST',
+  'PUBLIC_URL',
+  'RULECORD_DATA_DIR',
+  'LOG_LEVEL',
+  'SESSION_SECRET',
+  'DISCORD_TOKEN',
+  'DISCORD_CLIENT_ID',
+  'DISCORD_CLIENT_SECRET',
+  'OPENAI_API_KEY',
+  'TWITCH_CLIENT_ID',
+  'TWITCH_CLIENT_SECRET',
+  'RULECORD_DEBUG',
+  'NODE_OPTIONS',
+];
 
 export interface SpawnedProcess {
   readonly child: ChildProcess;
@@ -28,10 +45,17 @@ export interface SpawnedProcess {
  * const p = spawnNode([rulecordBin, 'start'], { env: { PORT: '4123' }, cwd: dir });
  * await p.waitFor(/Rulecord is running at (\S+)/);
  */
-export function spawnNode(args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): SpawnedProcess {
+export function spawnNode(
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): SpawnedProcess {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !SCRUBBED.includes(k)) env[k] = v;
-  const child = spawn(process.execPath, [...args], { cwd: options.cwd, env: { ...env, ...options.env }, stdio: 'pipe' });
+  const child = spawn(process.execPath, [...args], {
+    cwd: options.cwd,
+    env: { ...env, ...options.env },
+    stdio: 'pipe',
+  });
   let out = '';
   let err = '';
   const listeners = new Set<() => void>();
@@ -67,7 +91,11 @@ export function spawnNode(args: readonly string[], options: { env?: Record<strin
             resolve(match);
           } else if (child.exitCode !== null || child.signalCode !== null) {
             done();
-            reject(new Error(`process exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}\nstdout: ${out}\nstderr: ${err}`));
+            reject(
+              new Error(
+                `process exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}\nstdout: ${out}\nstderr: ${err}`,
+              ),
+            );
           }
         };
         const timer = setTimeout(() => {

@@ -37,7 +37,12 @@ const probes = new Map<string, Promise<string | undefined>>();
  */
 export function requireDatabaseUrl(): Promise<string | undefined> {
   return probe('PostgreSQL', TEST_DATABASE_URL, async () => {
-    const knex = knexFactory({ client: 'pg', connection: TEST_DATABASE_URL, pool: { min: 0, max: 1 }, acquireConnectionTimeout: 3_000 });
+    const knex = knexFactory({
+      client: 'pg',
+      connection: TEST_DATABASE_URL,
+      pool: { min: 0, max: 1 },
+      acquireConnectionTimeout: 3_000,
+    });
     try {
       await knex.raw('select 1');
     } finally {
@@ -72,7 +77,10 @@ function probe(service: string, url: string, check: () => Promise<void>): Promis
     result = check().then(
       () => url,
       (error: unknown) => {
-        if (isCI()) throw new Error(`${missing(service, url, error)} CI=true: a test that needs ${service} fails when it is missing.`);
+        if (isCI())
+          throw new Error(
+            `${missing(service, url, error)} CI=true: a test that needs ${service} fails when it is missing.`,
+          );
         console.warn(`${missing(service, url, error)} Skipping the tests that need it (they fail under CI=true).`);
         return undefined;
       },
@@ -163,9 +171,13 @@ export interface OwnRedis {
  */
 export async function startRedisServer(args: readonly string[] = []): Promise<OwnRedis> {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args],
+    {
+      stdio: 'ignore',
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const spawnError = new Promise<never>((_, reject) => child.once('error', reject));
   const deadline = Date.now() + 10_000;

@@ -3,7 +3,9 @@ import { EXIT_OK, EXIT_USAGE, defineCommand } from '../command.js';
 import { loadCommand } from '../run.js';
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 

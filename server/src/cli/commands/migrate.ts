@@ -14,7 +14,8 @@ Uses DATABASE_URL, or the embedded database in RULECORD_DATA_DIR when unset.`,
     const { flags, positionals } = parseArgs(args, { all: 'boolean' });
     const [action, extra] = positionals;
     if (action === undefined) throw new UsageError('say up, down or status');
-    if (!['up', 'down', 'status'].includes(action)) throw new UsageError(`unknown action "${action}"; say up, down or status`);
+    if (!['up', 'down', 'status'].includes(action))
+      throw new UsageError(`unknown action "${action}"; say up, down or status`);
     if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
     if (flags.all && action !== 'down') throw new UsageError('--all goes with down only');
 
@@ -27,10 +28,18 @@ Uses DATABASE_URL, or the embedded database in RULECORD_DATA_DIR when unset.`,
     try {
       if (action === 'up') {
         const applied = await migrateUp(db.knex);
-        out(applied.length === 0 ? 'Already up to date.' : `Applied ${applied.length}:\n${applied.map((n) => `  ${n}`).join('\n')}`);
+        out(
+          applied.length === 0
+            ? 'Already up to date.'
+            : `Applied ${applied.length}:\n${applied.map((n) => `  ${n}`).join('\n')}`,
+        );
       } else if (action === 'down') {
         const undone = await migrateDown(db.knex, { all: flags.all === true });
-        out(undone.length === 0 ? 'Nothing to undo.' : `Undone ${undone.length}:\n${undone.map((n) => `  ${n}`).join('\n')}`);
+        out(
+          undone.length === 0
+            ? 'Nothing to undo.'
+            : `Undone ${undone.length}:\n${undone.map((n) => `  ${n}`).join('\n')}`,
+        );
       } else {
         const status = await migrationStatus(db.knex);
         out(`Database: ${db.kind} (${db.location})`);

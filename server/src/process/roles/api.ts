@@ -40,6 +40,7 @@ function apiDeps(ctx: ProcessContext): ApiDeps {
     );
   }
   return {
+    config,
     db: db.knex,
     redis: redis ?? null,
     registry,
