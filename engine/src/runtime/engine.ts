@@ -7,7 +7,7 @@ import type { Json, JsonObject, RuleEvent, RuleMode } from '../model/document.js
 import type { ActionContext, Logger, RunServices, Tier } from '../model/module.js';
 import type { GuildState, StateStore } from '../state/port.js';
 import type { Scheduler, TimerRecord } from '../timers/port.js';
-import type { ActionStatus, Trace, TraceAction, TraceError, TraceFact, TraceOutcome } from '../trace/model.js';
+import type { ActionStatus, Trace, TraceAction, TraceError, TraceOutcome } from '../trace/model.js';
 import type { TraceStore } from '../trace/store.js';
 import { InMemoryTraceStore } from '../trace/store.js';
 import { RUNTIME_CODES } from './codes.js';
@@ -146,7 +146,8 @@ interface Run {
   runId: string;
   segment: number;
   shadow: boolean;
-  seen: Map<string, TraceFact>;
+  /** Position in the event's fact log when the run started: its facts are the ones read after it. */
+  logStart: number;
   steps: Record<string, Json>;
   trace: Trace;
   lock: string | undefined;
@@ -330,7 +331,7 @@ export class Engine {
       runId,
       segment,
       shadow: rule.mode === 'shadow',
-      seen: new Map(),
+      logStart: ev.facts.log.length,
       steps: {},
       trace,
       lock: undefined,
@@ -342,7 +343,7 @@ export class Engine {
     const t = run.trace;
     t.outcome = outcome;
     if (error !== undefined) t.error = toTraceError(error);
-    t.facts = [...run.seen.values()];
+    t.facts = run.ev.facts.traceFacts(run.logStart);
     t.finishedAt = this.options.clock.now();
     t.durationMs = performance.now() - run.t0;
     const recorded = this.traces.wants(t.guildId, outcome);
@@ -357,7 +358,7 @@ export class Engine {
       mode: t.mode,
       outcome,
       ...(recorded ? { traceId: t.id } : {}),
-      actions: t.actions.map((a) => ({ step: a.step, action: a.action, params: a.params, status: a.status, mode: t.mode })),
+      actions: summaryActions(t),
       ...(t.error ? { error: t.error } : {}),
       ...(t.parked ? { parked: t.parked } : {}),
     };
@@ -381,7 +382,7 @@ export class Engine {
     if (rule.condition) {
       const leaves: LeafResult[] = [];
       let result: boolean | typeof PENDING;
-      const read = (name: string, params: JsonObject | undefined): unknown => ev.facts.read(name, params, run.seen);
+      const read = ev.facts.reader;
       try {
         for (;;) {
           leaves.length = 0;
@@ -763,7 +764,7 @@ export class Engine {
         case 'facts': {
           const split = ev.facts.splitFactPath(path);
           if (!split) return undefined;
-          return ev.facts.get(split.name, undefined, run.seen).then((v) => safeGet(v, split.rest));
+          return ev.facts.get(split.name, undefined).then((v) => safeGet(v, split.rest));
         }
         case 'user':
         case 'author':
@@ -899,6 +900,12 @@ export class Engine {
       this.logger.error({ err: e, timer: timer.id, guildId: timer.guildId }, 'resuming a parked run failed');
     }
   }
+}
+
+function summaryActions(t: Trace): RunSummaryAction[] {
+  const out: RunSummaryAction[] = [];
+  for (const a of t.actions) out.push({ step: a.step, action: a.action, params: a.params, status: a.status, mode: t.mode });
+  return out;
 }
 
 function obj(v: unknown): Record<string, unknown> | undefined {

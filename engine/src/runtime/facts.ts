@@ -28,8 +28,17 @@ export function toTraceError(error: unknown): TraceError {
   return { code: RUNTIME_CODES.RC_ACTION_FAILED, message: error instanceof Error ? error.message : String(error), kind: 'bug' };
 }
 
-const factKey = (name: string, params: JsonObject | undefined): string =>
-  params === undefined ? name : `${name}\u0000${JSON.stringify(params)}`;
+// Conditions hand the same (frozen) params object on every read: key it once.
+const paramKeys = new WeakMap<object, string>();
+const factKey = (name: string, params: JsonObject | undefined): string => {
+  if (params === undefined) return name;
+  let p = paramKeys.get(params);
+  if (p === undefined) {
+    p = JSON.stringify(params);
+    paramKeys.set(params, p);
+  }
+  return `${name}\u0000${p}`;
+};
 
 /** What a FactContext is made of, per event and guild. */
 export interface FactEnvironment {
@@ -51,6 +60,10 @@ export class EventFacts {
   private ioCount = 0;
   readonly now: number;
   readonly context: FactContext;
+  /** Memo keys in the order they were read (a run's facts are the keys read while it evaluated). */
+  readonly log: string[] = [];
+  /** The synchronous reader handed to compiled conditions (one per event). */
+  readonly reader: (name: string, params: JsonObject | undefined) => unknown;
 
   constructor(
     private readonly registry: Registry,
@@ -59,6 +72,7 @@ export class EventFacts {
     seed?: Record<string, unknown>,
   ) {
     this.now = env.clock.now();
+    this.reader = (name, params) => this.read(name, params);
     const settings = env.settings;
     this.context = {
       event: env.event,
@@ -138,30 +152,46 @@ export class EventFacts {
   }
 
   /**
-   * The synchronous reader handed to compiled conditions: a value, or PENDING while an async provider runs (await
-   * `settle()` and evaluate again). Throws the fact's error.
+   * Reads a fact for a condition: a value, or PENDING while an async provider runs (await `settle()` and evaluate
+   * again). Throws the fact's error. Every read is logged for the trace.
    */
-  read(name: string, params: JsonObject | undefined, seen?: Map<string, TraceFact>): unknown {
+  read(name: string, params: JsonObject | undefined): unknown {
     const p = this.pseudo(name);
     if (p.hit) {
-      if (seen && !seen.has(name)) seen.set(name, { name, value: p.value, ms: 0, cost: 'event' });
+      this.log.push(name);
       return p.value;
     }
     const key = factKey(name, params);
     const entry = this.memo.get(key) ?? this.start(name, params, key);
     if (entry.state === 'pending') return PENDING;
-    if (seen && !seen.has(key)) {
-      seen.set(key, {
-        name,
-        ...(params !== undefined ? { params } : {}),
+    this.log.push(key);
+    if (entry.state === 'error') throw entry.error;
+    return entry.value;
+  }
+
+  /** The facts read since log position `from`, once each, with the values they had. */
+  traceFacts(from: number): TraceFact[] {
+    const out: TraceFact[] = [];
+    const done = new Set<string>();
+    for (let i = from; i < this.log.length; i++) {
+      const key = this.log[i] as string;
+      if (done.has(key)) continue;
+      done.add(key);
+      const entry = this.memo.get(key);
+      if (!entry) {
+        out.push({ name: key, value: this.pseudo(key).value, ms: 0, cost: 'event' });
+        continue;
+      }
+      out.push({
+        name: entry.name,
+        ...(entry.params !== undefined ? { params: entry.params } : {}),
         value: entry.state === 'done' ? entry.value : undefined,
-        ms: entry.ms,
+        ms: entry.state === 'pending' ? 0 : entry.ms,
         cost: entry.cost,
         ...(entry.state === 'error' ? { error: toTraceError(entry.error) } : {}),
       });
     }
-    if (entry.state === 'error') throw entry.error;
-    return entry.value;
+    return out;
   }
 
   /** Waits for every fact still resolving. */
@@ -172,9 +202,9 @@ export class EventFacts {
   }
 
   /** A fact as a promise (for `ctx.fact`, variables and actions). */
-  async get(name: string, params?: JsonObject, seen?: Map<string, TraceFact>): Promise<unknown> {
+  async get(name: string, params?: JsonObject): Promise<unknown> {
     for (;;) {
-      const v = this.read(name, params, seen);
+      const v = this.read(name, params);
       if (v !== PENDING) return v;
       await this.settle();
     }
