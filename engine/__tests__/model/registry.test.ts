@@ -27,7 +27,7 @@ describe('createRegistry', () => {
     expect(registry.ownerOf('message.delete')).toBe(discord);
     expect(registry.ownerOf('anti-spam')).toBe(spam);
     expect(registry.fact('nope.nope')).toBeUndefined();
-    expect(registry.facts().length).toBe(9);
+    expect(registry.facts().length).toBe(10);
     expect(registry.actions().map((a) => a.name)).toContain('role.add');
     expect(registry.events().map((e) => e.name)).toEqual(['message.create', 'message.update', 'member.join', 'xp.levelUp']);
   });

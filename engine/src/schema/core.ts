@@ -38,7 +38,7 @@ export function coreDefinitions(): Record<string, JsonSchema> {
       type: 'string',
       pattern: RULE_ID_PATTERN,
       maxLength: 64,
-      description: 'Unique in the rule set, kebab-case: `no-shouting`.',
+      description: 'Ids are kebab-case (lower-case letters and digits joined by single dashes, starting with a letter) and unique in the rule set: `no-shouting`.',
     },
     eventName: { type: 'string', pattern: NAME_PATTERN, description: 'An event type, `area.name`: `message.create`.' },
     factName: {
