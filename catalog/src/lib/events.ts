@@ -10,11 +10,10 @@
 /** Events whose payload is a message with its content. */
 export const MESSAGE_CONTENT_EVENTS = ['message.create', 'message.update'] as const;
 
-/** Events that carry a `messageId` and `channelId`. */
+/** Events that carry the `messageId` and `channelId` of a message that still exists (so it can be deleted, reacted to). */
 export const MESSAGE_EVENTS = [
   'message.create',
   'message.update',
-  'message.delete',
   'reaction.add',
   'reaction.remove',
   'interaction.button',

@@ -259,6 +259,8 @@ export function renderIndex(modules: readonly ModuleDefinition[]): string {
     '',
     'Every event, fact, action and template the built-in modules provide. Conditions may also read `event.<path>` (the event payload) and `now`; see `docs/rules.md` for the document itself.',
     '',
+    "**Conventions.** An event caused by or about a user carries `userId`; one in a channel `channelId`; one about a message `messageId`. `where` filters and `limits.per` key on them, and actions act on them unless a step names another target (`member.timeout` times out the event's user, `message.delete` deletes the event's message). Messages the bot sends ping nobody unless the step lists who may be pinged in `allowedMentions`. Durations are written `30s`, `10m`, `1h30m`, `2d`, `1w`.",
+    '',
     '| module | events | facts | actions | templates |',
     '| --- | --- | --- | --- | --- |',
     ...modules.map(
