@@ -124,6 +124,17 @@ describe('Engine: routing, where, conditions', () => {
     expect(runs.map((r) => r.ruleId)).toEqual(['a']);
   });
 
+  it('traces carry the rule tags and can be listed by tag', async () => {
+    const h = await harness();
+    load(h, [
+      { id: 'tagged', tags: ['automod'], on: 'message.create', then: [{ 'log.trace': { message: 'a' } }] },
+      { id: 'plain', on: 'message.create', then: [{ 'log.trace': { message: 'b' } }] },
+    ]);
+    await h.engine.dispatch(message('x'));
+    const tagged = await h.engine.traces.forGuild(GUILD).list({ tag: 'automod' });
+    expect(tagged.map((t) => [t.rule.id, t.rule.tags])).toEqual([['tagged', ['automod']]]);
+  });
+
   it('disabled rules are not routed; unknown guilds do nothing', async () => {
     const h = await harness();
     load(h, [{ id: 'off', enabled: false, on: 'message.create', then: [{ 'message.delete': {} }] }]);

@@ -34,6 +34,7 @@ export interface CompiledRule {
   id: string;
   pointer: string;
   template: ResolvedRule['template'];
+  tags: string[] | undefined;
   on: string[];
   mode: RuleMode;
   where: WhereFilter | undefined;
@@ -172,6 +173,7 @@ export function compileRule(rule: ResolvedRule, order: number, registry: Registr
     id: rule.id,
     pointer: rule.pointer,
     template: rule.template,
+    tags: rule.tags && rule.tags.length > 0 ? rule.tags : undefined,
     on: Array.isArray(rule.on) ? rule.on : [rule.on],
     mode: rule.mode ?? 'enforce',
     where: rule.where,

@@ -309,7 +309,7 @@ export class Engine {
       runId,
       segment,
       guildId: ev.event.guildId,
-      rule: { id: rule.id, pointer: rule.pointer, ...(rule.template ? { template: rule.template } : {}) },
+      rule: { id: rule.id, pointer: rule.pointer, ...(rule.tags ? { tags: rule.tags } : {}), ...(rule.template ? { template: rule.template } : {}) },
       ruleSetVersion: ev.rules.version,
       trigger: { id: ev.event.id, type: ev.event.type, at: ev.event.at, depth: ev.depth, payload: ev.event.payload },
       mode: rule.mode,
@@ -858,7 +858,7 @@ export class Engine {
         if (parked.lock !== undefined) await state.del(ENGINE_STATE.lock, parked.lock);
         if (rules) {
           const ev = this.eventRun(parked.event, parked.depth, rules, state);
-          const ghost: CompiledRule = { order: -1, id: parked.ruleId, pointer: '', template: undefined, on: [parked.event.type], mode: 'enforce', where: undefined, condition: null, steps: [], stepsHash: parked.stepsHash, cooldown: undefined, rate: undefined, concurrency: { mode: 'parallel', per: 'user' }, parkMs: 0 };
+          const ghost: CompiledRule = { order: -1, id: parked.ruleId, pointer: '', template: undefined, tags: undefined, on: [parked.event.type], mode: 'enforce', where: undefined, condition: null, steps: [], stepsHash: parked.stepsHash, cooldown: undefined, rate: undefined, concurrency: { mode: 'parallel', per: 'user' }, parkMs: 0 };
           const run = this.newRun(ev, ghost, parked.runId, parked.segment);
           summaries.push(
             this.finish(run, 'cancelled', new RulecordError(RUNTIME_CODES.RC_RESUME_RULE_GONE, `Rule "${parked.ruleId}" was removed or disabled while a run was waiting; the rest of the run is dropped.`, { kind: 'user' })),

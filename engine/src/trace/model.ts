@@ -105,7 +105,7 @@ export interface Trace {
   /** 0 for the first segment, then 1, 2… after each resume. */
   segment: number;
   guildId: string;
-  rule: { id: string; pointer: string; template?: { id: string; version: number; useId: string } };
+  rule: { id: string; pointer: string; tags?: string[]; template?: { id: string; version: number; useId: string } };
   /** Version (content hash) of the rule set the run used. */
   ruleSetVersion: string;
   trigger: { id: string; type: string; at: number; depth: number; payload: JsonObject };

@@ -18,6 +18,8 @@ export const DEFAULT_TRACE_RETENTION: Readonly<TraceRetention> = Object.freeze({
 export interface TraceQuery {
   outcome?: TraceOutcome | TraceOutcome[];
   rule?: string;
+  /** Traces of rules carrying this tag. */
+  tag?: string;
   /** Traces that started at or after this epoch ms. */
   since?: number;
   /** Newest first; default 100. */
@@ -170,6 +172,7 @@ export class InMemoryTraceStore implements TraceStore {
       for (const o of outcomes) {
         for (const t of g.buckets.get(o)?.newest() ?? []) {
           if (query.rule !== undefined && t.rule.id !== query.rule) continue;
+          if (query.tag !== undefined && !t.rule.tags?.includes(query.tag)) continue;
           if (query.since !== undefined && t.startedAt < query.since) continue;
           out.push(t);
         }
