@@ -42,6 +42,8 @@ describe('stateKey', () => {
     await g.hit('w', 'b', 10, 0);
     expect(store.size).toBe(2);
     clock.advance(10);
+    expect(store.size).toBe(1); // the window key outlives its window a little (see windowKeyTtl)
+    clock.advance(1010);
     expect(store.size).toBe(0);
   });
 });

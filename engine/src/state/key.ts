@@ -78,3 +78,12 @@ export function checkPositive(name: string, value: number, allowZero = false): v
     });
   }
 }
+
+/**
+ * How long a sliding-window key lives after its last hit. Longer than the window itself: expiry only cleans up (old
+ * hits are trimmed by their time), and the slack keeps a caller whose `now` runs behind Redis' clock from losing hits
+ * that are still inside its window.
+ */
+export function windowKeyTtl(windowMs: number): number {
+  return windowMs + Math.min(windowMs, 60_000) + 1000;
+}

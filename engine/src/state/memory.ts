@@ -2,7 +2,7 @@ import type { Clock } from '../clock/clock.js';
 import { SystemClock } from '../clock/system.js';
 import { RulecordError } from '../errors/error.js';
 import type { GuildState, StateStore, TakeResult } from './port.js';
-import { checkGuildId, checkPositive, DEFAULT_STATE_PREFIX, stateFeaturePrefix, stateKey } from './key.js';
+import { checkGuildId, checkPositive, DEFAULT_STATE_PREFIX, stateFeaturePrefix, stateKey, windowKeyTtl } from './key.js';
 
 type Entry = { type: 'string'; value: string; expiresAt: number | null } | { type: 'window'; hits: number[]; expiresAt: number | null };
 
@@ -11,36 +11,52 @@ const SWEEP_EVERY = 1024;
 /**
  * In-process `StateStore` for the embedded default, the simulator and tests. Same semantics as `RedisStateStore`
  * (the shared contract suite proves it); TTLs run on the given clock, so a `VirtualClock` makes expiry deterministic.
- * Every operation is synchronous inside, so concurrent calls in one process are atomic.
+ * Every operation is synchronous inside, so concurrent calls in one process are atomic. The data is reachable only
+ * through `forGuild` handles.
  */
 export class InMemoryStateStore implements StateStore {
   readonly prefix: string;
-  readonly #clock: Clock;
-  readonly #entries = new Map<string, Entry>();
-  #writes = 0;
+  readonly #data: MemoryData;
 
   constructor(options: { clock?: Clock; prefix?: string } = {}) {
-    this.#clock = options.clock ?? new SystemClock();
     this.prefix = options.prefix ?? DEFAULT_STATE_PREFIX;
     stateKey(this.prefix, 'g', 'f', 'k'); // validates the prefix
+    this.#data = new MemoryData(options.clock ?? new SystemClock());
   }
 
   forGuild(guildId: string): GuildState {
     checkGuildId(guildId);
-    return new InMemoryGuildState(this, guildId);
+    return new InMemoryGuildState(this.#data, this.prefix, guildId);
   }
 
   async close(): Promise<void> {
-    this.#entries.clear();
+    this.#data.clear();
   }
 
   /** Number of live keys (tests). */
+  get size(): number {
+    return this.#data.size;
+  }
+}
+
+class MemoryData {
+  readonly #clock: Clock;
+  readonly #entries = new Map<string, Entry>();
+  #writes = 0;
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+
   get size(): number {
     this.#sweep();
     return this.#entries.size;
   }
 
-  /** @internal */
   read(key: string): Entry | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
@@ -51,23 +67,19 @@ export class InMemoryStateStore implements StateStore {
     return entry;
   }
 
-  /** @internal */
   write(key: string, entry: Entry): void {
     this.#entries.set(key, entry);
     if (++this.#writes % SWEEP_EVERY === 0) this.#sweep();
   }
 
-  /** @internal */
   remove(key: string): void {
     this.#entries.delete(key);
   }
 
-  /** @internal */
   expiry(ttlMs: number | undefined): number | null {
     return ttlMs === undefined ? null : this.#clock.now() + Math.ceil(ttlMs);
   }
 
-  /** @internal */
   keysWithPrefix(prefix: string): string[] {
     const out: string[] = [];
     for (const key of [...this.#entries.keys()]) {
@@ -90,17 +102,24 @@ function wrongType(key: string, expected: string): RulecordError {
 }
 
 class InMemoryGuildState implements GuildState {
+  readonly #store: MemoryData;
+  readonly #prefix: string;
+
   constructor(
-    readonly store: InMemoryStateStore,
+    store: MemoryData,
+    prefix: string,
     readonly guildId: string,
-  ) {}
+  ) {
+    this.#store = store;
+    this.#prefix = prefix;
+  }
 
   #key(feature: string, key: string): string {
-    return stateKey(this.store.prefix, this.guildId, feature, key);
+    return stateKey(this.#prefix, this.guildId, feature, key);
   }
 
   #string(k: string): (Entry & { type: 'string' }) | undefined {
-    const entry = this.store.read(k);
+    const entry = this.#store.read(k);
     if (entry === undefined) return undefined;
     if (entry.type !== 'string') throw wrongType(k, 'string');
     return entry;
@@ -108,7 +127,7 @@ class InMemoryGuildState implements GuildState {
 
   /** Live hits of a window key after dropping those at or before `now - windowMs`. */
   #window(k: string, windowMs: number, now: number): (Entry & { type: 'window' }) | undefined {
-    const entry = this.store.read(k);
+    const entry = this.#store.read(k);
     if (entry === undefined) return undefined;
     if (entry.type !== 'window') throw wrongType(k, 'sliding window');
     return this.#trim(entry, windowMs, now);
@@ -129,19 +148,19 @@ class InMemoryGuildState implements GuildState {
   async set(feature: string, key: string, value: string, ttlMs?: number): Promise<void> {
     const k = this.#key(feature, key);
     if (ttlMs !== undefined) checkPositive('ttlMs', ttlMs);
-    this.store.write(k, { type: 'string', value: String(value), expiresAt: this.store.expiry(ttlMs) });
+    this.#store.write(k, { type: 'string', value: String(value), expiresAt: this.#store.expiry(ttlMs) });
   }
 
   async setIfAbsent(feature: string, key: string, value: string, ttlMs: number): Promise<boolean> {
     const k = this.#key(feature, key);
     checkPositive('ttlMs', ttlMs);
-    if (this.store.read(k) !== undefined) return false;
-    this.store.write(k, { type: 'string', value: String(value), expiresAt: this.store.expiry(ttlMs) });
+    if (this.#store.read(k) !== undefined) return false;
+    this.#store.write(k, { type: 'string', value: String(value), expiresAt: this.#store.expiry(ttlMs) });
     return true;
   }
 
   async del(feature: string, key: string): Promise<void> {
-    this.store.remove(this.#key(feature, key));
+    this.#store.remove(this.#key(feature, key));
   }
 
   async incr(feature: string, key: string, by = 1, ttlMs?: number): Promise<number> {
@@ -150,7 +169,7 @@ class InMemoryGuildState implements GuildState {
     if (ttlMs !== undefined) checkPositive('ttlMs', ttlMs);
     const entry = this.#string(k);
     if (entry === undefined) {
-      this.store.write(k, { type: 'string', value: String(by), expiresAt: this.store.expiry(ttlMs) });
+      this.#store.write(k, { type: 'string', value: String(by), expiresAt: this.#store.expiry(ttlMs) });
       return by;
     }
     const current = Number(entry.value);
@@ -166,8 +185,8 @@ class InMemoryGuildState implements GuildState {
     const entry = this.#window(k, windowMs, at) ?? { type: 'window' as const, hits: [], expiresAt: null };
     insertSorted(entry.hits, at);
     now = at;
-    entry.expiresAt = this.store.expiry(windowMs);
-    this.store.write(k, entry);
+    entry.expiresAt = this.#store.expiry(windowKeyTtl(windowMs));
+    this.#store.write(k, entry);
     return countIn(entry.hits, now - windowMs, now);
   }
 
@@ -176,7 +195,7 @@ class InMemoryGuildState implements GuildState {
    * newest time (same rule as the Redis script), so out-of-order callers cannot let more than `max` into a window.
    */
   #effectiveNow(k: string, now: number): number {
-    const entry = this.store.read(k);
+    const entry = this.#store.read(k);
     if (entry === undefined || entry.type !== 'window') return now;
     const last = entry.hits[entry.hits.length - 1];
     return last !== undefined && last > now ? last : now;
@@ -185,7 +204,7 @@ class InMemoryGuildState implements GuildState {
   async count(feature: string, key: string, windowMs: number, now: number): Promise<number> {
     const k = this.#key(feature, key);
     checkPositive('windowMs', windowMs);
-    const entry = this.store.read(k);
+    const entry = this.#store.read(k);
     if (entry === undefined) return 0;
     if (entry.type !== 'window') throw wrongType(k, 'sliding window');
     return countIn(entry.hits, now - windowMs, now); // read-only, like ZCOUNT
@@ -202,15 +221,15 @@ class InMemoryGuildState implements GuildState {
     if (inWindow < max) {
       const target = entry ?? { type: 'window' as const, hits, expiresAt: null };
       insertSorted(target.hits, now);
-      target.expiresAt = this.store.expiry(windowMs);
-      this.store.write(k, target);
+      target.expiresAt = this.#store.expiry(windowKeyTtl(windowMs));
+      this.#store.write(k, target);
       return { allowed: true, count: inWindow + 1, retryAfterMs: 0 };
     }
     return { allowed: false, count: inWindow, retryAfterMs: retryAfter(hits, now, windowMs, inWindow, max) };
   }
 
   async keys(feature: string): Promise<string[]> {
-    return this.store.keysWithPrefix(stateFeaturePrefix(this.store.prefix, this.guildId, feature));
+    return this.#store.keysWithPrefix(stateFeaturePrefix(this.#prefix, this.guildId, feature));
   }
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RulecordError } from '../errors/error.js';
 import type { GuildState, StateStore, TakeResult } from './port.js';
-import { checkGuildId, checkPositive, DEFAULT_STATE_PREFIX, stateFeaturePrefix, stateKey } from './key.js';
+import { checkGuildId, checkPositive, DEFAULT_STATE_PREFIX, stateFeaturePrefix, stateKey, windowKeyTtl } from './key.js';
 
 // Sliding windows are sorted sets: score = hit time, member = unique per hit. A hit/take is one script, so it is
 // atomic and costs one round trip. Numbers travel as strings built by the client: Lua's tostring would print large
@@ -78,7 +78,7 @@ function ms(n: number): string {
  */
 export class RedisStateStore implements StateStore {
   readonly prefix: string;
-  readonly redis: Redis;
+  readonly #redis: Redis;
 
   constructor(redis: Redis, options: { prefix?: string } = {}) {
     if (redis.options.keyPrefix) {
@@ -87,7 +87,7 @@ export class RedisStateStore implements StateStore {
         fix: 'Pass a connection without keyPrefix and use the `prefix` option of RedisStateStore instead.',
       });
     }
-    this.redis = redis;
+    this.#redis = redis;
     this.prefix = options.prefix ?? DEFAULT_STATE_PREFIX;
     stateKey(this.prefix, 'g', 'f', 'k'); // validates the prefix
     const r = redis as Redis & Partial<ScriptedRedis>;
@@ -98,7 +98,7 @@ export class RedisStateStore implements StateStore {
 
   forGuild(guildId: string): GuildState {
     checkGuildId(guildId);
-    return new RedisGuildState(this, guildId);
+    return new RedisGuildState(this.#redis as Redis & ScriptedRedis, this.prefix, guildId);
   }
 
   async close(): Promise<void> {
@@ -108,16 +108,19 @@ export class RedisStateStore implements StateStore {
 
 class RedisGuildState implements GuildState {
   readonly #redis: Redis & ScriptedRedis;
+  readonly #prefix: string;
 
   constructor(
-    readonly store: RedisStateStore,
+    redis: Redis & ScriptedRedis,
+    prefix: string,
     readonly guildId: string,
   ) {
-    this.#redis = store.redis as Redis & ScriptedRedis;
+    this.#redis = redis;
+    this.#prefix = prefix;
   }
 
   #key(feature: string, key: string): string {
-    return stateKey(this.store.prefix, this.guildId, feature, key);
+    return stateKey(this.#prefix, this.guildId, feature, key);
   }
 
   async get(feature: string, key: string): Promise<string | null> {
@@ -154,7 +157,7 @@ class RedisGuildState implements GuildState {
   async hit(feature: string, key: string, windowMs: number, now: number): Promise<number> {
     const k = this.#key(feature, key);
     checkPositive('windowMs', windowMs);
-    return Number(await this.#redis.rcStateHit(k, String(now), String(windowMs), ms(windowMs), member(now)));
+    return Number(await this.#redis.rcStateHit(k, String(now), String(windowMs), ms(windowKeyTtl(windowMs)), member(now)));
   }
 
   async count(feature: string, key: string, windowMs: number, now: number): Promise<number> {
@@ -167,7 +170,7 @@ class RedisGuildState implements GuildState {
     const k = this.#key(feature, key);
     checkPositive('windowMs', windowMs);
     checkPositive('max', max, true);
-    const [allowed, count, oldest, at] = await this.#redis.rcStateTake(k, String(now), String(windowMs), ms(windowMs), member(now), String(max));
+    const [allowed, count, oldest, at] = await this.#redis.rcStateTake(k, String(now), String(windowMs), ms(windowKeyTtl(windowMs)), member(now), String(max));
     if (allowed === 1) return { allowed: true, count: Number(count), retryAfterMs: 0 };
     const effectiveNow = Math.max(now, Number(at));
     const retryAfterMs = oldest === null || oldest === undefined ? windowMs : Math.max(1, Number(oldest) + windowMs - effectiveNow);
@@ -175,7 +178,7 @@ class RedisGuildState implements GuildState {
   }
 
   async keys(feature: string): Promise<string[]> {
-    const prefix = stateFeaturePrefix(this.store.prefix, this.guildId, feature);
+    const prefix = stateFeaturePrefix(this.#prefix, this.guildId, feature);
     const pattern = `${globEscape(prefix)}*`;
     const found = new Set<string>();
     let cursor = '0';
