@@ -137,7 +137,7 @@ function isDependencyError(error: unknown): boolean {
   return (
     typeof code === 'string' &&
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P03', '08006', '08001'].includes(code)
-  ) || /Connection is closed|connect ECONNREFUSED|MaxRetriesPerRequest/i.test(String((error as Error).message));
+  ) || /Connection is closed|connect ECONNREFUSED|MaxRetriesPerRequest|Unable to acquire a connection|Timeout acquiring a connection|Connection terminated/i.test(String((error as Error).message));
 }
 
 export function errorBody(error: ApiError, requestId: string, now = new Date()): ErrorBody {

@@ -9,7 +9,7 @@ import { createContext, rateLimitKey, type ApiContext } from './context.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError, handleError } from './errors.js';
 import { RouteCollector } from './openapi.js';
-import type { RouteOptions } from './routes/shared.js';
+import { DEFAULT_BODY_LIMIT, type RouteOptions } from './routes/shared.js';
 import { mapPlaceholders } from './schemas.js';
 import { authRoutes } from './routes/auth/index.js';
 import { catalogRoutes } from './routes/catalog/index.js';
@@ -46,6 +46,9 @@ export const apiRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
   const ctx = createContext(app, deps, () => registry as Registry);
   const collector = new RouteCollector();
   app.addHook('onRoute', collector.onRoute);
+  app.addHook('onRoute', (route) => {
+    route.bodyLimit ??= DEFAULT_BODY_LIMIT;
+  });
   app.decorate('rulecordApi', ctx);
   app.addHook('onClose', async () => {
     for (const o of ctx.owned) await o.close();
@@ -70,6 +73,8 @@ export const apiRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
   });
   if (!app.hasDecorator('websocketServer')) await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
+  // JSON only: anything else is 415 (fastify would otherwise accept text/plain bodies).
+  app.removeContentTypeParser('text/plain');
   installValidator(app);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
