@@ -164,6 +164,25 @@ describe('zalgo, emoji, mentions', () => {
     expect(text.maxCombiningRun('Tiếng Việt')).toBeLessThan(3);
   });
 
+  it('finds no marks in text without them, and at least k stacked on a letter', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.integer({ min: 1, max: 20 }), (s, k) => {
+        const clean = s.normalize('NFC').replace(/\p{M}/gu, '');
+        expect(text.maxCombiningRun(clean)).toBe(0);
+        expect(text.maxCombiningRun(`${clean}a${'\u0336'.repeat(k)}`)).toBeGreaterThanOrEqual(k);
+      }),
+    );
+  });
+
+  it('counts n emoji as n, whatever ASCII text surrounds them', () => {
+    const emoji = fc.constantFrom('😀', '👍🏽', '🇫🇷', '👨‍👩‍👧', '<:pog:123>', '<a:dance:456>', '1️⃣', '❤️');
+    fc.assert(
+      fc.property(fc.array(emoji, { maxLength: 10 }), fc.stringMatching(/^[a-z ]*$/), (list, words) => {
+        expect(text.emojiCount(`${words} ${list.join(' ')} ${words}`)).toBe(list.length);
+      }),
+    );
+  });
+
   it('counts emoji, a ZWJ sequence or a flag once', () => {
     expect(text.emojiCount('hi 😀😀 <:pog:123> <a:dance:456>')).toBe(4);
     expect(text.emojiCount('👨‍👩‍👧 🇫🇷 👍🏽 1️⃣')).toBe(4);
