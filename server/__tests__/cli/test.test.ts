@@ -1,0 +1,123 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run.js';
+
+class Sink extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _enc: string, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+let dir: string;
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new Sink();
+  const stderr = new Sink();
+  const code = await runCli(argv, { stdout: stdout as never, stderr: stderr as never, cwd: dir, env: {} });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+const RULES = `apiVersion: rulecord/v1
+kind: RuleSet
+guild: "1"
+rules:
+  - id: no-shouting
+    on: message.create
+    if:
+      all:
+        - { fact: message.capsRatio, operator: greaterThan, value: 0.7 }
+        - { fact: message.length, operator: greaterThanInclusive, value: 10 }
+    then:
+      - message.delete: {}
+      - member.warn: { reason: Too many capitals }
+  - id: lobby
+    on: member.join
+    then:
+      - role.add: { role: lobby }
+      - wait: 1h
+      - role.remove: { role: lobby }
+`;
+const TESTS = `ruleset: ./rules.yaml
+world:
+  members: [{ id: u1, roles: [member], accountAgeDays: 400 }]
+  channels: [{ id: general }]
+cases:
+  - name: shouting is removed
+    steps:
+      - event: message.create
+        with: { author: u1, channel: general, content: "HELLO EVERYONE LOOK AT ME" }
+    expect:
+      actions: [message.delete, member.warn]
+  - name: the lobby role goes after an hour
+    steps:
+      - event: member.join
+        with: { user: u1 }
+      - advance: 1h
+    expect:
+      actions: [role.add, { action: role.remove, params: { role: lobby } }]
+`;
+const FAILING = `ruleset: ./rules.yaml
+world:
+  members: [{ id: u1 }]
+cases:
+  - name: a quiet message is left alone
+    steps:
+      - event: message.create
+        with: { author: u1, content: "THIS IS VERY LOUD INDEED" }
+    expect:
+      actions: []
+  - name: a step with an unknown member
+    steps:
+      - event: message.create
+        with: { author: nobody, content: "hi" }
+    expect:
+      actions: []
+`;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rulecord-test-'));
+  writeFileSync(join(dir, 'rules.yaml'), RULES);
+  writeFileSync(join(dir, 'good.test.yaml'), TESTS);
+  writeFileSync(join(dir, 'failing.test.yaml'), FAILING);
+  writeFileSync(join(dir, 'broken.test.yaml'), 'ruleset: ./missing.yaml\ncases: []\n');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('rulecord test', () => {
+  it('runs the cases through the simulator with a virtual clock and exits 0 when all pass', async () => {
+    const r = await cli('test', 'good.test.yaml');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('good.test.yaml  (rule set: ./rules.yaml)\n  ✓ shouting is removed\n  ✓ the lobby role goes after an hour\n\n2 passed, 0 failed\n');
+  });
+
+  it('shows expected vs actual actions and the traces of a failing case, and exits 1', async () => {
+    const r = await cli('test', 'failing.test.yaml');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('  ✗ a quiet message is left alone\n      expected actions: (none)\n      actual actions:   message.delete (rule no-shouting), member.warn (rule no-shouting)\n');
+    expect(r.stdout).toContain('rule no-shouting on message.create: fired');
+    expect(r.stdout).toContain('✓ message.capsRatio greaterThan 0.7 (was 1)');
+    // A malformed step is reported at its place in the test file.
+    expect(r.stdout).toMatch(/✗ a step with an unknown member\n {6}failing\.test\.yaml:14:15: error RC_SIM_STEP .*nobody/);
+    expect(r.stdout).toMatch(/0 passed, 2 failed\n$/);
+  });
+
+  it('--filter runs only the matching cases', async () => {
+    const r = await cli('test', '.', '--filter', 'LOBBY');
+    expect(r.stdout).toContain('✓ the lobby role goes after an hour');
+    expect(r.stdout).not.toContain('shouting');
+  });
+
+  it('reports a broken test file with its place', async () => {
+    const r = await cli('test', 'broken.test.yaml');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('broken.test.yaml:1:10: error RC_TEST_FILE cannot read the rule set ./missing.yaml');
+  });
+
+  it('exits 1 when there is nothing to run', async () => {
+    const r = await cli('test', 'rules.yaml', '--filter', 'zzz');
+    expect(r.code).toBe(1);
+  });
+});
