@@ -75,3 +75,4 @@ export { EVENT_SHORTHANDS, buildPayload as buildSimulatedPayload } from './simul
 export type { EventShorthand, ShorthandContext } from './simulator/shorthands.js';
 export { RecordingDiscord, BOT_USER_ID } from './discord/recording.js';
 export type { WorldSpec, WorldMessage, GuildWorld } from './discord/recording.js';
+export { PORT_ERROR_CODES } from './timers/codes.js';

@@ -168,8 +168,10 @@ function channelMessages(world: GuildWorld, channelId: string): Map<string, Worl
   return messages;
 }
 
+const UNKNOWN_CODES = { member: 'RC_DISCORD_UNKNOWN_MEMBER', channel: 'RC_DISCORD_UNKNOWN_CHANNEL', role: 'RC_DISCORD_UNKNOWN_ROLE' } as const;
+
 function unknown(what: 'member' | 'channel' | 'role', id: string, guildId: string): RulecordError {
-  return new RulecordError(`RC_DISCORD_UNKNOWN_${what.toUpperCase()}`, `Unknown ${what} ${JSON.stringify(id)} in guild ${guildId}`, {
+  return new RulecordError(UNKNOWN_CODES[what], `Unknown ${what} ${JSON.stringify(id)} in guild ${guildId}`, {
     kind: 'user',
     fix: `Use the id of an existing ${what}, or add it to the simulated world (world.${what}s).`,
     details: { guildId, [`${what}Id`]: id },
