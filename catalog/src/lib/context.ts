@@ -1,16 +1,18 @@
 import { catalogError } from '../errors.js';
+import { eventChannelId as engineEventChannelId, eventUserId as engineEventUserId } from '@rulecord/engine';
 import type { FactContext, JsonObject, JsonSchema } from '@rulecord/engine';
 
 function str(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-/** The payload's `userId` (see `lib/events.ts`), if the event has one. */
+/** The event's user, read the way the engine's `where` filters and limits read it (`userId`, `author.id`, `user.id`…). */
 export function eventUserId(ctx: Pick<FactContext, 'event'>): string | undefined {
-  return str(ctx.event.payload['userId']);
+  return engineEventUserId(ctx.event.payload);
 }
+/** The event's channel, read the way the engine's `where` filters and limits read it. */
 export function eventChannelId(ctx: Pick<FactContext, 'event'>): string | undefined {
-  return str(ctx.event.payload['channelId']);
+  return engineEventChannelId(ctx.event.payload);
 }
 export function eventMessageId(ctx: Pick<FactContext, 'event'>): string | undefined {
   return str(ctx.event.payload['messageId']);

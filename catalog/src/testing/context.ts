@@ -2,7 +2,7 @@
  * Hand-built run contexts for the catalog's unit tests: a real `InMemoryStateStore` on a settable clock, the engine's
  * `RecordingDiscord` over a world, and captured `emit`s.
  */
-import { InMemoryStateStore, RecordingDiscord } from '@rulecord/engine';
+import { InMemoryStateStore, RecordingDiscord, VirtualClock } from '@rulecord/engine';
 import type {
   ActionContext,
   FactContext,
@@ -21,18 +21,8 @@ export interface TestContext {
   /** The Discord calls that changed something (reads left out), in order. */
   actions(): RecordedCall[];
   emitted: { type: string; payload: JsonObject }[];
-  clock: { now(): number; set(ms: number): void };
+  clock: VirtualClock;
   state: StateStore;
-}
-
-class MutableClock {
-  constructor(private ms: number) {}
-  now(): number {
-    return this.ms;
-  }
-  set(ms: number): void {
-    this.ms = ms;
-  }
 }
 
 /** A context for one event. `settings` are per module id, used as given (the module fills its own defaults). */
@@ -47,7 +37,7 @@ export function makeContext(options: {
   rule?: string;
 }): TestContext {
   const at = options.at ?? 1_732_000_000_000;
-  const clock = new MutableClock(at);
+  const clock = new VirtualClock(at);
   const state = options.state ?? new InMemoryStateStore({ clock });
   const discord = new RecordingDiscord(options.world ?? {}, clock);
   const emitted: { type: string; payload: JsonObject }[] = [];
