@@ -19,7 +19,7 @@ const params = {
 export const reply = defineAction<SchemaType<typeof params>>({
   name: 'message.reply',
   description:
-    'Replies to the message that triggered the rule, in its channel. The author is not pinged unless `mention: true`. Note that a reply to a message deleted by an earlier step is posted as a plain message.',
+    'Replies to the message that triggered the rule, in its channel. The author is not pinged unless `mention: true`. Put it before `message.delete` (a reply needs its message), or use `message.send` after deleting.',
   params,
   result: {
     type: 'object',
