@@ -59,7 +59,7 @@ export {
   STEP_NAME_PATTERN,
   TEMPLATE_REF_PATTERN,
 } from './schema/core.js';
-export { documentSchema, compiledRegistry } from './schema/document-schema.js';
+export { documentSchema, compiledRegistry, checkRegistrySchemas, coreDocumentValidator } from './schema/document-schema.js';
 export type { CompiledRegistry } from './schema/document-schema.js';
 export { validateRuleSet } from './schema/validate.js';
 export type { ResolvedRuleSet, ValidationResult } from './schema/validate.js';

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   RulecordError,
+  checkRegistrySchemas,
   compiledRegistry,
   createAjv,
   createRegistry,
@@ -17,6 +18,10 @@ type Obj = Record<string, any>;
 
 describe('documentSchema', () => {
   const schema = documentSchema(registry) as Obj;
+
+  test('every test module schema compiles', () => {
+    expect(() => checkRegistrySchemas(registry)).not.toThrow();
+  });
 
   test('is built and compiled once per registry', () => {
     expect(documentSchema(registry)).toBe(schema);
@@ -88,9 +93,11 @@ describe('documentSchema', () => {
       actions: [{ name: 'broken.act', description: 'x', params: { type: 'nope' }, run: async () => {} }],
     });
     const r = createRegistry([broken]);
-    expect(() => documentSchema(r)).toThrow(RulecordError);
+    expect(() => documentSchema(r)).not.toThrow(); // building the schema compiles nothing
+    expect(() => checkRegistrySchemas(r)).toThrow(RulecordError);
+    expect(() => compiledRegistry(r).document).toThrow(/action `broken.act`/);
     try {
-      documentSchema(r);
+      checkRegistrySchemas(r);
     } catch (e) {
       expect((e as RulecordError).code).toBe('RC_REGISTRY_BAD_SCHEMA');
       expect((e as RulecordError).kind).toBe('bug');

@@ -189,7 +189,8 @@ export function coreDefinitions(): Record<string, JsonSchema> {
         wait: { ...ref('duration'), description: 'Parks the run for this long, then goes on with the next step.' },
       },
       propertyNames: { anyOf: [{ enum: ['retry', 'onError', 'as', 'wait'] }, { pattern: NAME_PATTERN }] },
-      additionalProperties: { type: 'object', description: 'The action’s parameters.' },
+      // The action's parameters: an object, or one `{{ placeholder }}` that renders to one.
+      additionalProperties: { type: ['object', 'string'], if: { type: 'string' }, then: { pattern: '\\{\\{[\\s\\S]*?\\}\\}' } },
     },
     rule: {
       type: 'object',

@@ -4,14 +4,18 @@ import type { JsonSchema } from '../model/module.js';
 import type { Registry } from '../model/registry.js';
 import { standalone } from '../model/template.js';
 import { createAjv } from './ajv.js';
-import { DOCUMENT_SCHEMA_ID, coreDefinitions, documentEnvelope } from './core.js';
+import { DOCUMENT_SCHEMA_ID, coreDefinitions, coreDocumentSchema, documentEnvelope } from './core.js';
 import { placeholderTolerant } from './placeholders.js';
 
-/** The validators of one registry, compiled once (`compiledRegistry`) and reused by every validation. */
+/**
+ * The validators of one registry, compiled once and reused by every validation (`compiledRegistry`). The full
+ * document schema is compiled up front; the validators of single actions, facts and modules are compiled the first
+ * time a document uses them (a registry has many, a document uses a few), then kept.
+ */
 export interface CompiledRegistry {
   /** The full document schema (what `documentSchema` returns). */
   readonly schema: JsonSchema;
-  /** The full schema, compiled: the last word on the shape of a document. */
+  /** The full schema, compiled on first use (editors' view of a document; tests check it agrees with validation). */
   readonly document: ValidateFunction;
   /** The top level only (rules and modules are checked piece by piece). */
   readonly envelope: ValidateFunction;
@@ -20,14 +24,25 @@ export interface CompiledRegistry {
   readonly templateUse: ValidateFunction;
   /** `retry`, `onError`, `as` of a step. */
   readonly stepOptions: ValidateFunction;
-  /** Action params, placeholder-tolerant (see `placeholderTolerant`). */
-  readonly params: ReadonlyMap<string, ValidateFunction>;
-  readonly factParams: ReadonlyMap<string, ValidateFunction>;
-  /** Module settings; applies the schema's defaults to what it validates. */
-  readonly settings: ReadonlyMap<string, ValidateFunction>;
+  /** An action's params, placeholder-tolerant (see `placeholderTolerant`); `undefined` for an unknown action. */
+  params(action: string): ValidateFunction | undefined;
+  /** A fact's params; `undefined` when the fact takes none (or is unknown). */
+  factParams(fact: string): ValidateFunction | undefined;
+  /** A module's settings, applying the schema's defaults to what it validates; `undefined` without a schema. */
+  settings(module: string): ValidateFunction | undefined;
 }
 
 const cache = new WeakMap<Registry, CompiledRegistry>();
+let coreValidator: ValidateFunction | undefined;
+
+/**
+ * The core document schema, compiled once for every registry: the last word on the shape of a document (the
+ * module-defined parts — params, settings, inputs — are checked piece by piece against the registry).
+ */
+export function coreDocumentValidator(): ValidateFunction {
+  coreValidator ??= createAjv().compile(coreDocumentSchema());
+  return coreValidator;
+}
 const SCHEMA_BASE = DOCUMENT_SCHEMA_ID.replace(/\.json$/, '');
 
 function badSchema(what: string, cause: unknown): RulecordError {
@@ -159,23 +174,62 @@ function buildDocumentSchema(registry: Registry): JsonSchema {
   };
 }
 
+/** Compiles on first use, once: `undefined` when there is no schema. */
+function lazy(ajv: Ajv, schemaOf: (name: string) => JsonSchema | undefined, what: (name: string) => string): (name: string) => ValidateFunction | undefined {
+  const compiled = new Map<string, ValidateFunction | undefined>();
+  return (name) => {
+    if (compiled.has(name)) return compiled.get(name);
+    const schema = schemaOf(name);
+    const validate = schema === undefined ? undefined : compile(ajv, schema, what(name));
+    compiled.set(name, validate);
+    return validate;
+  };
+}
+
+/**
+ * Compiles every schema a registry's modules declare (settings, fact and action params, template inputs) and the
+ * assembled document schema: for start-up and for the catalog's tests, so a broken module fails at once rather than
+ * when a guild first uses it.
+ * @throws RulecordError `RC_REGISTRY_BAD_SCHEMA` naming the first schema that does not compile.
+ */
+export function checkRegistrySchemas(registry: Registry): void {
+  const found = culprit(registry, undefined);
+  if (found) throw found;
+  void compiledRegistry(registry).document;
+}
+
+/** The first module schema that does not compile, as an error naming it; `fallback` when all compile. */
+function culprit(registry: Registry, cause: unknown): RulecordError | undefined {
+  const probe = createAjv();
+  const items: [JsonSchema | undefined, string][] = [
+    ...registry.actions().map((a) => [a.params, `the params of action \`${a.name}\``] as [JsonSchema, string]),
+    ...registry.facts().map((f) => [f.params, `the params of fact \`${f.name}\``] as [JsonSchema | undefined, string]),
+    ...registry.modules.map((m) => [m.settings, `the settings of module \`${m.id}\``] as [JsonSchema | undefined, string]),
+    ...registry.templates().map((t) => [t.inputs, `the inputs of template \`${t.id}@${t.version}\``] as [JsonSchema, string]),
+  ];
+  for (const [schema, what] of items) {
+    if (schema === undefined) continue;
+    try {
+      probe.compile(standalone(schema));
+    } catch (e) {
+      return badSchema(what, e);
+    }
+  }
+  return cause === undefined ? undefined : badSchema('the rule document', cause);
+}
+
 /**
  * Every validator of a registry, compiled on first use and cached for the registry's life.
- * @throws RulecordError `RC_REGISTRY_BAD_SCHEMA` when a module's schema does not compile.
+ * @throws RulecordError `RC_REGISTRY_BAD_SCHEMA` when a module's schema does not compile, naming it.
  */
 export function compiledRegistry(registry: Registry): CompiledRegistry {
   const hit = cache.get(registry);
   if (hit) return hit;
 
-  const pieces = createAjv({ useDefaults: true });
-  const params = new Map<string, ValidateFunction>();
-  for (const a of registry.actions()) params.set(a.name, compile(pieces, placeholderTolerant(standalone(a.params)) as JsonSchema, `the params of action \`${a.name}\``));
-  const factParams = new Map<string, ValidateFunction>();
-  for (const f of registry.facts()) if (f.params) factParams.set(f.name, compile(pieces, standalone(f.params), `the params of fact \`${f.name}\``));
-  const settings = new Map<string, ValidateFunction>();
-  for (const m of registry.modules) if (m.settings) settings.set(m.id, compile(pieces, standalone(m.settings), `the settings of module \`${m.id}\``));
-  for (const t of registry.templates()) compile(createAjv(), standalone(t.inputs), `the inputs of template \`${t.id}@${t.version}\``);
+  const schema = buildDocumentSchema(registry);
+  let document: ValidateFunction | undefined;
 
+  const pieces = createAjv({ useDefaults: true });
   const core = coreDefinitions();
   const piece = (root: JsonSchema): JsonSchema => ({ $defs: core, ...root });
   const envelope = documentEnvelope() as { properties: Record<string, JsonSchema> };
@@ -188,18 +242,46 @@ export function compiledRegistry(registry: Registry): CompiledRegistry {
   const templateUse = structuredClone(core.templateUse) as { properties: { use: { properties: Record<string, JsonSchema> } } };
   templateUse.properties.use.properties.inputs = { type: 'object' };
 
-  const schema = buildDocumentSchema(registry);
-  const full = createAjv();
   const compiled: CompiledRegistry = {
     schema,
-    document: compile(full, schema, 'the rule document'),
+    get document(): ValidateFunction {
+      if (!document) {
+        try {
+          document = createAjv().compile(schema);
+        } catch (e) {
+          throw culprit(registry, e) ?? badSchema('the rule document', e);
+        }
+      }
+      return document;
+    },
     envelope: compile(pieces, piece(envelope), 'the document envelope'),
     rule: compile(pieces, piece(rule), 'a rule'),
     templateUse: compile(pieces, piece(templateUse), 'a template use'),
     stepOptions: compile(pieces, piece({ $ref: '#/$defs/stepOptions' }), 'step options'),
-    params,
-    factParams,
-    settings,
+    params: lazy(
+      pieces,
+      (name) => {
+        const params = registry.action(name)?.params;
+        return params === undefined ? undefined : (placeholderTolerant(standalone(params)) as JsonSchema);
+      },
+      (name) => `the params of action \`${name}\``,
+    ),
+    factParams: lazy(
+      pieces,
+      (name) => {
+        const params = registry.fact(name)?.params;
+        return params === undefined ? undefined : standalone(params);
+      },
+      (name) => `the params of fact \`${name}\``,
+    ),
+    settings: lazy(
+      pieces,
+      (id) => {
+        const settings = registry.module(id)?.settings;
+        return settings === undefined ? undefined : standalone(settings);
+      },
+      (id) => `the settings of module \`${id}\``,
+    ),
   };
   cache.set(registry, compiled);
   return compiled;

@@ -9,7 +9,7 @@ import { joinPointer } from '../model/pointer.js';
 import { parseTemplateRef, type Registry } from '../model/registry.js';
 import { instantiateTemplate, type ResolvedRule } from '../model/template.js';
 import { describeValue, translateAjvErrors, type TranslateOptions } from './ajv.js';
-import { compiledRegistry, type CompiledRegistry } from './document-schema.js';
+import { compiledRegistry, coreDocumentValidator, type CompiledRegistry } from './document-schema.js';
 import { compileValue } from '../runtime/variables.js';
 import { hasPlaceholder } from './placeholders.js';
 import { didYouMean } from './suggest.js';
@@ -162,7 +162,7 @@ class Validation {
         );
       }
     }
-    const validate = this.compiled.factParams.get(name);
+    const validate = this.compiled.factParams(name);
     const hasParams = Object.hasOwn(holder, 'params');
     const params = holder.params;
     if (validate) {
@@ -262,7 +262,7 @@ class Validation {
       this.error('RC_BAD_PARAM', `The parameters of \`${name}\` must be an object, not ${describeValue(params)}.`, at, `Write \`${name}: {}\` when there are none.`, sink);
       return;
     }
-    const validate = this.compiled.params.get(name);
+    const validate = this.compiled.params(name);
     if (validate && !validate(params)) {
       this.schema(validate.errors, params, {
         base: at,
@@ -433,7 +433,7 @@ export function validateRuleSet(doc: unknown, registry: Registry, options: { tie
     let merged: unknown = {};
     for (const t of templateSettings) if (isObject(t[module.id])) merged = mergeSettings(merged, t[module.id]);
     if (own !== undefined) merged = mergeSettings(merged, own);
-    const validate = compiled.settings.get(module.id);
+    const validate = compiled.settings(module.id);
     const mentioned = own !== undefined || templateSettings.some((t) => Object.hasOwn(t, module.id));
     if (!validate) {
       if (mentioned) modules[module.id] = merged as JsonObject;
@@ -451,10 +451,11 @@ export function validateRuleSet(doc: unknown, registry: Registry, options: { tie
     }
   }
 
-  // The last word: the full document schema. The precise checks above explain every mistake it can see; should
+  // The last word: the core document schema. The precise checks above explain every mistake it can see; should
   // one slip through them, it is still reported rather than loaded.
-  if (!problems.some((p) => p.severity === 'error') && !compiled.document(doc)) {
-    const unexplained = (compiled.document.errors ?? []).filter(
+  const core = coreDocumentValidator();
+  if (!problems.some((p) => p.severity === 'error') && !core(doc)) {
+    const unexplained = (core.errors ?? []).filter(
       (e) => !/^\/modules(\/|$)/.test(e.instancePath) && !/^\/rules\/\d+\/use\/inputs(\/|$)/.test(e.instancePath),
     );
     if (unexplained.length > 0) {
