@@ -77,3 +77,32 @@ afterAll(async () => {
   }
   expect(errors).toEqual([]);
 });
+
+describe.skipIf(redis === null)('BullMQScheduler, a worker stopped mid-job', () => {
+  it('worker.close(force) mid-handler: once the lock and lease lapse, another worker completes the job once', async () => {
+    const store = new InMemoryTimerStore();
+    const queueName = 'abandoned';
+    const started: TimerRecord[] = [];
+    const completed: TimerRecord[] = [];
+    const abandoning = new BullMQScheduler({ store, connection: redis!, prefix, queueName, lockDurationMs: 800, stalledIntervalMs: 300, leaseMs: 1200, reconcileEveryMs: 0 });
+    await abandoning.start(async (t) => {
+      started.push(t);
+      await new Promise(() => {}); // hangs, like a process that died in the middle of the handler
+    });
+    await abandoning.schedule({ guildId: 'g', id: 'job', kind: 'k', dueAt: Date.now() + 50, payload: null });
+    expect(await waitFor(() => started.length === 1, 5000)).toBe(true);
+    await abandoning.stop({ force: true });
+
+    const rescuer = new BullMQScheduler({ store, connection: redis!, prefix, queueName, lockDurationMs: 800, stalledIntervalMs: 300, reconcileEveryMs: 0 });
+    await rescuer.start(async (t) => void completed.push(t));
+    try {
+      expect(await waitFor(() => completed.length === 1, 10_000)).toBe(true);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(completed).toHaveLength(1);
+      expect(completed[0]).toMatchObject({ id: 'job', attempts: 2 });
+      expect(await store.get('g', 'job')).toMatchObject({ status: 'fired' });
+    } finally {
+      await rescuer.stop();
+    }
+  });
+});

@@ -181,14 +181,19 @@ export class BullMQScheduler implements Scheduler {
     return this.#reconciling;
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops the worker, the reconciler and the queue, and closes the connections it opened. By default it waits for the
+   * jobs running now; with `force` it does not (a shutdown deadline): their locks lapse and other workers take them
+   * over once their leases run out.
+   */
+  async stop(options: { force?: boolean } = {}): Promise<void> {
     this.#stopped = true;
     this.#handler = null;
     if (this.#interval) clearInterval(this.#interval);
     this.#interval = null;
     this.#queueConnection.off('ready', this.#onReady);
     await this.#reconciling?.catch(() => undefined);
-    await this.#worker?.close();
+    await this.#worker?.close(options.force === true);
     this.#worker = null;
     await this.queue.close();
     this.#workerConnection?.disconnect();
