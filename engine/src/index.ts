@@ -25,7 +25,7 @@ export { checkNewTimer } from './timers/validate.js';
 // runtime, traces, simulator (engine-runtime)
 export { Engine, TIMER_KINDS, ENGINE_STATE, resumeTimerId } from './runtime/engine.js';
 export type { EngineOptions, EngineLimits, RunSummary, RunSummaryAction, ParkedRun } from './runtime/engine.js';
-export { coreModule, withCoreModule, VARS_FEATURE } from './runtime/core-module.js';
+export { coreModule, withCoreModule, VARS_FEATURE, CUSTOM_EVENT } from './runtime/core-module.js';
 export { RUNTIME_CODES } from './runtime/codes.js';
 export { checkWhere, eventUserId, eventChannelId, eventRoles, eventIsBot } from './runtime/where.js';
 export {

@@ -95,22 +95,27 @@ const stateDelete = defineAction<{ key: string }>({
   },
 });
 
-const eventEmit = defineAction<{ type: string; payload?: JsonObject }>({
+/** The event `event.emit` sends when it is given no `type`: rules chain on it with `if: { fact: event.name, … }`. */
+export const CUSTOM_EVENT = 'event.custom';
+
+const eventEmit = defineAction<{ type?: string; name?: string; payload?: JsonObject }>({
   name: 'event.emit',
   description:
-    'Emits an event that re-enters this guild\'s rules after the current run (nesting is limited, so rules cannot loop forever).',
+    'Emits an event that re-enters this guild\'s rules after the current run (nesting is limited, so rules cannot loop forever). Without `type` it emits `event.custom` with `name` in its payload.',
   params: {
     type: 'object',
-    required: ['type'],
     properties: {
-      type: { type: 'string', pattern: '^[a-z][a-z0-9-]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$', description: 'Event name, e.g. `custom.escalate`.' },
+      type: { type: 'string', pattern: '^[a-z][a-z0-9-]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$', description: 'Event name; default `event.custom`.' },
+      name: { type: 'string', minLength: 1, maxLength: 100, description: 'For `event.custom`: a name rules can match (`event.name`).' },
       payload: { type: 'object', description: 'The event payload (placeholders allowed).' },
     },
     additionalProperties: false,
   },
-  examples: [{ type: 'custom.escalate', payload: { userId: '{{ user.id }}' } }],
+  examples: [{ name: 'strike', payload: { userId: '{{ user.id }}' } }],
   run(params, ctx) {
-    ctx.emit(params.type, params.payload ?? {});
+    const payload: JsonObject = { ...(params.payload ?? {}) };
+    if (params.name !== undefined) payload.name = params.name;
+    ctx.emit(params.type ?? CUSTOM_EVENT, payload);
     return Promise.resolve();
   },
 });
@@ -132,6 +137,13 @@ const logTrace = defineAction<{ message: string; data?: Json }>({
   },
 });
 
+const customEvent = defineEvent({
+  name: CUSTOM_EVENT,
+  description: 'An event a rule emitted with `event.emit` (no `type`): `name` says which, the rest is the payload it gave.',
+  payload: { type: 'object', properties: { name: { type: 'string' } } },
+  examples: [{ name: 'strike', userId: '334455667788990011', count: 3 }],
+});
+
 const timerFired = defineEvent({
   name: 'timer.fired',
   description: 'A timer fired that no rule runtime handles itself (a module or the server scheduled it directly).',
@@ -144,7 +156,7 @@ const timerFired = defineEvent({
 });
 
 /**
- * The engine's own module: guild variables (`state.*`), `event.emit`, `log.trace`, and the `timer.fired` event
+ * The engine's own module: guild variables (`state.*`), `event.emit`, `log.trace`, and the `event.custom` / `timer.fired` events
  * (`schedule.tick` belongs to the catalog's `schedule` module). Register it with the catalog modules: `createRegistry([coreModule, ...catalog])`.
  */
 export const coreModule = defineModule({
@@ -155,7 +167,7 @@ export const coreModule = defineModule({
   areas: ['state', 'event', 'log', 'timer', 'schedule'],
   facts: [stateGet, stateNumber],
   actions: [stateSet, stateIncr, stateDelete, eventEmit, logTrace],
-  events: [timerFired],
+  events: [customEvent, timerFired],
 });
 
 const withCoreCache = new WeakMap<Registry, Registry>();
