@@ -88,6 +88,14 @@ describe('member.warn', () => {
     expect(await warnAt(state, now, { ...quiet, decay: '1d' }).result).toMatchObject({ count: 1 });
   });
 
+  it('counts a retried step once (same event, rule and user)', async () => {
+    const state = new InMemoryStateStore({ clock: { now: () => T0 } });
+    const t = warnAt(state, T0, { dmOnWarn: false });
+    await expect(t.result).resolves.toMatchObject({ count: 1 });
+    await expect(warn.run({ reason: 'again' }, t.ctx)).resolves.toMatchObject({ count: 1 });
+    await expect(warnAt(state, T0 + 1, { dmOnWarn: false }).result).resolves.toMatchObject({ count: 2 });
+  });
+
   it('sends no DM with dmOnWarn: false and no log without logChannel', async () => {
     const state = new InMemoryStateStore({ clock: { now: () => T0 } });
     const t = warnAt(state, T0, { dmOnWarn: false });

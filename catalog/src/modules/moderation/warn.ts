@@ -4,6 +4,7 @@ import { target } from '../../lib/context.js';
 import { messageContent } from '../../lib/message.js';
 import { reasonSchema, userIdSchema } from '../../lib/schemas.js';
 import type { SchemaType } from '../../lib/schemas.js';
+import { DAY_MS } from '../member/lookup.js';
 import { timeoutMs } from '../member/timeout.js';
 import type { EscalationStep } from './settings.js';
 import { decayMs, MODERATION_FEATURE, moderationSettings, warningKey } from './warnings.js';
@@ -43,6 +44,23 @@ function describe(step: EscalationStep): string {
       : 'banned';
 }
 
+/**
+ * Adds the warning, once per (event, rule, user): a retried step (`retry`, or a failed escalation run again) finds
+ * the marker and reads the count instead of warning twice.
+ */
+async function recordWarning(ctx: ActionContext, user: string): Promise<number> {
+  const window = decayMs(ctx);
+  const first = await ctx.state.setIfAbsent(
+    MODERATION_FEATURE,
+    `once:${ctx.event.id}:${ctx.rule.id}:${user}`,
+    '1',
+    DAY_MS,
+  );
+  return first
+    ? ctx.state.hit(MODERATION_FEATURE, warningKey(user), window, ctx.event.at)
+    : ctx.state.count(MODERATION_FEATURE, warningKey(user), window, ctx.event.at);
+}
+
 export const warn = defineAction<SchemaType<typeof params>>({
   name: 'member.warn',
   description:
@@ -53,7 +71,7 @@ export const warn = defineAction<SchemaType<typeof params>>({
   async run(p, ctx) {
     const user = target(ctx, 'user', p.user, 'member.warn');
     const settings = moderationSettings(ctx);
-    const count = await ctx.state.hit(MODERATION_FEATURE, warningKey(user), decayMs(ctx), ctx.event.at);
+    const count = await recordWarning(ctx, user);
     const step = (settings.escalation ?? []).find((s) => s.warnings === count);
 
     if (settings.dmOnWarn !== false) {
