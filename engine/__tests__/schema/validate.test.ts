@@ -278,6 +278,23 @@ describe('premium', () => {
   });
 });
 
+test('a free template that configures a premium module is premium too', () => {
+  const r = createRegistry([
+    ...testModules,
+    {
+      id: 'helpers',
+      version: '1.0.0',
+      name: 'Helpers',
+      description: 'Templates.',
+      templates: [{ id: 'ai-setup', version: 1, name: 'AI', description: 'Sets AI up.', inputs: { type: 'object' }, modules: { ai: { model: 'large' } }, rules: [] }],
+    },
+  ]);
+  const document = doc([{ id: 'setup', use: { template: 'ai-setup' } }]);
+  expect(validateRuleSet(document, r, { tier: 'free' }).problems.map((p) => `${p.code} @ ${p.pointer}`)).toEqual(['RC_PREMIUM_REQUIRED @ /rules/0/use/template']);
+  const premium = validateRuleSet(document, r, { tier: 'premium' });
+  expect(premium.ok && premium.ruleSet.modules.ai).toEqual({ model: 'large' });
+});
+
 describe('template uses', () => {
   test('instantiates the latest version by default, with defaults and `<use id>.<rule id>` ids', () => {
     const result = validateRuleSet(doc([{ id: 'spam', use: { template: 'anti-spam', inputs: { logChannel: '42' } }, mode: 'shadow' }]), registry, { tier: 'free' });

@@ -32,11 +32,12 @@ const STEP_OPTIONS = new Set(['retry', 'onError', 'as']);
 const MAX_WALK_DEPTH = 200;
 
 /** Merges settings: objects deeply, everything else (lists included) replaced by `over`. */
-function mergeSettings(under: unknown, over: unknown): unknown {
-  if (!isObject(under) || !isObject(over)) return structuredClone(over);
+function mergeSettings(under: unknown, over: unknown, depth = 0): unknown {
+  if (!isObject(under) || !isObject(over) || depth > MAX_WALK_DEPTH) return structuredClone(over);
   const out: Obj = structuredClone(under);
   for (const [k, v] of Object.entries(over)) {
-    Object.defineProperty(out, k, { value: mergeSettings(out[k], v), enumerable: true, writable: true, configurable: true });
+    const merged = mergeSettings(Object.hasOwn(out, k) ? out[k] : undefined, v, depth + 1);
+    Object.defineProperty(out, k, { value: merged, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
@@ -401,6 +402,11 @@ export function validateRuleSet(doc: unknown, registry: Registry, options: { tie
       return;
     }
     v.premium(`The template \`${template.id}@${template.version}\``, v.isPremium(template.id, template.premium), refAt, problems);
+    for (const id of Object.keys(template.modules ?? {})) {
+      if (registry.module(id)?.premium && !v.isPremium(template.id, template.premium)) {
+        v.premium(`The template \`${template.id}@${template.version}\` configures module \`${id}\`, which`, true, refAt, problems);
+      }
+    }
     if (problems.slice(before).some((p) => p.severity === 'error')) return;
 
     const inputs = isObject(use.inputs) ? (use.inputs as JsonObject) : {};
