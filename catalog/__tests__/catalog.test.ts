@@ -275,5 +275,11 @@ describe('rule sets written against the catalog', () => {
       { tier: 'free' },
     );
     expect(settings.ok).toBe(false);
+    const cron = validateRuleSet(
+      { ...base, modules: { schedule: { schedules: [{ id: 'x', cron: 'every monday' }] } }, rules: [] },
+      registry,
+      { tier: 'free' },
+    );
+    expect(cron.ok).toBe(false);
   });
 });

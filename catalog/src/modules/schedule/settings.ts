@@ -24,6 +24,8 @@ export const scheduleSettingsSchema = {
             type: 'string',
             minLength: 9,
             maxLength: 120,
+            // 5 or 6 fields; the full check (`checkSchedules`, croner) runs where the timers are made.
+            pattern: '^\\s*\\S+(?:\\s+\\S+){4,5}\\s*$',
             description:
               'When, as a cron expression: 5 fields (`minute hour day month weekday`, e.g. `0 9 * * 1` = Mondays 09:00) or 6 with seconds first. At most once a minute.',
             examples: ['0 9 * * 1', '*/30 * * * *', '0 20 * * FRI'],
@@ -31,6 +33,7 @@ export const scheduleSettingsSchema = {
           timezone: {
             type: 'string',
             default: 'UTC',
+            pattern: '^[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+)*$',
             description: 'IANA time zone the cron expression is read in, e.g. `Europe/Berlin`.',
           },
         },
