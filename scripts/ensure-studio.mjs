@@ -13,7 +13,9 @@ const ifMissing = process.argv.includes('--if-missing');
 function newest(dir) {
   let t = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (['node_modules', '.nuxt', '.output', '__tests__'].includes(entry.name)) continue;
+    // Build output and links to it (`dist` → .output/public) are not sources.
+    if (['node_modules', '.nuxt', '.output', '.data', 'dist', '__tests__'].includes(entry.name)) continue;
+    if (entry.isSymbolicLink()) continue;
     const p = join(dir, entry.name);
     t = Math.max(t, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
   }
