@@ -106,3 +106,28 @@ describe.skipIf(redis === null)('BullMQScheduler, a worker stopped mid-job', () 
     }
   });
 });
+
+describe.skipIf(redis === null)('BullMQScheduler reconciler', () => {
+  it('replaces a job that finished while its row still waits, and queues missing ones in bulk', async () => {
+    const store = new InMemoryTimerStore();
+    const fired: string[] = [];
+    const scheduler = new BullMQScheduler({ store, connection: redis!, prefix, queueName: 'reconcile', reconcileEveryMs: 0 });
+    await scheduler.start(async (t) => void fired.push(t.id));
+    try {
+      const now = Date.now();
+      // A row that is overdue, whose job id is taken by a job that already completed (it carried another occurrence).
+      await store.upsert({ guildId: 'g', id: 'stuck', kind: 'k', dueAt: now - 10_000, payload: null }, now - 20_000);
+      await scheduler.queue.add('k', { guildId: 'g', id: 'nothing', dueAt: 1 }, { jobId: timerJobId('g', 'stuck', now - 10_000) });
+      expect(await waitFor(async () => (await scheduler.queue.getJobState(timerJobId('g', 'stuck', now - 10_000))) === 'completed', 5000)).toBe(true);
+      expect(fired).toEqual([]);
+      for (let i = 0; i < 600; i++) await store.upsert({ guildId: 'h', id: `m${i}`, kind: 'k', dueAt: now + 60_000, payload: null }, now);
+      expect(await scheduler.reconcile()).toBe(601);
+      expect(await waitFor(() => fired.includes('stuck'), 5000)).toBe(true);
+      expect(await scheduler.reconcile()).toBe(0);
+      expect((await scheduler.queue.getJobCounts('delayed')).delayed).toBe(600);
+      expect(fired).toEqual(['stuck']);
+    } finally {
+      await scheduler.stop();
+    }
+  });
+});

@@ -50,6 +50,10 @@ export interface FailedTimerJob {
 }
 
 const BACKOFF_TYPE = 'rulecord';
+/** An overdue row whose job still exists is checked for a finished job only after this long (it may just be running). */
+const STALE_JOB_GRACE_MS = 5000;
+
+const occurrence = (row: Pick<TimerRecord, 'guildId' | 'id' | 'dueAt'>): OccurrenceRef => ({ guildId: row.guildId, id: row.id, dueAt: row.dueAt });
 
 /**
  * `Scheduler` on BullMQ. Every timer is a row in the `TimerStore` (the truth) and a delayed job whose id is derived from
@@ -164,10 +168,7 @@ export class BullMQScheduler implements Scheduler {
         let after: { guildId: string; id: string } | null = null;
         for (;;) {
           const page: TimerRecord[] = await this.store.scanPending(after, 500);
-          for (let i = 0; i < page.length; i += 50) {
-            const added = await Promise.all(page.slice(i, i + 50).map((row) => this.#ensureJob(row)));
-            queued += added.filter(Boolean).length;
-          }
+          queued += await this.#reconcilePage(page);
           const last = page[page.length - 1];
           if (page.length < 500 || last === undefined) break;
           after = { guildId: last.guildId, id: last.id };
@@ -255,6 +256,43 @@ export class BullMQScheduler implements Scheduler {
     }
   }
 
+  /**
+   * One page of the reconciler in a few round trips: one pipelined EXISTS for every job, one addBulk for the missing
+   * ones. Only overdue rows whose job exists get the slower state check (a finished job whose row still waits).
+   */
+  async #reconcilePage(rows: readonly TimerRecord[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const pipeline = this.#queueConnection.pipeline();
+    for (const row of rows) pipeline.exists(this.queue.toKey(timerJobId(row.guildId, row.id, row.dueAt)));
+    const results = (await pipeline.exec()) ?? [];
+    const missing: TimerRecord[] = [];
+    const overdue: TimerRecord[] = [];
+    const staleBefore = this.clock.now() - STALE_JOB_GRACE_MS;
+    rows.forEach((row, i) => {
+      const [error, exists] = results[i] ?? [new Error('no reply'), 0];
+      if (error) throw error;
+      if (exists === 0) missing.push(row);
+      else if (row.dueAt < staleBefore) overdue.push(row);
+    });
+    if (missing.length > 0) await this.queue.addBulk(missing.map((row) => ({ name: row.kind, data: occurrence(row), opts: this.#jobOptions(row) })));
+    let replaced = 0;
+    for (let i = 0; i < overdue.length; i += 50) {
+      replaced += (await Promise.all(overdue.slice(i, i + 50).map((row) => this.#ensureJob(row)))).filter(Boolean).length;
+    }
+    return missing.length + replaced;
+  }
+
+  #jobOptions(row: Pick<TimerRecord, 'guildId' | 'id' | 'dueAt'>) {
+    return {
+      jobId: timerJobId(row.guildId, row.id, row.dueAt),
+      delay: Math.max(0, row.dueAt - this.clock.now()),
+      attempts: this.#retry.attempts + 1, // the store's attempt count decides the last try (UnrecoverableError)
+      backoff: { type: BACKOFF_TYPE },
+      removeOnComplete: { count: this.#options.keepCompleted ?? 1000 },
+      removeOnFail: false,
+    };
+  }
+
   /** Makes sure the occurrence has a live job; true when this call queued one. */
   async #ensureJob(row: Pick<TimerRecord, 'guildId' | 'id' | 'dueAt' | 'kind'>): Promise<boolean> {
     const jobId = timerJobId(row.guildId, row.id, row.dueAt);
@@ -266,18 +304,7 @@ export class BullMQScheduler implements Scheduler {
     } else if (state !== 'unknown') {
       return false;
     }
-    await this.queue.add(
-      row.kind,
-      { guildId: row.guildId, id: row.id, dueAt: row.dueAt } satisfies OccurrenceRef,
-      {
-        jobId,
-        delay: Math.max(0, row.dueAt - this.clock.now()),
-        attempts: this.#retry.attempts + 1, // the store's attempt count decides the last try (UnrecoverableError)
-        backoff: { type: BACKOFF_TYPE },
-        removeOnComplete: { count: this.#options.keepCompleted ?? 1000 },
-        removeOnFail: false,
-      },
-    );
+    await this.queue.add(row.kind, occurrence(row), this.#jobOptions(row));
     return true;
   }
 
