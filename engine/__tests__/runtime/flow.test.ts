@@ -85,6 +85,18 @@ describe('Engine: wait, resume and timers', () => {
     await h.scheduler.advance(5);
     expect(h.probe.actions).toEqual([{ name: 'member.warn', params: { user: 'u9' } }]);
   });
+
+  it('timerEvents maps a timer kind to an event (e.g. the schedule module\'s ticks), once per occurrence', async () => {
+    const h = await harness({
+      timerEvents: {
+        'custom.tick': (t) => ({ id: `tick:${t.id}:${t.dueAt}`, guildId: 'ignored', type: 'custom.ping', at: t.dueAt, payload: { userId: String((t.payload as { who: string }).who) } }),
+      },
+    });
+    load(h, [{ id: 'on-tick', on: 'custom.ping', then: [{ 'member.warn': { user: '{{ event.userId }}' } }] }]);
+    await h.scheduler.schedule({ id: 'tick-1', guildId: GUILD, kind: 'custom.tick', dueAt: h.clock.now() + 60_000, payload: { who: 'u7' }, cron: '* * * * *' });
+    await h.scheduler.advance(180_000);
+    expect(h.probe.actions.map((a) => a.params.user)).toEqual(['u7', 'u7', 'u7']);
+  });
 });
 
 describe('Engine: limits, concurrency, redelivery, emit, shadow', () => {

@@ -89,6 +89,20 @@ describe('simulate', () => {
     expect(result.actions).toHaveLength(1);
   });
 
+  it('prepare and timerEvents let a module\'s own timers (cron schedules) fire as events during advance', async () => {
+    const result = await simulate({
+      registry,
+      world,
+      document: doc([{ id: 'daily', on: 'custom.ping', then: [{ 'member.warn': { user: '{{ event.who }}', reason: 'daily at {{ now }}' } }] }]),
+      timerEvents: { daily: (t) => ({ id: `daily:${t.dueAt}`, guildId: t.guildId, type: 'custom.ping', at: t.dueAt, payload: { who: 'u1' } }) },
+      prepare: async ({ guildId, scheduler, now }) => {
+        await scheduler.schedule({ id: 'daily', guildId, kind: 'daily', dueAt: now + 86_400_000, payload: {}, cron: '0 0 * * *' });
+      },
+      steps: [{ advance: '3d' }],
+    });
+    expect(result.actions.map((a) => a.params)).toEqual([1, 2, 3].map((d) => ({ user: 'u1', reason: `daily at ${Date.UTC(2026, 0, 1 + d)}` })));
+  });
+
   it('every shorthand builds a payload with the conventional ids', async () => {
     for (const [type, shorthand] of Object.entries(EVENT_SHORTHANDS)) {
       const payload = shorthand.build(

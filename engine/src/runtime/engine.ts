@@ -68,6 +68,11 @@ export interface EngineOptions {
   traces?: TraceStore;
   /** How retries wait; default real time. The simulator passes one that does not block. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Timers of other kinds that turn into events, by kind: e.g. `{ 'schedule.tick': scheduleTickEvent }` from the
+   * catalog's schedule module. Return null to ignore a timer. Kinds not listed become `timer.fired` events.
+   */
+  timerEvents?: Record<string, (timer: TimerRecord) => RuleEvent | null>;
 }
 
 export interface RunSummaryAction {
@@ -217,10 +222,13 @@ export class Engine {
     this.guilds.delete(guildId);
   }
 
-  /** What is live for a guild: its version and the ids of its enabled rules, in order. */
-  loaded(guildId: string): { version: string; rules: string[]; loadedAt: number } | undefined {
+  /**
+   * What is live for a guild: its version, the ids of its enabled rules in order, and the module settings (defaults
+   * applied) — e.g. for the schedule module's timers after an apply.
+   */
+  loaded(guildId: string): { version: string; rules: string[]; loadedAt: number; settings: Record<string, JsonObject> } | undefined {
     const g = this.guilds.get(guildId);
-    return g && { version: g.version, rules: g.rules.map((r) => r.id), loadedAt: g.loadedAt };
+    return g && { version: g.version, rules: g.rules.map((r) => r.id), loadedAt: g.loadedAt, settings: g.settings };
   }
 
   /**
@@ -831,6 +839,12 @@ export class Engine {
         at: timer.dueAt,
         payload: (obj(p.payload) ?? {}) as JsonObject,
       });
+      return;
+    }
+    const toEvent = this.options.timerEvents?.[timer.kind];
+    if (toEvent) {
+      const event = toEvent(timer);
+      if (event) await this.dispatch({ ...event, guildId: timer.guildId });
       return;
     }
     await this.dispatch({

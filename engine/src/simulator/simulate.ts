@@ -2,7 +2,9 @@ import { VirtualClock } from '../clock/system.js';
 import type { RecordedCall } from '../discord/port.js';
 import type { Problem } from '../errors/error.js';
 import { RulecordError } from '../errors/error.js';
-import type { Duration, JsonObject, RuleMode } from '../model/document.js';
+import type { Duration, JsonObject, RuleEvent, RuleMode } from '../model/document.js';
+import type { GuildState } from '../state/port.js';
+import type { Scheduler, TimerRecord } from '../timers/port.js';
 import type { RunServices, Tier } from '../model/module.js';
 import { InMemoryStateStore } from '../state/memory.js';
 import { InProcessScheduler } from '../timers/in-process.js';
@@ -36,6 +38,13 @@ export interface SimInput {
   start?: number;
   /** Engine limits (fact budget, emit depth). */
   limits?: { factBudget?: number; emitDepth?: number };
+  /** Timer kinds that become events (see `EngineOptions.timerEvents`), e.g. the schedule module's ticks. */
+  timerEvents?: Record<string, (timer: TimerRecord) => RuleEvent | null>;
+  /**
+   * Runs once after the rule set is loaded, before the first step: schedule the timers modules need (the schedule
+   * module's cron timers), seed state…
+   */
+  prepare?: (ctx: { guildId: string; scheduler: Scheduler; state: GuildState; now: number; settings: Record<string, JsonObject> }) => Promise<void>;
 }
 
 /** An action a run performed (`enforce`) or would have performed (`shadow`), in the order they happened. */
@@ -116,6 +125,7 @@ export async function simulate(input: SimInput): Promise<SimResult> {
     },
     ...(services === undefined ? {} : { services }),
     ...(input.limits ? { limits: input.limits } : {}),
+    ...(input.timerEvents ? { timerEvents: input.timerEvents } : {}),
   });
 
   const loaded = engine.load(input.document, { tier: input.tier ?? 'premium' });
@@ -133,6 +143,9 @@ export async function simulate(input: SimInput): Promise<SimResult> {
     }
   });
   await scheduler.start((timer) => engine.handleTimer(timer));
+  if (input.prepare) {
+    await input.prepare({ guildId, scheduler, state: state.forGuild(guildId), now: clock.now(), settings: engine.loaded(guildId)?.settings ?? {} });
+  }
 
   const counters = new Map<string, number>();
   const nextId = (kind: string): string => {
