@@ -33,6 +33,18 @@ schedulerContract(
   },
 );
 
+// The embedded default in production: the in-process scheduler on real time, same table.
+schedulerContract(
+  'InProcessScheduler on KnexTimerStore (PGlite, real time)',
+  async (s) => ({ scheduler: new InProcessScheduler({ store: s, retry: CONTRACT_RETRY }), cleanup: async () => {} }),
+  {
+    store: async () => {
+      const db = await openTestDatabase('pglite');
+      return { store: new KnexTimerStore(db.knex), cleanup: () => db.destroy() };
+    },
+  },
+);
+
 // ---------------------------------------------------------------------------------------------------------------
 // The timer guarantees of issue 3, on real PostgreSQL (the truth) and a Redis this file starts, kills and flushes.
 // ---------------------------------------------------------------------------------------------------------------
