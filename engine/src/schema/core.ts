@@ -22,11 +22,17 @@ export const TEMPLATE_REF_PATTERN = '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?:@[1-9][0-9
 
 const ref = (name: string): JsonSchema => ({ $ref: `#/$defs/${name}` });
 const str = (description: string): JsonSchema => ({ type: 'string', description });
-const idList = (description: string): JsonSchema => ({
+/** A list of ids; `selector` tells the studio which picker to show (`channel`, `user`, `role`). */
+const idList = (description: string, selector: string): JsonSchema => ({
   type: 'array',
   description,
-  items: { $ref: '#/$defs/id' },
+  items: { $ref: '#/$defs/id', 'x-rulecord-selector': selector },
   uniqueItems: true,
+});
+const idFilter = (what: string, selector: string): JsonSchema => ({
+  type: 'object',
+  additionalProperties: false,
+  properties: { in: idList(`Only these ${what}.`, selector), notIn: idList(`Never these ${what}.`, selector) },
 });
 
 /** The `$defs` of the core schema, by name. `documentSchema` replaces some of them. */
@@ -58,23 +64,22 @@ export function coreDefinitions(): Record<string, JsonSchema> {
       description: '`enforce` runs the actions; `shadow` evaluates and traces but performs nothing.',
     },
     limitKey: { enum: ['user', 'channel', 'guild'], description: 'What a limit counts per.' },
-    idFilter: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { in: idList('Only these ids.'), notIn: idList('Never these ids.') },
-    },
     where: {
       type: 'object',
       description: 'Cheap filters on the event, checked before any fact is computed.',
       additionalProperties: false,
       properties: {
-        channel: { ...ref('idFilter'), description: 'Channels the event must (`in`) or must not (`notIn`) happen in.' },
-        user: { ...ref('idFilter'), description: 'Users the event must (`in`) or must not (`notIn`) come from.' },
+        channel: { ...idFilter('channels', 'channel'), description: 'Channels the event must (`in`) or must not (`notIn`) happen in.' },
+        user: { ...idFilter('users', 'user'), description: 'Users the event must (`in`) or must not (`notIn`) come from.' },
         roles: {
           type: 'object',
           description: 'Member roles: `any` = has at least one, `all` = has every one, `none` = has none.',
           additionalProperties: false,
-          properties: { any: idList('Has at least one of these roles.'), all: idList('Has every one of these roles.'), none: idList('Has none of these roles.') },
+          properties: {
+            any: idList('Has at least one of these roles.', 'role'),
+            all: idList('Has every one of these roles.', 'role'),
+            none: idList('Has none of these roles.', 'role'),
+          },
         },
         bots: { type: 'boolean', description: '`true` also runs on events caused by bots (skipped by default for message events).' },
       },

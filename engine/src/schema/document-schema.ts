@@ -125,6 +125,9 @@ function buildDocumentSchema(registry: Registry): JsonSchema {
       description: `${a.description}${premiumOf(a.name, a.premium) ? ' (premium)' : ''}`,
     };
   }
+  // Each action is a property of the step, whose value is that action's params schema: an editor completes action
+  // names (with their descriptions) and then their parameters, and an error lands on the parameter itself. `oneOf`
+  // of `required` says "exactly one action (or a lone `wait`)"; `additionalProperties: false` refuses unknown keys.
   defs.step = {
     type: 'object',
     description: 'One action with its parameters (`message.delete: {}`), plus optional `retry`, `onError`, `as`; or `wait: 10m`.',
