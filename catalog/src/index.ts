@@ -32,6 +32,7 @@ export function createCatalogRegistry(extra: readonly ModuleDefinition[] = []): 
 
 export { interactionModule, memberModule, messageModule, moderationModule, scheduleModule, spamModule };
 export {
+  catalogTimerEvents,
   checkSchedules,
   nextOccurrence,
   removedScheduleIds,

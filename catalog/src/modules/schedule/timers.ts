@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import type { JsonObject, NewTimer, Problem } from '@rulecord/engine';
+import type { JsonObject, NewTimer, Problem, RuleEvent, TimerRecord } from '@rulecord/engine';
 import type { CatalogErrorCode } from '../../errors.js';
 import type { ScheduleEntry, ScheduleSettings } from './settings.js';
 
@@ -12,8 +12,9 @@ import type { ScheduleEntry, ScheduleSettings } from './settings.js';
  *    of adding one; cancel the ids of schedules that disappeared (`removedScheduleIds`).
  * 2. Each timer is a cron timer: the TimerStore keeps one row per schedule and moves it to the next occurrence after
  *    every firing, so a tick is claimed once even when its job is delivered twice, and a lost Redis only delays it.
- * 3. When the timer fires, `scheduleTickEvent(timer)` builds the event the engine dispatches (its id is
- *    `schedule:<id>:<occurrence>`, so a redelivered tick acts once).
+ * 3. When the timer fires, `scheduleTickEvent(timer)` builds the event the engine dispatches: pass
+ *    `timerEvents: catalogTimerEvents` to the `Engine`. The event id is `schedule:<id>:<occurrence>`, so a redelivered
+ *    tick acts once.
  */
 export const SCHEDULE_TIMER_KIND = 'schedule.tick';
 export const scheduleTimerId = (scheduleId: string): string => `schedule:${scheduleId}`;
@@ -90,6 +91,13 @@ export function removedScheduleIds(
   const keep = new Set((after?.schedules ?? []).map((s) => s.id));
   return (before?.schedules ?? []).filter((s) => !keep.has(s.id)).map((s) => scheduleTimerId(s.id));
 }
+
+/**
+ * Timer kinds of the catalog that become events, for `new Engine({ …, timerEvents: catalogTimerEvents })`.
+ */
+export const catalogTimerEvents: Record<string, (timer: TimerRecord) => RuleEvent | null> = {
+  [SCHEDULE_TIMER_KIND]: (timer) => scheduleTickEvent(timer),
+};
 
 /** The `schedule.tick` event for one firing of a schedule timer. */
 export function scheduleTickEvent(timer: { guildId: string; dueAt: number; payload: unknown }): {
