@@ -85,6 +85,18 @@ export const DSL_ERROR_CODES = [
     fix: 'Run `rulecord help <command>` for the command’s usage.',
   },
   {
+    code: 'RC_CLI_UNREACHABLE',
+    kind: 'transient',
+    summary: '`plan`, `apply` or `pull` cannot reach the server at RULECORD_URL (refused, DNS, TLS, timeout).',
+    fix: 'Check RULECORD_URL (or --url) and that the server is running; then try again.',
+  },
+  {
+    code: 'RC_PLAN_STALE',
+    kind: 'user',
+    summary: '`rulecord apply` refused a plan because the live rule set changed after the plan was made (someone applied or edited in the studio).',
+    fix: 'Run `rulecord plan` again, review the new diff, and apply that plan.',
+  },
+  {
     code: 'RC_FMT_UNFORMATTED',
     kind: 'user',
     summary: '`rulecord fmt --check` found a file that is not in canonical layout.',

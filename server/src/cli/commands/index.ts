@@ -16,4 +16,7 @@ export const commands: CommandEntry[] = [
   { name: 'test', load: () => import('./test.js') },
   { name: 'schema', load: () => import('./schema.js') },
   { name: 'token', load: () => import('./token.js') },
+  { name: 'plan', load: () => import('./plan.js') },
+  { name: 'apply', load: () => import('./apply.js') },
+  { name: 'pull', load: () => import('./pull.js') },
 ];
