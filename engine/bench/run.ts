@@ -50,6 +50,7 @@ import {
   type MessagePayload,
 } from './automod.js';
 import { makeEvents } from './events.js';
+import { LeanPipeline, type PlannedAction } from './lean.js';
 
 const env = (name: string, dflt: number) => (process.env[name] === undefined ? dflt : Number(process.env[name]));
 const EVENTS = env('BENCH_EVENTS', 100_000);
@@ -126,6 +127,21 @@ async function rulecordPass(n: number, fired: string[] | null): Promise<{ second
     }
   }
   return { seconds: (performance.now() - t0) / 1000, latencies };
+}
+
+async function leanPass(n: number, fired: string[] | null): Promise<number> {
+  const lean = new LeanPipeline(registry, new InMemoryStateStore({ clock }), clock, discord);
+  worlds.forEach((w, gi) => lean.load(w.guildId, guildRules(w, gi)));
+  const plan: PlannedAction[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const e = events[i] as RuleEvent<MessagePayload>;
+    eventTime = e.at;
+    const ids = await lean.dispatch(e as unknown as RuleEvent, plan);
+    if (plan.length > 1000) plan.length = 0;
+    if (fired) fired[i] = ids;
+  }
+  return (performance.now() - t0) / 1000;
 }
 
 // ───────────────────────────── (b) json-rules-engine end to end ─────────────────────────────
@@ -335,6 +351,8 @@ async function main(): Promise<void> {
   t = performance.now();
   await jrePass(EVENTS, jreFired);
   log(`correctness pass, json-rules-engine: ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  const leanFired: string[] = new Array(EVENTS);
+  await leanPass(EVENTS, leanFired);
   const facts = await precompute(EVENTS);
   const condFired: string[] = new Array(EVENTS);
   conditionsPass(facts, condFired);
@@ -344,7 +362,7 @@ async function main(): Promise<void> {
   const firedCounts = new Map<string, number>();
   for (let i = 0; i < EVENTS; i++) {
     const a = rcFired[i];
-    if (a !== condFired[i]) mismatches++;
+    if (a !== condFired[i] || a !== leanFired[i]) mismatches++;
     if (a !== jreFired[i] || (i < JRE_EVENTS && a !== jreCondFired[i])) {
       if (mismatches < 5) log(`mismatch at event ${i}: rulecord [${a}] jre [${jreFired[i]}] jre-conditions [${jreCondFired[i]}] conditions [${condFired[i]}]`);
       mismatches++;
@@ -360,6 +378,7 @@ async function main(): Promise<void> {
   const jre: number[] = [];
   const cond: number[] = [];
   const jreCond: number[] = [];
+  const lean: number[] = [];
   for (let rep = 0; rep < REPS; rep++) {
     const a = await rulecordPass(EVENTS, null);
     rc.push(EVENTS / a.seconds);
@@ -367,9 +386,11 @@ async function main(): Promise<void> {
     jre.push(JRE_EVENTS / (await jrePass(JRE_EVENTS, null)));
     cond.push(EVENTS / conditionsPass(facts, null));
     jreCond.push(JRE_EVENTS / (await jreConditionsPass(facts, JRE_EVENTS, null)));
+    lean.push(EVENTS / (await leanPass(EVENTS, null)));
     log(
       `rep ${rep + 1}: rulecord ${Math.round(rc[rep]!)} ev/s (p99 ${p99[rep]!.toFixed(1)} µs), json-rules-engine ${Math.round(jre[rep]!)} ev/s; ` +
-        `conditions alone: rulecord ${Math.round(cond[rep]!)} ev/s, json-rules-engine ${Math.round(jreCond[rep]!)} ev/s`,
+        `conditions alone: rulecord ${Math.round(cond[rep]!)} ev/s, json-rules-engine ${Math.round(jreCond[rep]!)} ev/s; ` +
+        `lean pipeline (no traces/limits) ${Math.round(lean[rep]!)} ev/s`,
     );
   }
 
@@ -391,6 +412,8 @@ async function main(): Promise<void> {
     mismatches,
     conditionEventsPerSec: Math.round(median(cond)),
     jreConditionEventsPerSec: Math.round(median(jreCond)),
+    leanEventsPerSec: Math.round(median(lean)),
+    leanRatio: Math.round((median(lean) / median(jre)) * 10) / 10,
     ...('p99Us' in redis ? { redisOfferedPerSec: redis.offered, redisP50Us: redis.p50Us, redisP99Us: redis.p99Us } : {}),
   };
   log(JSON.stringify(result));
