@@ -58,3 +58,17 @@ describe('sandbox login on the embedded default', () => {
     expect((await h.inject({ method: 'GET', url: '/api/auth/login' })).statusCode).toBe(404);
   });
 });
+
+describe('origins of a localhost studio', () => {
+  it('accepts localhost, 127.0.0.1 and [::1] on the same port, nothing else', async () => {
+    const h = await createHarness({ kind: 'pglite', oauth: false, publicUrl: 'http://localhost:3000', deps: { botToken: null } });
+    try {
+      for (const origin of ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000'])
+        expect((await h.inject({ method: 'POST', url: '/api/auth/sandbox', headers: { origin } })).statusCode).toBe(200);
+      for (const origin of ['http://localhost:3001', 'https://localhost:3000', 'http://127.0.0.2:3000'])
+        expect((await h.inject({ method: 'POST', url: '/api/auth/sandbox', headers: { origin } })).statusCode).toBe(403);
+    } finally {
+      await h.close();
+    }
+  });
+});

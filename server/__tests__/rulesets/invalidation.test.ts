@@ -74,3 +74,22 @@ describe('PUT ruleset publishes to every process (Redis)', () => {
     expect((await h.db.knex('audit_log').where({ guild_id: g })).length).toBe(1);
   });
 });
+
+describe('embedded default (no Redis)', () => {
+  it("the API publishes on this process's bus, where the bot of the same process listens", async () => {
+    const { processInvalidation } = await import('../../src/rulesets/invalidation.js');
+    const seen: RuleSetChange[] = [];
+    const off = processInvalidation().subscribe((c) => seen.push(c));
+    const h = await createHarness({ kind: 'pglite' });
+    try {
+      const g = snowflake();
+      const c = await h.login(owner(h, [g]));
+      const res = await h.inject({ method: 'PUT', url: `/api/guilds/${g}/ruleset`, headers: c.write, payload: { document: doc(g) } });
+      expect(res.statusCode).toBe(200);
+      expect(seen.filter((x) => x.guildId === g).map((x) => x.version)).toEqual([1]);
+    } finally {
+      off();
+      await h.close();
+    }
+  });
+});

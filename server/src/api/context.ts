@@ -10,7 +10,7 @@ import { GuildAccess, actorOf, type Principal } from '../auth/guild-access.js';
 import { SecurityLog } from '../auth/security-log.js';
 import { OAuthStateStore, SessionStore } from '../auth/sessions.js';
 import { ApiTokenStore } from '../auth/tokens.js';
-import { inProcessInvalidation, redisInvalidation, type InvalidationBus } from '../rulesets/invalidation.js';
+import { processInvalidation, redisInvalidation, type InvalidationBus } from '../rulesets/invalidation.js';
 import { RuleSetService } from '../rulesets/service.js';
 import { RuleSetStore } from '../rulesets/store.js';
 import { DEFAULT_RATE_LIMITS, type ApiDeps, type RateLimitSettings } from './deps.js';
@@ -94,10 +94,11 @@ export function createContext(app: FastifyInstance, deps: ApiDeps, defaultRegist
   const sessions = new SessionStore(db, sessionSecret, now);
   const owned: { close(): Promise<void> }[] = [];
   let invalidation = deps.invalidation;
-  if (!invalidation) {
-    invalidation = deps.redis ? redisInvalidation(deps.redis) : inProcessInvalidation();
+  if (!invalidation && deps.redis) {
+    invalidation = redisInvalidation(deps.redis);
     owned.push(invalidation);
   }
+  invalidation ??= processInvalidation();
   const sandboxGuilds: () => UserGuild[] =
     deps.sandboxGuilds ?? (() => [{ id: sandboxGuildId, name: 'Sandbox', icon: null, owner: true, permissions: '8' }]);
   const access = new GuildAccess({
@@ -118,7 +119,7 @@ export function createContext(app: FastifyInstance, deps: ApiDeps, defaultRegist
     now,
     origin: url.origin,
     secure,
-    allowedOrigins: new Set([url.origin, ...(deps.allowedOrigins ?? []).map((o) => new URL(o).origin)]),
+    allowedOrigins: new Set([url.origin, ...loopbackAliases(url), ...(deps.allowedOrigins ?? []).map((o) => new URL(o).origin)]),
     // `__Host-` needs Secure, which a plain-http localhost cannot set reliably in every browser: there the cookie
     // goes without the prefix (it is still HttpOnly, SameSite=Lax, Path=/, host-only).
     cookies: secure ? { session: '__Host-rulecord_session', oauth: '__Host-rulecord_oauth' } : { session: 'rulecord_session', oauth: 'rulecord_oauth' },
@@ -137,6 +138,13 @@ export function createContext(app: FastifyInstance, deps: ApiDeps, defaultRegist
     owned,
     csrfToken: (sessionId) => hmac(sessionSecret, 'csrf', sessionId),
   };
+}
+
+/** `http://localhost:3000` is also reached as `127.0.0.1:3000` and `[::1]:3000`: the same machine, the same studio. */
+function loopbackAliases(url: URL): string[] {
+  if (!['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) return [];
+  const port = url.port === '' ? '' : `:${url.port}`;
+  return ['localhost', '127.0.0.1', '[::1]'].map((host) => `${url.protocol}//${host}${port}`);
 }
 
 export function isLoopback(request: FastifyRequest): boolean {

@@ -66,7 +66,7 @@ export interface ApiDeps {
   sandboxGuildId?: string | undefined;
   /** Extra origins allowed for state-changing requests and the trace websocket (the PUBLIC_URL origin always is). */
   allowedOrigins?: readonly string[] | undefined;
-  /** Rule set change notifications; default: Redis pub/sub when `redis` is set, in-process otherwise. */
+  /** Rule set change notifications; default: Redis pub/sub when `redis` is set, else this process's `processInvalidation()`. */
   invalidation?: InvalidationBus | undefined;
   /** The engine's trace store (the all-in-one process passes `engine.traces`); default: an empty in-memory store. */
   traces?: TraceStore | undefined;

@@ -38,6 +38,17 @@ export function inProcessInvalidation(): InvalidationBus {
   };
 }
 
+let processBus: InvalidationBus | undefined;
+
+/**
+ * The one in-process bus of this process. Without Redis (the embedded default, everything in one process) the API
+ * publishes on it and the bot and worker subscribe to it, without the composition having to hand one bus to both.
+ */
+export function processInvalidation(): InvalidationBus {
+  processBus ??= inProcessInvalidation();
+  return processBus;
+}
+
 /**
  * Many processes: Redis pub/sub on `channel`. Publishes on the given connection; subscribes on a duplicate (a
  * subscribed ioredis connection cannot run other commands), opened on first subscribe.
