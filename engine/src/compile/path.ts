@@ -61,8 +61,16 @@ export function getSegments(value: unknown, segments: PathSegments): unknown {
  * getPath({ author: null }, 'author.id'); // undefined
  */
 export function getPath(value: unknown, dottedPath: string): unknown {
-  return getSegments(value, splitPath(dottedPath));
+  let segments = splitCache.get(dottedPath);
+  if (segments === undefined) {
+    segments = splitPath(dottedPath);
+    if (splitCache.size >= 10_000) splitCache.clear();
+    splitCache.set(dottedPath, segments);
+  }
+  return getSegments(value, segments);
 }
+/** Paths are few (the ones written in rules); splitting each once keeps `getPath` allocation-free. */
+const splitCache = new Map<string, PathSegments>();
 
 /**
  * What a condition sees for `fact` + `path`: json-rules-engine applies the path only when the fact's value is a
