@@ -94,7 +94,9 @@ export class BullMQScheduler implements Scheduler {
     this.clock = options.clock ?? new SystemClock();
     this.queueName = options.queueName ?? 'rulecord-timers';
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
-    this.#queueConnection = options.connection.duplicate();
+    // No offline queue: while Redis is away, queue commands fail at once instead of piling up, so `schedule()` stores
+    // its row and returns; the reconciler queues the job when Redis is back.
+    this.#queueConnection = options.connection.duplicate({ enableOfflineQueue: false });
     this.#queueConnection.on('error', (error: unknown) => this.#report(error, 'queue'));
     this.queue = new Queue(this.queueName, { connection: this.#queueConnection, ...(options.prefix === undefined ? {} : { prefix: options.prefix }) });
     this.queue.on('error', (error: unknown) => this.#report(error, 'queue'));
@@ -162,6 +164,7 @@ export class BullMQScheduler implements Scheduler {
       return this.#reconciling.then(() => 0);
     }
     const run = async (): Promise<number> => {
+      await this.queue.waitUntilReady();
       let queued = 0;
       do {
         this.#reconcileAgain = false;

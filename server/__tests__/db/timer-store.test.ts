@@ -155,6 +155,32 @@ describe.skipIf(pgUrl === undefined)('timers on PostgreSQL + BullMQ: losing Redi
     }
   }, 60_000);
 
+  it('while Redis is down, schedule() stores the row and returns at once; the timer fires when Redis is back', async () => {
+    const fired: string[] = [];
+    const guild = randomName('g');
+    const scheduler = new BullMQScheduler({ store, connection: connect(), prefix: randomName('down'), reconcileEveryMs: 0 });
+    await scheduler.start(async (t: TimerRecord) => void fired.push(t.id));
+    try {
+      await redis.kill();
+      await sleep(300);
+      const t0 = Date.now();
+      for (let i = 0; i < 10; i++) {
+        const row = await scheduler.schedule({ guildId: guild, id: `d${i}`, kind: 'test.down', dueAt: t0 + 200, payload: null });
+        expect(row.status).toBe('pending');
+      }
+      expect(Date.now() - t0).toBeLessThan(2000);
+      expect((await store.listPending(guild)).map((r) => r.id).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `d${i}`).sort());
+      await sleep(500);
+      expect(fired).toEqual([]);
+      await redis.start();
+      expect(await waitFor(() => fired.length === 10, 5000)).toBe(true);
+      await sleep(300);
+      expect(fired.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `d${i}`).sort());
+    } finally {
+      await scheduler.stop();
+    }
+  }, 30_000);
+
   it('FLUSHALL: the reconciler rebuilds every pending timer from PostgreSQL, none lost, none doubled', async () => {
     const fired = new Map<string, number>();
     const prefix = randomName('flush');
