@@ -369,3 +369,62 @@ describe('the full schema is the last word', () => {
     expect(result).toEqual(['RC_SCHEMA @ /rules/0/if/priority']);
   });
 });
+
+describe('schemas with alternatives report the alternative that was meant', () => {
+  const r = createRegistry([
+    ...testModules,
+    {
+      id: 'alt',
+      version: '1.0.0',
+      name: 'Alt',
+      description: 'Alternatives.',
+      actions: [
+        {
+          name: 'alt.send',
+          description: 'Sends to a channel id or a channel object.',
+          params: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              target: {
+                anyOf: [
+                  { type: 'string', pattern: '^\\d+$' },
+                  { type: 'object', required: ['id'], additionalProperties: false, properties: { id: { type: 'string' }, thread: { type: 'boolean' } } },
+                ],
+              },
+              color: { oneOf: [{ type: 'integer', minimum: 0 }, { enum: ['red', 'green'] }] },
+            },
+          },
+          run: async () => {},
+        },
+      ],
+    },
+  ]);
+  const check = (params: unknown): string[] =>
+    validateRuleSet(doc([rule({ then: [{ 'alt.send': params }] })]), r, { tier: 'free' }).problems.map((p) => `${p.code} @ ${p.pointer}: ${p.message}`);
+
+  test('the branch whose type fits', () => {
+    expect(check({ target: { id: 5 } })).toEqual(['RC_BAD_PARAM @ /rules/0/then/0/alt.send/target/id: Parameter `target.id` of `alt.send` must be a string, not the number 5.']);
+    expect(check({ target: { id: '1', threads: true } })).toEqual([
+      'RC_BAD_PARAM @ /rules/0/then/0/alt.send/target/threads: Unknown parameter `target.threads` of `alt.send`. Did you mean `thread`?',
+    ]);
+    expect(check({ target: 'general' })).toEqual([
+      'RC_BAD_PARAM @ /rules/0/then/0/alt.send/target: Parameter `target` of `alt.send` has the wrong form (the text "general"): it must match `^\\d+$`.',
+    ]);
+  });
+
+  test('no branch fits: one problem naming the forms', () => {
+    expect(check({ target: true })).toEqual(['RC_BAD_PARAM @ /rules/0/then/0/alt.send/target: Parameter `target` of `alt.send` must be a string or an object, not true.']);
+    expect(check({ color: 'blue' })).toEqual([
+      'RC_BAD_PARAM @ /rules/0/then/0/alt.send/color: Parameter `color` of `alt.send` must be a whole number or one of `red`, `green`, not the text "blue".',
+    ]);
+    expect(check({ color: -1 })).toEqual([
+      'RC_BAD_PARAM @ /rules/0/then/0/alt.send/color: Parameter `color` of `alt.send` must be >= 0.',
+    ]);
+  });
+
+  test('a placeholder satisfies any alternative', () => {
+    expect(check({ target: '{{ event.channelId }}', color: '{{ settings.color }}' })).toEqual([]);
+    expect(check({ target: { id: '{{ event.channelId }}' } })).toEqual([]);
+  });
+});

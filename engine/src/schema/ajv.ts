@@ -115,7 +115,9 @@ function prune(errors: readonly ErrorObject[]): ErrorObject[] {
 
 function branchDescription(schema: unknown): string {
   if (typeof schema !== 'object' || schema === null) return 'another form';
-  const s = schema as Record<string, unknown>;
+  let s = schema as Record<string, unknown>;
+  // A placeholder-tolerant wrapper (`if placeholder then true else <schema>`): describe the schema.
+  if (s.then === true && typeof s.else === 'object' && s.else !== null) s = s.else as Record<string, unknown>;
   if (Array.isArray(s.enum)) return `one of ${list(s.enum)}`;
   if ('const' in s) return list([s.const]);
   if (s.type !== undefined) return typeNames(s.type);

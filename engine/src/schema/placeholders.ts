@@ -31,6 +31,8 @@ const SUBSCHEMA_ONE = ['additionalProperties', 'items', 'additionalItems', 'cont
 const STRING_CONSTRAINTS = ['enum', 'const', 'pattern', 'format', 'minLength', 'maxLength'];
 
 function couldRejectPlaceholder(node: Record<string, unknown>): boolean {
+  // A placeholder may satisfy several branches of a `oneOf` at once, which `oneOf` refuses.
+  if ('oneOf' in node) return true;
   const type = node.type;
   if (type !== undefined) {
     const types = Array.isArray(type) ? type : [type];
