@@ -67,8 +67,42 @@ describe('validateRuleSet properties', () => {
           }
         }
         for (const p of first.problems) if (codes.has(p.code)) expect(p.fix ?? '').not.toBe('');
+        // Never ajv's cascade wording: every problem is explained.
+        for (const p of first.problems) expect(p.message).not.toMatch(/must match "(then|else)" schema|schema in (anyOf|oneOf)|must pass "/);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  test('a {{ placeholder }} may stand for any parameter value', () => {
+    const withParams = validDocument.filter((d) => d.rules.some((r) => Array.isArray(r.then) && (r.then as object[]).some((s) => !('wait' in s))));
+    fc.assert(
+      fc.property(withParams, fc.nat(), fc.constantFrom('{{ event.value }}', 'x {{ facts.xp.level }} y', '{{ event.reason | default: "none" }}'), (doc, pick, placeholder) => {
+        // Every value inside the parameters of every action step, as [container, key].
+        const slots: [Record<string, unknown> | unknown[], string | number][] = [];
+        const walk = (container: Record<string, unknown> | unknown[]): void => {
+          for (const [k, v] of Object.entries(container)) {
+            const key = Array.isArray(container) ? Number(k) : k;
+            slots.push([container, key]);
+            if (v && typeof v === 'object') walk(v as Record<string, unknown>);
+          }
+        };
+        for (const r of doc.rules) {
+          if (!Array.isArray(r.then)) continue;
+          for (const step of r.then as Record<string, unknown>[]) {
+            const action = Object.keys(step).find((k) => k.includes('.'));
+            if (action) {
+              slots.push([step, action]);
+              walk(step[action] as Record<string, unknown>);
+            }
+          }
+        }
+        if (slots.length === 0) return;
+        const [container, key] = slots[pick % slots.length]!;
+        (container as Record<string | number, unknown>)[key] = placeholder;
+        expect(validateRuleSet(doc, registry, { tier: 'free' }).problems).toEqual([]);
+      }),
+      { numRuns: 200 },
     );
   });
 
