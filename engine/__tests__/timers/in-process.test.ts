@@ -154,3 +154,27 @@ describe('InProcessScheduler, properties', () => {
     expect(performance.now() - started).toBeLessThan(10_000);
   });
 });
+
+describe('InProcessScheduler, real time', () => {
+  it('a handler slower than the lease keeps it (heartbeat): a second delivery never runs it meanwhile', async () => {
+    const store = new InMemoryTimerStore();
+    let runs = 0;
+    const handler = async (): Promise<void> => {
+      runs++;
+      await new Promise((r) => setTimeout(r, 700));
+    };
+    const a = new InProcessScheduler({ store, leaseMs: 150 });
+    const b = new InProcessScheduler({ store, leaseMs: 150 });
+    await a.start(handler);
+    await b.start(handler);
+    try {
+      await a.schedule({ guildId: 'g', id: 'slow', kind: 'k', dueAt: Date.now() + 50, payload: null });
+      await b.reconcile(); // both schedulers now deliver the same occurrence
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(runs).toBe(1);
+      expect(await store.get('g', 'slow')).toMatchObject({ status: 'fired', attempts: 1 });
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+});

@@ -96,6 +96,21 @@ export function timerStoreContract(name: string, make: () => Promise<TimerStoreF
       expect(await fx.store.lease(g, 'a', T, T + 20_000, 5000)).toBeNull();
     });
 
+    it('renewLease extends only the lease its holder still holds', async () => {
+      const g = fresh('g');
+      await fx.store.upsert(timer(g, 'a', T), T);
+      await fx.store.lease(g, 'a', T, T, 1000);
+      expect(await fx.store.renewLease(g, 'a', T, T + 999, T + 2000)).toBe(false); // not the holder's value
+      expect(await fx.store.renewLease(g, 'a', T + 1, T + 1000, T + 2000)).toBe(false); // another occurrence
+      expect(await fx.store.renewLease(g, 'a', T, T + 1000, T + 2000)).toBe(true);
+      expect(await fx.store.get(g, 'a')).toMatchObject({ lockedUntil: T + 2000, attempts: 1 });
+      expect(await fx.store.lease(g, 'a', T, T + 1500, 1000)).toBeNull(); // still held thanks to the renewal
+      expect(await fx.store.renewLease(g, 'other-guild-has-no-such-timer', T, T + 2000, T + 3000)).toBe(false);
+      expect(await fx.store.renewLease(fresh('g'), 'a', T, T + 2000, T + 3000)).toBe(false);
+      expect(await fx.store.claim(g, 'a', T, T + 1600)).toBe(true);
+      expect(await fx.store.renewLease(g, 'a', T, T + 2000, T + 3000)).toBe(false); // fired: nothing to hold
+    });
+
     it('recordFailure keeps the timer pending for a retry, or fails it when final', async () => {
       const g = fresh('g');
       await fx.store.upsert(timer(g, 'a', T), T);

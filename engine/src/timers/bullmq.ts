@@ -83,6 +83,8 @@ export class BullMQScheduler implements Scheduler {
   #reconciling: Promise<number> | null = null;
   #reconcileAgain = false;
   #stopped = false;
+  /** Aborted by a forced stop: the jobs still running are given up and their leases left to lapse. */
+  #abandon = new AbortController();
   readonly #onReady = (): void => {
     // Redis (re)connected: it may have come back empty. Rebuild from the store.
     if (this.#handler !== null && !this.#stopped) this.#backgroundReconcile();
@@ -130,6 +132,7 @@ export class BullMQScheduler implements Scheduler {
   async start(handler: TimerHandler): Promise<void> {
     this.#handler = handler;
     this.#stopped = false;
+    this.#abandon = new AbortController();
     if (this.#options.worker !== false) {
       this.#workerConnection = this.#options.connection.duplicate({ maxRetriesPerRequest: null });
       this.#workerConnection.on('error', (error: unknown) => this.#report(error, 'worker'));
@@ -197,6 +200,7 @@ export class BullMQScheduler implements Scheduler {
     this.#interval = null;
     this.#queueConnection.off('ready', this.#onReady);
     await this.#reconciling?.catch(() => undefined);
+    if (options.force === true) this.#abandon.abort();
     await this.#worker?.close(options.force === true);
     this.#worker = null;
     await this.queue.close();
@@ -230,6 +234,7 @@ export class BullMQScheduler implements Scheduler {
     const outcome = await fireOccurrence(this.store, handler, ref, this.clock, {
       leaseMs: this.#options.leaseMs ?? DEFAULT_LEASE_MS,
       retry: this.#retry,
+      signal: this.#abandon.signal,
     });
     switch (outcome.kind) {
       case 'fired':

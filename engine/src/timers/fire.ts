@@ -48,7 +48,7 @@ export async function fireOccurrence(
   handler: TimerHandler,
   ref: OccurrenceRef,
   clock: Clock,
-  options: { leaseMs: number; retry: RetryPolicy },
+  options: { leaseMs: number; retry: RetryPolicy; /** Aborted: the worker gave the job up; stop renewing its lease. */ signal?: AbortSignal },
 ): Promise<FireOutcome> {
   const row = await store.lease(ref.guildId, ref.id, ref.dueAt, clock.now(), options.leaseMs);
   if (row === null) {
@@ -58,9 +58,11 @@ export async function fireOccurrence(
     }
     return { kind: 'skipped' };
   }
+  const heartbeat = keepLease(store, row, clock, options.leaseMs, options.signal);
   try {
     await handler(row);
   } catch (error) {
+    await heartbeat.stop();
     const final = row.attempts >= options.retry.attempts;
     const text = errorText(error);
     if (final && row.cron) {
@@ -74,9 +76,43 @@ export async function fireOccurrence(
     const retryAt = final ? null : clock.now() + backoffDelay(options.retry, row.attempts);
     return { kind: 'failed', error, attempts: row.attempts, final, nextDueAt: null, retryAt };
   }
+  await heartbeat.stop();
   // Missed occurrences of a cron timer (downtime) are not replayed one by one: the next one is after now.
   const nextDueAt = row.cron ? nextCronOccurrence(row.cron, row.timezone, Math.max(row.dueAt, clock.now())) : null;
   const claimed = await store.claim(row.guildId, row.id, row.dueAt, clock.now(), nextDueAt);
   if (!claimed) return { kind: 'skipped' };
   return { kind: 'fired', row, nextDueAt };
+}
+
+/**
+ * Renews the lease every third of its length while the handler runs, so a slow handler of a live worker is never run
+ * a second time by another delivery. A renewal that fails (the lease was lost) stops the heartbeat.
+ */
+function keepLease(store: TimerStore, row: TimerRecord, clock: Clock, leaseMs: number, signal: AbortSignal | undefined): { stop(): Promise<void> } {
+  let heldUntil = row.lockedUntil ?? null;
+  let running: Promise<void> = Promise.resolve();
+  if (heldUntil === null) return { stop: async () => {} };
+  const timer = setInterval(
+    () => {
+      running = running.then(async () => {
+        if (heldUntil === null) return;
+        const until = clock.now() + leaseMs;
+        if (until <= heldUntil) return; // a virtual clock that has not moved
+        try {
+          heldUntil = (await store.renewLease(row.guildId, row.id, row.dueAt, heldUntil, until)) ? until : null;
+        } catch {
+          // A passing store fault: try again at the next beat (the lease is still ours until it runs out).
+        }
+      });
+    },
+    Math.max(10, Math.floor(leaseMs / 3)),
+  );
+  timer.unref();
+  signal?.addEventListener('abort', () => clearInterval(timer), { once: true });
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }

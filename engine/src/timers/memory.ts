@@ -53,6 +53,13 @@ export class InMemoryTimerStore implements TimerStore {
     return copy(row);
   }
 
+  async renewLease(guildId: string, id: string, dueAt: number, heldUntil: number, until: number): Promise<boolean> {
+    const row = this.#rows.get(keyOf(guildId, id));
+    if (!row || row.status !== 'pending' || row.dueAt !== dueAt || row.lockedUntil !== heldUntil) return false;
+    row.lockedUntil = until;
+    return true;
+  }
+
   async claim(guildId: string, id: string, dueAt: number, now: number, nextDueAt?: number | null): Promise<boolean> {
     const row = this.#rows.get(keyOf(guildId, id));
     if (!row || row.status !== 'pending' || row.dueAt !== dueAt) return false;

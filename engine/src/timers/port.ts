@@ -49,6 +49,12 @@ export interface TimerStore {
    * or another holder's lease is still live. `claim` then records the firing. Added by engine-ports (additive).
    */
   lease(guildId: string, id: string, dueAt: number, now: number, leaseMs: number): Promise<TimerRecord | null>;
+  /**
+   * Extends a live lease while its handler still runs (a heartbeat): sets `lockedUntil` to `until` only if it still is
+   * `heldUntil` — the value the holder last set — so a holder that lost its lease cannot take it back. Added by
+   * engine-ports (additive).
+   */
+  renewLease(guildId: string, id: string, dueAt: number, heldUntil: number, until: number): Promise<boolean>;
   /** Records a failed attempt (the timer stays pending for a retry, or becomes `failed` when `final`). */
   recordFailure(guildId: string, id: string, error: string, final: boolean): Promise<void>;
   cancel(guildId: string, id: string): Promise<boolean>;

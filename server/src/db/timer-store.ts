@@ -92,6 +92,15 @@ export class KnexTimerStore implements TimerStore {
     return row ? toRecord(row) : null;
   }
 
+  async renewLease(guildId: string, id: string, dueAt: number, heldUntil: number, until: number): Promise<boolean> {
+    const rows = await this.#query(
+      `update ?? set locked_until = ?, updated_at = ?
+       where guild_id = ? and id = ? and status = 'pending' and due_at = ? and locked_until = ? returning *`,
+      [until, Date.now(), guildId, id, dueAt, heldUntil],
+    );
+    return rows.length === 1;
+  }
+
   async claim(guildId: string, id: string, dueAt: number, now: number, nextDueAt?: number | null): Promise<boolean> {
     const next = nextDueAt ?? null;
     const rows = await this.#query(
