@@ -9,6 +9,7 @@ import {
   listRuleSetVersions,
   migrateDown,
   migrateUp,
+  migrateUpWhenUnlocked,
   migrationFolders,
   migrationStatus,
   recordAudit,
@@ -114,6 +115,36 @@ describe.each(await testDatabaseKinds())('migrations on %s', (kind) => {
     await expect(
       forGuild(db.knex, G1).insert('rule_set_versions', { version: 0, document: '{}', author: 'x' }),
     ).rejects.toThrow(/rule_set_versions_version_check/);
+  });
+});
+
+describe.each(await testDatabaseKinds())('migrating while another process holds the lock, on %s', (kind) => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await openTestDatabase(kind, { migrate: { folders: core } });
+  });
+  afterAll(() => db?.destroy());
+
+  it('waits for the lock, then migrates', async () => {
+    await db.knex('knex_migrations_lock').update({ is_locked: 1 });
+    await expect(migrateUp(db.knex, { folders: withNotes })).rejects.toThrow(/already locked/);
+    let waited = 0;
+    const pending = migrateUpWhenUnlocked(db.knex, { folders: withNotes, pollMs: 50, onWait: () => waited++ });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await db.knex('knex_migrations_lock').update({ is_locked: 0 });
+    expect(await pending).toEqual(['notes/20991231000000_add_notes']);
+    expect(waited).toBe(1);
+  });
+
+  it('gives up after maxWaitMs', async () => {
+    await db.knex('knex_migrations_lock').update({ is_locked: 1 });
+    try {
+      await expect(migrateUpWhenUnlocked(db.knex, { folders: withNotes, maxWaitMs: 200, pollMs: 50 })).rejects.toThrow(
+        /already locked/,
+      );
+    } finally {
+      await db.knex('knex_migrations_lock').update({ is_locked: 0 });
+    }
   });
 });
 

@@ -5,6 +5,7 @@ export {
   listMigrations,
   migrateDown,
   migrateUp,
+  migrateUpWhenUnlocked,
   migrationFolders,
   migrationSource,
   migrationStatus,

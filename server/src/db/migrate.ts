@@ -129,6 +129,29 @@ export async function migrateDown(knex: Knex, options: MigrateOptions & { all?: 
   return undone;
 }
 
+/**
+ * `migrateUp`, waiting while another process holds the migration lock (replicas starting at once: the first
+ * migrates, the others wait for it and then find nothing pending). Gives up after `maxWaitMs` (default 60 s).
+ */
+export async function migrateUpWhenUnlocked(
+  knex: Knex,
+  options: MigrateOptions & { maxWaitMs?: number; pollMs?: number; onWait?: () => void } = {},
+): Promise<string[]> {
+  const deadline = Date.now() + (options.maxWaitMs ?? 60_000);
+  let waited = false;
+  for (;;) {
+    try {
+      return await migrateUp(knex, options);
+    } catch (error) {
+      const locked = error instanceof Error && /already locked/i.test(error.message);
+      if (!locked || Date.now() >= deadline) throw error;
+      if (!waited) options.onWait?.();
+      waited = true;
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1_000));
+    }
+  }
+}
+
 export interface MigrationStatus {
   applied: string[];
   pending: string[];

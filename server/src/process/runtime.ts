@@ -4,7 +4,7 @@ import type { DestinationStream } from 'pino';
 import { loadConfig } from '../config/load.js';
 import type { LoadConfigOptions } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { migrateUp } from '../db/migrate.js';
+import { migrateUpWhenUnlocked } from '../db/migrate.js';
 import type { MigrateOptions } from '../db/migrate.js';
 import { openDatabase } from '../db/open.js';
 import type { Database } from '../db/open.js';
@@ -73,7 +73,10 @@ export async function startProcess(
   try {
     db = await openDatabase(config);
     logger.info({ database: db.kind, location: db.location }, 'database open');
-    const applied = await migrateWhenUnlocked(db, options.migrate ?? {}, logger);
+    const applied = await migrateUpWhenUnlocked(db.knex, {
+      ...options.migrate,
+      onWait: () => logger.info('another process is migrating the database; waiting'),
+    });
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
     if (config.REDIS_URL !== undefined) redis = await connectRedis(config.REDIS_URL);
 
@@ -111,20 +114,6 @@ export async function startProcess(
   } catch (error) {
     await release().catch(() => undefined);
     throw error;
-  }
-}
-
-/** `migrateUp`, waiting while another process (a second replica starting at once) holds the migration lock. */
-async function migrateWhenUnlocked(db: Database, options: MigrateOptions, logger: Logger): Promise<string[]> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await migrateUp(db.knex, options);
-    } catch (error) {
-      const locked = error instanceof Error && /already locked/i.test(error.message);
-      if (!locked || attempt >= 60) throw error;
-      if (attempt === 0) logger.info('another process is migrating the database; waiting');
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    }
   }
 }
 
