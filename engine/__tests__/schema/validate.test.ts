@@ -428,3 +428,56 @@ describe('schemas with alternatives report the alternative that was meant', () =
     expect(check({ target: { id: '{{ event.channelId }}' } })).toEqual([]);
   });
 });
+
+describe('event fields', () => {
+  const r = createRegistry([
+    ...testModules,
+    {
+      id: 'ticket',
+      version: '1.0.0',
+      name: 'Tickets',
+      description: 'Tickets.',
+      events: [
+        {
+          name: 'ticket.open',
+          description: 'A ticket was opened.',
+          payload: {
+            type: 'object',
+            properties: {
+              channelId: { type: 'string' },
+              opener: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } },
+              tags: { type: 'array', items: { type: 'string' } },
+              extra: { type: 'object', additionalProperties: { type: 'string' } },
+            },
+          },
+        },
+      ],
+    },
+  ]);
+  const check = (rule: Record<string, unknown>) => {
+    const result = validateRuleSet(doc([{ id: 't', on: 'ticket.open', then: [{ 'member.warn': { user: '1' } }], ...rule }]), r, { tier: 'free' });
+    return { ok: result.ok, problems: result.problems.map((p) => `${p.severity} ${p.code} @ ${p.pointer}: ${p.message}`) };
+  };
+  const leaf = (fact: string, extra: Record<string, unknown> = {}) => ({ if: { fact, operator: 'exists', value: true, ...extra } });
+
+  test('fields the payload declares are fine', () => {
+    for (const fact of ['event.channelId', 'event.opener.name', 'event.tags.0', 'event.tags.length', 'event.extra.anything', 'event']) {
+      expect(check(leaf(fact)).problems, fact).toEqual([]);
+    }
+    expect(check(leaf('event.opener', { path: 'id' })).problems).toEqual([]);
+    expect(check({ then: [{ 'member.warn': { user: '{{ event.opener.id }}', reason: 'in {{ event.channelId }}' } }] }).problems).toEqual([]);
+  });
+
+  test('a field the payload does not declare is a warning, with a suggestion', () => {
+    expect(check(leaf('event.chanelId'))).toEqual({
+      ok: true,
+      problems: ['warning RC_UNKNOWN_EVENT_FIELD @ /rules/0/if/fact: `event.chanelId` is not a field of `ticket.open`: it reads as nothing. Did you mean `channelId`?'],
+    });
+    expect(check(leaf('event.opener', { path: 'nmae' })).problems).toEqual([
+      'warning RC_UNKNOWN_EVENT_FIELD @ /rules/0/if/fact: `event.opener.nmae` is not a field of `ticket.open`: it reads as nothing. Did you mean `name`?',
+    ]);
+    expect(check({ then: [{ 'member.warn': { user: '{{ event.opnr.id }}' } }] }).problems).toEqual([
+      'warning RC_UNKNOWN_EVENT_FIELD @ /rules/0/then/0/member.warn/user: `event.opnr.id` is not a field of `ticket.open`: it reads as nothing. Did you mean `opener`?',
+    ]);
+  });
+});

@@ -149,6 +149,12 @@ export const ENGINE_ERROR_CODES = [
     summary: 'The document does not fit the rule-set JSON Schema at this place.',
     fix: 'Correct the value at the pointer; docs/rules.md describes every field.',
   },
+  {
+    code: 'RC_UNKNOWN_EVENT_FIELD',
+    kind: 'user',
+    summary: 'A warning: `event.<field>` (in a condition or a `{{ placeholder }}`) names a field the trigger event’s payload does not declare; it reads as nothing.',
+    fix: 'Check the spelling against the event’s payload (docs/reference lists every event’s fields).',
+  },
   // ── Module registry (engine-schema): mistakes of module authors ───────────────────────────────────────────
   {
     code: 'RC_REGISTRY_DUPLICATE',

@@ -31,6 +31,33 @@ const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null &
 const STEP_OPTIONS = new Set(['retry', 'onError', 'as']);
 const MAX_WALK_DEPTH = 200;
 
+/**
+ * The first segment of `path` that a payload schema says is not there (it lists `properties`, the segment is not one
+ * of them, and no `additionalProperties` / `patternProperties` schema admits it); `undefined` when the path fits or
+ * the schema does not say.
+ */
+function missingField(schema: unknown, path: readonly string[]): { field: string; known: string[] } | undefined {
+  let node = schema;
+  for (const segment of path) {
+    if (!isObject(node) || node.anyOf || node.oneOf || node.allOf || node.$ref) return undefined;
+    const types = Array.isArray(node.type) ? node.type : [node.type];
+    if (segment === 'length' && (types.includes('array') || types.includes('string'))) return undefined;
+    if (/^\d+$/.test(segment) && types.includes('array')) {
+      node = node.items;
+      continue;
+    }
+    const properties = node.properties;
+    if (!isObject(properties)) return undefined;
+    if (Object.hasOwn(properties, segment)) {
+      node = properties[segment];
+      continue;
+    }
+    if (isObject(node.additionalProperties) || isObject(node.patternProperties)) return undefined;
+    return { field: segment, known: Object.keys(properties) };
+  }
+  return undefined;
+}
+
 /** Merges settings: objects deeply, everything else (lists included) replaced by `over`. */
 function mergeSettings(under: unknown, over: unknown, depth = 0): unknown {
   if (!isObject(under) || !isObject(over) || depth > MAX_WALK_DEPTH) return structuredClone(over);
@@ -56,6 +83,28 @@ class Validation {
 
   warning(code: string, message: string, pointer: string, fix: string, sink: Problem[] = this.problems): void {
     sink.push({ code, message, pointer, fix, severity: 'warning' });
+  }
+
+  /** `event.<path>`: a warning when a trigger event's payload schema lists its fields and the path is not one. */
+  eventField(path: readonly string[], written: string, at: string, triggers: readonly string[], sink: Problem[]): void {
+    if (path.length === 0) return;
+    const lacking: string[] = [];
+    let hint = '';
+    for (const trigger of triggers) {
+      const missing = missingField(this.registry.event(trigger)?.payload, path);
+      if (missing) {
+        lacking.push(trigger);
+        hint ||= didYouMean(missing.field, missing.known);
+      }
+    }
+    if (lacking.length === 0) return;
+    this.warning(
+      'RC_UNKNOWN_EVENT_FIELD',
+      `\`${written}\` is not a field of ${lacking.map((t) => `\`${t}\``).join(', ')}: it reads as nothing.${hint}`,
+      at,
+      'Check the spelling against the event’s payload (docs/reference lists every event’s fields).',
+      sink,
+    );
   }
 
   schema(errors: readonly ErrorObject[] | null | undefined, data: unknown, options: TranslateOptions, sink: Problem[]): void {
@@ -138,7 +187,12 @@ class Validation {
 
   /** A fact read by a condition leaf (or a `{ fact }` value reference) whose `params` live in `holder`. */
   fact(name: string, pointer: string, holder: Obj, holderPointer: string, triggers: readonly string[], sink: Problem[]): void {
-    if (name === 'now' || name === 'event' || name.startsWith('event.')) return;
+    if (name === 'now' || name === 'event') return;
+    if (name.startsWith('event.')) {
+      const path = typeof holder.path === 'string' && holder.path !== '' ? `${name.slice(6)}.${holder.path}` : name.slice(6);
+      this.eventField(path.split('.'), `event.${path}`, pointer, triggers, sink);
+      return;
+    }
     const fact = this.registry.fact(name);
     if (!fact) {
       this.error(
@@ -257,7 +311,7 @@ class Validation {
         );
       }
     }
-    this.placeholders(params, at, stepNames, sink, 0);
+    this.placeholders(params, at, stepNames, sink, 0, triggers);
     if (hasPlaceholder(params)) return;
     if (!isObject(params)) {
       this.error('RC_BAD_PARAM', `The parameters of \`${name}\` must be an object, not ${describeValue(params)}.`, at, `Write \`${name}: {}\` when there are none.`, sink);
@@ -279,12 +333,13 @@ class Validation {
    * `{{ … }}` in action parameters, parsed as the runtime will (`compileValue`): a malformed placeholder, an unknown
    * variable or filter is reported now, and `steps.<name>` must name an earlier step's `as`.
    */
-  placeholders(value: unknown, at: string, stepNames: ReadonlySet<string>, sink: Problem[], depth: number): void {
+  placeholders(value: unknown, at: string, stepNames: ReadonlySet<string>, sink: Problem[], depth: number, triggers: readonly string[] = []): void {
     if (depth > MAX_WALK_DEPTH) return;
     if (typeof value === 'string') {
       if (!value.includes('{{')) return;
       const { placeholders } = compileValue(value, at, sink);
       for (const placeholder of placeholders) {
+        if (placeholder.root === 'event') this.eventField(placeholder.path, `event.${placeholder.path.join('.')}`, at, triggers, sink);
         const name = placeholder.path[0];
         if (placeholder.root !== 'steps' || name === undefined || stepNames.has(name)) continue;
         this.error(
@@ -297,8 +352,8 @@ class Validation {
       }
       return;
     }
-    if (Array.isArray(value)) value.forEach((v, i) => this.placeholders(v, joinPointer(at, i), stepNames, sink, depth + 1));
-    else if (isObject(value)) for (const [k, v] of Object.entries(value)) this.placeholders(v, joinPointer(at, k), stepNames, sink, depth + 1);
+    if (Array.isArray(value)) value.forEach((v, i) => this.placeholders(v, joinPointer(at, i), stepNames, sink, depth + 1, triggers));
+    else if (isObject(value)) for (const [k, v] of Object.entries(value)) this.placeholders(v, joinPointer(at, k), stepNames, sink, depth + 1, triggers);
   }
 }
 
