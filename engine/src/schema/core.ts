@@ -81,7 +81,7 @@ export function coreDefinitions(): Record<string, JsonSchema> {
             none: idList('Has none of these roles.', 'role'),
           },
         },
-        bots: { type: 'boolean', description: '`true` also runs on events caused by bots (skipped by default for message events).' },
+        bots: { type: 'boolean', description: '`true` also runs on events caused by bots; `false` skips them on every event; absent: bots are skipped on message events.' },
       },
     },
     limits: {
@@ -117,7 +117,7 @@ export function coreDefinitions(): Record<string, JsonSchema> {
       else: {
         required: ['mode'],
         additionalProperties: false,
-        properties: { mode: ref('concurrencyMode'), per: ref('limitKey') },
+        properties: { mode: ref('concurrencyMode'), per: { ...ref('limitKey'), description: 'Which runs count as the same (default `user`).' } },
       },
     },
     // Chosen like json-rules-engine does (`any`, then `all`, then `not`, else a leaf), as if/then/else rather than
@@ -172,7 +172,7 @@ export function coreDefinitions(): Record<string, JsonSchema> {
       additionalProperties: false,
       properties: {
         attempts: { type: 'integer', minimum: 1, maximum: 10, description: 'Attempts in all, the first included.' },
-        backoff: { ...ref('duration'), description: 'Delay before the first retry; doubled each time.' },
+        backoff: { ...ref('duration'), description: 'Delay before the first retry (default 500ms); it grows with each attempt.' },
       },
     },
     stepOptions: {
