@@ -152,48 +152,63 @@ export function formatRuleFile(text: string, options: { file?: string; format?: 
   return { output, changed: output !== text, problems: [] };
 }
 
-/** The DSL printed again, keeping comments that stand on their own lines between items. */
+/**
+ * The DSL printed again, with its comments put back: each comment goes before (or, at the end of a line, after) the
+ * line it was written with, found again in the printed text. When that line changed beyond spacing, the file is left
+ * as written rather than lose or misplace a comment.
+ */
 function formatDsl(text: string, dsl: DslParseResult): string | { skipped: string } {
-  if (dsl.comments.length === 0) return printDsl(dsl.document);
-  // Comments between items travel with the item that follows them; a comment inside an item has no place the
-  // printer can keep, so such a file is left as written rather than lose it.
-  const lines = text.split('\n');
-  const itemStart = /^(guild|module|rule|use|set)\b/;
-  const leading: string[][] = [];
+  const printed = printDsl(dsl.document);
+  if (dsl.comments.length === 0) return printed;
+  // Lines are compared without quotes and extra spaces: the printer drops quotes a word does not need.
+  const norm = (l: string): string => l.trim().replace(/"/g, '').replace(/\s*,\s*/g, ', ').replace(/\s+/g, ' ');
+  const lines = text.split(/\r?\n/);
+  const byLine = new Map(dsl.comments.map((c) => [c.line, c]));
+  interface Anchor {
+    code: string;
+    leading: string[];
+    trailing?: string;
+  }
+  const anchors: Anchor[] = [];
   let pending: string[] = [];
-  let inItem = false;
-  for (const line of lines) {
-    const trimmed = line.trim();
-    if (itemStart.test(line)) {
-      leading.push(pending);
-      pending = [];
-      inItem = true;
+  lines.forEach((line, index) => {
+    const comment = byLine.get(index + 1);
+    const code = (comment ? line.slice(0, comment.column - 1) : line).trim();
+    if (code === '') {
+      if (comment) pending.push(comment.text.trimEnd());
+      return;
+    }
+    const anchor: Anchor = { code: norm(code), leading: pending };
+    if (comment) anchor.trailing = comment.text.trimEnd();
+    anchors.push(anchor);
+    pending = [];
+  });
+  const out = printed.replace(/\n$/, '').split('\n');
+  const before = new Map<number, string[]>();
+  const after = new Map<number, string>();
+  let from = 0;
+  for (const anchor of anchors) {
+    if (anchor.leading.length === 0 && anchor.trailing === undefined) {
+      const k = out.findIndex((l, i) => i >= from && norm(l) === anchor.code);
+      if (k >= 0) from = k + 1;
       continue;
     }
-    if (trimmed.startsWith('#')) {
-      if (inItem && /^\s/.test(line)) return { skipped: 'it has comments inside a rule, which the DSL printer cannot keep' };
-      pending.push(line.trimEnd());
-      inItem = false;
-      continue;
-    }
-    if (trimmed === '') continue;
-    if (trimmed.includes('#') && /#[^"]*$/.test(trimmed) && !/"[^"]*#/.test(trimmed)) {
-      return { skipped: 'it has comments at the end of lines, which the DSL printer cannot keep' };
-    }
+    let k = out.findIndex((l, i) => i >= from && norm(l) === anchor.code);
+    if (k < 0) k = out.findIndex((l, i) => norm(l) === anchor.code && !before.has(i) && !after.has(i));
+    if (k < 0) return { skipped: `a commented line (\`${anchor.code}\`) is written differently by the printer, and its comment would be lost` };
+    if (anchor.leading.length > 0) before.set(k, [...(before.get(k) ?? []), ...anchor.leading]);
+    if (anchor.trailing !== undefined) after.set(k, anchor.trailing);
+    from = k + 1;
   }
-  const printed = printDsl(dsl.document).replace(/\n$/, '');
-  const blocks = printed.split(/\n\n(?=(?:guild|module|rule|use|set)\b)/);
-  // `guild`/`set` lines of the head share one block; count items per block to hand out the comments.
-  const out: string[] = [];
-  let index = 0;
-  for (const block of blocks) {
-    const items = block.split('\n').filter((l) => itemStart.test(l)).length;
-    const comments = leading.slice(index, index + items).flat();
-    index += items;
-    out.push([...comments, block].join('\n'));
-  }
-  const trailing = pending.length > 0 ? `\n\n${pending.join('\n')}` : '';
-  return `${out.join('\n\n')}${trailing}\n`;
+  const result: string[] = [];
+  out.forEach((line, i) => {
+    const indent = /^\s*/.exec(line)?.[0] ?? '';
+    for (const c of before.get(i) ?? []) result.push(`${indent}${c}`);
+    const trailing = after.get(i);
+    result.push(trailing === undefined ? line : `${line} ${trailing}`);
+  });
+  if (pending.length > 0) result.push('', ...pending);
+  return `${result.join('\n')}\n`;
 }
 
 /** A `SourceProblem` for a file that cannot be read at all. */

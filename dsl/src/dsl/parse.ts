@@ -16,7 +16,7 @@ export interface DslParseResult {
   /** Where the key (clause, action name, object key) of each JSON pointer was written. */
   keyPositions: ReadonlyMap<string, DslSpan>;
   /** Comments of the text, in order (the printer does not carry them; `fmt` refuses to drop them). */
-  comments: { line: number; text: string }[];
+  comments: { line: number; column: number; text: string }[];
 }
 
 /**
@@ -67,7 +67,7 @@ export function parseDsl(text: string, options: { file?: string } = {}): DslPars
     seenSegments.add(segment);
     problems.push(problem);
   }
-  const comments = (lexed.groups.comments ?? []).map((t) => ({ line: t.startLine ?? 1, text: t.image }));
+  const comments = (lexed.groups.comments ?? []).map((t) => ({ line: t.startLine ?? 1, column: t.startColumn ?? 1, text: t.image }));
   return { document, problems, positions: builder.positions, keyPositions: builder.keyPositions, comments };
 }
 

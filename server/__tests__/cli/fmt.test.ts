@@ -72,12 +72,20 @@ describe('rulecord fmt', () => {
     expect((await cli('fmt', '--check', '.')).code).toBe(0);
   });
 
-  it('leaves a DSL file with comments inside a rule as it is, and says why', async () => {
-    const text = 'guild "1"\nrule a\n  # why\n  on member.join\n  then message.send content: "hi"\n';
+  it('keeps the comments of a DSL file, on their lines', async () => {
+    writeFileSync(join(dir, 'c.rules'), '# rules\nguild   "1"  # ours\nrule a\n    # why\n  on member.join\n  then\n      message.send content: "hi"   # say hi\n');
+    const r = await cli('fmt', 'c.rules');
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, 'c.rules'), 'utf8')).toBe('# rules\nguild "1" # ours\n\nrule a\n  # why\n  on member.join\n  then\n    message.send content: hi # say hi\n');
+    expect((await cli('fmt', '--check', 'c.rules')).code).toBe(0);
+  });
+
+  it('leaves a DSL file as it is, and says why, when a commented line would be rewritten', async () => {
+    const text = 'guild "1"\nrule a\n  on member.join\n  then message.send content: "hi" # greet\n';
     writeFileSync(join(dir, 'c.rules'), text);
     const r = await cli('fmt', 'c.rules');
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('comments inside a rule');
+    expect(r.stderr).toContain('its comment would be lost');
     expect(readFileSync(join(dir, 'c.rules'), 'utf8')).toBe(text);
   });
 
