@@ -178,3 +178,37 @@ describe('InProcessScheduler, real time', () => {
     }
   });
 });
+
+describe('InProcessScheduler, races', () => {
+  it('a timer rescheduled while its handler fails keeps its new time (the retry does not overwrite it)', async () => {
+    const clock = new VirtualClock(0);
+    const store = new InMemoryTimerStore();
+    const scheduler = new InProcessScheduler({ store, clock, virtual: true, retry: { attempts: 3, backoffMs: 10 } });
+    const seen: [number, number][] = [];
+    await scheduler.start(async (t) => {
+      seen.push([t.dueAt, clock.now()]);
+      if (t.dueAt === 10) {
+        await scheduler.schedule({ guildId: 'g', id: 'x', kind: 'k', dueAt: 500, payload: null });
+        throw new Error('failed after moving itself');
+      }
+    });
+    await scheduler.schedule({ guildId: 'g', id: 'x', kind: 'k', dueAt: 10, payload: null });
+    expect(await scheduler.advance(1000)).toBe(1);
+    expect(seen).toEqual([[10, 10], [500, 500]]);
+  });
+
+  it('a reconcile during a cron firing does not lose the next occurrence', async () => {
+    const start = Date.UTC(2026, 0, 1);
+    const clock = new VirtualClock(start);
+    const store = new InMemoryTimerStore();
+    const scheduler = new InProcessScheduler({ store, clock, virtual: true });
+    let fired = 0;
+    await scheduler.start(async () => {
+      fired++;
+      await scheduler.reconcile(); // e.g. the periodic reconciler running while the handler is busy
+    });
+    await scheduler.schedule({ guildId: 'g', id: 'c', kind: 'k', dueAt: start + 60_000, payload: null, cron: '* * * * *' });
+    expect(await scheduler.advance(5 * 60_000)).toBe(5);
+    expect(fired).toBe(5);
+  });
+});

@@ -13,6 +13,8 @@ export interface InProcessSchedulerOptions {
   virtual?: boolean;
   retry?: Partial<RetryPolicy>;
   leaseMs?: number;
+  /** Real mode: how often to pick up rows other processes added to the store. Default 60 s; 0 = only at start. */
+  reconcileEveryMs?: number;
   /** Called when a handler throws (after the failure is recorded). */
   onError?: (error: unknown, timer: OccurrenceRef & { attempts: number; final: boolean }) => void;
 }
@@ -50,10 +52,14 @@ export class InProcessScheduler implements Scheduler {
   /** Min-heap by (at, seq) over entries; an item is stale when its entry was replaced or removed (lazy deletion). */
   readonly #heap: Entry[] = [];
   readonly #inflight = new Set<Promise<void>>();
+  /** Timers whose occurrence is being fired right now: the reconciler leaves them to the firing. */
+  readonly #firing = new Set<string>();
   #handler: TimerHandler | null = null;
   #seq = 0;
   #timeout: NodeJS.Timeout | null = null;
   #advancing = false;
+  #interval: NodeJS.Timeout | null = null;
+  readonly #reconcileEveryMs: number;
 
   constructor(options: InProcessSchedulerOptions) {
     this.store = options.store;
@@ -68,6 +74,7 @@ export class InProcessScheduler implements Scheduler {
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
     this.#leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.#onError = options.onError;
+    this.#reconcileEveryMs = options.reconcileEveryMs ?? 60_000;
   }
 
   async schedule(timer: NewTimer): Promise<TimerRecord> {
@@ -87,6 +94,12 @@ export class InProcessScheduler implements Scheduler {
     this.#handler = handler;
     await this.reconcile();
     this.#arm();
+    if (!this.virtual && this.#reconcileEveryMs > 0 && this.#interval === null) {
+      this.#interval = setInterval(() => {
+        this.reconcile().catch((error: unknown) => this.#onError?.(error, { guildId: '', id: '', dueAt: 0, attempts: 0, final: false }));
+      }, this.#reconcileEveryMs);
+      this.#interval.unref();
+    }
   }
 
   async reconcile(): Promise<number> {
@@ -95,8 +108,9 @@ export class InProcessScheduler implements Scheduler {
     for (;;) {
       const page = await this.store.scanPending(after, 500);
       for (const row of page) {
-        const known = this.#entries.get(keyOf(row.guildId, row.id));
-        if (known?.dueAt !== row.dueAt) {
+        const key = keyOf(row.guildId, row.id);
+        if (this.#firing.has(key)) continue;
+        if (this.#entries.get(key)?.dueAt !== row.dueAt) {
           this.#track(row, row.dueAt);
           queued++;
         }
@@ -110,6 +124,8 @@ export class InProcessScheduler implements Scheduler {
 
   async stop(): Promise<void> {
     this.#handler = null;
+    if (this.#interval) clearInterval(this.#interval);
+    this.#interval = null;
     if (this.#timeout) clearTimeout(this.#timeout);
     this.#timeout = null;
     while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
@@ -167,6 +183,11 @@ export class InProcessScheduler implements Scheduler {
     this.#arm();
   }
 
+  /** Tracks what comes after a firing, unless the timer was scheduled anew (or cancelled and rescheduled) meanwhile. */
+  #retrack(ref: OccurrenceRef, at: number): void {
+    if (!this.#entries.has(keyOf(ref.guildId, ref.id))) this.#track(ref, at);
+  }
+
   /** The earliest live entry, dropping stale heap items on the way. */
   #peek(): Entry | undefined {
     for (;;) {
@@ -183,15 +204,25 @@ export class InProcessScheduler implements Scheduler {
   }
 
   async #fire(entry: Entry): Promise<FireOutcome> {
+    const key = keyOf(entry.guildId, entry.id);
+    this.#firing.add(key);
+    try {
+      return await this.#fireOnce(entry);
+    } finally {
+      this.#firing.delete(key);
+    }
+  }
+
+  async #fireOnce(entry: Entry): Promise<FireOutcome> {
     const handler = this.#handler;
     if (handler === null) return { kind: 'skipped' };
     const outcome = await fireOccurrence(this.store, handler, entry, this.clock, { leaseMs: this.#leaseMs, retry: this.#retry });
     const ref = { guildId: entry.guildId, id: entry.id };
-    if (outcome.kind === 'fired' && outcome.nextDueAt !== null) this.#track({ ...ref, dueAt: outcome.nextDueAt }, outcome.nextDueAt);
-    if (outcome.kind === 'busy') this.#track(entry, outcome.retryAt);
+    if (outcome.kind === 'fired' && outcome.nextDueAt !== null) this.#retrack({ ...ref, dueAt: outcome.nextDueAt }, outcome.nextDueAt);
+    if (outcome.kind === 'busy') this.#retrack(entry, outcome.retryAt);
     if (outcome.kind === 'failed') {
-      if (outcome.retryAt !== null) this.#track(entry, outcome.retryAt);
-      else if (outcome.nextDueAt !== null) this.#track({ ...ref, dueAt: outcome.nextDueAt }, outcome.nextDueAt);
+      if (outcome.retryAt !== null) this.#retrack(entry, outcome.retryAt);
+      else if (outcome.nextDueAt !== null) this.#retrack({ ...ref, dueAt: outcome.nextDueAt }, outcome.nextDueAt);
       this.#onError?.(outcome.error, { ...entry, attempts: outcome.attempts, final: outcome.final });
     }
     return outcome;
@@ -218,7 +249,7 @@ export class InProcessScheduler implements Scheduler {
         .then(() => undefined)
         .catch((error: unknown) => {
           // The store failed (not the handler): keep the occurrence and try again later.
-          this.#track(entry, this.clock.now() + this.#retry.backoffMs);
+          this.#retrack(entry, this.clock.now() + this.#retry.backoffMs);
           this.#onError?.(error, { ...entry, attempts: 0, final: false });
         })
         .finally(() => this.#inflight.delete(run));
