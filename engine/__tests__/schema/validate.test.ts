@@ -165,8 +165,14 @@ describe('steps', () => {
     ['negative wait', { wait: -5 }, ['RC_BAD_DURATION @ /rules/0/then/0/wait']],
     ['wait with an action', { wait: '1m', 'message.delete': {} }, ['RC_BAD_STEP @ /rules/0/then/0']],
     ['params not an object', { 'message.delete': null }, ['RC_BAD_PARAM @ /rules/0/then/0/message.delete']],
+    ['a misspelt step option', { 'message.delete': {}, onerror: 'continue' }, ['RC_BAD_STEP @ /rules/0/then/0/onerror']],
   ])('%s', (_name, s, expected) => {
     expect(errors(doc([step(s)]))).toEqual(expected);
+  });
+
+  test('a step written as a bare action name says how to write it', () => {
+    expect(problems(doc([step('message.delete')]))[0]?.fix).toBe('Write `- message.delete: {}` (an action with no parameters).');
+    expect(message(doc([step({ 'message.delete': {}, onerror: 'continue' })]))).toBe('Unknown step option `onerror`. Did you mean `onError`?');
   });
 
   test('unknown action message suggests the closest names', () => {

@@ -12,7 +12,7 @@ import { describeValue, translateAjvErrors, type TranslateOptions } from './ajv.
 import { compiledRegistry, coreDocumentValidator, type CompiledRegistry } from './document-schema.js';
 import { compileValue } from '../runtime/variables.js';
 import { hasPlaceholder } from './placeholders.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean, suggest } from './suggest.js';
 
 /** A validated rule set, ready to compile: template uses instantiated, module settings with their defaults. */
 export interface ResolvedRuleSet {
@@ -239,7 +239,8 @@ class Validation {
 
   step(step: unknown, at: string, triggers: readonly string[], stepNames: Set<string>, sink: Problem[]): void {
     if (!isObject(step)) {
-      this.error('RC_BAD_STEP', `A step must be an object — one action with its parameters, or \`wait\` — not ${describeValue(step)}.`, at, 'Write e.g. `- message.delete: {}` or `- wait: 10m`.', sink);
+      const fix = typeof step === 'string' && this.registry.action(step) ? `Write \`- ${step}: {}\` (an action with no parameters).` : 'Write e.g. `- message.delete: {}` or `- wait: 10m`.';
+      this.error('RC_BAD_STEP', `A step must be an object — one action with its parameters, or \`wait\` — not ${describeValue(step)}.`, at, fix, sink);
       return;
     }
     const keys = Object.keys(step);
@@ -276,6 +277,8 @@ class Validation {
       if (known.includes(key)) continue;
       if (single && singleParams.includes(key)) {
         this.error('RC_BAD_STEP', `\`${key}\` is a parameter of \`${single.name}\`, but it is written beside it.`, joinPointer(at, key), `Move it under \`${single.name}:\` (indent it one more level).`, sink);
+      } else if (!key.includes('.') && suggest(key, [...STEP_OPTIONS, 'wait']).length > 0) {
+        this.error('RC_BAD_STEP', `Unknown step option \`${key}\`.${didYouMean(key, [...STEP_OPTIONS, 'wait'])}`, joinPointer(at, key), 'Step options are `retry`, `onError` and `as`; `wait` stands alone in its step.', sink);
       } else {
         this.error(
           'RC_UNKNOWN_ACTION',
@@ -360,7 +363,9 @@ class Validation {
 /**
  * Validates a rule document against the registry and the guild's tier, and resolves it: template uses are
  * instantiated, module settings get their defaults. Every problem carries a stable code, a JSON pointer into
- * `doc` and a fix — one per real mistake, never ajv's raw cascade. Never throws on any JSON input.
+ * `doc` and a fix — one per real mistake, never ajv's raw cascade. Never throws on any JSON input (a module whose own
+ * schema does not compile is a bug of that module: `RC_REGISTRY_BAD_SCHEMA` is thrown when a document first uses it;
+ * `checkRegistrySchemas` finds it at start-up).
  *
  * @example
  * const result = validateRuleSet(yaml.parse(text), registry, { tier: 'free' });
