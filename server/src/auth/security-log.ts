@@ -43,20 +43,4 @@ export class SecurityLog {
       created_at: new Date(this.now()),
     });
   }
-
-  async list(filter: { guildId?: string; kind?: SecurityEventKind; limit?: number } = {}): Promise<(SecurityEvent & { at: string })[]> {
-    let q = this.db('security_log').orderBy('id', 'desc').limit(filter.limit ?? 100);
-    if (filter.guildId !== undefined) q = q.where({ guild_id: filter.guildId });
-    if (filter.kind !== undefined) q = q.where({ kind: filter.kind });
-    const rows = (await q) as { guild_id: string | null; kind: SecurityEventKind; actor: string | null; ip: string | null; route: string | null; details: unknown; created_at: Date | string }[];
-    return rows.map((r) => ({
-      kind: r.kind,
-      guildId: r.guild_id,
-      actor: r.actor,
-      ip: r.ip,
-      route: r.route,
-      details: (typeof r.details === 'string' ? JSON.parse(r.details) : r.details) as Record<string, unknown>,
-      at: new Date(r.created_at).toISOString(),
-    }));
-  }
 }
