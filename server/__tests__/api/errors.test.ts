@@ -17,7 +17,7 @@ function expectEnvelope(json: unknown, code: string): void {
 
 describe('error codes', () => {
   it('docs/api.md lists exactly the codes of API_ERRORS, with the same statuses', () => {
-    const rows = [...docsApi.matchAll(/^\| `(RC_API_[A-Z_]+)` \| (\d{3}) \|/gm)].map((m) => [m[1], Number(m[2])]);
+    const rows = [...docsApi.matchAll(/^\| `(RC_API_[A-Z_]+)`\s*\| (\d{3})\s*\|/gm)].map((m) => [m[1], Number(m[2])]);
     expect(rows).toEqual(Object.entries(API_ERRORS).map(([code, e]) => [code, e.status]));
   });
 
@@ -55,17 +55,37 @@ describe('error responses', () => {
   });
 
   it('400 for malformed JSON, 415 for a non-JSON body, 413 above the body limit', async () => {
-    const bad = await h.inject({ method: 'PUT', url: `/api/guilds/${g}/ruleset`, headers: { ...c.write, 'content-type': 'application/json' }, payload: '{"document":' });
+    const bad = await h.inject({
+      method: 'PUT',
+      url: `/api/guilds/${g}/ruleset`,
+      headers: { ...c.write, 'content-type': 'application/json' },
+      payload: '{"document":',
+    });
     expect(bad.statusCode).toBe(400);
     expectEnvelope(bad.json(), 'RC_API_BAD_REQUEST');
-    const text = await h.inject({ method: 'PUT', url: `/api/guilds/${g}/ruleset`, headers: { ...c.write, 'content-type': 'text/plain' }, payload: 'hello' });
+    const text = await h.inject({
+      method: 'PUT',
+      url: `/api/guilds/${g}/ruleset`,
+      headers: { ...c.write, 'content-type': 'text/plain' },
+      payload: 'hello',
+    });
     expect(text.statusCode).toBe(415);
     expectEnvelope(text.json(), 'RC_API_UNSUPPORTED_MEDIA_TYPE');
     const huge = doc(g, [], { modules: { moderation: { logChannel: 'x'.repeat(1024 * 1024 + 10) } } });
-    const big = await h.inject({ method: 'PUT', url: `/api/guilds/${g}/ruleset`, headers: c.write, payload: { document: huge } });
+    const big = await h.inject({
+      method: 'PUT',
+      url: `/api/guilds/${g}/ruleset`,
+      headers: c.write,
+      payload: { document: huge },
+    });
     expect(big.statusCode).toBe(413);
     expectEnvelope(big.json(), 'RC_API_PAYLOAD_TOO_LARGE');
-    const small = await h.inject({ method: 'POST', url: `/api/guilds/${g}/tokens`, headers: c.write, payload: { name: 'x'.repeat(70 * 1024), scope: 'read' } });
+    const small = await h.inject({
+      method: 'POST',
+      url: `/api/guilds/${g}/tokens`,
+      headers: c.write,
+      payload: { name: 'x'.repeat(70 * 1024), scope: 'read' },
+    });
     expect(small.statusCode).toBe(413);
   });
 
@@ -74,7 +94,10 @@ describe('error responses', () => {
       method: 'PUT',
       url: `/api/guilds/${g}/ruleset`,
       headers: c.write,
-      payload: { document: doc('999', [{ id: 'A B', on: 'message.nope', then: [{ 'message.explode': {} }] }]), bogus: 1 },
+      payload: {
+        document: doc('999', [{ id: 'A B', on: 'message.nope', then: [{ 'message.explode': {} }] }]),
+        bogus: 1,
+      },
     });
     expect(res.statusCode).toBe(400);
     expectEnvelope(res.json(), 'RC_API_VALIDATION');

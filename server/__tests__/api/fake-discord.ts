@@ -58,26 +58,43 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
       const form = new URLSearchParams(body);
       const entry = codes.get(form.get('code') ?? '');
       codes.delete(form.get('code') ?? '');
-      if (form.get('client_id') !== clientId || form.get('client_secret') !== clientSecret) return json(res, 401, { error: 'invalid_client' });
+      if (form.get('client_id') !== clientId || form.get('client_secret') !== clientSecret)
+        return json(res, 401, { error: 'invalid_client' });
       if (!entry) return json(res, 400, { error: 'invalid_grant' });
       const verifier = form.get('code_verifier') ?? '';
-      if (b64url(createHash('sha256').update(verifier).digest()) !== entry.challenge) return json(res, 400, { error: 'invalid_grant', error_description: 'PKCE' });
-      if (form.get('redirect_uri') !== entry.redirectUri) return json(res, 400, { error: 'invalid_grant', error_description: 'redirect_uri' });
+      if (b64url(createHash('sha256').update(verifier).digest()) !== entry.challenge)
+        return json(res, 400, { error: 'invalid_grant', error_description: 'PKCE' });
+      if (form.get('redirect_uri') !== entry.redirectUri)
+        return json(res, 400, { error: 'invalid_grant', error_description: 'redirect_uri' });
       const access = b64url(randomBytes(18));
       tokens.set(access, entry.userId);
-      return json(res, 200, { access_token: access, token_type: 'Bearer', expires_in: 604800, refresh_token: 'r', scope: 'identify guilds' });
+      return json(res, 200, {
+        access_token: access,
+        token_type: 'Bearer',
+        expires_in: 604800,
+        refresh_token: 'r',
+        scope: 'identify guilds',
+      });
     }
     if (req.method === 'GET' && url.pathname.startsWith('/api/v10/users/@me')) {
       const userId = tokens.get(auth.replace(/^Bearer /, ''));
       const user = userId === undefined ? undefined : users.get(userId);
       if (!user) return json(res, 401, { message: '401: Unauthorized' });
-      if (url.pathname === '/api/v10/users/@me') return json(res, 200, { id: user.id, username: user.username, global_name: user.username, avatar: null });
-      if (url.pathname === '/api/v10/users/@me/guilds') return json(res, 200, user.guilds.map((g) => ({ ...g, icon: null, features: [] })));
+      if (url.pathname === '/api/v10/users/@me')
+        return json(res, 200, { id: user.id, username: user.username, global_name: user.username, avatar: null });
+      if (url.pathname === '/api/v10/users/@me/guilds')
+        return json(
+          res,
+          200,
+          user.guilds.map((g) => ({ ...g, icon: null, features: [] })),
+        );
     }
     const guild = /^\/api\/v10\/guilds\/(\d+)$/.exec(url.pathname);
     if (req.method === 'GET' && guild) {
       if (auth !== `Bot ${botToken}`) return json(res, 401, { message: '401: Unauthorized' });
-      return botGuilds.has(guild[1]!) ? json(res, 200, { id: guild[1], name: 'g' }) : json(res, 404, { message: 'Unknown Guild', code: 10004 });
+      return botGuilds.has(guild[1]!)
+        ? json(res, 200, { id: guild[1], name: 'g' })
+        : json(res, 404, { message: 'Unknown Guild', code: 10004 });
     }
     json(res, 404, { message: 'not found' });
   });

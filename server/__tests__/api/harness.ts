@@ -6,7 +6,13 @@ import { createCatalogRegistry } from '@rulecord/catalog';
 import { InMemoryTraceStore, type Registry } from '@rulecord/engine';
 import { apiRoutes, type ApiDeps } from '../../src/api/index.js';
 import { ApiTokenStore } from '../../src/auth/tokens.js';
-import { openTestDatabase, randomName, requireRedisUrl, type TestDatabase, type TestDatabaseKind } from '../../src/testing/index.js';
+import {
+  openTestDatabase,
+  randomName,
+  requireRedisUrl,
+  type TestDatabase,
+  type TestDatabaseKind,
+} from '../../src/testing/index.js';
 import { startFakeDiscord, type FakeDiscord, type FakeUser } from './fake-discord.js';
 
 export const PUBLIC_URL = 'https://studio.example.test';
@@ -95,7 +101,12 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     botToken: discord.botToken,
     traces,
     // Tests log in many times from 127.0.0.1; ratelimit.test.ts sets tight limits itself.
-    rateLimits: { read: { max: 1e6, windowMs: 60_000 }, write: { max: 1e6, windowMs: 60_000 }, auth: { max: 1e6, windowMs: 60_000 }, compute: { max: 1e6, windowMs: 60_000 } },
+    rateLimits: {
+      read: { max: 1e6, windowMs: 60_000 },
+      write: { max: 1e6, windowMs: 60_000 },
+      auth: { max: 1e6, windowMs: 60_000 },
+      compute: { max: 1e6, windowMs: 60_000 },
+    },
     ...options.deps,
   });
   await app.ready();
@@ -119,7 +130,10 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       const cb = await inject({
         method: 'GET',
         url: `/api/auth/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`,
-        cookies: binding === undefined ? {} : { [publicUrl.startsWith('https') ? '__Host-rulecord_oauth' : 'rulecord_oauth']: binding },
+        cookies:
+          binding === undefined
+            ? {}
+            : { [publicUrl.startsWith('https') ? '__Host-rulecord_oauth' : 'rulecord_oauth']: binding },
       });
       if (cb.statusCode !== 302) throw new Error(`callback ${cb.statusCode} ${cb.body}`);
       const name = publicUrl.startsWith('https') ? '__Host-rulecord_session' : 'rulecord_session';
@@ -139,7 +153,12 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     },
     async token(guildId, scope) {
       await db.knex('guilds').insert({ id: guildId }).onConflict('id').ignore();
-      const { token } = await new ApiTokenStore(db.knex).create({ guildId, name: `t-${scope}`, scope, createdBy: 'test' });
+      const { token } = await new ApiTokenStore(db.knex).create({
+        guildId,
+        name: `t-${scope}`,
+        scope,
+        createdBy: 'test',
+      });
       const headers = { authorization: `Bearer ${token}` };
       return { kind: 'token', read: headers, write: headers };
     },
@@ -161,17 +180,25 @@ let seq = 0;
 /** A fresh snowflake-looking id, unique in the test process. */
 export function snowflake(): string {
   seq++;
-  return `${9_000_000_000_000_000 + Date.now() % 1_000_000 * 1000 + seq}`;
+  return `${9_000_000_000_000_000 + (Date.now() % 1_000_000) * 1000 + seq}`;
 }
 
 /** A user who owns `guildIds` (and the bot is added to them). */
 export function owner(h: Harness, guildIds: string[], id = snowflake()): FakeUser {
   for (const g of guildIds) h.discord.botGuilds.add(g);
-  return { id, username: `user${id.slice(-4)}`, guilds: guildIds.map((g) => ({ id: g, name: `Guild ${g}`, owner: true, permissions: '0' })) };
+  return {
+    id,
+    username: `user${id.slice(-4)}`,
+    guilds: guildIds.map((g) => ({ id: g, name: `Guild ${g}`, owner: true, permissions: '0' })),
+  };
 }
 
 /** A valid minimal rule document for `guildId`. */
-export function doc(guildId: string, rules: unknown[] = [], extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function doc(
+  guildId: string,
+  rules: unknown[] = [],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { apiVersion: 'rulecord/v1', kind: 'RuleSet', guild: guildId, rules, ...extra };
 }
 

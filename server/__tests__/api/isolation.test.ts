@@ -10,7 +10,8 @@ const marker = (g: string) => `SECRET-${g}`;
 describe('cross-guild isolation', () => {
   let h: Harness;
   let guilds: string[];
-  const principals: { client: Client; can: (g: string) => boolean; write: (g: string) => boolean; user: boolean }[] = [];
+  const principals: { client: Client; can: (g: string) => boolean; write: (g: string) => boolean; user: boolean }[] =
+    [];
   const versions = new Map<string, number>();
 
   beforeAll(async () => {
@@ -24,7 +25,12 @@ describe('cross-guild isolation', () => {
       const user = {
         id,
         username: `u${u}`,
-        guilds: guilds.map((g, i) => ({ id: g, name: `g${i}`, owner: subset.includes(i) && u % 2 === 0, permissions: subset.includes(i) ? (u % 2 === 0 ? '0' : '32') : '1024' })),
+        guilds: guilds.map((g, i) => ({
+          id: g,
+          name: `g${i}`,
+          owner: subset.includes(i) && u % 2 === 0,
+          permissions: subset.includes(i) ? (u % 2 === 0 ? '0' : '32') : '1024',
+        })),
       };
       const client = await h.login(user);
       const managed = new Set(subset.map((i) => guilds[i]!));
@@ -54,7 +60,14 @@ describe('cross-guild isolation', () => {
     await h?.close();
   });
 
-  type Route = { method: 'GET' | 'PUT' | 'POST' | 'PATCH'; path: (g: string) => string; body?: (g: string) => unknown; write: boolean; userOnly?: boolean; changes?: boolean };
+  type Route = {
+    method: 'GET' | 'PUT' | 'POST' | 'PATCH';
+    path: (g: string) => string;
+    body?: (g: string) => unknown;
+    write: boolean;
+    userOnly?: boolean;
+    changes?: boolean;
+  };
   const routes: Route[] = [
     { method: 'GET', path: (g) => `/api/guilds/${g}/ruleset`, write: false },
     { method: 'GET', path: (g) => `/api/guilds/${g}/ruleset/versions`, write: false },
@@ -73,7 +86,13 @@ describe('cross-guild isolation', () => {
       write: true,
       changes: true,
     },
-    { method: 'PATCH', path: (g) => `/api/guilds/${g}/settings`, body: (g) => ({ modules: { moderation: { logChannel: marker(g) } } }), write: true, changes: true },
+    {
+      method: 'PATCH',
+      path: (g) => `/api/guilds/${g}/settings`,
+      body: (g) => ({ modules: { moderation: { logChannel: marker(g) } } }),
+      write: true,
+      changes: true,
+    },
   ];
 
   it('1,000 random requests: status follows the access model and nothing leaks', async () => {
@@ -108,7 +127,8 @@ describe('cross-guild isolation', () => {
     for (const g of guilds) {
       const rows = await h.db.knex('rule_set_versions').where({ guild_id: g });
       expect(rows.length).toBe(versions.get(g));
-      for (const row of rows) for (const other of guilds) if (other !== g) expect(JSON.stringify(row.document)).not.toContain(marker(other));
+      for (const row of rows)
+        for (const other of guilds) if (other !== g) expect(JSON.stringify(row.document)).not.toContain(marker(other));
     }
   });
 });

@@ -7,7 +7,11 @@ import { ROUTES } from './route-cases.js';
 
 describe('GET /api/docs', () => {
   let h: Harness;
-  let spec: { openapi: string; paths: Record<string, Record<string, Record<string, unknown>>>; components: Record<string, unknown> };
+  let spec: {
+    openapi: string;
+    paths: Record<string, Record<string, Record<string, unknown>>>;
+    components: Record<string, unknown>;
+  };
   beforeAll(async () => {
     h = await createHarness({ kind: 'pglite' });
     const res = await h.inject({ method: 'GET', url: '/api/docs' });
@@ -20,16 +24,32 @@ describe('GET /api/docs', () => {
 
   it('is OpenAPI 3.1 and lists every route the tests exercise, plus the auth, stream and docs routes', () => {
     expect(spec.openapi).toBe('3.1.0');
-    const ops = new Set(Object.entries(spec.paths).flatMap(([p, o]) => Object.keys(o).map((m) => `${m.toUpperCase()} ${p}`)));
-    const toPath = (u: string) => u.split('?')[0]!.replace(/\/guilds\/[^/]+/, '/guilds/{guildId}').replace(/\/versions\/\d+/, '/versions/{v}').replace(/\/templates\/[^/]+/, '/templates/{id}');
+    const ops = new Set(
+      Object.entries(spec.paths).flatMap(([p, o]) => Object.keys(o).map((m) => `${m.toUpperCase()} ${p}`)),
+    );
+    const toPath = (u: string) =>
+      u
+        .split('?')[0]!
+        .replace(/\/guilds\/[^/]+/, '/guilds/{guildId}')
+        .replace(/\/versions\/\d+/, '/versions/{v}')
+        .replace(/\/templates\/[^/]+/, '/templates/{id}');
     for (const r of ROUTES) expect(ops, r.name).toContain(`${r.method} ${toPath(r.url('1'))}`);
-    for (const extra of ['GET /api/auth/login', 'GET /api/auth/callback', 'POST /api/auth/logout', 'POST /api/auth/sandbox', 'GET /api/guilds/{guildId}/traces/stream', 'DELETE /api/guilds/{guildId}/tokens/{tokenId}'])
+    for (const extra of [
+      'GET /api/auth/login',
+      'GET /api/auth/callback',
+      'POST /api/auth/logout',
+      'POST /api/auth/sandbox',
+      'GET /api/guilds/{guildId}/traces/stream',
+      'DELETE /api/guilds/{guildId}/tokens/{tokenId}',
+    ])
       expect(ops).toContain(extra);
   });
 
   it('references the engine schema for rule documents instead of copying it', () => {
     const put = spec.paths['/api/guilds/{guildId}/ruleset']!['put']!;
-    const body = (put['requestBody'] as { content: Record<string, { schema: { properties: Record<string, unknown> } }> }).content['application/json']!.schema;
+    const body = (
+      put['requestBody'] as { content: Record<string, { schema: { properties: Record<string, unknown> } }> }
+    ).content['application/json']!.schema;
     expect(body.properties['document']).toEqual({ $ref: '/api/schemas/ruleset.json' });
     expect(JSON.stringify(spec)).not.toContain('x-rulecord-schema');
   });

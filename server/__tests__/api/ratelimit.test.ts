@@ -8,24 +8,36 @@ const tight = { max: 2, windowMs: 60_000 };
 describe('rate limits (Redis-backed, per route)', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await createHarness({ redis: true, deps: { rateLimits: { read: tight, write: tight, auth: tight, compute: tight } } });
+    h = await createHarness({
+      redis: true,
+      deps: { rateLimits: { read: tight, write: tight, auth: tight, compute: tight } },
+    });
   });
   afterAll(async () => {
     await h?.close();
   });
 
-  it.each(ROUTES.map((c) => [c.name, c] as const))('%s: the third request in the window is 429 with Retry-After', async (_name, c) => {
-    const g = snowflake();
-    const ip = `10.1.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
-    const send = () => h.inject({ method: c.method, url: c.url(g), remoteAddress: ip, headers: { origin: 'https://studio.example.test' } });
-    expect((await send()).statusCode).not.toBe(429);
-    expect((await send()).statusCode).not.toBe(429);
-    const limited = await send();
-    expect(limited.statusCode).toBe(429);
-    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    expect(limited.json().error).toMatchObject({ code: 'RC_API_RATE_LIMITED', details: { limit: 2 } });
-    expect(typeof limited.json().error.requestId).toBe('string');
-  });
+  it.each(ROUTES.map((c) => [c.name, c] as const))(
+    '%s: the third request in the window is 429 with Retry-After',
+    async (_name, c) => {
+      const g = snowflake();
+      const ip = `10.1.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+      const send = () =>
+        h.inject({
+          method: c.method,
+          url: c.url(g),
+          remoteAddress: ip,
+          headers: { origin: 'https://studio.example.test' },
+        });
+      expect((await send()).statusCode).not.toBe(429);
+      expect((await send()).statusCode).not.toBe(429);
+      const limited = await send();
+      expect(limited.statusCode).toBe(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(limited.json().error).toMatchObject({ code: 'RC_API_RATE_LIMITED', details: { limit: 2 } });
+      expect(typeof limited.json().error.requestId).toBe('string');
+    },
+  );
 
   it('counts per route: exhausting one route leaves the others open', async () => {
     const ip = '10.2.0.1';
@@ -40,7 +52,8 @@ describe('rate limits (Redis-backed, per route)', () => {
     const a = await h.token(g, 'read');
     const b = await h.token(g, 'read');
     const ip = '10.3.0.1';
-    const get = (headers: Record<string, string>) => h.inject({ method: 'GET', url: `/api/guilds/${g}/premium`, remoteAddress: ip, headers });
+    const get = (headers: Record<string, string>) =>
+      h.inject({ method: 'GET', url: `/api/guilds/${g}/premium`, remoteAddress: ip, headers });
     expect((await get(a.read)).statusCode).toBe(200);
     expect((await get(a.read)).statusCode).toBe(200);
     expect((await get(a.read)).statusCode).toBe(429);

@@ -32,7 +32,9 @@ export interface RouteCase {
 const simulateBody = (g: string) => ({
   document: doc(g, [SHOUT_RULE]),
   world: { members: [{ id: 'u1' }], channels: [{ id: 'general' }] },
-  steps: [{ event: 'message.create', with: { author: 'u1', channel: 'general', content: 'HELLO EVERYONE LOOK AT ME' } }],
+  steps: [
+    { event: 'message.create', with: { author: 'u1', channel: 'general', content: 'HELLO EVERYONE LOOK AT ME' } },
+  ],
 });
 
 export const ROUTES: RouteCase[] = [
@@ -125,7 +127,11 @@ export const ROUTES: RouteCase[] = [
     guild: true,
     seed: true,
     check: (j) => expect(j).toMatchObject({ applied: true, version: 2 }),
-    invalid: { body: (g) => ({ document: doc(g, [{ ...SHOUT_RULE, on: 'message.nope' }]) }), where: 'body', pointer: '/document/rules/0/on' },
+    invalid: {
+      body: (g) => ({ document: doc(g, [{ ...SHOUT_RULE, on: 'message.nope' }]) }),
+      where: 'body',
+      pointer: '/document/rules/0/on',
+    },
     stale: true,
   },
   {
@@ -161,7 +167,11 @@ export const ROUTES: RouteCase[] = [
     guild: true,
     seed: true,
     check: (j) => expect(j['version']).toBe(2),
-    invalid: { body: () => ({ modules: { moderation: { bogus: 1 } } }), where: 'body', pointer: '/modules/moderation/bogus' },
+    invalid: {
+      body: () => ({ modules: { moderation: { bogus: 1 } } }),
+      where: 'body',
+      pointer: '/modules/moderation/bogus',
+    },
     stale: true,
   },
   {
@@ -250,4 +260,3 @@ export const ROUTES: RouteCase[] = [
     invalid: { url: (g) => `/api/guilds/${g}/audit?limit=9999`, where: 'query', pointer: '/limit' },
   },
 ];
-

@@ -5,10 +5,21 @@ import type { InjectOptions } from 'fastify';
 import { createHarness, doc, owner, snowflake, type Client, type Harness } from './harness.js';
 import { ROUTES, type Problem, type RouteCase } from './route-cases.js';
 
-function req(c: RouteCase, g: string, client: Client | null, overrides: { headers?: Record<string, string> } = {}): InjectOptions {
+function req(
+  c: RouteCase,
+  g: string,
+  client: Client | null,
+  overrides: { headers?: Record<string, string> } = {},
+): InjectOptions {
   const headers = client ? (c.method === 'GET' ? client.read : client.write) : {};
   const body = c.body?.(g);
-  return { method: c.method, url: c.url(g), headers, ...(body === undefined ? {} : { payload: body as object }), ...overrides };
+  return {
+    method: c.method,
+    url: c.url(g),
+    headers,
+    ...(body === undefined ? {} : { payload: body as object }),
+    ...overrides,
+  };
 }
 
 describe('every API route', () => {
@@ -24,7 +35,12 @@ describe('every API route', () => {
     for (const [i, c] of ROUTES.entries()) {
       if (!c.seed) continue;
       const g = guilds[i]!;
-      const put = await h.inject({ method: 'PUT', url: `/api/guilds/${g}/ruleset`, headers: user.write, payload: { document: doc(g), message: 'seed' } });
+      const put = await h.inject({
+        method: 'PUT',
+        url: `/api/guilds/${g}/ruleset`,
+        headers: user.write,
+        payload: { document: doc(g), message: 'seed' },
+      });
       expect(put.statusCode, put.body).toBe(200);
     }
   });
@@ -42,7 +58,9 @@ describe('every API route', () => {
 
   it.each(ROUTES.map((c, i) => [c.name, i] as const))('%s: 401 without credentials', async (_name, i) => {
     const c = ROUTES[i]!;
-    const res = await h.inject(req(c, guilds[i]!, null, { headers: c.method === 'GET' ? {} : { origin: 'https://studio.example.test' } }));
+    const res = await h.inject(
+      req(c, guilds[i]!, null, { headers: c.method === 'GET' ? {} : { origin: 'https://studio.example.test' } }),
+    );
     expect(res.statusCode, res.body).toBe(401);
     expect(res.json().error.code).toBe('RC_API_UNAUTHENTICATED');
   });
@@ -53,11 +71,17 @@ describe('every API route', () => {
       const c = ROUTES[i]!;
       const g = guilds[i]!;
       const caller = c.guild ? stranger : await h.token(g, 'write');
-      const before = await h.db.knex('rule_set_versions').where({ guild_id: g }).count<{ count: string }[]>('* as count');
+      const before = await h.db
+        .knex('rule_set_versions')
+        .where({ guild_id: g })
+        .count<{ count: string }[]>('* as count');
       const res = await h.inject(req(c, g, caller));
       expect(res.statusCode, res.body).toBe(403);
       expect(['RC_API_FORBIDDEN', 'RC_API_TOKEN_SCOPE']).toContain(res.json().error.code);
-      const after = await h.db.knex('rule_set_versions').where({ guild_id: g }).count<{ count: string }[]>('* as count');
+      const after = await h.db
+        .knex('rule_set_versions')
+        .where({ guild_id: g })
+        .count<{ count: string }[]>('* as count');
       expect(after).toEqual(before);
       if (c.guild && !c.userOnly) {
         const logged = await h.db.knex('security_log').where({ guild_id: g, kind: 'guild.forbidden' });
@@ -66,37 +90,58 @@ describe('every API route', () => {
     },
   );
 
-  it.each(ROUTES.filter((c) => c.invalid).map((c) => [c.name, ROUTES.indexOf(c)] as const))('%s: 400 with JSON pointers', async (_name, i) => {
-    const c = ROUTES[i]!;
-    const g = guilds[i]!;
-    const inv = c.invalid!;
-    const before = await h.db.knex('rule_set_versions').where({ guild_id: g }).count<{ count: string }[]>('* as count');
-    const body = inv.body ? inv.body(g) : c.body?.(g);
-    const res = await h.inject({
-      method: c.method,
-      url: (inv.url ?? c.url)(g),
-      headers: c.method === 'GET' ? user.read : user.write,
-      ...(body === undefined ? {} : { payload: body as object }),
-    } as InjectOptions);
-    expect(res.statusCode, res.body).toBe(400);
-    const err = res.json().error;
-    expect(err.code).toBe('RC_API_VALIDATION');
-    const problems = err.details.problems as Problem[];
-    expect(problems.length).toBeGreaterThan(0);
-    for (const p of problems) expect(p.pointer === '' || p.pointer.startsWith('/')).toBe(true);
-    expect(problems.some((p) => p.in === inv.where && p.pointer.startsWith(inv.pointer)), JSON.stringify(problems)).toBe(true);
-    const after = await h.db.knex('rule_set_versions').where({ guild_id: g }).count<{ count: string }[]>('* as count');
-    expect(after).toEqual(before);
-  });
+  it.each(ROUTES.filter((c) => c.invalid).map((c) => [c.name, ROUTES.indexOf(c)] as const))(
+    '%s: 400 with JSON pointers',
+    async (_name, i) => {
+      const c = ROUTES[i]!;
+      const g = guilds[i]!;
+      const inv = c.invalid!;
+      const before = await h.db
+        .knex('rule_set_versions')
+        .where({ guild_id: g })
+        .count<{ count: string }[]>('* as count');
+      const body = inv.body ? inv.body(g) : c.body?.(g);
+      const res = await h.inject({
+        method: c.method,
+        url: (inv.url ?? c.url)(g),
+        headers: c.method === 'GET' ? user.read : user.write,
+        ...(body === undefined ? {} : { payload: body as object }),
+      } as InjectOptions);
+      expect(res.statusCode, res.body).toBe(400);
+      const err = res.json().error;
+      expect(err.code).toBe('RC_API_VALIDATION');
+      const problems = err.details.problems as Problem[];
+      expect(problems.length).toBeGreaterThan(0);
+      for (const p of problems) expect(p.pointer === '' || p.pointer.startsWith('/')).toBe(true);
+      expect(
+        problems.some((p) => p.in === inv.where && p.pointer.startsWith(inv.pointer)),
+        JSON.stringify(problems),
+      ).toBe(true);
+      const after = await h.db
+        .knex('rule_set_versions')
+        .where({ guild_id: g })
+        .count<{ count: string }[]>('* as count');
+      expect(after).toEqual(before);
+    },
+  );
 
-  it.each(ROUTES.filter((c) => c.stale).map((c) => [c.name, ROUTES.indexOf(c)] as const))('%s: 409 on a stale If-Match, nothing changes', async (_name, i) => {
-    const c = ROUTES[i]!;
-    const g = guilds[i]!;
-    const before = await h.db.knex('rule_set_versions').where({ guild_id: g }).count<{ count: string }[]>('* as count');
-    const res = await h.inject(req(c, g, user, { headers: { ...user.write, 'if-match': '"99"' } }));
-    expect(res.statusCode, res.body).toBe(409);
-    expect(res.json().error).toMatchObject({ code: 'RC_API_CONFLICT', details: { expectedVersion: 99 } });
-    const after = await h.db.knex('rule_set_versions').where({ guild_id: g }).count<{ count: string }[]>('* as count');
-    expect(after).toEqual(before);
-  });
+  it.each(ROUTES.filter((c) => c.stale).map((c) => [c.name, ROUTES.indexOf(c)] as const))(
+    '%s: 409 on a stale If-Match, nothing changes',
+    async (_name, i) => {
+      const c = ROUTES[i]!;
+      const g = guilds[i]!;
+      const before = await h.db
+        .knex('rule_set_versions')
+        .where({ guild_id: g })
+        .count<{ count: string }[]>('* as count');
+      const res = await h.inject(req(c, g, user, { headers: { ...user.write, 'if-match': '"99"' } }));
+      expect(res.statusCode, res.body).toBe(409);
+      expect(res.json().error).toMatchObject({ code: 'RC_API_CONFLICT', details: { expectedVersion: 99 } });
+      const after = await h.db
+        .knex('rule_set_versions')
+        .where({ guild_id: g })
+        .count<{ count: string }[]>('* as count');
+      expect(after).toEqual(before);
+    },
+  );
 });

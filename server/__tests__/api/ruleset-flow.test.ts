@@ -16,13 +16,28 @@ describe('rule set life cycle', () => {
   });
 
   const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, headers: Record<string, string> = {}) =>
-    h.inject({ method, url: `/api/guilds/${g}${url}`, headers: { ...(method === 'GET' ? c.read : c.write), ...headers }, ...(payload ? { payload } : {}) });
+    h.inject({
+      method,
+      url: `/api/guilds/${g}${url}`,
+      headers: { ...(method === 'GET' ? c.read : c.write), ...headers },
+      ...(payload ? { payload } : {}),
+    });
 
   it('plans against nothing, applies, re-plans as a no-op, and applies the no-op without a new version', async () => {
     expect((await call('GET', '/ruleset')).statusCode).toBe(404);
     const plan = (await call('POST', '/ruleset/plan', { document: doc(g, [SHOUT_RULE]) })).json();
-    expect(plan).toMatchObject({ valid: true, fromVersion: 0, rules: { added: ['no-shouting'] }, resolvedRules: { added: ['no-shouting'] }, noop: false });
-    const applied = await call('POST', '/ruleset/apply', { document: doc(g, [SHOUT_RULE]), expectedVersion: plan.fromVersion, message: 'first' });
+    expect(plan).toMatchObject({
+      valid: true,
+      fromVersion: 0,
+      rules: { added: ['no-shouting'] },
+      resolvedRules: { added: ['no-shouting'] },
+      noop: false,
+    });
+    const applied = await call('POST', '/ruleset/apply', {
+      document: doc(g, [SHOUT_RULE]),
+      expectedVersion: plan.fromVersion,
+      message: 'first',
+    });
     expect(applied.json()).toMatchObject({ applied: true, version: 1 });
     expect(applied.headers.etag).toBe('"1"');
     const again = (await call('POST', '/ruleset/plan', { document: doc(g, [SHOUT_RULE]) })).json();
@@ -42,7 +57,12 @@ describe('rule set life cycle', () => {
 
   it('PUT with the right If-Match, diff between versions, restore', async () => {
     const changed = { ...SHOUT_RULE, description: 'changed' };
-    const put = await call('PUT', '/ruleset', { document: doc(g, [changed]), message: 'describe' }, { 'if-match': '"1"' });
+    const put = await call(
+      'PUT',
+      '/ruleset',
+      { document: doc(g, [changed]), message: 'describe' },
+      { 'if-match': '"1"' },
+    );
     expect(put.statusCode, put.body).toBe(200);
     const diff = (await call('GET', '/ruleset/diff?from=1&to=2')).json();
     expect(diff).toMatchObject({ from: 1, to: 2, rules: { changed: ['no-shouting'] } });
@@ -56,7 +76,9 @@ describe('rule set life cycle', () => {
     const audit = (await call('GET', '/audit')).json().entries.map((e: { action: string }) => e.action);
     expect(audit.slice(0, 3)).toEqual(['ruleset.restore', 'ruleset.update', 'ruleset.apply']);
     expect((await call('PUT', '/ruleset', { document: doc(g) }, { 'if-match': 'banana' })).statusCode).toBe(400);
-    expect((await call('PUT', '/ruleset', { document: doc(g), expectedVersion: 3 }, { 'if-match': '"2"' })).statusCode).toBe(400);
+    expect(
+      (await call('PUT', '/ruleset', { document: doc(g), expectedVersion: 3 }, { 'if-match': '"2"' })).statusCode,
+    ).toBe(400);
   });
 
   it('uses a template (inputs validated), refuses a duplicate id, shows it in the plan as instantiated rules', async () => {
@@ -67,7 +89,10 @@ describe('rule set life cycle', () => {
     expect(dup.json().error.details.problems[0].pointer).toBe('/as');
     expect((await call('POST', '/templates/no-such-template/use', {})).statusCode).toBe(404);
     const live = (await call('GET', '/ruleset')).json();
-    expect(live.document.rules.at(-1)).toEqual({ id: 'caps', use: { template: 'caps-filter@1', inputs: { threshold: 0.9 } } });
+    expect(live.document.rules.at(-1)).toEqual({
+      id: 'caps',
+      use: { template: 'caps-filter@1', inputs: { threshold: 0.9 } },
+    });
     const without = { ...live.document, rules: live.document.rules.slice(0, -1) };
     const plan = (await call('POST', '/ruleset/plan', { document: without })).json();
     expect(plan.rules.removed).toEqual(['caps']);
@@ -76,39 +101,80 @@ describe('rule set life cycle', () => {
   });
 
   it('settings: modules on and off through the rule document', async () => {
-    const on = await h.inject({ method: 'PATCH', url: `/api/guilds/${g}/settings`, headers: c.write, payload: { modules: { moderation: { logChannel: '1234' } } } });
+    const on = await h.inject({
+      method: 'PATCH',
+      url: `/api/guilds/${g}/settings`,
+      headers: c.write,
+      payload: { modules: { moderation: { logChannel: '1234' } } },
+    });
     expect(on.statusCode, on.body).toBe(200);
     let s = (await call('GET', '/settings')).json();
-    expect(s.modules.find((m: { id: string }) => m.id === 'moderation')).toMatchObject({ enabled: true, settings: { logChannel: '1234' } });
-    const off = await h.inject({ method: 'PATCH', url: `/api/guilds/${g}/settings`, headers: c.write, payload: { modules: { moderation: null } } });
+    expect(s.modules.find((m: { id: string }) => m.id === 'moderation')).toMatchObject({
+      enabled: true,
+      settings: { logChannel: '1234' },
+    });
+    const off = await h.inject({
+      method: 'PATCH',
+      url: `/api/guilds/${g}/settings`,
+      headers: c.write,
+      payload: { modules: { moderation: null } },
+    });
     expect(off.statusCode).toBe(200);
     s = (await call('GET', '/settings')).json();
-    expect(s.modules.find((m: { id: string }) => m.id === 'moderation')).toMatchObject({ enabled: false, settings: null });
-    const unknown = await h.inject({ method: 'PATCH', url: `/api/guilds/${g}/settings`, headers: c.write, payload: { modules: { 'no/such': {} } } });
-    expect(unknown.json().error.details.problems[0]).toMatchObject({ pointer: '/modules/no~1such', code: 'RC_API_UNKNOWN_MODULE' });
+    expect(s.modules.find((m: { id: string }) => m.id === 'moderation')).toMatchObject({
+      enabled: false,
+      settings: null,
+    });
+    const unknown = await h.inject({
+      method: 'PATCH',
+      url: `/api/guilds/${g}/settings`,
+      headers: c.write,
+      payload: { modules: { 'no/such': {} } },
+    });
+    expect(unknown.json().error.details.problems[0]).toMatchObject({
+      pointer: '/modules/no~1such',
+      code: 'RC_API_UNKNOWN_MODULE',
+    });
   });
 
   it('simulates the live rule set when no document is sent, and reports simulator input errors as 400', async () => {
     const sim = await call('POST', '/simulate', {
       world: { members: [{ id: 'u1' }], channels: [{ id: 'general' }] },
-      steps: [{ event: 'message.create', with: { author: 'u1', channel: 'general', content: 'WHY IS EVERYONE SO QUIET' } }],
+      steps: [
+        { event: 'message.create', with: { author: 'u1', channel: 'general', content: 'WHY IS EVERYONE SO QUIET' } },
+      ],
     });
     expect(sim.statusCode, sim.body).toBe(200);
     expect(sim.json().actions.map((a: { action: string }) => a.action)).toContain('message.delete');
     const bad = await call('POST', '/simulate', { steps: [{ event: 'message.create', with: {} }] });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details.problems[0].pointer).toMatch(/^\/steps\/0/);
-    const invalidDoc = await call('POST', '/simulate', { document: doc(g, [{ ...SHOUT_RULE, on: 'nope.nope' }]), steps: [{ advance: '1m' }] });
+    const invalidDoc = await call('POST', '/simulate', {
+      document: doc(g, [{ ...SHOUT_RULE, on: 'nope.nope' }]),
+      steps: [{ advance: '1m' }],
+    });
     expect(invalidDoc.statusCode).toBe(400);
     const other = snowflake();
     const c2 = await h.login(owner(h, [other]));
-    const none = await h.inject({ method: 'POST', url: `/api/guilds/${other}/simulate`, headers: c2.write, payload: { steps: [{ advance: '1m' }] } });
+    const none = await h.inject({
+      method: 'POST',
+      url: `/api/guilds/${other}/simulate`,
+      headers: c2.write,
+      payload: { steps: [{ advance: '1m' }] },
+    });
     expect(none.statusCode).toBe(404);
   });
 
   it('a premium guild sees its tier', async () => {
     await h.db.knex('guilds').where({ id: g }).update({ tier: 'premium' });
-    expect((await call('GET', '/premium')).json()).toMatchObject({ tier: 'premium', premium: true, limits: { rules: 1000 } });
-    expect((await h.inject({ method: 'GET', url: '/api/me/guilds', headers: c.read })).json().guilds[0]).toMatchObject({ id: g, premium: true });
+    expect((await call('GET', '/premium')).json()).toMatchObject({
+      tier: 'premium',
+      premium: true,
+      limits: { rules: 1000 },
+    });
+    expect((await h.inject({ method: 'GET', url: '/api/me/guilds', headers: c.read })).json().guilds[0]).toMatchObject({
+      id: g,
+      premium: true,
+    });
   });
 });

@@ -6,7 +6,12 @@ import { cookieFrom, createHarness, doc, type Harness } from './harness.js';
 describe('sandbox login on the embedded default', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await createHarness({ kind: 'pglite', oauth: false, publicUrl: 'http://localhost:3000', deps: { botToken: null } });
+    h = await createHarness({
+      kind: 'pglite',
+      oauth: false,
+      publicUrl: 'http://localhost:3000',
+      deps: { botToken: null },
+    });
   });
   afterAll(async () => {
     await h?.close();
@@ -28,10 +33,19 @@ describe('sandbox login on the embedded default', () => {
     const csrf = res.json().csrfToken as string;
     const guilds = await h.inject({ method: 'GET', url: '/api/me/guilds', headers: { cookie } });
     expect(guilds.json().guilds.map((x: { id: string }) => x.id)).toEqual([g]);
-    const put = await h.inject({ method: 'PUT', url: `/api/guilds/${g}/ruleset`, headers: { cookie, origin, 'x-csrf-token': csrf }, payload: { document: doc(g), message: 'sandbox' } });
+    const put = await h.inject({
+      method: 'PUT',
+      url: `/api/guilds/${g}/ruleset`,
+      headers: { cookie, origin, 'x-csrf-token': csrf },
+      payload: { document: doc(g), message: 'sandbox' },
+    });
     expect(put.statusCode, put.body).toBe(200);
-    expect((await h.inject({ method: 'GET', url: `/api/guilds/${g}/ruleset`, headers: { cookie } })).json().author).toMatch(/^sandbox:/);
-    expect((await h.inject({ method: 'GET', url: `/api/guilds/123/ruleset`, headers: { cookie } })).statusCode).toBe(403);
+    expect(
+      (await h.inject({ method: 'GET', url: `/api/guilds/${g}/ruleset`, headers: { cookie } })).json().author,
+    ).toMatch(/^sandbox:/);
+    expect((await h.inject({ method: 'GET', url: `/api/guilds/123/ruleset`, headers: { cookie } })).statusCode).toBe(
+      403,
+    );
     expect(h.logs.join('\n')).toMatch(/SANDBOX LOGIN: a loopback client signed in/);
   });
 
@@ -50,7 +64,11 @@ describe('sandbox login on the embedded default', () => {
   });
 
   it('refuses a sandbox login requested by another site (login CSRF)', async () => {
-    const res = await h.inject({ method: 'POST', url: '/api/auth/sandbox', headers: { origin: 'https://evil.example' } });
+    const res = await h.inject({
+      method: 'POST',
+      url: '/api/auth/sandbox',
+      headers: { origin: 'https://evil.example' },
+    });
     expect(res.statusCode).toBe(403);
   });
 
@@ -61,12 +79,21 @@ describe('sandbox login on the embedded default', () => {
 
 describe('origins of a localhost studio', () => {
   it('accepts localhost, 127.0.0.1 and [::1] on the same port, nothing else', async () => {
-    const h = await createHarness({ kind: 'pglite', oauth: false, publicUrl: 'http://localhost:3000', deps: { botToken: null } });
+    const h = await createHarness({
+      kind: 'pglite',
+      oauth: false,
+      publicUrl: 'http://localhost:3000',
+      deps: { botToken: null },
+    });
     try {
       for (const origin of ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000'])
-        expect((await h.inject({ method: 'POST', url: '/api/auth/sandbox', headers: { origin } })).statusCode).toBe(200);
+        expect((await h.inject({ method: 'POST', url: '/api/auth/sandbox', headers: { origin } })).statusCode).toBe(
+          200,
+        );
       for (const origin of ['http://localhost:3001', 'https://localhost:3000', 'http://127.0.0.2:3000'])
-        expect((await h.inject({ method: 'POST', url: '/api/auth/sandbox', headers: { origin } })).statusCode).toBe(403);
+        expect((await h.inject({ method: 'POST', url: '/api/auth/sandbox', headers: { origin } })).statusCode).toBe(
+          403,
+        );
     } finally {
       await h.close();
     }

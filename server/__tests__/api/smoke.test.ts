@@ -13,7 +13,12 @@ describe('api smoke', () => {
   it('logs in through OAuth and stores a rule set', async () => {
     const g = snowflake();
     const c = await h.login(owner(h, [g]));
-    const put = await h.inject({ method: 'PUT', url: `/api/guilds/${g}/ruleset`, headers: c.write, payload: { document: doc(g, [SHOUT_RULE]), message: 'first' } });
+    const put = await h.inject({
+      method: 'PUT',
+      url: `/api/guilds/${g}/ruleset`,
+      headers: c.write,
+      payload: { document: doc(g, [SHOUT_RULE]), message: 'first' },
+    });
     expect(put.statusCode, put.body).toBe(200);
     const get = await h.inject({ method: 'GET', url: `/api/guilds/${g}/ruleset`, headers: c.read });
     expect(get.statusCode).toBe(200);

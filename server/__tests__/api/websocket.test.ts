@@ -50,7 +50,10 @@ describe('GET /api/guilds/:guildId/traces/stream', () => {
     await h?.close();
   });
 
-  function connect(guild: string, headers: Record<string, string>): Promise<{ ws: WebSocket; messages: unknown[] } | { status: number }> {
+  function connect(
+    guild: string,
+    headers: Record<string, string>,
+  ): Promise<{ ws: WebSocket; messages: unknown[] } | { status: number }> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(`${base}/api/guilds/${guild}/traces/stream`, { headers });
       const messages: unknown[] = [];
@@ -70,7 +73,9 @@ describe('GET /api/guilds/:guildId/traces/stream', () => {
 
   it('refuses no credentials (401) and another guild (403)', async () => {
     expect(await connect(mine, { origin: 'https://studio.example.test' })).toEqual({ status: 401 });
-    expect(await connect(theirs, { cookie: c.sessionCookie!, origin: 'https://studio.example.test' })).toEqual({ status: 403 });
+    expect(await connect(theirs, { cookie: c.sessionCookie!, origin: 'https://studio.example.test' })).toEqual({
+      status: 403,
+    });
   });
 
   it("streams this guild's traces only", async () => {
@@ -95,9 +100,18 @@ describe('GET /api/guilds/:guildId/traces/stream', () => {
   });
 
   it('lists traces with filters, only of the guild asked for', async () => {
-    const list = await h.inject({ method: 'GET', url: `/api/guilds/${mine}/traces?rule=my-rule&user=u1`, headers: c.read });
+    const list = await h.inject({
+      method: 'GET',
+      url: `/api/guilds/${mine}/traces?rule=my-rule&user=u1`,
+      headers: c.read,
+    });
     expect(list.json().traces.map((t: Trace) => t.id)).toEqual([`t-${mine}-2`]);
-    expect((await h.inject({ method: 'GET', url: `/api/guilds/${mine}/traces?user=someone-else`, headers: c.read })).json().traces).toEqual([]);
-    expect((await h.inject({ method: 'GET', url: `/api/guilds/${mine}/traces?until=1`, headers: c.read })).json().traces).toEqual([]);
+    expect(
+      (await h.inject({ method: 'GET', url: `/api/guilds/${mine}/traces?user=someone-else`, headers: c.read })).json()
+        .traces,
+    ).toEqual([]);
+    expect(
+      (await h.inject({ method: 'GET', url: `/api/guilds/${mine}/traces?until=1`, headers: c.read })).json().traces,
+    ).toEqual([]);
   });
 });

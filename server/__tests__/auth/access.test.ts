@@ -15,7 +15,15 @@ function oracle(owner: boolean, permissions: bigint, bot: boolean): boolean {
 
 const perms = fc.oneof(
   fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
-  fc.constantFrom(0n, ADMINISTRATOR, MANAGE_GUILD, ADMINISTRATOR | MANAGE_GUILD, (1n << 53n) + MANAGE_GUILD, (1n << 63n) | ADMINISTRATOR, 1n << 40n),
+  fc.constantFrom(
+    0n,
+    ADMINISTRATOR,
+    MANAGE_GUILD,
+    ADMINISTRATOR | MANAGE_GUILD,
+    (1n << 53n) + MANAGE_GUILD,
+    (1n << 63n) | ADMINISTRATOR,
+    1n << 40n,
+  ),
   fc.bigInt({ min: 0n, max: 63n }),
 );
 
@@ -23,7 +31,9 @@ describe('canManageGuild (pure)', () => {
   it('agrees with the rule for every owner flag × permission bits × bot presence', () => {
     fc.assert(
       fc.property(fc.boolean(), perms, fc.boolean(), (owner, p, bot) => {
-        expect(canManageGuild({ id: '1', name: 'g', owner, permissions: p.toString() }, bot)).toBe(oracle(owner, p, bot));
+        expect(canManageGuild({ id: '1', name: 'g', owner, permissions: p.toString() }, bot)).toBe(
+          oracle(owner, p, bot),
+        );
       }),
       { numRuns: 2000 },
     );
@@ -82,17 +92,23 @@ describe('guild access over HTTP (random users × guilds × permission bits)', (
         const user = {
           id: userId,
           username: 'p',
-          guilds: specs.flatMap((s, i) => (s.listed ? [{ id: ids[i]!, name: 'g', owner: s.owner, permissions: s.permissions.toString() }] : [])),
+          guilds: specs.flatMap((s, i) =>
+            s.listed ? [{ id: ids[i]!, name: 'g', owner: s.owner, permissions: s.permissions.toString() }] : [],
+          ),
         };
         const c = await h.login(user);
-        const mine = (await h.inject({ method: 'GET', url: '/api/me/guilds', headers: c.read })).json().guilds.map((g: { id: string }) => g.id);
+        const mine = (await h.inject({ method: 'GET', url: '/api/me/guilds', headers: c.read }))
+          .json()
+          .guilds.map((g: { id: string }) => g.id);
         for (const [i, s] of specs.entries()) {
           const expected = s.listed && oracle(s.owner, s.permissions, s.bot);
           const res = await h.inject({ method: 'GET', url: `/api/guilds/${ids[i]}/premium`, headers: c.read });
           expect(res.statusCode).toBe(expected ? 200 : 403);
           expect(mine.includes(ids[i])).toBe(expected);
           if (!expected) {
-            const log = await h.db.knex('security_log').where({ guild_id: ids[i], kind: 'guild.forbidden', actor: `user:${userId}` });
+            const log = await h.db
+              .knex('security_log')
+              .where({ guild_id: ids[i], kind: 'guild.forbidden', actor: `user:${userId}` });
             expect(log.length).toBe(1);
           }
         }

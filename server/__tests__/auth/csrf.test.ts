@@ -19,8 +19,14 @@ describe('CSRF protection', () => {
   });
 
   const put = (headers: Record<string, string>) =>
-    h.inject({ method: 'PUT', url: `/api/guilds/${g}/ruleset`, headers, payload: { document: doc(g), message: 'csrf test' } });
-  const versions = async () => Number((await h.db.knex('rule_set_versions').where({ guild_id: g }).count<{ c: string }[]>('* as c'))[0]!.c);
+    h.inject({
+      method: 'PUT',
+      url: `/api/guilds/${g}/ruleset`,
+      headers,
+      payload: { document: doc(g), message: 'csrf test' },
+    });
+  const versions = async () =>
+    Number((await h.db.knex('rule_set_versions').where({ guild_id: g }).count<{ c: string }[]>('* as c'))[0]!.c);
 
   it('accepts the session-bound token from an allowed origin', async () => {
     expect((await put(alice.write)).statusCode).toBe(200);
@@ -28,10 +34,19 @@ describe('CSRF protection', () => {
 
   it.each([
     ['missing token', () => ({ cookie: alice.sessionCookie!, origin: 'https://studio.example.test' })],
-    ['foreign token (another session)', () => ({ cookie: alice.sessionCookie!, origin: 'https://studio.example.test', 'x-csrf-token': bob.csrf! })],
-    ['garbage token', () => ({ cookie: alice.sessionCookie!, origin: 'https://studio.example.test', 'x-csrf-token': 'x' })],
+    [
+      'foreign token (another session)',
+      () => ({ cookie: alice.sessionCookie!, origin: 'https://studio.example.test', 'x-csrf-token': bob.csrf! }),
+    ],
+    [
+      'garbage token',
+      () => ({ cookie: alice.sessionCookie!, origin: 'https://studio.example.test', 'x-csrf-token': 'x' }),
+    ],
     ['foreign Origin', () => ({ ...alice.write, origin: 'https://evil.example' })],
-    ['cross-site fetch', () => ({ cookie: alice.sessionCookie!, 'x-csrf-token': alice.csrf!, 'sec-fetch-site': 'cross-site' })],
+    [
+      'cross-site fetch',
+      () => ({ cookie: alice.sessionCookie!, 'x-csrf-token': alice.csrf!, 'sec-fetch-site': 'cross-site' }),
+    ],
     ['no Origin nor Sec-Fetch-Site', () => ({ cookie: alice.sessionCookie!, 'x-csrf-token': alice.csrf! })],
   ])('refuses %s with 403 and changes nothing', async (_name, headers) => {
     const before = await versions();
@@ -42,7 +57,10 @@ describe('CSRF protection', () => {
   });
 
   it('accepts Sec-Fetch-Site: same-origin without an Origin header', async () => {
-    expect((await put({ cookie: alice.sessionCookie!, 'x-csrf-token': alice.csrf!, 'sec-fetch-site': 'same-origin' })).statusCode).toBe(200);
+    expect(
+      (await put({ cookie: alice.sessionCookie!, 'x-csrf-token': alice.csrf!, 'sec-fetch-site': 'same-origin' }))
+        .statusCode,
+    ).toBe(200);
   });
 
   it('does not ask API tokens (not ambient credentials) for a CSRF token', async () => {
@@ -56,15 +74,26 @@ describe('CSRF protection', () => {
   });
 
   it('no GET route changes state (every GET in the OpenAPI document, called as the owner)', async () => {
-    const spec = (await h.inject({ method: 'GET', url: '/api/docs' })).json() as { paths: Record<string, Record<string, unknown>> };
+    const spec = (await h.inject({ method: 'GET', url: '/api/docs' })).json() as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     const tables = ['rule_set_versions', 'audit_log', 'api_tokens', 'sessions', 'guilds'];
-    const count = async () => Promise.all(tables.map(async (t) => Number((await h.db.knex(t).count<{ c: string }[]>('* as c'))[0]!.c)));
+    const count = async () =>
+      Promise.all(tables.map(async (t) => Number((await h.db.knex(t).count<{ c: string }[]>('* as c'))[0]!.c)));
     const before = await count();
     let called = 0;
     for (const [path, ops] of Object.entries(spec.paths)) {
       if (!ops['get'] || path.startsWith('/api/auth/') || path.endsWith('/stream')) continue; // OAuth navigations: see docs/security.md
-      const url = path.replace('{guildId}', g).replace('{v}', '1').replace('{id}', 'caps-filter').replace('{tokenId}', 'x');
-      const res = await h.inject({ method: 'GET', url: url.includes('/diff') ? `${url}?from=0` : url, headers: alice.read });
+      const url = path
+        .replace('{guildId}', g)
+        .replace('{v}', '1')
+        .replace('{id}', 'caps-filter')
+        .replace('{tokenId}', 'x');
+      const res = await h.inject({
+        method: 'GET',
+        url: url.includes('/diff') ? `${url}?from=0` : url,
+        headers: alice.read,
+      });
       expect(res.statusCode, `${url} ${res.body}`).toBeLessThan(500);
       called++;
     }

@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError } from '../../src/api/errors.js';
+import type { ApiError } from '../../src/api/errors.js';
 import { DiscordOAuthClient, discordBotGuildCheck } from '../../src/auth/discord.js';
 import { freePort } from '../../src/testing/index.js';
 import { createHarness, owner, snowflake } from '../api/harness.js';
@@ -21,13 +21,21 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const client = () => new DiscordOAuthClient({ clientId: '1', clientSecret: 's', redirectUri: 'https://x/api/auth/callback', apiBaseUrl: base });
+const client = () =>
+  new DiscordOAuthClient({
+    clientId: '1',
+    clientSecret: 's',
+    redirectUri: 'https://x/api/auth/callback',
+    apiBaseUrl: base,
+  });
 const codeOf = async (p: Promise<unknown>) => ((await p.catch((e: unknown) => e)) as ApiError).code;
 
 describe('DiscordOAuthClient', () => {
   it('maps Discord answers to API errors', async () => {
     answer = { status: 429, headers: { 'retry-after': '2.5' } };
-    const limited = (await client().guilds('t').catch((e: unknown) => e)) as ApiError;
+    const limited = (await client()
+      .guilds('t')
+      .catch((e: unknown) => e)) as ApiError;
     expect(limited.code).toBe('RC_API_RATE_LIMITED');
     expect(limited.headers).toEqual({ 'retry-after': '3' });
     answer = { status: 401 };
@@ -40,7 +48,12 @@ describe('DiscordOAuthClient', () => {
 
   it('is RC_API_DEPENDENCY_DOWN when Discord cannot be reached', async () => {
     const port = await freePort();
-    const down = new DiscordOAuthClient({ clientId: '1', clientSecret: 's', redirectUri: 'r', apiBaseUrl: `http://127.0.0.1:${port}` });
+    const down = new DiscordOAuthClient({
+      clientId: '1',
+      clientSecret: 's',
+      redirectUri: 'r',
+      apiBaseUrl: `http://127.0.0.1:${port}`,
+    });
     expect(await codeOf(down.me('t'))).toBe('RC_API_DEPENDENCY_DOWN');
   });
 });
@@ -69,7 +82,11 @@ describe('Discord unreachable during sign-in', () => {
       const binding = String(start.headers['set-cookie']).split(';')[0]!.split('=')[1]!;
       const { code, state } = h.discord.authorize(String(start.headers.location), owner(h, [snowflake()]));
       await h.discord.close();
-      const cb = await h.inject({ method: 'GET', url: `/api/auth/callback?code=${code}&state=${state}`, cookies: { '__Host-rulecord_oauth': binding } });
+      const cb = await h.inject({
+        method: 'GET',
+        url: `/api/auth/callback?code=${code}&state=${state}`,
+        cookies: { '__Host-rulecord_oauth': binding },
+      });
       expect(cb.statusCode).toBe(503);
       expect(cb.json().error.code).toBe('RC_API_DEPENDENCY_DOWN');
       expect((await h.db.knex('sessions')).length).toBe(0);

@@ -38,7 +38,11 @@ describe('OAuth login', () => {
     const { location, binding } = await start();
     const user = owner(h, [snowflake()]);
     const { code, state } = h.discord.authorize(location, user);
-    const cb = await h.inject({ method: 'GET', url: `/api/auth/callback?code=${code}&state=${state}`, cookies: { [BIND]: binding } });
+    const cb = await h.inject({
+      method: 'GET',
+      url: `/api/auth/callback?code=${code}&state=${state}`,
+      cookies: { [BIND]: binding },
+    });
     expect(cb.statusCode).toBe(302);
     expect(cb.headers.location).toBe('/');
     expect(cookieFrom(cb, SESSION)).toBeTruthy();
@@ -64,10 +68,18 @@ describe('OAuth login', () => {
   it('a reused state is 400 and creates no second session', async () => {
     const { location, binding } = await start();
     const { code, state } = h.discord.authorize(location, owner(h, [snowflake()]));
-    const first = await h.inject({ method: 'GET', url: `/api/auth/callback?code=${code}&state=${state}`, cookies: { [BIND]: binding } });
+    const first = await h.inject({
+      method: 'GET',
+      url: `/api/auth/callback?code=${code}&state=${state}`,
+      cookies: { [BIND]: binding },
+    });
     expect(first.statusCode).toBe(302);
     const before = await sessions();
-    const again = await h.inject({ method: 'GET', url: `/api/auth/callback?code=${code}&state=${state}`, cookies: { [BIND]: binding } });
+    const again = await h.inject({
+      method: 'GET',
+      url: `/api/auth/callback?code=${code}&state=${state}`,
+      cookies: { [BIND]: binding },
+    });
     expect(again.statusCode).toBe(400);
     expect(cookieFrom(again, SESSION)).toBeUndefined();
     expect(await sessions()).toBe(before);
@@ -79,11 +91,19 @@ describe('OAuth login', () => {
     const { code, state } = h.discord.authorize(victim.location, owner(h, [snowflake()]));
     const before = await sessions();
     const tokenCalls = h.discord.requests.filter((r) => r.path.endsWith('/oauth2/token')).length;
-    const foreign = await h.inject({ method: 'GET', url: `/api/auth/callback?code=${code}&state=${state}`, cookies: { [BIND]: attacker.binding } });
+    const foreign = await h.inject({
+      method: 'GET',
+      url: `/api/auth/callback?code=${code}&state=${state}`,
+      cookies: { [BIND]: attacker.binding },
+    });
     expect(foreign.statusCode).toBe(400);
     expect(cookieFrom(foreign, SESSION)).toBeUndefined();
     // the state is single-use: even the right browser cannot use it now
-    const late = await h.inject({ method: 'GET', url: `/api/auth/callback?code=${code}&state=${state}`, cookies: { [BIND]: victim.binding } });
+    const late = await h.inject({
+      method: 'GET',
+      url: `/api/auth/callback?code=${code}&state=${state}`,
+      cookies: { [BIND]: victim.binding },
+    });
     expect(late.statusCode).toBe(400);
     const other = await start();
     const x = h.discord.authorize(other.location, owner(h, [snowflake()]));
@@ -97,7 +117,11 @@ describe('OAuth login', () => {
 
   it('an unknown state is 400', async () => {
     const { binding } = await start();
-    const cb = await h.inject({ method: 'GET', url: `/api/auth/callback?code=abc&state=made-up-state`, cookies: { [BIND]: binding } });
+    const cb = await h.inject({
+      method: 'GET',
+      url: `/api/auth/callback?code=abc&state=made-up-state`,
+      cookies: { [BIND]: binding },
+    });
     expect(cb.statusCode).toBe(400);
   });
 
@@ -108,14 +132,25 @@ describe('OAuth login', () => {
     tampered.searchParams.set('code_challenge', 'A'.repeat(43));
     const { code, state } = h.discord.authorize(tampered.toString(), owner(h, [snowflake()]));
     const before = await sessions();
-    const cb = await h.inject({ method: 'GET', url: `/api/auth/callback?code=${code}&state=${state}`, cookies: { [BIND]: binding } });
+    const cb = await h.inject({
+      method: 'GET',
+      url: `/api/auth/callback?code=${code}&state=${state}`,
+      cookies: { [BIND]: binding },
+    });
     expect(cb.statusCode).toBe(400);
     expect(await sessions()).toBe(before);
   });
 
   it('sandbox login does not exist when OAuth is configured', async () => {
-    const res = await h.inject({ method: 'POST', url: '/api/auth/sandbox', headers: { origin: 'https://studio.example.test' } });
+    const res = await h.inject({
+      method: 'POST',
+      url: '/api/auth/sandbox',
+      headers: { origin: 'https://studio.example.test' },
+    });
     expect(res.statusCode).toBe(404);
-    expect((await h.inject({ method: 'GET', url: '/api/auth/config' })).json()).toMatchObject({ oauth: true, sandbox: false });
+    expect((await h.inject({ method: 'GET', url: '/api/auth/config' })).json()).toMatchObject({
+      oauth: true,
+      sandbox: false,
+    });
   });
 });

@@ -4,7 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookieFrom, createHarness, owner, SECRET, snowflake, type Client, type Harness } from '../api/harness.js';
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-function jwt(payload: Record<string, unknown>, secret: string, header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' }): string {
+function jwt(
+  payload: Record<string, unknown>,
+  secret: string,
+  header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' },
+): string {
   const body = `${b64(header)}.${b64(payload)}`;
   return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
 }
@@ -20,7 +24,10 @@ describe('session cookie (JWT)', () => {
     h = await createHarness();
     g = snowflake();
     c = await h.login(owner(h, [g]));
-    const claims = JSON.parse(Buffer.from(c.sessionCookie!.split('=')[1]!.split('.')[1]!, 'base64url').toString()) as { sid: string; sub: string };
+    const claims = JSON.parse(Buffer.from(c.sessionCookie!.split('=')[1]!.split('.')[1]!, 'base64url').toString()) as {
+      sid: string;
+      sub: string;
+    };
     sid = claims.sid;
     sub = claims.sub;
   });
@@ -76,7 +83,11 @@ describe('session cookie (JWT)', () => {
 
   it('logout needs the CSRF token (a cross-site page cannot sign you out)', async () => {
     const c3 = await h.login(owner(h, [g]));
-    const res = await h.inject({ method: 'POST', url: '/api/auth/logout', headers: { ...c3.read, origin: 'https://studio.example.test' } });
+    const res = await h.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: { ...c3.read, origin: 'https://studio.example.test' },
+    });
     expect(res.statusCode).toBe(403);
     expect((await h.inject({ method: 'GET', url: '/api/me', headers: c3.read })).statusCode).toBe(200);
   });
@@ -85,7 +96,11 @@ describe('session cookie (JWT)', () => {
     const start = await h.inject({ method: 'GET', url: '/api/auth/login' });
     const binding = cookieFrom(start, '__Host-rulecord_oauth')!;
     const { code, state } = h.discord.authorize(String(start.headers.location), owner(h, [g]));
-    const cb = await h.inject({ method: 'GET', url: `/api/auth/callback?code=${code}&state=${state}`, cookies: { '__Host-rulecord_oauth': binding } });
+    const cb = await h.inject({
+      method: 'GET',
+      url: `/api/auth/callback?code=${code}&state=${state}`,
+      cookies: { '__Host-rulecord_oauth': binding },
+    });
     const set = ([] as string[]).concat(cb.headers['set-cookie'] as string[]).find((x) => x.startsWith(`${COOKIE}=`))!;
     expect(set).toMatch(/HttpOnly/i);
     expect(set).toMatch(/Secure/i);

@@ -23,7 +23,12 @@ describe('API tokens over HTTP', () => {
   });
 
   async function create(scope: 'read' | 'write', guild = g) {
-    const res = await h.inject({ method: 'POST', url: `/api/guilds/${guild}/tokens`, headers: admin.write, payload: { name: `ci-${scope}`, scope } });
+    const res = await h.inject({
+      method: 'POST',
+      url: `/api/guilds/${guild}/tokens`,
+      headers: admin.write,
+      payload: { name: `ci-${scope}`, scope },
+    });
     expect(res.statusCode, res.body).toBe(200);
     return res.json() as { token: string; id: string };
   }
@@ -32,7 +37,11 @@ describe('API tokens over HTTP', () => {
     const { token, id } = await create('write');
     const list = await h.inject({ method: 'GET', url: `/api/guilds/${g}/tokens`, headers: admin.read });
     expect(list.body).not.toContain(token);
-    expect(list.json().tokens.find((t: { id: string }) => t.id === id)).toMatchObject({ scope: 'write', lastUsedAt: null, revokedAt: null });
+    expect(list.json().tokens.find((t: { id: string }) => t.id === id)).toMatchObject({
+      scope: 'write',
+      lastUsedAt: null,
+      revokedAt: null,
+    });
     const row = await h.db.knex('api_tokens').where({ id }).first();
     expect(JSON.stringify(row)).not.toContain(token);
     expect(row.token_hash).toBe(sha256(token));
@@ -41,7 +50,12 @@ describe('API tokens over HTTP', () => {
   it('a write token can change its guild, records last use, and cannot reach another guild', async () => {
     const { token, id } = await create('write');
     const auth = { authorization: `Bearer ${token}` };
-    const put = await h.inject({ method: 'PUT', url: `/api/guilds/${g}/ruleset`, headers: auth, payload: { document: doc(g), message: 'from CI' } });
+    const put = await h.inject({
+      method: 'PUT',
+      url: `/api/guilds/${g}/ruleset`,
+      headers: auth,
+      payload: { document: doc(g), message: 'from CI' },
+    });
     expect(put.statusCode, put.body).toBe(200);
     const v = await h.inject({ method: 'GET', url: `/api/guilds/${g}/ruleset`, headers: auth });
     expect(v.json().author).toBe(`token:${id}`);
@@ -55,7 +69,12 @@ describe('API tokens over HTTP', () => {
     const { token } = await create('read');
     const auth = { authorization: `Bearer ${token}` };
     expect((await h.inject({ method: 'GET', url: `/api/guilds/${g}/premium`, headers: auth })).statusCode).toBe(200);
-    const put = await h.inject({ method: 'PUT', url: `/api/guilds/${g}/ruleset`, headers: auth, payload: { document: doc(g) } });
+    const put = await h.inject({
+      method: 'PUT',
+      url: `/api/guilds/${g}/ruleset`,
+      headers: auth,
+      payload: { document: doc(g) },
+    });
     expect(put.statusCode).toBe(403);
     expect(put.json().error.code).toBe('RC_API_TOKEN_SCOPE');
     expect((await h.inject({ method: 'GET', url: `/api/guilds/${g}/tokens`, headers: auth })).statusCode).toBe(403);
@@ -68,14 +87,23 @@ describe('API tokens over HTTP', () => {
     const del = await h.inject({ method: 'DELETE', url: `/api/guilds/${g}/tokens/${id}`, headers: admin.write });
     expect(del.statusCode, del.body).toBe(200);
     expect((await h.inject({ method: 'GET', url: `/api/guilds/${g}/premium`, headers: auth })).statusCode).toBe(401);
-    expect((await h.inject({ method: 'DELETE', url: `/api/guilds/${g}/tokens/${id}`, headers: admin.write })).statusCode).toBe(404);
+    expect(
+      (await h.inject({ method: 'DELETE', url: `/api/guilds/${g}/tokens/${id}`, headers: admin.write })).statusCode,
+    ).toBe(404);
     const audit = await h.db.knex('audit_log').where({ guild_id: g, action: 'token.revoke' });
     expect(audit.length).toBe(1);
   });
 
   it('a made-up or malformed bearer token is 401', async () => {
-    for (const authorization of ['Bearer rct_aaaaaaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', 'Bearer nope', 'Basic abc', 'Bearer'])
-      expect((await h.inject({ method: 'GET', url: `/api/guilds/${g}/premium`, headers: { authorization } })).statusCode).toBe(401);
+    for (const authorization of [
+      'Bearer rct_aaaaaaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+      'Bearer nope',
+      'Basic abc',
+      'Bearer',
+    ])
+      expect(
+        (await h.inject({ method: 'GET', url: `/api/guilds/${g}/premium`, headers: { authorization } })).statusCode,
+      ).toBe(401);
   });
 });
 
@@ -108,7 +136,11 @@ describe('rulecord token (PostgreSQL)', () => {
   });
 
   it('creates (shown once), lists without the secret, revokes', { timeout: 120_000 }, async () => {
-    const created = await cli(['token', 'create', '--guild', '445566', '--name', 'ci', '--scope', 'write'], env, dir.path);
+    const created = await cli(
+      ['token', 'create', '--guild', '445566', '--name', 'ci', '--scope', 'write'],
+      env,
+      dir.path,
+    );
     expect(created.code, created.stderr).toBe(0);
     const token = created.stdout.trim().split('\n').at(-1)!;
     expect(token).toMatch(/^rct_[A-Za-z0-9_-]+_[A-Za-z0-9_-]+$/);

@@ -7,9 +7,23 @@ import { deepEqual, diffJson, diffRules, type Change } from '../../src/rulesets/
 function apply(value: Json, changes: Change[]): Json {
   let root: Json = structuredClone(value);
   // removals deepest and highest index first, so earlier pointers stay valid
-  const ordered = [...changes].sort((a, b) => (a.op === 'remove' && b.op === 'remove' ? cmpDesc(a.pointer, b.pointer) : a.op === 'remove' ? -1 : b.op === 'remove' ? 1 : 0));
+  const ordered = [...changes].sort((a, b) =>
+    a.op === 'remove' && b.op === 'remove'
+      ? cmpDesc(a.pointer, b.pointer)
+      : a.op === 'remove'
+        ? -1
+        : b.op === 'remove'
+          ? 1
+          : 0,
+  );
   for (const c of ordered) {
-    const tokens = c.pointer === '' ? [] : c.pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const tokens =
+      c.pointer === ''
+        ? []
+        : c.pointer
+            .slice(1)
+            .split('/')
+            .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
     if (tokens.length === 0) {
       root = c.op === 'remove' ? (null as Json) : (c.after as Json);
       continue;
@@ -57,7 +71,9 @@ describe('diffJson', () => {
 
 describe('diffRules', () => {
   it('partitions the ids: every id is exactly one of added, removed, changed, unchanged', () => {
-    const rules = fc.uniqueArray(fc.record({ id: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), v: fc.nat(2) }), { selector: (r) => r.id });
+    const rules = fc.uniqueArray(fc.record({ id: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), v: fc.nat(2) }), {
+      selector: (r) => r.id,
+    });
     fc.assert(
       fc.property(rules, rules, (before, after) => {
         const d = diffRules(before, after);
@@ -65,7 +81,8 @@ describe('diffRules', () => {
         expect(d.added.length + d.removed.length + d.changed.length + d.unchanged).toBe(ids.size);
         for (const id of d.added) expect(before.some((r) => r.id === id)).toBe(false);
         for (const id of d.removed) expect(after.some((r) => r.id === id)).toBe(false);
-        for (const id of d.changed) expect(before.find((r) => r.id === id)?.v).not.toBe(after.find((r) => r.id === id)?.v);
+        for (const id of d.changed)
+          expect(before.find((r) => r.id === id)?.v).not.toBe(after.find((r) => r.id === id)?.v);
       }),
     );
   });

@@ -62,11 +62,21 @@ describe('PUT ruleset publishes to every process (Redis)', () => {
   it('valid → one change with the new version; invalid → 400, nothing stored, nothing published', async () => {
     const g = snowflake();
     const c = await h.login(owner(h, [g]));
-    const ok = await h.inject({ method: 'PUT', url: `/api/guilds/${g}/ruleset`, headers: c.write, payload: { document: doc(g), message: 'v1' } });
+    const ok = await h.inject({
+      method: 'PUT',
+      url: `/api/guilds/${g}/ruleset`,
+      headers: c.write,
+      payload: { document: doc(g), message: 'v1' },
+    });
     expect(ok.statusCode).toBe(200);
     await until(() => got.some((x) => x.guildId === g));
     expect(got.filter((x) => x.guildId === g).map((x) => x.version)).toEqual([1]);
-    const bad = await h.inject({ method: 'PUT', url: `/api/guilds/${g}/ruleset`, headers: c.write, payload: { document: { ...doc(g), rules: 'nope' } } });
+    const bad = await h.inject({
+      method: 'PUT',
+      url: `/api/guilds/${g}/ruleset`,
+      headers: c.write,
+      payload: { document: { ...doc(g), rules: 'nope' } },
+    });
     expect(bad.statusCode).toBe(400);
     await new Promise((r) => setTimeout(r, 150));
     expect(got.filter((x) => x.guildId === g).map((x) => x.version)).toEqual([1]);
@@ -84,7 +94,12 @@ describe('embedded default (no Redis)', () => {
     try {
       const g = snowflake();
       const c = await h.login(owner(h, [g]));
-      const res = await h.inject({ method: 'PUT', url: `/api/guilds/${g}/ruleset`, headers: c.write, payload: { document: doc(g) } });
+      const res = await h.inject({
+        method: 'PUT',
+        url: `/api/guilds/${g}/ruleset`,
+        headers: c.write,
+        payload: { document: doc(g) },
+      });
       expect(res.statusCode).toBe(200);
       expect(seen.filter((x) => x.guildId === g).map((x) => x.version)).toEqual([1]);
     } finally {

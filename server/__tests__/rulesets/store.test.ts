@@ -2,7 +2,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/api/errors.js';
 import { RuleSetStore } from '../../src/rulesets/store.js';
-import { openTestDatabase, testDatabaseKinds, type TestDatabase, type TestDatabaseKind } from '../../src/testing/index.js';
+import {
+  openTestDatabase,
+  testDatabaseKinds,
+  type TestDatabase,
+  type TestDatabaseKind,
+} from '../../src/testing/index.js';
 
 const doc = (g: string, n: number) => ({ apiVersion: 'rulecord/v1', kind: 'RuleSet', guild: g, rules: [], n });
 
@@ -19,7 +24,12 @@ describe.each(await testDatabaseKinds())('RuleSetStore on %s', (kind: TestDataba
 
   it('appends versions 1, 2, 3 with author, message and an audit entry each', async () => {
     for (let n = 1; n <= 3; n++) {
-      const { version, previous } = await store.append({ guildId: '11', document: doc('11', n), author: 'user:1', message: `m${n}` });
+      const { version, previous } = await store.append({
+        guildId: '11',
+        document: doc('11', n),
+        author: 'user:1',
+        message: `m${n}`,
+      });
       expect(version.version).toBe(n);
       expect(previous).toBe(n - 1);
     }
@@ -37,7 +47,9 @@ describe.each(await testDatabaseKinds())('RuleSetStore on %s', (kind: TestDataba
 
   it('refuses a stale expectedVersion with RC_API_CONFLICT and writes nothing', async () => {
     await store.append({ guildId: '12', document: doc('12', 1), author: 'a', message: '' });
-    const err = await store.append({ guildId: '12', document: doc('12', 2), author: 'a', message: '', expectedVersion: 0 }).catch((e: unknown) => e);
+    const err = await store
+      .append({ guildId: '12', document: doc('12', 2), author: 'a', message: '', expectedVersion: 0 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).code).toBe('RC_API_CONFLICT');
     expect((await store.list('12')).length).toBe(1);
@@ -47,7 +59,9 @@ describe.each(await testDatabaseKinds())('RuleSetStore on %s', (kind: TestDataba
   it('lets exactly one of several concurrent writers on the same version win', async () => {
     await store.append({ guildId: '13', document: doc('13', 1), author: 'a', message: '' });
     const results = await Promise.allSettled(
-      Array.from({ length: 6 }, (_, i) => store.append({ guildId: '13', document: doc('13', 10 + i), author: `w${i}`, message: '', expectedVersion: 1 })),
+      Array.from({ length: 6 }, (_, i) =>
+        store.append({ guildId: '13', document: doc('13', 10 + i), author: `w${i}`, message: '', expectedVersion: 1 }),
+      ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const r of results) if (r.status === 'rejected') expect((r.reason as ApiError).code).toBe('RC_API_CONFLICT');

@@ -58,7 +58,8 @@ export interface ApiContext {
 export function createContext(app: FastifyInstance, deps: ApiDeps, defaultRegistry: () => Registry): ApiContext {
   const now = deps.now ?? Date.now;
   const config = deps.config;
-  const db: Knex = 'knex' in deps.db && typeof deps.db.ping === 'function' ? (deps.db as Database).knex : (deps.db as Knex);
+  const db: Knex =
+    'knex' in deps.db && typeof deps.db.ping === 'function' ? (deps.db as Database).knex : (deps.db as Knex);
   const url = new URL(deps.publicUrl ?? config?.publicUrl ?? 'http://localhost:3000');
   const secure = url.protocol === 'https:';
   const given = deps.registry;
@@ -66,7 +67,9 @@ export function createContext(app: FastifyInstance, deps: ApiDeps, defaultRegist
   let sessionSecret = deps.sessionSecret ?? config?.SESSION_SECRET;
   if (sessionSecret === undefined) {
     sessionSecret = randomToken(48);
-    app.log.warn('SESSION_SECRET is not set: sessions are signed with a random secret, so everyone is signed out on restart.');
+    app.log.warn(
+      'SESSION_SECRET is not set: sessions are signed with a random secret, so everyone is signed out on restart.',
+    );
   }
   const oauthCreds =
     deps.oauth !== undefined
@@ -90,7 +93,9 @@ export function createContext(app: FastifyInstance, deps: ApiDeps, defaultRegist
     : null;
   const botCheck =
     deps.botInGuild ??
-    (botToken ? discordBotGuildCheck(botToken, deps.discordApiBaseUrl) : async (guildId: string) => guildId === sandboxGuildId);
+    (botToken
+      ? discordBotGuildCheck(botToken, deps.discordApiBaseUrl)
+      : async (guildId: string) => guildId === sandboxGuildId);
   const sessions = new SessionStore(db, sessionSecret, now);
   const owned: { close(): Promise<void> }[] = [];
   let invalidation = deps.invalidation;
@@ -107,7 +112,8 @@ export function createContext(app: FastifyInstance, deps: ApiDeps, defaultRegist
     fetchUserGuilds: async (p) => {
       if (p.sandbox) return sandboxGuilds();
       const token = await sessions.discordToken(p.sessionId);
-      if (!token || !discord) throw new ApiError('RC_API_UNAUTHENTICATED', 'The Discord sign-in of this session is gone; sign in again.');
+      if (!token || !discord)
+        throw new ApiError('RC_API_UNAUTHENTICATED', 'The Discord sign-in of this session is gone; sign in again.');
       return discord.guilds(token);
     },
   });
@@ -119,10 +125,16 @@ export function createContext(app: FastifyInstance, deps: ApiDeps, defaultRegist
     now,
     origin: url.origin,
     secure,
-    allowedOrigins: new Set([url.origin, ...loopbackAliases(url), ...(deps.allowedOrigins ?? []).map((o) => new URL(o).origin)]),
+    allowedOrigins: new Set([
+      url.origin,
+      ...loopbackAliases(url),
+      ...(deps.allowedOrigins ?? []).map((o) => new URL(o).origin),
+    ]),
     // `__Host-` needs Secure, which a plain-http localhost cannot set reliably in every browser: there the cookie
     // goes without the prefix (it is still HttpOnly, SameSite=Lax, Path=/, host-only).
-    cookies: secure ? { session: '__Host-rulecord_session', oauth: '__Host-rulecord_oauth' } : { session: 'rulecord_session', oauth: 'rulecord_oauth' },
+    cookies: secure
+      ? { session: '__Host-rulecord_session', oauth: '__Host-rulecord_oauth' }
+      : { session: 'rulecord_session', oauth: 'rulecord_oauth' },
     sessionTtlMs: deps.sessionTtlMs ?? 12 * 3600_000,
     sandboxGuildId,
     rateLimits: { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits },
@@ -149,7 +161,10 @@ function loopbackAliases(url: URL): string[] {
 
 export function isLoopback(request: FastifyRequest): boolean {
   const addr = request.socket.remoteAddress ?? '';
-  const proxied = request.headers['x-forwarded-for'] !== undefined || request.headers['forwarded'] !== undefined || request.headers['x-real-ip'] !== undefined;
+  const proxied =
+    request.headers['x-forwarded-for'] !== undefined ||
+    request.headers['forwarded'] !== undefined ||
+    request.headers['x-real-ip'] !== undefined;
   return !proxied && (addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1');
 }
 
@@ -159,13 +174,21 @@ interface SessionClaims {
 }
 
 /** Who is calling, from `Authorization: Bearer <api token>` or the session cookie; null when neither is sent. */
-export async function resolvePrincipal(ctx: ApiContext, app: FastifyInstance, request: FastifyRequest): Promise<Principal | null> {
+export async function resolvePrincipal(
+  ctx: ApiContext,
+  app: FastifyInstance,
+  request: FastifyRequest,
+): Promise<Principal | null> {
   const authz = request.headers.authorization;
   if (authz !== undefined) {
     const m = /^Bearer\s+(\S+)$/i.exec(authz);
     if (!m?.[1]) throw new ApiError('RC_API_UNAUTHENTICATED', 'Send the API token as `Authorization: Bearer rct_…`.');
     const record = await ctx.tokens.verify(m[1]);
-    if (!record) throw new ApiError('RC_API_UNAUTHENTICATED', 'The API token is unknown or revoked; create a new one with `rulecord token create`.');
+    if (!record)
+      throw new ApiError(
+        'RC_API_UNAUTHENTICATED',
+        'The API token is unknown or revoked; create a new one with `rulecord token create`.',
+      );
     return { kind: 'token', tokenId: record.id, guildId: record.guildId, scope: record.scope, name: record.name };
   }
   const cookie = request.cookies?.[ctx.cookies.session];
@@ -179,8 +202,15 @@ export async function resolvePrincipal(ctx: ApiContext, app: FastifyInstance, re
   if (typeof claims.sid !== 'string' || typeof claims.sub !== 'string')
     throw new ApiError('RC_API_UNAUTHENTICATED', 'The session cookie is invalid; sign in again.');
   const session = await ctx.sessions.active(claims.sid);
-  if (!session || session.userId !== claims.sub) throw new ApiError('RC_API_UNAUTHENTICATED', 'The session has ended (signed out or expired); sign in again.');
-  return { kind: 'user', userId: session.userId, userName: session.userName, sessionId: session.id, sandbox: session.sandbox };
+  if (!session || session.userId !== claims.sub)
+    throw new ApiError('RC_API_UNAUTHENTICATED', 'The session has ended (signed out or expired); sign in again.');
+  return {
+    kind: 'user',
+    userId: session.userId,
+    userName: session.userName,
+    sessionId: session.id,
+    sandbox: session.sandbox,
+  };
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -196,21 +226,43 @@ export async function checkCsrf(ctx: ApiContext, request: FastifyRequest, princi
   if (!principal) return;
   const sent = request.headers['x-csrf-token'];
   if (typeof sent !== 'string' || !safeEqual(sent, ctx.csrfToken(principal.sessionId))) {
-    await ctx.securityLog.record({ kind: 'csrf.rejected', actor: actorOf(principal), ip: request.ip, route: routeOf(request), details: { present: typeof sent === 'string' } });
-    throw new ApiError('RC_API_CSRF', 'Missing or wrong X-CSRF-Token header; read the token from GET /api/me (csrfToken) and send it with every change.');
+    await ctx.securityLog.record({
+      kind: 'csrf.rejected',
+      actor: actorOf(principal),
+      ip: request.ip,
+      route: routeOf(request),
+      details: { present: typeof sent === 'string' },
+    });
+    throw new ApiError(
+      'RC_API_CSRF',
+      'Missing or wrong X-CSRF-Token header; read the token from GET /api/me (csrfToken) and send it with every change.',
+    );
   }
 }
 
 export function checkOrigin(ctx: ApiContext, request: FastifyRequest): void {
   const origin = request.headers.origin;
   const site = request.headers['sec-fetch-site'];
-  if (typeof site === 'string' && site !== 'same-origin' && site !== 'none' && !(typeof origin === 'string' && ctx.allowedOrigins.has(origin)))
+  if (
+    typeof site === 'string' &&
+    site !== 'same-origin' &&
+    site !== 'none' &&
+    !(typeof origin === 'string' && ctx.allowedOrigins.has(origin))
+  )
     throw new ApiError('RC_API_CSRF', `Cross-site request refused (Sec-Fetch-Site: ${site}).`);
   if (typeof origin === 'string') {
-    if (!ctx.allowedOrigins.has(origin)) throw new ApiError('RC_API_CSRF', `Requests from origin ${origin} are not allowed; use the studio at ${ctx.origin}.`);
+    if (!ctx.allowedOrigins.has(origin))
+      throw new ApiError(
+        'RC_API_CSRF',
+        `Requests from origin ${origin} are not allowed; use the studio at ${ctx.origin}.`,
+      );
     return;
   }
-  if (site !== 'same-origin') throw new ApiError('RC_API_CSRF', 'State-changing requests need an Origin header (browsers send it) or an API token.');
+  if (site !== 'same-origin')
+    throw new ApiError(
+      'RC_API_CSRF',
+      'State-changing requests need an Origin header (browsers send it) or an API token.',
+    );
 }
 
 export function routeOf(request: FastifyRequest): string {
@@ -233,18 +285,38 @@ export function authenticate(ctx: ApiContext, app: FastifyInstance, options: { u
  * Guard for `/guilds/:guildId/…`: authenticated, allowed to manage that guild (the access rule), and for `write`
  * not a read-only token. A refusal is a 403 written to the security log.
  */
-export function guildAccess(ctx: ApiContext, app: FastifyInstance, need: 'read' | 'write', options: { userOnly?: boolean } = {}) {
+export function guildAccess(
+  ctx: ApiContext,
+  app: FastifyInstance,
+  need: 'read' | 'write',
+  options: { userOnly?: boolean } = {},
+) {
   const auth = authenticate(ctx, app, options);
   return async (request: FastifyRequest): Promise<void> => {
     await auth(request);
     const principal = request.principal as Principal;
     const guildId = (request.params as { guildId?: string }).guildId ?? '';
     if (!(await ctx.access.canAccess(principal, guildId))) {
-      await ctx.securityLog.record({ kind: 'guild.forbidden', guildId, actor: actorOf(principal), ip: request.ip, route: routeOf(request) });
-      throw new ApiError('RC_API_FORBIDDEN', `You may not manage guild ${guildId}: you need to own it or hold Administrator or Manage Server there, and the bot must be in it.`);
+      await ctx.securityLog.record({
+        kind: 'guild.forbidden',
+        guildId,
+        actor: actorOf(principal),
+        ip: request.ip,
+        route: routeOf(request),
+      });
+      throw new ApiError(
+        'RC_API_FORBIDDEN',
+        `You may not manage guild ${guildId}: you need to own it or hold Administrator or Manage Server there, and the bot must be in it.`,
+      );
     }
     if (need === 'write' && principal.kind === 'token' && principal.scope !== 'write') {
-      await ctx.securityLog.record({ kind: 'token.scope', guildId, actor: actorOf(principal), ip: request.ip, route: routeOf(request) });
+      await ctx.securityLog.record({
+        kind: 'token.scope',
+        guildId,
+        actor: actorOf(principal),
+        ip: request.ip,
+        route: routeOf(request),
+      });
       throw new ApiError('RC_API_TOKEN_SCOPE', 'This API token is read-only; create a write token for changes.');
     }
   };

@@ -42,7 +42,8 @@ declare module 'fastify' {
  * its cookie/JWT/rate-limit/websocket plugins, validator, and error format apply to `/api` only.
  */
 export const apiRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
-  const registry = deps.registry === undefined ? (await import('@rulecord/catalog')).createCatalogRegistry() : undefined;
+  const registry =
+    deps.registry === undefined ? (await import('@rulecord/catalog')).createCatalogRegistry() : undefined;
   const ctx = createContext(app, deps, () => registry as Registry);
   const collector = new RouteCollector();
   app.addHook('onRoute', collector.onRoute);
@@ -71,14 +72,19 @@ export const apiRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
         details: { limit: context.max, retryAfterSeconds: Math.max(1, Math.ceil(context.ttl / 1000)) },
       }),
   });
-  if (!app.hasDecorator('websocketServer')) await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  if (!app.hasDecorator('websocketServer'))
+    await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
   // JSON only: anything else is 415 (fastify would otherwise accept text/plain bodies).
   app.removeContentTypeParser('text/plain');
   installValidator(app);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
-    handleError(new ApiError('RC_API_NOT_FOUND', `No API route ${request.method} ${request.url.split('?')[0]}.`), request, reply);
+    handleError(
+      new ApiError('RC_API_NOT_FOUND', `No API route ${request.method} ${request.url.split('?')[0]}.`),
+      request,
+      reply,
+    );
   });
 
   if (!ctx.discord) {

@@ -16,7 +16,12 @@ export class RouteCollector {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD' || method === 'OPTIONS') continue;
-      this.routes.push({ method, url: route.url, schema: (route.schema ?? {}) as Record<string, unknown>, websocket: route.websocket === true });
+      this.routes.push({
+        method,
+        url: route.url,
+        schema: (route.schema ?? {}) as Record<string, unknown>,
+        websocket: route.websocket === true,
+      });
     }
   };
 }
@@ -33,12 +38,17 @@ function parameters(schema: unknown, where: 'path' | 'query'): unknown[] {
     in: where,
     required: where === 'path' || (s.required ?? []).includes(name),
     schema: sch,
-    ...((sch as { description?: string }).description ? { description: (sch as { description: string }).description } : {}),
+    ...((sch as { description?: string }).description
+      ? { description: (sch as { description: string }).description }
+      : {}),
   }));
 }
 
 /** The OpenAPI 3.1 document of the API, built from the same route schemas the validator uses. */
-export function buildOpenApi(routes: readonly CollectedRoute[], info: { version: string; serverUrl: string }): Record<string, unknown> {
+export function buildOpenApi(
+  routes: readonly CollectedRoute[],
+  info: { version: string; serverUrl: string },
+): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   const ref = (name: string) => ({ $ref: SCHEMA_URLS[name] ?? `#/components/schemas/${name}` });
   const errorResponses = Object.fromEntries(
@@ -80,14 +90,24 @@ export function buildOpenApi(routes: readonly CollectedRoute[], info: { version:
     info: {
       title: 'Rulecord API',
       version: info.version,
-      description: 'Rule sets, simulation, traces, settings, templates and auth. Errors always use the `Error` envelope; codes are listed in docs/api.md.',
+      description:
+        'Rule sets, simulation, traces, settings, templates and auth. Errors always use the `Error` envelope; codes are listed in docs/api.md.',
     },
     servers: [{ url: info.serverUrl }],
     components: {
       schemas: { Error: errorEnvelope },
       securitySchemes: {
-        session: { type: 'apiKey', in: 'cookie', name: '__Host-rulecord_session', description: 'Studio session (plain-http localhost: rulecord_session). Changes also need X-CSRF-Token.' },
-        apiToken: { type: 'http', scheme: 'bearer', description: 'Per-guild API token (`rct_…`), scope read or write.' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: '__Host-rulecord_session',
+          description: 'Studio session (plain-http localhost: rulecord_session). Changes also need X-CSRF-Token.',
+        },
+        apiToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'Per-guild API token (`rct_…`), scope read or write.',
+        },
       },
     },
     security: [{ session: [] }, { apiToken: [] }],

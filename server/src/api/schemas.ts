@@ -5,7 +5,10 @@ import type { JsonSchema } from '@rulecord/engine';
  * route validates that part with the engine, which reports better problems with pointers); the OpenAPI document
  * replaces them with a `$ref` to the schema the engine generates. So no shape is written twice.
  */
-export const RULESET_DOCUMENT: JsonSchema = { 'x-rulecord-schema': 'RuleSetDocument', description: 'A rule document (apiVersion rulecord/v1, kind RuleSet); see /api/schemas/ruleset.json.' };
+export const RULESET_DOCUMENT: JsonSchema = {
+  'x-rulecord-schema': 'RuleSetDocument',
+  description: 'A rule document (apiVersion rulecord/v1, kind RuleSet); see /api/schemas/ruleset.json.',
+};
 
 export const SCHEMA_URLS: Record<string, string> = { RuleSetDocument: '/api/schemas/ruleset.json' };
 
@@ -18,7 +21,11 @@ export function mapPlaceholders(schema: unknown, replace: (name: string) => unkn
   return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, mapPlaceholders(v, replace)]));
 }
 
-export const snowflake: JsonSchema = { type: 'string', pattern: '^[0-9]{1,25}$', description: 'A Discord id (snowflake).' };
+export const snowflake: JsonSchema = {
+  type: 'string',
+  pattern: '^[0-9]{1,25}$',
+  description: 'A Discord id (snowflake).',
+};
 export const guildParams: JsonSchema = {
   type: 'object',
   required: ['guildId'],
@@ -26,7 +33,11 @@ export const guildParams: JsonSchema = {
   additionalProperties: false,
 };
 export const versionNumber: JsonSchema = { type: 'integer', minimum: 1 };
-export const commitMessage: JsonSchema = { type: 'string', maxLength: 500, description: 'Why; stored with the version.' };
+export const commitMessage: JsonSchema = {
+  type: 'string',
+  maxLength: 500,
+  description: 'Why; stored with the version.',
+};
 export const expectedVersion: JsonSchema = {
   type: 'integer',
   minimum: 0,

@@ -33,15 +33,20 @@ async function call(url: string, init: RequestInit): Promise<Response> {
   try {
     return await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
   } catch (cause) {
-    throw new ApiError('RC_API_DEPENDENCY_DOWN', `Discord is unreachable (${new URL(url).host}); retry later.`, { cause });
+    throw new ApiError('RC_API_DEPENDENCY_DOWN', `Discord is unreachable (${new URL(url).host}); retry later.`, {
+      cause,
+    });
   }
 }
 
 async function json<T>(res: Response, what: string): Promise<T> {
-  if (res.status === 401) throw new ApiError('RC_API_UNAUTHENTICATED', `Discord refused the credentials for ${what}; sign in again.`);
+  if (res.status === 401)
+    throw new ApiError('RC_API_UNAUTHENTICATED', `Discord refused the credentials for ${what}; sign in again.`);
   if (res.status === 429) {
     const after = res.headers.get('retry-after') ?? '1';
-    throw new ApiError('RC_API_RATE_LIMITED', `Discord rate-limited ${what}; retry in ${after}s.`, { headers: { 'retry-after': String(Math.ceil(Number(after) || 1)) } });
+    throw new ApiError('RC_API_RATE_LIMITED', `Discord rate-limited ${what}; retry in ${after}s.`, {
+      headers: { 'retry-after': String(Math.ceil(Number(after) || 1)) },
+    });
   }
   if (!res.ok) throw new ApiError('RC_API_DISCORD', `Discord answered ${res.status} to ${what}.`);
   return (await res.json()) as T;
@@ -84,7 +89,10 @@ export class DiscordOAuthClient {
       body,
     });
     if (res.status === 400 || res.status === 401)
-      throw new ApiError('RC_API_OAUTH_STATE', 'Discord refused the authorization code (expired, reused or PKCE mismatch); sign in again.');
+      throw new ApiError(
+        'RC_API_OAUTH_STATE',
+        'Discord refused the authorization code (expired, reused or PKCE mismatch); sign in again.',
+      );
     return json<TokenGrant>(res, 'the token exchange');
   }
 
@@ -94,13 +102,18 @@ export class DiscordOAuthClient {
   }
 
   async guilds(accessToken: string): Promise<UserGuild[]> {
-    const res = await call(`${this.apiBaseUrl}/users/@me/guilds`, { headers: { authorization: `Bearer ${accessToken}` } });
+    const res = await call(`${this.apiBaseUrl}/users/@me/guilds`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
     return json<UserGuild[]>(res, 'GET /users/@me/guilds');
   }
 }
 
 /** Whether the bot is in a guild, asked of Discord with the bot token (`GET /guilds/:id`: 200 yes, 403/404 no). */
-export function discordBotGuildCheck(botToken: string, apiBaseUrl = DEFAULT_DISCORD_API): (guildId: string) => Promise<boolean> {
+export function discordBotGuildCheck(
+  botToken: string,
+  apiBaseUrl = DEFAULT_DISCORD_API,
+): (guildId: string) => Promise<boolean> {
   const base = apiBaseUrl.replace(/\/+$/, '');
   return async (guildId) => {
     if (!/^[0-9]{1,25}$/.test(guildId)) return false;

@@ -38,7 +38,13 @@ export class GuildAccess {
     const cached = await this.options.cache.get(key);
     if (cached !== null) return JSON.parse(cached) as UserGuild[];
     const guilds = await this.options.fetchUserGuilds(principal);
-    const slim = guilds.map((g) => ({ id: String(g.id), name: String(g.name), icon: g.icon ?? null, owner: g.owner === true, permissions: String(g.permissions ?? '0') }));
+    const slim = guilds.map((g) => ({
+      id: String(g.id),
+      name: String(g.name),
+      icon: g.icon ?? null,
+      owner: g.owner === true,
+      permissions: String(g.permissions ?? '0'),
+    }));
     await this.options.cache.set(key, JSON.stringify(slim), this.cacheMs);
     return slim;
   }

@@ -32,7 +32,10 @@ export class SecurityLog {
   ) {}
 
   async record(event: SecurityEvent): Promise<void> {
-    this.logger.warn({ security: event.kind, guildId: event.guildId, actor: event.actor, ip: event.ip, route: event.route }, `security: ${event.kind}`);
+    this.logger.warn(
+      { security: event.kind, guildId: event.guildId, actor: event.actor, ip: event.ip, route: event.route },
+      `security: ${event.kind}`,
+    );
     await this.db('security_log').insert({
       guild_id: event.guildId ?? null,
       kind: event.kind,

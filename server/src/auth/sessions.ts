@@ -84,12 +84,16 @@ export class SessionStore {
   }
 
   async discordToken(id: string): Promise<string | null> {
-    const row = (await this.db<SessionRow>('sessions').where({ id }).first('discord_token')) as Pick<SessionRow, 'discord_token'> | undefined;
+    const row = (await this.db<SessionRow>('sessions').where({ id }).first('discord_token')) as
+      Pick<SessionRow, 'discord_token'> | undefined;
     return row?.discord_token ? unseal(this.secret, row.discord_token) : null;
   }
 
   async revoke(id: string): Promise<boolean> {
-    const n = await this.db('sessions').where({ id }).whereNull('revoked_at').update({ revoked_at: new Date(this.now()), discord_token: null });
+    const n = await this.db('sessions')
+      .where({ id })
+      .whereNull('revoked_at')
+      .update({ revoked_at: new Date(this.now()), discord_token: null });
     return n > 0;
   }
 }
@@ -122,7 +126,10 @@ export class OAuthStateStore {
 
   /** Consumes the state: its verifier when it exists, is fresh and belongs to this browser; null otherwise (and it is gone either way). */
   async take(state: string, binding: string | undefined): Promise<{ codeVerifier: string } | null> {
-    const rows = (await this.db('oauth_states').where({ state_hash: sha256(state) }).delete().returning(['binding_hash', 'code_verifier', 'expires_at'])) as {
+    const rows = (await this.db('oauth_states')
+      .where({ state_hash: sha256(state) })
+      .delete()
+      .returning(['binding_hash', 'code_verifier', 'expires_at'])) as {
       binding_hash: string;
       code_verifier: string;
       expires_at: Date | string;

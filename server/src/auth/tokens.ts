@@ -27,7 +27,8 @@ interface TokenRow {
   revoked_at: Date | string | null;
 }
 
-const iso = (v: Date | string | null): string | null => (v === null ? null : (v instanceof Date ? v : new Date(v)).toISOString());
+const iso = (v: Date | string | null): string | null =>
+  v === null ? null : (v instanceof Date ? v : new Date(v)).toISOString();
 
 function fromRow(row: TokenRow): ApiTokenRecord {
   return {
@@ -62,7 +63,12 @@ export class ApiTokenStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async create(input: { guildId: string; name: string; scope: TokenScope; createdBy: string }): Promise<{ token: string; record: ApiTokenRecord }> {
+  async create(input: {
+    guildId: string;
+    name: string;
+    scope: TokenScope;
+    createdBy: string;
+  }): Promise<{ token: string; record: ApiTokenRecord }> {
     const id = randomToken(9).replace(/[-_]/g, 'x');
     const token = `rct_${id}_${randomToken(32)}`;
     const row: TokenRow = {
@@ -81,24 +87,33 @@ export class ApiTokenStore {
   }
 
   async list(guildId: string): Promise<ApiTokenRecord[]> {
-    const rows = (await this.db<TokenRow>('api_tokens').where({ guild_id: guildId }).orderBy('created_at', 'asc')) as TokenRow[];
+    const rows = (await this.db<TokenRow>('api_tokens')
+      .where({ guild_id: guildId })
+      .orderBy('created_at', 'asc')) as TokenRow[];
     return rows.map(fromRow);
   }
 
   async revoke(guildId: string, id: string): Promise<boolean> {
-    const n = await this.db('api_tokens').where({ guild_id: guildId, id }).whereNull('revoked_at').update({ revoked_at: new Date(this.now()) });
+    const n = await this.db('api_tokens')
+      .where({ guild_id: guildId, id })
+      .whereNull('revoked_at')
+      .update({ revoked_at: new Date(this.now()) });
     return n > 0;
   }
 
   /** The live token for this text, its last-used time updated (at most once a minute); null when unknown or revoked. */
   async verify(text: string): Promise<ApiTokenRecord | null> {
     if (!looksLikeApiToken(text)) return null;
-    const row = (await this.db<TokenRow>('api_tokens').where({ token_hash: sha256(text) }).first()) as TokenRow | undefined;
+    const row = (await this.db<TokenRow>('api_tokens')
+      .where({ token_hash: sha256(text) })
+      .first()) as TokenRow | undefined;
     if (!row || row.revoked_at !== null) return null;
     const now = this.now();
     const last = row.last_used_at === null ? 0 : new Date(row.last_used_at).getTime();
     if (now - last > 60_000) {
-      await this.db('api_tokens').where({ id: row.id, guild_id: row.guild_id }).update({ last_used_at: new Date(now) });
+      await this.db('api_tokens')
+        .where({ id: row.id, guild_id: row.guild_id })
+        .update({ last_used_at: new Date(now) });
       row.last_used_at = new Date(now);
     }
     return fromRow(row);

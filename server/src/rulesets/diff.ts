@@ -55,7 +55,8 @@ export interface RuleChanges {
 }
 
 export function diffRules(before: readonly { id?: unknown }[], after: readonly { id?: unknown }[]): RuleChanges {
-  const index = (rules: readonly { id?: unknown }[]) => new Map(rules.map((r, i) => [typeof r.id === 'string' ? r.id : `#${i}`, r]));
+  const index = (rules: readonly { id?: unknown }[]) =>
+    new Map(rules.map((r, i) => [typeof r.id === 'string' ? r.id : `#${i}`, r]));
   const a = index(before);
   const b = index(after);
   const out: RuleChanges = { added: [], removed: [], changed: [], unchanged: 0 };

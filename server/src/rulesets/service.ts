@@ -41,7 +41,13 @@ export interface DocumentPlace {
   base: string;
 }
 
-export function checkDocument(document: unknown, guildId: string, registry: Registry, tier: Tier, at: DocumentPlace = { in: 'document', base: '' }): CheckResult {
+export function checkDocument(
+  document: unknown,
+  guildId: string,
+  registry: Registry,
+  tier: Tier,
+  at: DocumentPlace = { in: 'document', base: '' },
+): CheckResult {
   const problems: ApiProblem[] = [];
   const pointerBase = at.base;
   const toApi = (p: Problem): ApiProblem => ({
@@ -70,9 +76,23 @@ export function checkDocument(document: unknown, guildId: string, registry: Regi
     const limits = TIER_LIMITS[tier];
     const uses = entries.filter((e) => typeof e === 'object' && e !== null && 'use' in e).length;
     if (entries.length - uses > limits.rules)
-      problems.push({ in: at.in, pointer: `${pointerBase}/rules`, code: 'RC_API_TIER_LIMIT', message: `A ${tier} guild may have at most ${limits.rules} rules; this document has ${entries.length - uses}.`, fix: 'Remove rules, or upgrade the guild to premium.', severity: 'error' });
+      problems.push({
+        in: at.in,
+        pointer: `${pointerBase}/rules`,
+        code: 'RC_API_TIER_LIMIT',
+        message: `A ${tier} guild may have at most ${limits.rules} rules; this document has ${entries.length - uses}.`,
+        fix: 'Remove rules, or upgrade the guild to premium.',
+        severity: 'error',
+      });
     if (uses > limits.templateUses)
-      problems.push({ in: at.in, pointer: `${pointerBase}/rules`, code: 'RC_API_TIER_LIMIT', message: `A ${tier} guild may use at most ${limits.templateUses} templates; this document uses ${uses}.`, fix: 'Remove template uses, or upgrade the guild to premium.', severity: 'error' });
+      problems.push({
+        in: at.in,
+        pointer: `${pointerBase}/rules`,
+        code: 'RC_API_TIER_LIMIT',
+        message: `A ${tier} guild may use at most ${limits.templateUses} templates; this document uses ${uses}.`,
+        fix: 'Remove template uses, or upgrade the guild to premium.',
+        severity: 'error',
+      });
   }
   const ok = result.ok && !problems.some((p) => p.severity !== 'warning');
   return { ok, problems, resolvedRules: result.ok ? (result.ruleSet.rules as unknown as { id?: unknown }[]) : null };
@@ -95,7 +115,9 @@ export class RuleSetService {
     const check = checkDocument(document, guildId, this.registry(), tier, at);
     const liveDoc = live?.document;
     const liveRules = Array.isArray(liveDoc?.['rules']) ? (liveDoc['rules'] as { id?: unknown }[]) : [];
-    const nextRules = Array.isArray((document as JsonObject | null)?.['rules']) ? ((document as JsonObject)['rules'] as { id?: unknown }[]) : [];
+    const nextRules = Array.isArray((document as JsonObject | null)?.['rules'])
+      ? ((document as JsonObject)['rules'] as { id?: unknown }[])
+      : [];
     let resolvedRules: RuleChanges | null = null;
     if (check.resolvedRules) {
       const liveResolved = liveDoc ? checkDocument(liveDoc, guildId, this.registry(), tier).resolvedRules : [];
@@ -125,7 +147,11 @@ export class RuleSetService {
   }): Promise<{ version: RuleSetVersion; previous: number; warnings: ApiProblem[] }> {
     const tier = await this.store.tier(input.guildId);
     const check = checkDocument(input.document, input.guildId, this.registry(), tier, input.at);
-    if (!check.ok) throw validationError(check.problems.filter((p) => p.severity !== 'warning'), undefined);
+    if (!check.ok)
+      throw validationError(
+        check.problems.filter((p) => p.severity !== 'warning'),
+        undefined,
+      );
     const { version, previous } = await this.store.append({
       guildId: input.guildId,
       document: input.document as JsonObject,
@@ -138,9 +164,16 @@ export class RuleSetService {
     return { version, previous, warnings: check.problems.filter((p) => p.severity === 'warning') };
   }
 
-  async restore(input: { guildId: string; version: number; author: string; message?: string; expectedVersion?: number }) {
+  async restore(input: {
+    guildId: string;
+    version: number;
+    author: string;
+    message?: string;
+    expectedVersion?: number;
+  }) {
     const old = await this.store.get(input.guildId, input.version);
-    if (!old) throw new ApiError('RC_API_NOT_FOUND', `Guild ${input.guildId} has no rule set version ${input.version}.`);
+    if (!old)
+      throw new ApiError('RC_API_NOT_FOUND', `Guild ${input.guildId} has no rule set version ${input.version}.`);
     return this.put({
       guildId: input.guildId,
       document: old.document,

@@ -87,7 +87,13 @@ export class RuleSetStore {
       .limit(options.limit ?? 50);
     if (options.before !== undefined) q = q.where('version', '<', options.before);
     const rows = (await q) as Omit<VersionRow, 'document'>[];
-    return rows.map((r) => ({ guildId: r.guild_id, version: Number(r.version), author: r.author, message: r.message, createdAt: new Date(r.created_at).toISOString() }));
+    return rows.map((r) => ({
+      guildId: r.guild_id,
+      version: Number(r.version),
+      author: r.author,
+      message: r.message,
+      createdAt: new Date(r.created_at).toISOString(),
+    }));
   }
 
   async tier(guildId: string): Promise<'free' | 'premium'> {
@@ -111,9 +117,11 @@ export class RuleSetStore {
       return await this.db.transaction(async (trx) => {
         await upsertGuild(trx, { id: input.guildId });
         const scoped = forGuild(trx, input.guildId);
-        const top = (await scoped.query('rule_set_versions').max({ v: 'version' }).first()) as { v: number | string | null } | undefined;
+        const top = (await scoped.query('rule_set_versions').max({ v: 'version' }).first()) as
+          { v: number | string | null } | undefined;
         const previous = top?.v === null || top?.v === undefined ? 0 : Number(top.v);
-        if (input.expectedVersion !== undefined && input.expectedVersion !== previous) throw conflict(input.expectedVersion, previous);
+        if (input.expectedVersion !== undefined && input.expectedVersion !== previous)
+          throw conflict(input.expectedVersion, previous);
         const row = {
           guild_id: input.guildId,
           version: previous + 1,

@@ -12,7 +12,10 @@ export const DEFAULT_BODY_LIMIT = 64 * 1024;
 export const DOCUMENT_BODY_LIMIT = 1024 * 1024;
 
 /** Per-route rate limit config: `config: limit(ctx, 'write')`. Per IP, or per API token when one is sent. */
-export function limit(ctx: ApiContext, kind: keyof ApiContext['rateLimits']): { rateLimit: { max: number; timeWindow: number } } {
+export function limit(
+  ctx: ApiContext,
+  kind: keyof ApiContext['rateLimits'],
+): { rateLimit: { max: number; timeWindow: number } } {
   const l = ctx.rateLimits[kind];
   return { rateLimit: { max: l.max, timeWindow: l.windowMs } };
 }

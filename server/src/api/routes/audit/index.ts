@@ -15,14 +15,26 @@ export const auditRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }
         summary: 'Audit log: every change with its actor and before/after version',
         tags: ['audit'],
         params: guildParams,
-        querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+        },
       },
     },
     async (request) => {
       const rows = await listAudit(forGuild(ctx.db, request.params.guildId), request.query.limit ?? 100);
       const parse = (v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as unknown) : v);
       return {
-        entries: rows.map((r) => ({ id: Number(r.id), actor: r.actor, action: r.action, target: r.target, before: parse(r.before), after: parse(r.after), at: new Date(r.created_at).toISOString() })),
+        entries: rows.map((r) => ({
+          id: Number(r.id),
+          actor: r.actor,
+          action: r.action,
+          target: r.target,
+          before: parse(r.before),
+          after: parse(r.after),
+          at: new Date(r.created_at).toISOString(),
+        })),
       };
     },
   );

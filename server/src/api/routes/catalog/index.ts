@@ -1,5 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { ActionDefinition, EventDefinition, FactDefinition, ModuleDefinition, Registry, TemplateDefinition } from '@rulecord/engine';
+import type {
+  ActionDefinition,
+  EventDefinition,
+  FactDefinition,
+  ModuleDefinition,
+  Registry,
+  TemplateDefinition,
+} from '@rulecord/engine';
 import { authenticate } from '../../context.js';
 import { limit, type RouteOptions } from '../shared.js';
 
@@ -79,7 +86,11 @@ export const catalogRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx
     {
       config: limit(ctx, 'read'),
       preHandler: authenticate(ctx, app),
-      schema: { summary: 'Every module, event, fact, action and template with its JSON Schema, description, premium flag and examples', tags: ['catalog'] },
+      schema: {
+        summary:
+          'Every module, event, fact, action and template with its JSON Schema, description, premium flag and examples',
+        tags: ['catalog'],
+      },
     },
     async (_request, reply) => {
       void reply.header('cache-control', 'private, max-age=60');

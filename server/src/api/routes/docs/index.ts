@@ -17,16 +17,32 @@ const c=document.createElement('code');c.textContent=p;div.append(s,c,document.c
 /** The OpenAPI document (generated from the route schemas), a tiny viewer, and the engine's document schema. */
 export const docsRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx, collector }) => {
   let cached: Record<string, unknown> | undefined;
-  app.get('/docs', { config: limit(ctx, 'read'), schema: { summary: 'This OpenAPI document', tags: ['docs'] } }, async () => {
-    cached ??= buildOpenApi(collector.routes, { version: '0.1.0', serverUrl: ctx.origin });
-    return cached;
-  });
-  app.get('/docs/ui', { config: limit(ctx, 'read'), schema: { summary: 'A small HTML viewer of the OpenAPI document', tags: ['docs'] } }, async (_req, reply) =>
-    reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'self'; script-src 'unsafe-inline' 'self'; style-src 'unsafe-inline'").send(VIEWER),
+  app.get(
+    '/docs',
+    { config: limit(ctx, 'read'), schema: { summary: 'This OpenAPI document', tags: ['docs'] } },
+    async () => {
+      cached ??= buildOpenApi(collector.routes, { version: '0.1.0', serverUrl: ctx.origin });
+      return cached;
+    },
+  );
+  app.get(
+    '/docs/ui',
+    { config: limit(ctx, 'read'), schema: { summary: 'A small HTML viewer of the OpenAPI document', tags: ['docs'] } },
+    async (_req, reply) =>
+      reply
+        .type('text/html; charset=utf-8')
+        .header(
+          'content-security-policy',
+          "default-src 'self'; script-src 'unsafe-inline' 'self'; style-src 'unsafe-inline'",
+        )
+        .send(VIEWER),
   );
   app.get(
     '/schemas/ruleset.json',
-    { config: limit(ctx, 'read'), schema: { summary: 'JSON Schema of a rule document (core + every module), from the engine', tags: ['docs'] } },
+    {
+      config: limit(ctx, 'read'),
+      schema: { summary: 'JSON Schema of a rule document (core + every module), from the engine', tags: ['docs'] },
+    },
     async () => documentSchema(ctx.registry()),
   );
 };

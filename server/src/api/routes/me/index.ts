@@ -11,7 +11,11 @@ export const meRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) =
 
   app.get(
     '/me',
-    { config: limit(ctx, 'read'), preHandler: userOnly, schema: { summary: 'The signed-in user, with the CSRF token to send on changes', tags: ['me'] } },
+    {
+      config: limit(ctx, 'read'),
+      preHandler: userOnly,
+      schema: { summary: 'The signed-in user, with the CSRF token to send on changes', tags: ['me'] },
+    },
     async (request) => {
       const p = request.principal as UserPrincipal;
       return { user: { id: p.userId, name: p.userName, sandbox: p.sandbox }, csrfToken: ctx.csrfToken(p.sessionId) };
@@ -20,7 +24,11 @@ export const meRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) =
 
   app.get(
     '/me/guilds',
-    { config: limit(ctx, 'read'), preHandler: userOnly, schema: { summary: 'Guilds the user can manage (bot present), with premium badge', tags: ['me'] } },
+    {
+      config: limit(ctx, 'read'),
+      preHandler: userOnly,
+      schema: { summary: 'Guilds the user can manage (bot present), with premium badge', tags: ['me'] },
+    },
     async (request) => {
       const guilds = await ctx.access.manageable(request.principal as UserPrincipal);
       const ids = guilds.map((g) => g.id);

@@ -4,7 +4,14 @@ import { diffJson, diffRules } from '../../../rulesets/diff.js';
 import { checkDocument } from '../../../rulesets/service.js';
 import { guildAccess } from '../../context.js';
 import { ApiError, validationError } from '../../errors.js';
-import { RULESET_DOCUMENT, commitMessage, expectedVersion, guildParams, snowflake, versionNumber } from '../../schemas.js';
+import {
+  RULESET_DOCUMENT,
+  commitMessage,
+  expectedVersion,
+  guildParams,
+  snowflake,
+  versionNumber,
+} from '../../schemas.js';
 import { DOCUMENT_BODY_LIMIT, limit, parseIfMatch, type RouteOptions } from '../shared.js';
 
 interface GuildRoute<B = unknown, Q = unknown, P = object> {
@@ -30,9 +37,24 @@ const writeBody = {
 function expected(request: FastifyRequest, bodyValue: number | undefined): number | undefined {
   const header = parseIfMatch(request.headers['if-match']);
   if (header === 'invalid')
-    throw validationError([{ in: 'headers', pointer: '/if-match', code: 'RC_API_IF_MATCH', message: 'If-Match must be the version number you loaded, like "3".', fix: 'Send the ETag of GET ruleset.' }]);
+    throw validationError([
+      {
+        in: 'headers',
+        pointer: '/if-match',
+        code: 'RC_API_IF_MATCH',
+        message: 'If-Match must be the version number you loaded, like "3".',
+        fix: 'Send the ETag of GET ruleset.',
+      },
+    ]);
   if (header !== undefined && bodyValue !== undefined && header !== bodyValue)
-    throw validationError([{ in: 'body', pointer: '/expectedVersion', code: 'RC_API_IF_MATCH', message: 'expectedVersion and If-Match disagree.' }]);
+    throw validationError([
+      {
+        in: 'body',
+        pointer: '/expectedVersion',
+        code: 'RC_API_IF_MATCH',
+        message: 'expectedVersion and If-Match disagree.',
+      },
+    ]);
   return bodyValue ?? header;
 }
 
@@ -48,10 +70,15 @@ export const rulesetRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx
 
   app.get<GuildRoute>(
     '/guilds/:guildId/ruleset',
-    { config: limit(ctx, 'read'), preHandler: read, schema: { summary: 'The live rule set (ETag = version)', tags, params: guildParams } },
+    {
+      config: limit(ctx, 'read'),
+      preHandler: read,
+      schema: { summary: 'The live rule set (ETag = version)', tags, params: guildParams },
+    },
     async (request, reply) => {
       const live = await ctx.rulesets.store.latest(request.params.guildId);
-      if (!live) throw new ApiError('RC_API_NOT_FOUND', `Guild ${request.params.guildId} has no rule set yet; PUT one.`);
+      if (!live)
+        throw new ApiError('RC_API_NOT_FOUND', `Guild ${request.params.guildId} has no rule set yet; PUT one.`);
       etag(reply, live.version);
       return live;
     },
@@ -65,7 +92,8 @@ export const rulesetRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx
       preHandler: write,
       schema: {
         summary: 'Store a new version: validate → new version with author and message → every process reloads',
-        description: 'Invalid → 400 with every problem and nothing changes. `If-Match: "<version>"` (or `expectedVersion`) that is not the live version → 409.',
+        description:
+          'Invalid → 400 with every problem and nothing changes. `If-Match: "<version>"` (or `expectedVersion`) that is not the live version → 409.',
         tags,
         params: guildParams,
         body: writeBody,
@@ -82,7 +110,13 @@ export const rulesetRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx
         ...(exp === undefined ? {} : { expectedVersion: exp }),
       });
       etag(reply, result.version.version);
-      return { version: result.version.version, previous: result.previous, author: result.version.author, createdAt: result.version.createdAt, warnings: result.warnings };
+      return {
+        version: result.version.version,
+        previous: result.previous,
+        author: result.version.author,
+        createdAt: result.version.createdAt,
+        warnings: result.warnings,
+      };
     },
   );
 
@@ -92,11 +126,24 @@ export const rulesetRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx
       config: limit(ctx, 'compute'),
       bodyLimit: DOCUMENT_BODY_LIMIT,
       preHandler: read,
-      schema: { summary: 'Validate a document without storing it', tags, params: guildParams, body: { type: 'object', required: ['document'], additionalProperties: false, properties: { document: RULESET_DOCUMENT } } },
+      schema: {
+        summary: 'Validate a document without storing it',
+        tags,
+        params: guildParams,
+        body: {
+          type: 'object',
+          required: ['document'],
+          additionalProperties: false,
+          properties: { document: RULESET_DOCUMENT },
+        },
+      },
     },
     async (request) => {
       const tier = await ctx.rulesets.store.tier(request.params.guildId);
-      const check = checkDocument(request.body.document, request.params.guildId, ctx.registry(), tier, { in: 'body', base: '/document' });
+      const check = checkDocument(request.body.document, request.params.guildId, ctx.registry(), tier, {
+        in: 'body',
+        base: '/document',
+      });
       return { valid: check.ok, problems: check.problems };
     },
   );
@@ -110,7 +157,11 @@ export const rulesetRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx
         summary: 'Version history, newest first',
         tags,
         params: guildParams,
-        querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 }, before: versionNumber } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 }, before: versionNumber },
+        },
       },
     },
     async (request) => ({
@@ -123,10 +174,18 @@ export const rulesetRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx
 
   app.get<GuildRoute<unknown, unknown, { v: number }>>(
     '/guilds/:guildId/ruleset/versions/:v',
-    { config: limit(ctx, 'read'), preHandler: read, schema: { summary: 'One version with its document', tags, params: versionParams } },
+    {
+      config: limit(ctx, 'read'),
+      preHandler: read,
+      schema: { summary: 'One version with its document', tags, params: versionParams },
+    },
     async (request, reply) => {
       const v = await ctx.rulesets.store.get(request.params.guildId, request.params.v);
-      if (!v) throw new ApiError('RC_API_NOT_FOUND', `Guild ${request.params.guildId} has no rule set version ${request.params.v}.`);
+      if (!v)
+        throw new ApiError(
+          'RC_API_NOT_FOUND',
+          `Guild ${request.params.guildId} has no rule set version ${request.params.v}.`,
+        );
       etag(reply, v.version);
       return v;
     },
@@ -141,17 +200,26 @@ export const rulesetRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx
         summary: 'What changed between two versions (to defaults to the live one)',
         tags,
         params: guildParams,
-        querystring: { type: 'object', required: ['from'], additionalProperties: false, properties: { from: { type: 'integer', minimum: 0 }, to: versionNumber } },
+        querystring: {
+          type: 'object',
+          required: ['from'],
+          additionalProperties: false,
+          properties: { from: { type: 'integer', minimum: 0 }, to: versionNumber },
+        },
       },
     },
     async (request) => {
       const { guildId } = request.params;
       const store = ctx.rulesets.store;
-      const to = request.query.to === undefined ? await store.latest(guildId) : await store.get(guildId, request.query.to);
-      if (!to) throw new ApiError('RC_API_NOT_FOUND', `Guild ${guildId} has no version ${request.query.to ?? '(live)'}.`);
+      const to =
+        request.query.to === undefined ? await store.latest(guildId) : await store.get(guildId, request.query.to);
+      if (!to)
+        throw new ApiError('RC_API_NOT_FOUND', `Guild ${guildId} has no version ${request.query.to ?? '(live)'}.`);
       const from = request.query.from === 0 ? null : await store.get(guildId, request.query.from);
-      if (request.query.from !== 0 && !from) throw new ApiError('RC_API_NOT_FOUND', `Guild ${guildId} has no version ${request.query.from}.`);
-      const rulesOf = (d: unknown) => (Array.isArray((d as { rules?: unknown } | null)?.rules) ? ((d as { rules: { id?: unknown }[] }).rules) : []);
+      if (request.query.from !== 0 && !from)
+        throw new ApiError('RC_API_NOT_FOUND', `Guild ${guildId} has no version ${request.query.from}.`);
+      const rulesOf = (d: unknown) =>
+        Array.isArray((d as { rules?: unknown } | null)?.rules) ? (d as { rules: { id?: unknown }[] }).rules : [];
       return {
         from: from?.version ?? 0,
         to: to.version,
@@ -183,7 +251,12 @@ export const rulesetRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx
         ...(exp === undefined ? {} : { expectedVersion: exp }),
       });
       etag(reply, result.version.version);
-      return { version: result.version.version, previous: result.previous, restoredFrom: request.params.v, warnings: result.warnings };
+      return {
+        version: result.version.version,
+        previous: result.previous,
+        restoredFrom: request.params.v,
+        warnings: result.warnings,
+      };
     },
   );
 
@@ -197,10 +270,16 @@ export const rulesetRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx
         summary: 'Dry run: validity and every change against the live version (what `rulecord plan` shows)',
         tags,
         params: guildParams,
-        body: { type: 'object', required: ['document'], additionalProperties: false, properties: { document: RULESET_DOCUMENT } },
+        body: {
+          type: 'object',
+          required: ['document'],
+          additionalProperties: false,
+          properties: { document: RULESET_DOCUMENT },
+        },
       },
     },
-    async (request) => ctx.rulesets.plan(request.params.guildId, request.body.document, { in: 'body', base: '/document' }),
+    async (request) =>
+      ctx.rulesets.plan(request.params.guildId, request.body.document, { in: 'body', base: '/document' }),
   );
 
   app.post<GuildRoute<{ document: unknown; message?: string; expectedVersion?: number }>>(
@@ -210,7 +289,7 @@ export const rulesetRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx
       bodyLimit: DOCUMENT_BODY_LIMIT,
       preHandler: write,
       schema: {
-        summary: 'Apply a planned document (what `rulecord apply` calls); `expectedVersion` = the plan\'s fromVersion',
+        summary: "Apply a planned document (what `rulecord apply` calls); `expectedVersion` = the plan's fromVersion",
         tags,
         params: guildParams,
         body: writeBody,
@@ -218,10 +297,17 @@ export const rulesetRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx
     },
     async (request, reply) => {
       const exp = expected(request, request.body.expectedVersion);
-      const plan = await ctx.rulesets.plan(request.params.guildId, request.body.document, { in: 'body', base: '/document' });
+      const plan = await ctx.rulesets.plan(request.params.guildId, request.body.document, {
+        in: 'body',
+        base: '/document',
+      });
       if (!plan.valid) throw validationError(plan.problems.filter((p) => p.severity !== 'warning'));
       if (exp !== undefined && exp !== plan.fromVersion)
-        throw new ApiError('RC_API_CONFLICT', `The rule set is at version ${plan.fromVersion}, not ${exp}; plan again.`, { details: { expectedVersion: exp, currentVersion: plan.fromVersion } });
+        throw new ApiError(
+          'RC_API_CONFLICT',
+          `The rule set is at version ${plan.fromVersion}, not ${exp}; plan again.`,
+          { details: { expectedVersion: exp, currentVersion: plan.fromVersion } },
+        );
       if (plan.noop) {
         etag(reply, plan.fromVersion);
         return { applied: false, version: plan.fromVersion, plan };

@@ -27,11 +27,22 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 export const settingsRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
   app.get<{ Params: { guildId: string } }>(
     '/guilds/:guildId/settings',
-    { config: limit(ctx, 'read'), preHandler: guildAccess(ctx, app, 'read'), schema: { summary: 'Every module: on/off, its settings and settings schema', tags: ['settings'], params: guildParams } },
+    {
+      config: limit(ctx, 'read'),
+      preHandler: guildAccess(ctx, app, 'read'),
+      schema: {
+        summary: 'Every module: on/off, its settings and settings schema',
+        tags: ['settings'],
+        params: guildParams,
+      },
+    },
     async (request) => {
       const { guildId } = request.params;
       const [live, tier] = await Promise.all([ctx.rulesets.store.latest(guildId), ctx.rulesets.store.tier(guildId)]);
-      const configured = (isObject(live?.document['modules']) ? live.document['modules'] : {}) as Record<string, JsonObject>;
+      const configured = (isObject(live?.document['modules']) ? live.document['modules'] : {}) as Record<
+        string,
+        JsonObject
+      >;
       return {
         version: live?.version ?? 0,
         tier,
@@ -48,7 +59,10 @@ export const settingsRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ct
     },
   );
 
-  app.patch<{ Params: { guildId: string }; Body: { modules: Record<string, JsonObject | null>; message?: string; expectedVersion?: number } }>(
+  app.patch<{
+    Params: { guildId: string };
+    Body: { modules: Record<string, JsonObject | null>; message?: string; expectedVersion?: number };
+  }>(
     '/guilds/:guildId/settings',
     {
       config: limit(ctx, 'write'),
@@ -62,7 +76,11 @@ export const settingsRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ct
           required: ['modules'],
           additionalProperties: false,
           properties: {
-            modules: { type: 'object', additionalProperties: { type: ['object', 'null'] }, description: '`{ <moduleId>: {…settings patch} | null }`' },
+            modules: {
+              type: 'object',
+              additionalProperties: { type: ['object', 'null'] },
+              description: '`{ <moduleId>: {…settings patch} | null }`',
+            },
             message: commitMessage,
             expectedVersion,
           },
@@ -74,12 +92,28 @@ export const settingsRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ct
       const registry = ctx.registry();
       const unknown: ApiProblem[] = Object.keys(request.body.modules)
         .filter((id) => !registry.module(id))
-        .map((id) => ({ in: 'body', pointer: `/modules/${id.replace(/~/g, '~0').replace(/\//g, '~1')}`, code: 'RC_API_UNKNOWN_MODULE', message: `There is no module "${id}".`, fix: 'GET /api/catalog lists the modules.' }));
+        .map((id) => ({
+          in: 'body',
+          pointer: `/modules/${id.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+          code: 'RC_API_UNKNOWN_MODULE',
+          message: `There is no module "${id}".`,
+          fix: 'GET /api/catalog lists the modules.',
+        }));
       if (unknown.length) throw validationError(unknown);
       const ifMatch = parseIfMatch(request.headers['if-match']);
-      if (ifMatch === 'invalid') throw validationError([{ in: 'headers', pointer: '/if-match', code: 'RC_API_IF_MATCH', message: 'If-Match must be a version number like "3".' }]);
+      if (ifMatch === 'invalid')
+        throw validationError([
+          {
+            in: 'headers',
+            pointer: '/if-match',
+            code: 'RC_API_IF_MATCH',
+            message: 'If-Match must be a version number like "3".',
+          },
+        ]);
       const live = await ctx.rulesets.store.latest(guildId);
-      const doc: JsonObject = live ? structuredClone(live.document) : { apiVersion: 'rulecord/v1', kind: 'RuleSet', guild: guildId, rules: [] };
+      const doc: JsonObject = live
+        ? structuredClone(live.document)
+        : { apiVersion: 'rulecord/v1', kind: 'RuleSet', guild: guildId, rules: [] };
       const modules = (isObject(doc['modules']) ? doc['modules'] : {}) as JsonObject;
       for (const [id, patch] of Object.entries(request.body.modules)) {
         if (patch === null) delete modules[id];

@@ -17,7 +17,8 @@ export const simulateRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ct
       bodyLimit: DOCUMENT_BODY_LIMIT,
       preHandler: guildAccess(ctx, app, 'read'),
       schema: {
-        summary: 'Simulate events (and clock advances) against a document (default: the live rule set), with no side effects',
+        summary:
+          'Simulate events (and clock advances) against a document (default: the live rule set), with no side effects',
         tags: ['simulate'],
         params: guildParams,
         body: {
@@ -43,7 +44,8 @@ export const simulateRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ct
       let document = request.body.document;
       if (document === undefined) {
         const live = await ctx.rulesets.store.latest(guildId);
-        if (!live) throw new ApiError('RC_API_NOT_FOUND', `Guild ${guildId} has no rule set yet; send one in \`document\`.`);
+        if (!live)
+          throw new ApiError('RC_API_NOT_FOUND', `Guild ${guildId} has no rule set yet; send one in \`document\`.`);
         document = live.document;
       } else {
         const check = checkDocument(document, guildId, ctx.registry(), tier, { in: 'body', base: '/document' });
@@ -61,7 +63,14 @@ export const simulateRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ct
       } catch (error) {
         const e = error as { code?: unknown; pointer?: unknown; message?: string; kind?: unknown };
         if (typeof e.code === 'string' && e.kind === 'user')
-          throw validationError([{ in: 'body', pointer: typeof e.pointer === 'string' ? e.pointer : '/steps', code: e.code, message: e.message ?? 'invalid simulation input' }]);
+          throw validationError([
+            {
+              in: 'body',
+              pointer: typeof e.pointer === 'string' ? e.pointer : '/steps',
+              code: e.code,
+              message: e.message ?? 'invalid simulation input',
+            },
+          ]);
         throw error;
       }
     },

@@ -8,32 +8,53 @@ import { commitMessage, expectedVersion, guildParams } from '../../schemas.js';
 import { describeTemplate } from '../catalog/index.js';
 import { limit, parseIfMatch, type RouteOptions } from '../shared.js';
 
-const templateId = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*(@[0-9]+)?$', maxLength: 100, description: '`id` (latest) or `id@version`.' };
+const templateId = {
+  type: 'string',
+  pattern: '^[a-z0-9][a-z0-9-]*(@[0-9]+)?$',
+  maxLength: 100,
+  description: '`id` (latest) or `id@version`.',
+};
 
 /** Template gallery and "use this template in my guild". */
 export const templateRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
   const ajv = new Ajv({ allErrors: true, strict: false });
 
   const signedIn = authenticate(ctx, app);
-  app.get('/templates', { config: limit(ctx, 'read'), preHandler: signedIn, schema: { summary: 'Every template (blueprint) with its typed inputs', tags: ['templates'] } }, async () => ({
-    templates: ctx.registry().templates().map(describeTemplate),
-  }));
+  app.get(
+    '/templates',
+    {
+      config: limit(ctx, 'read'),
+      preHandler: signedIn,
+      schema: { summary: 'Every template (blueprint) with its typed inputs', tags: ['templates'] },
+    },
+    async () => ({
+      templates: ctx.registry().templates().map(describeTemplate),
+    }),
+  );
 
   app.get<{ Params: { id: string } }>(
     '/templates/:id',
     {
       config: limit(ctx, 'read'),
       preHandler: signedIn,
-      schema: { summary: 'One template', tags: ['templates'], params: { type: 'object', required: ['id'], properties: { id: templateId } } },
+      schema: {
+        summary: 'One template',
+        tags: ['templates'],
+        params: { type: 'object', required: ['id'], properties: { id: templateId } },
+      },
     },
     async (request) => {
       const t = ctx.registry().template(request.params.id);
-      if (!t) throw new ApiError('RC_API_NOT_FOUND', `No template ${request.params.id}; GET /api/templates lists them.`);
+      if (!t)
+        throw new ApiError('RC_API_NOT_FOUND', `No template ${request.params.id}; GET /api/templates lists them.`);
       return describeTemplate(t);
     },
   );
 
-  app.post<{ Params: { guildId: string; id: string }; Body: { inputs?: JsonObject; as?: string; message?: string; expectedVersion?: number } }>(
+  app.post<{
+    Params: { guildId: string; id: string };
+    Body: { inputs?: JsonObject; as?: string; message?: string; expectedVersion?: number };
+  }>(
     '/guilds/:guildId/templates/:id/use',
     {
       config: limit(ctx, 'write'),
@@ -41,13 +62,22 @@ export const templateRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ct
       schema: {
         summary: "Add a template use to the guild's rule set (inputs validated), as a new version",
         tags: ['templates'],
-        params: { type: 'object', required: ['guildId', 'id'], properties: { guildId: (guildParams['properties'] as Record<string, unknown>)['guildId'], id: templateId } },
+        params: {
+          type: 'object',
+          required: ['guildId', 'id'],
+          properties: { guildId: (guildParams['properties'] as Record<string, unknown>)['guildId'], id: templateId },
+        },
         body: {
           type: 'object',
           additionalProperties: false,
           properties: {
             inputs: { type: 'object', description: "Values for the template's inputs schema." },
-            as: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 64, description: 'Id of the template use (prefix of its rules); default the template id.' },
+            as: {
+              type: 'string',
+              pattern: '^[a-z0-9][a-z0-9-]*$',
+              maxLength: 64,
+              description: 'Id of the template use (prefix of its rules); default the template id.',
+            },
             message: commitMessage,
             expectedVersion,
           },
@@ -60,20 +90,45 @@ export const templateRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ct
       if (!t) throw new ApiError('RC_API_NOT_FOUND', `No template ${id}; GET /api/templates lists them.`);
       const inputs = request.body.inputs ?? {};
       const validate = ajv.compile(t.inputs);
-      if (!validate(inputs)) throw validationError(problemsFromAjv(validate.errors ?? [], 'body').map((p) => ({ ...p, pointer: `/inputs${p.pointer}` })));
+      if (!validate(inputs))
+        throw validationError(
+          problemsFromAjv(validate.errors ?? [], 'body').map((p) => ({ ...p, pointer: `/inputs${p.pointer}` })),
+        );
       const useId = request.body.as ?? t.id;
       const ifMatch = parseIfMatch(request.headers['if-match']);
-      if (ifMatch === 'invalid') throw validationError([{ in: 'headers', pointer: '/if-match', code: 'RC_API_IF_MATCH', message: 'If-Match must be a version number like "3".' }]);
+      if (ifMatch === 'invalid')
+        throw validationError([
+          {
+            in: 'headers',
+            pointer: '/if-match',
+            code: 'RC_API_IF_MATCH',
+            message: 'If-Match must be a version number like "3".',
+          },
+        ]);
       const live = await ctx.rulesets.store.latest(guildId);
-      const doc: JsonObject = live ? structuredClone(live.document) : { apiVersion: 'rulecord/v1', kind: 'RuleSet', guild: guildId, rules: [] };
+      const doc: JsonObject = live
+        ? structuredClone(live.document)
+        : { apiVersion: 'rulecord/v1', kind: 'RuleSet', guild: guildId, rules: [] };
       const expected = request.body.expectedVersion ?? ifMatch;
       if (expected !== undefined && expected !== (live?.version ?? 0))
-        throw new ApiError('RC_API_CONFLICT', `The rule set is at version ${live?.version ?? 0}, not ${expected}; reload and retry.`, {
-          details: { expectedVersion: expected, currentVersion: live?.version ?? 0 },
-        });
+        throw new ApiError(
+          'RC_API_CONFLICT',
+          `The rule set is at version ${live?.version ?? 0}, not ${expected}; reload and retry.`,
+          {
+            details: { expectedVersion: expected, currentVersion: live?.version ?? 0 },
+          },
+        );
       const rules = (Array.isArray(doc['rules']) ? doc['rules'] : []) as unknown as RuleEntry[];
       if (rules.some((r) => r.id === useId))
-        throw validationError([{ in: 'body', pointer: '/as', code: 'RC_API_DUPLICATE_ID', message: `The rule set already has an entry with id "${useId}".`, fix: 'Pass another id in `as`.' }]);
+        throw validationError([
+          {
+            in: 'body',
+            pointer: '/as',
+            code: 'RC_API_DUPLICATE_ID',
+            message: `The rule set already has an entry with id "${useId}".`,
+            fix: 'Pass another id in `as`.',
+          },
+        ]);
       rules.push({ id: useId, use: { template: `${t.id}@${t.version}`, inputs } });
       doc['rules'] = rules as unknown as JsonObject[];
       const result = await ctx.rulesets.put({

@@ -15,7 +15,11 @@ export const tokenRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }
 
   app.get<{ Params: { guildId: string } }>(
     '/guilds/:guildId/tokens',
-    { config: limit(ctx, 'read'), preHandler: userRead, schema: { summary: 'API tokens of the guild (never their secret)', tags: ['tokens'], params: guildParams } },
+    {
+      config: limit(ctx, 'read'),
+      preHandler: userRead,
+      schema: { summary: 'API tokens of the guild (never their secret)', tags: ['tokens'], params: guildParams },
+    },
     async (request) => ({ tokens: await ctx.tokens.list(request.params.guildId) }),
   );
 
@@ -40,9 +44,27 @@ export const tokenRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }
       const { guildId } = request.params;
       const actor = actorOf(request.principal as Principal);
       await ensureGuild(ctx.db, guildId);
-      const { token, record } = await ctx.tokens.create({ guildId, name: request.body.name, scope: request.body.scope, createdBy: actor });
-      await writeAudit(ctx.db, { guildId, actor, action: 'token.create', target: `token:${record.id}`, after: { scope: record.scope, name: record.name } });
-      await ctx.securityLog.record({ kind: 'token.created', guildId, actor, ip: request.ip, route: routeOf(request), details: { tokenId: record.id, scope: record.scope } });
+      const { token, record } = await ctx.tokens.create({
+        guildId,
+        name: request.body.name,
+        scope: request.body.scope,
+        createdBy: actor,
+      });
+      await writeAudit(ctx.db, {
+        guildId,
+        actor,
+        action: 'token.create',
+        target: `token:${record.id}`,
+        after: { scope: record.scope, name: record.name },
+      });
+      await ctx.securityLog.record({
+        kind: 'token.created',
+        guildId,
+        actor,
+        ip: request.ip,
+        route: routeOf(request),
+        details: { tokenId: record.id, scope: record.scope },
+      });
       return { token, ...record };
     },
   );
@@ -55,15 +77,27 @@ export const tokenRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }
       schema: {
         summary: 'Revoke a token (effective immediately)',
         tags: ['tokens'],
-        params: { type: 'object', required: ['guildId', 'tokenId'], properties: { guildId: snowflake, tokenId: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,32}$' } } },
+        params: {
+          type: 'object',
+          required: ['guildId', 'tokenId'],
+          properties: { guildId: snowflake, tokenId: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,32}$' } },
+        },
       },
     },
     async (request) => {
       const { guildId, tokenId } = request.params;
       const actor = actorOf(request.principal as Principal);
-      if (!(await ctx.tokens.revoke(guildId, tokenId))) throw new ApiError('RC_API_NOT_FOUND', `Guild ${guildId} has no live token ${tokenId}.`);
+      if (!(await ctx.tokens.revoke(guildId, tokenId)))
+        throw new ApiError('RC_API_NOT_FOUND', `Guild ${guildId} has no live token ${tokenId}.`);
       await writeAudit(ctx.db, { guildId, actor, action: 'token.revoke', target: `token:${tokenId}` });
-      await ctx.securityLog.record({ kind: 'token.revoked', guildId, actor, ip: request.ip, route: routeOf(request), details: { tokenId } });
+      await ctx.securityLog.record({
+        kind: 'token.revoked',
+        guildId,
+        actor,
+        ip: request.ip,
+        route: routeOf(request),
+        details: { tokenId },
+      });
       return { revoked: true, id: tokenId };
     },
   );

@@ -50,16 +50,46 @@ export const traceRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }
       preValidation: async (request, reply) => {
         const origin = request.headers.origin;
         if (origin !== undefined && !ctx.allowedOrigins.has(origin)) {
-          await ctx.securityLog.record({ kind: 'websocket.origin', ip: request.ip, route: routeOf(request), details: { origin } });
-          return reply.code(403).send({ error: { code: 'RC_API_CSRF', message: `WebSocket from origin ${origin} refused.`, details: {}, requestId: request.id, timestamp: new Date().toISOString() } });
+          await ctx.securityLog.record({
+            kind: 'websocket.origin',
+            ip: request.ip,
+            route: routeOf(request),
+            details: { origin },
+          });
+          return reply
+            .code(403)
+            .send({
+              error: {
+                code: 'RC_API_CSRF',
+                message: `WebSocket from origin ${origin} refused.`,
+                details: {},
+                requestId: request.id,
+                timestamp: new Date().toISOString(),
+              },
+            });
         }
         const guildId = (request.params as { guildId: string }).guildId;
         if ((open.get(guildId) ?? 0) >= MAX_STREAMS_PER_GUILD)
-          return reply.code(429).header('retry-after', '10').send({ error: { code: 'RC_API_RATE_LIMITED', message: 'Too many open trace streams for this guild.', details: {}, requestId: request.id, timestamp: new Date().toISOString() } });
+          return reply
+            .code(429)
+            .header('retry-after', '10')
+            .send({
+              error: {
+                code: 'RC_API_RATE_LIMITED',
+                message: 'Too many open trace streams for this guild.',
+                details: {},
+                requestId: request.id,
+                timestamp: new Date().toISOString(),
+              },
+            });
         return undefined;
       },
       preHandler: read,
-      schema: { summary: 'WebSocket: every new trace of this guild as a JSON message (Origin allowlist on the handshake)', tags: ['traces'], params: guildParams },
+      schema: {
+        summary: 'WebSocket: every new trace of this guild as a JSON message (Origin allowlist on the handshake)',
+        tags: ['traces'],
+        params: guildParams,
+      },
     },
     (socket, request) => {
       const guildId = (request.params as { guildId: string }).guildId;
