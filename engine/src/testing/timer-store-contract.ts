@@ -124,6 +124,17 @@ export function timerStoreContract(name: string, make: () => Promise<TimerStoreF
       expect(await fx.store.listPending(g)).toEqual([]);
     });
 
+    it('recordFailure with a due time leaves a rescheduled timer alone', async () => {
+      const g = fresh('g');
+      await fx.store.upsert(timer(g, 'a', T), T);
+      await fx.store.upsert(timer(g, 'a', T + 500), T);
+      await fx.store.lease(g, 'a', T + 500, T + 500, 10_000);
+      await fx.store.recordFailure(g, 'a', 'late failure of the old occurrence', true, T);
+      expect(await fx.store.get(g, 'a')).toMatchObject({ status: 'pending', dueAt: T + 500, lastError: null, lockedUntil: T + 10_500 });
+      await fx.store.recordFailure(g, 'a', 'this one', false, T + 500);
+      expect(await fx.store.get(g, 'a')).toMatchObject({ status: 'pending', lastError: 'this one', lockedUntil: null });
+    });
+
     it('cancel stops a pending timer once', async () => {
       const g = fresh('g');
       await fx.store.upsert(timer(g, 'a', T), T);

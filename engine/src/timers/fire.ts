@@ -67,12 +67,12 @@ export async function fireOccurrence(
     const text = errorText(error);
     if (final && row.cron) {
       // A repeating timer does not die with one bad occurrence: record the error and move on to the next one.
-      await store.recordFailure(row.guildId, row.id, text, false);
+      await store.recordFailure(row.guildId, row.id, text, false, row.dueAt);
       const nextDueAt = nextCronOccurrence(row.cron, row.timezone, Math.max(row.dueAt, clock.now()));
       await store.claim(row.guildId, row.id, row.dueAt, clock.now(), nextDueAt);
       return { kind: 'failed', error, attempts: row.attempts, final, nextDueAt, retryAt: null };
     }
-    await store.recordFailure(row.guildId, row.id, text, final);
+    await store.recordFailure(row.guildId, row.id, text, final, row.dueAt);
     const retryAt = final ? null : clock.now() + backoffDelay(options.retry, row.attempts);
     return { kind: 'failed', error, attempts: row.attempts, final, nextDueAt: null, retryAt };
   }

@@ -74,9 +74,9 @@ export class InMemoryTimerStore implements TimerStore {
     return true;
   }
 
-  async recordFailure(guildId: string, id: string, error: string, final: boolean): Promise<void> {
+  async recordFailure(guildId: string, id: string, error: string, final: boolean, dueAt?: number): Promise<void> {
     const row = this.#rows.get(keyOf(guildId, id));
-    if (!row || row.status !== 'pending') return;
+    if (!row || row.status !== 'pending' || (dueAt !== undefined && row.dueAt !== dueAt)) return;
     row.lastError = error;
     row.lockedUntil = null;
     if (final) row.status = 'failed';

@@ -55,8 +55,12 @@ export interface TimerStore {
    * engine-ports (additive).
    */
   renewLease(guildId: string, id: string, dueAt: number, heldUntil: number, until: number): Promise<boolean>;
-  /** Records a failed attempt (the timer stays pending for a retry, or becomes `failed` when `final`). */
-  recordFailure(guildId: string, id: string, error: string, final: boolean): Promise<void>;
+  /**
+   * Records a failed attempt (the timer stays pending for a retry, or becomes `failed` when `final`). With `dueAt`
+   * (added by engine-ports, optional) only while that occurrence is still the pending one, so a late failure of an old
+   * occurrence never touches a rescheduled timer.
+   */
+  recordFailure(guildId: string, id: string, error: string, final: boolean, dueAt?: number): Promise<void>;
   cancel(guildId: string, id: string): Promise<boolean>;
   /** Pending timers of one guild, by due time. */
   listPending(guildId: string, limit?: number): Promise<TimerRecord[]>;

@@ -114,12 +114,10 @@ export class KnexTimerStore implements TimerStore {
     return rows.length === 1;
   }
 
-  async recordFailure(guildId: string, id: string, error: string, final: boolean): Promise<void> {
-    await this.#query(
-      `update ?? set last_error = ?, locked_until = null, status = ${final ? `'failed'` : 'status'}, updated_at = ?
-       where guild_id = ? and id = ? and status = 'pending' returning *`,
-      [error, Date.now(), guildId, id],
-    );
+  async recordFailure(guildId: string, id: string, error: string, final: boolean, dueAt?: number): Promise<void> {
+    const sql = `update ?? set last_error = ?, locked_until = null, status = ${final ? `'failed'` : 'status'}, updated_at = ?
+       where guild_id = ? and id = ? and status = 'pending'${dueAt === undefined ? '' : ' and due_at = ?'} returning *`;
+    await this.#query(sql, dueAt === undefined ? [error, Date.now(), guildId, id] : [error, Date.now(), guildId, id, dueAt]);
   }
 
   async cancel(guildId: string, id: string): Promise<boolean> {
