@@ -1,7 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { TRACE_OUTCOMES } from '@rulecord/engine';
-import { routeOf } from '../../context.js';
-import { guildAccess } from '../../context.js';
+import { guildAccess, routeOf } from '../../context.js';
 import { guildParams } from '../../schemas.js';
 import type { TraceFilter } from '../../traces.js';
 import { limit, type RouteOptions } from '../shared.js';
@@ -56,17 +55,15 @@ export const traceRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }
             route: routeOf(request),
             details: { origin },
           });
-          return reply
-            .code(403)
-            .send({
-              error: {
-                code: 'RC_API_CSRF',
-                message: `WebSocket from origin ${origin} refused.`,
-                details: {},
-                requestId: request.id,
-                timestamp: new Date().toISOString(),
-              },
-            });
+          return reply.code(403).send({
+            error: {
+              code: 'RC_API_CSRF',
+              message: `WebSocket from origin ${origin} refused.`,
+              details: {},
+              requestId: request.id,
+              timestamp: new Date().toISOString(),
+            },
+          });
         }
         const guildId = (request.params as { guildId: string }).guildId;
         if ((open.get(guildId) ?? 0) >= MAX_STREAMS_PER_GUILD)
