@@ -15,3 +15,5 @@ export { apiRoutes, API_ERRORS, ApiError, DEFAULT_RATE_LIMITS, DEFAULT_SANDBOX_G
 export type { ApiDeps, ApiErrorCode, ApiProblem, RateLimitSettings, TraceFeed, TraceFilter } from './api/index.js';
 export * from './auth/index.js';
 export * from './rulesets/index.js';
+// engine-ports: the TimerStore on PostgreSQL/PGlite.
+export { KnexTimerStore } from './db/timer-store.js';
