@@ -63,7 +63,16 @@ export { documentSchema, compiledRegistry, checkRegistrySchemas, coreDocumentVal
 export type { CompiledRegistry } from './schema/document-schema.js';
 export { validateRuleSet } from './schema/validate.js';
 export type { ResolvedRuleSet, ValidationResult } from './schema/validate.js';
-export { placeholderTolerant, hasPlaceholder, singlePlaceholder, placeholderExpressions, PLACEHOLDER_SCHEMA } from './schema/placeholders.js';
+export {
+  placeholderTolerant,
+  hasPlaceholder,
+  singlePlaceholder,
+  placeholderExpressions,
+  placeholderSpans,
+  placeholderPart,
+  PLACEHOLDER_SCHEMA,
+} from './schema/placeholders.js';
+export type { PlaceholderSpan } from './schema/placeholders.js';
 export { createAjv, translateAjvErrors } from './schema/ajv.js';
 export type { TranslateOptions } from './schema/ajv.js';
 export { suggest, didYouMean, editDistance } from './schema/suggest.js';

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
   RulecordError,
@@ -7,6 +8,8 @@ import {
   createRegistry,
   defineModule,
   documentSchema,
+  hasPlaceholder,
+  placeholderSpans,
   placeholderTolerant,
   validateRuleSet,
   type JsonSchema,
@@ -131,5 +134,45 @@ describe('placeholderTolerant', () => {
     const wrapped = placeholderTolerant({ type: 'integer', description: 'How many' }) as Obj;
     expect(wrapped.description).toBe('How many');
     expect(wrapped.else).toEqual({ type: 'integer', description: 'How many' });
+  });
+});
+
+describe('placeholders are found in linear time', () => {
+  test('placeholderSpans finds exactly what /\\{\\{([\\s\\S]*?)\\}\\}/g finds', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('{', '}', 'a', ' ', '.'), maxLength: 40 }), (text) => {
+        const expected = [...text.matchAll(/\{\{([\s\S]*?)\}\}/g)].map((m) => ({ start: m.index, end: m.index + m[0].length, expression: m[1] }));
+        expect(placeholderSpans(text)).toEqual(expected);
+        expect(hasPlaceholder(text)).toBe(expected.length > 0);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test('a huge string of unclosed `{{` does not stall validation', () => {
+    const braces = '{'.repeat(200_000);
+    const started = performance.now();
+    const result = validateRuleSet(
+      doc([rule({ then: [{ 'message.send': { channel: braces, content: `{{ author.id }} ${braces}` } }, { 'role.add': { user: '1', role: '2', days: braces } }] })]),
+      registry,
+      { tier: 'free' },
+    );
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(result.problems.map((p) => `${p.code} @ ${p.pointer}`)).toEqual([
+      'RC_BAD_PARAM @ /rules/0/then/0/message.send/channel',
+      // `content` holds a placeholder: its length is only known once rendered.
+      'RC_BAD_PARAM @ /rules/0/then/1/role.add/days',
+    ]);
+  });
+
+  test('schema patterns run on RE2: a module pattern RE2 cannot run is a bug of that module', () => {
+    const lookahead = defineModule({
+      id: 'look',
+      version: '1.0.0',
+      name: 'Look',
+      description: 'Lookahead.',
+      actions: [{ name: 'look.do', description: 'x', params: { type: 'object', properties: { a: { type: 'string', pattern: '^(?=a)a$' } } }, run: async () => {} }],
+    });
+    expect(() => checkRegistrySchemas(createRegistry([lookahead]))).toThrow(/params of action `look.do`/);
   });
 });

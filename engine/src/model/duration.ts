@@ -9,8 +9,9 @@ const UNITS: readonly Unit[] = ['w', 'd', 'h', 'm', 's', 'ms'];
 /**
  * The textual form of a duration, as a regular expression source (used by the JSON Schema too):
  * one or more `<integer><unit>` parts, units `w d h m s ms`, largest first, each at most once (`1h30m`, `2d`, `500ms`).
+ * Plain syntax (no lookaround) so RE2 runs it too.
  */
-export const DURATION_PATTERN = '^(?:\\d+w)?(?:\\d+d)?(?:\\d+h)?(?:\\d+m(?!s))?(?:\\d+s)?(?:\\d+ms)?$';
+export const DURATION_PATTERN = '^(?:\\d+w)?(?:\\d+d)?(?:\\d+h)?(?:\\d+m)?(?:\\d+s)?(?:\\d+ms)?$';
 const PART = /(\d+)(ms|w|d|h|m|s)/g;
 const WHOLE = new RegExp(DURATION_PATTERN);
 

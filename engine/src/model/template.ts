@@ -1,7 +1,7 @@
 import type { ValidateFunction } from 'ajv';
 import type { Problem } from '../errors/error.js';
 import { createAjv, translateAjvErrors } from '../schema/ajv.js';
-import { PLACEHOLDER_SOURCE, singlePlaceholder } from '../schema/placeholders.js';
+import { placeholderSpans, singlePlaceholder } from '../schema/placeholders.js';
 import type { Json, JsonObject, Rule } from './document.js';
 import type { JsonSchema, TemplateDefinition } from './module.js';
 import { joinPointer } from './pointer.js';
@@ -62,16 +62,21 @@ export function substituteInputs(value: unknown, inputs: JsonObject, missing: Se
       }
       return value;
     }
-    return value.replace(new RegExp(PLACEHOLDER_SOURCE, 'g'), (whole: string, expr: string) => {
-      const expression = INPUT_EXPRESSION.exec(expr.trim());
-      if (!expression) return whole;
-      const found = readPath(inputs, expression[1] ?? '');
-      if (found === undefined) {
-        missing.add(`inputs${expression[1] ?? ''}`);
-        return whole;
+    let out = '';
+    let last = 0;
+    for (const span of placeholderSpans(value)) {
+      const whole = value.slice(span.start, span.end);
+      const expression = INPUT_EXPRESSION.exec(span.expression.trim());
+      let replacement = whole;
+      if (expression) {
+        const found = readPath(inputs, expression[1] ?? '');
+        if (found === undefined) missing.add(`inputs${expression[1] ?? ''}`);
+        else replacement = typeof found === 'string' ? found : JSON.stringify(found);
       }
-      return typeof found === 'string' ? found : JSON.stringify(found);
-    });
+      out += value.slice(last, span.start) + replacement;
+      last = span.end;
+    }
+    return out + value.slice(last);
   }
   if (Array.isArray(value)) return value.map((v) => substituteInputs(v, inputs, missing));
   if (value !== null && typeof value === 'object') {

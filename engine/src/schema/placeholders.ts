@@ -3,23 +3,60 @@ import type { JsonSchema } from '../model/module.js';
 /** `{{ expression }}` inside a string (as the runtime's variables read it); group 1 is the expression, untrimmed. */
 export const PLACEHOLDER_SOURCE = '\\{\\{([\\s\\S]*?)\\}\\}';
 
+/** One `{{ … }}` in a string: where it starts and ends (exclusive), and its expression, untrimmed. */
+export interface PlaceholderSpan {
+  start: number;
+  end: number;
+  expression: string;
+}
+
+/**
+ * Every `{{ … }}` of a string, as `/\{\{([\s\S]*?)\}\}/g` finds them — in linear time (that regex is quadratic on
+ * V8 against many unclosed `{{`).
+ */
+export function placeholderSpans(text: string): PlaceholderSpan[] {
+  const spans: PlaceholderSpan[] = [];
+  let from = 0;
+  for (;;) {
+    const start = text.indexOf('{{', from);
+    if (start < 0) break;
+    const close = text.indexOf('}}', start + 2);
+    if (close < 0) break; // no later `{{` can close either
+    spans.push({ start, end: close + 2, expression: text.slice(start + 2, close) });
+    from = close + 2;
+  }
+  return spans;
+}
+
 /** Every `{{ … }}` expression in a string, trimmed, in order. */
 export function placeholderExpressions(text: string): string[] {
-  return [...text.matchAll(new RegExp(PLACEHOLDER_SOURCE, 'g'))].map((m) => (m[1] ?? '').trim());
+  return placeholderSpans(text).map((s) => s.expression.trim());
 }
 
 /** The expression of a string that is exactly one placeholder (surrounding whitespace allowed), else `undefined`. */
 export function singlePlaceholder(text: string): string | undefined {
-  const matches = [...text.matchAll(new RegExp(PLACEHOLDER_SOURCE, 'g'))];
-  if (matches.length !== 1) return undefined;
-  const m = matches[0];
-  if (!m || text.slice(0, m.index).trim() !== '' || text.slice(m.index + m[0].length).trim() !== '') return undefined;
-  return (m[1] ?? '').trim();
+  const spans = placeholderSpans(text);
+  const only = spans[0];
+  if (spans.length !== 1 || !only) return undefined;
+  if (text.slice(0, only.start).trim() !== '' || text.slice(only.end).trim() !== '') return undefined;
+  return only.expression.trim();
 }
 
 /** Whether a string contains at least one `{{ … }}` placeholder (so its final value is only known at run time). */
 export function hasPlaceholder(value: unknown): value is string {
-  return typeof value === 'string' && new RegExp(PLACEHOLDER_SOURCE).test(value);
+  if (typeof value !== 'string') return false;
+  const start = value.indexOf('{{');
+  return start >= 0 && value.indexOf('}}', start + 2) >= 0;
+}
+
+/**
+ * The part of a string that can hold placeholders: up to its last `}}` after a `{{`. What follows holds none, and
+ * cutting it keeps regex scanners (the runtime's variables) linear on many unclosed `{{`.
+ */
+export function placeholderPart(text: string): string {
+  const spans = placeholderSpans(text);
+  const last = spans.at(-1);
+  return last ? text.slice(0, last.end) : '';
 }
 
 /** The schema of a value that is rendered at run time: a string with a placeholder. */

@@ -11,7 +11,7 @@ import { instantiateTemplate, type ResolvedRule } from '../model/template.js';
 import { describeValue, translateAjvErrors, type TranslateOptions } from './ajv.js';
 import { compiledRegistry, coreDocumentValidator, type CompiledRegistry } from './document-schema.js';
 import { compileValue } from '../runtime/variables.js';
-import { hasPlaceholder } from './placeholders.js';
+import { hasPlaceholder, placeholderPart } from './placeholders.js';
 import { didYouMean, suggest } from './suggest.js';
 
 /** A validated rule set, ready to compile: template uses instantiated, module settings with their defaults. */
@@ -339,8 +339,8 @@ class Validation {
   placeholders(value: unknown, at: string, stepNames: ReadonlySet<string>, sink: Problem[], depth: number, triggers: readonly string[] = []): void {
     if (depth > MAX_WALK_DEPTH) return;
     if (typeof value === 'string') {
-      if (!value.includes('{{')) return;
-      const { placeholders } = compileValue(value, at, sink);
+      if (!hasPlaceholder(value)) return;
+      const { placeholders } = compileValue(placeholderPart(value), at, sink);
       for (const placeholder of placeholders) {
         if (placeholder.root === 'event') this.eventField(placeholder.path, `event.${placeholder.path.join('.')}`, at, triggers, sink);
         const name = placeholder.path[0];
