@@ -4,7 +4,7 @@ import fc from 'fast-check';
 const word = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/);
 export const kebab = fc.array(word, { minLength: 1, maxLength: 3 }).map((w) => w.join('-'));
 export const dotted = fc.tuple(word, word).map(([a, b]) => `${a}.${b}`);
-const oddString = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('true', 'null', 'rule', 'then', 'guild', '10m', '1h30m', '-1', 'a b', 'é"\\\n', '__proto__', 'in', 'on'));
+const oddString = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('true', 'null', 'rule', 'then', 'guild', '10m', '1h30m', '-1', 'a b', 'é"\\\n', '__proto__', 'in', 'on', 'thn', 'mdoe', 'a', 'F'));
 const name = fc.oneof({ weight: 4, arbitrary: dotted }, { weight: 1, arbitrary: oddString });
 const json = fc.jsonValue({ maxDepth: 2 });
 const jsonObject = fc.dictionary(fc.oneof(word, oddString), json, { maxKeys: 4 });

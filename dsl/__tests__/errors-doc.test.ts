@@ -9,8 +9,8 @@ const doc = readFileSync(join(root, 'docs', 'errors.md'), 'utf8');
 const documented = new Set([...doc.matchAll(/^\| `(RC_[A-Z0-9_]+)` \|/gm)].map((m) => m[1]));
 
 describe('docs/errors.md', () => {
-  it('is up to date with every code list and the codes the sources raise (run `npx tsx dsl/scripts/errors-doc.ts --write`)', () => {
-    expect(doc).toBe(renderErrorsDoc());
+  it('is up to date with every code list and the codes the sources raise (run `npx tsx dsl/scripts/errors-doc.ts --write`)', async () => {
+    expect(doc).toBe(await renderErrorsDoc());
   });
 
   it('lists every engine and dsl code exactly once, each with a fix', () => {
@@ -21,8 +21,8 @@ describe('docs/errors.md', () => {
     }
   });
 
-  it('has no code twice across the lists, and only well-formed codes', () => {
-    const all = codeGroups().flatMap((g) => g.codes.map((c) => c.code));
+  it('has no code twice across the lists, and only well-formed codes', async () => {
+    const all = (await codeGroups()).flatMap((g) => g.codes.map((c) => c.code));
     expect(new Set(all).size).toBe(all.length);
     for (const code of all) expect(code).toMatch(/^RC_[A-Z][A-Z0-9_]*$/);
   });

@@ -3,7 +3,7 @@
 //   npx tsx dsl/scripts/errors-doc.ts --write
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ENGINE_ERROR_CODES, PORT_ERROR_CODES, RUNTIME_CODES } from '@rulecord/engine';
 import { CATALOG_ERROR_CODES } from '@rulecord/catalog';
 import { DSL_ERROR_CODES } from '../src/errors.js';
@@ -34,25 +34,24 @@ function sourceFiles(dir: string): string[] {
   return out;
 }
 
-/** The HTTP API's codes, read from the text of server/src/api/errors.ts (dsl does not import the server). */
-function apiCodes(): DocumentedCode[] {
-  const text = readFileSync(join(root, 'server/src/api/errors.ts'), 'utf8');
-  const block = text.slice(text.indexOf('export const API_ERRORS'), text.indexOf('} as const'));
-  return [...block.matchAll(/(RC_[A-Z0-9_]+): \{ status: (\d+), summary: '((?:[^'\\]|\\.)*)' \}/g)].map((m) => ({
-    code: m[1] as string,
-    status: Number(m[2]),
-    summary: (m[3] as string).replace(/\\'/g, "'"),
-  }));
+/**
+ * The HTTP API's codes. The server depends on this package, so the list is loaded by path at run time rather than
+ * imported (a static import would make the packages depend on each other).
+ */
+async function apiCodes(): Promise<DocumentedCode[]> {
+  const url = pathToFileURL(join(root, 'server/src/api/errors.ts')).href;
+  const { API_ERRORS } = (await import(url)) as { API_ERRORS: Record<string, { status: number; summary: string }> };
+  return Object.entries(API_ERRORS).map(([code, e]) => ({ code, status: e.status, summary: e.summary }));
 }
 
 /** Every group of codes, in the order the page lists them. */
-export function codeGroups(): CodeGroup[] {
+export async function codeGroups(): Promise<CodeGroup[]> {
   const groups: CodeGroup[] = [
     { title: 'Rule documents and the engine', source: 'engine/src/errors/codes.ts', codes: ENGINE_ERROR_CODES.map((c) => ({ ...c })) },
     { title: 'Ports: state, timers, Discord', source: 'engine/src/timers/codes.ts', codes: PORT_ERROR_CODES.map((c) => ({ ...c })) },
     { title: 'Catalog modules', source: 'catalog/src/errors.ts', codes: CATALOG_ERROR_CODES.map((c) => ({ ...c })) },
     { title: 'Files, the DSL and the CLI', source: 'dsl/src/errors.ts', codes: DSL_ERROR_CODES.map((c) => ({ ...c })) },
-    { title: 'HTTP API', source: 'server/src/api/errors.ts', codes: apiCodes() },
+    { title: 'HTTP API', source: 'server/src/api/errors.ts', codes: await apiCodes() },
   ];
   const listed = new Set(groups.flatMap((g) => g.codes.map((c) => c.code)));
   // The runtime's codes are mirrored in the engine list; one that is not is still documented.
@@ -86,7 +85,8 @@ export function codeGroups(): CodeGroup[] {
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-export function renderErrorsDoc(groups: CodeGroup[] = codeGroups()): string {
+export async function renderErrorsDoc(groups?: CodeGroup[]): Promise<string> {
+  groups ??= await codeGroups();
   const lines = [
     '# Error codes',
     '',
@@ -115,7 +115,7 @@ export function renderErrorsDoc(groups: CodeGroup[] = codeGroups()): string {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const text = renderErrorsDoc();
+  const text = await renderErrorsDoc();
   if (process.argv.includes('--write')) writeFileSync(join(root, 'docs', 'errors.md'), text);
   else process.stdout.write(text);
 }

@@ -187,7 +187,8 @@ function printStep(step: unknown, indent: string): string {
   const action = actions[0] as string;
   const retry = step.retry;
   if (Object.hasOwn(step, 'retry') && typeof retry === 'number') return raw();
-  let line = printName(action);
+  // A one-word action is quoted: written bare it would read as a misspelt clause word (actions are `area.name`).
+  let line = action.includes('.') ? printName(action) : JSON.stringify(action);
   const params = step[action];
   if (isObj(params)) {
     const entries = Object.entries(params);

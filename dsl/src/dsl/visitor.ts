@@ -421,7 +421,7 @@ export class DocumentBuilder extends BaseVisitor {
     const step: JsonObject = {};
     const paramsPointer = pointerOf(pointer, action);
     // Actions are always `area.name`: a lone word that looks like a clause word is a misspelt clause, not an action.
-    if (actionToken && actionToken.tokenType.name === 'Name' && !action.includes('.') && closestKeyword(action)) {
+    if (actionToken && actionToken.tokenType.name === 'Name' && !action.includes('.') && action.length >= 3 && closestKeyword(action)) {
       this.stray({ Name: [actionToken] }, 'an action (`area.name`) or a clause (`on`, `where`, `if`, `mode`…)');
     }
     const object = nodes(ctx.object)[0];
