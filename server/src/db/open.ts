@@ -59,7 +59,12 @@ export async function openDatabase(
   if (config.DATABASE_URL !== undefined) {
     const location = maskPassword(config.DATABASE_URL);
     if (schema !== undefined) {
-      const admin = knexFactory({ client: 'pg', connection: config.DATABASE_URL, pool: { min: 0, max: 1 } });
+      const admin = knexFactory({
+        client: 'pg',
+        connection: config.DATABASE_URL,
+        pool: { min: 0, max: 1 },
+        log: knexLog,
+      });
       try {
         await admin.raw('create schema if not exists ??', [schema]);
       } catch (error) {
@@ -73,6 +78,7 @@ export async function openDatabase(
       connection: config.DATABASE_URL,
       pool: { min: 0, max: options.poolMax ?? 10 },
       acquireConnectionTimeout: 10_000,
+      log: knexLog,
       ...searchPath,
     });
     const db = wrap(knex, 'postgres', location);
@@ -113,6 +119,7 @@ export async function openDatabase(
     client: PgLiteClient,
     dialect: 'postgres',
     connection: () => ({ pglite }) as unknown as Knex.StaticConnectionConfig,
+    log: knexLog,
     ...searchPath,
   });
   return wrap(knex, 'pglite', location, unlock);
@@ -133,6 +140,23 @@ class PgLiteClientImpl extends PgLiteBase {
   }
 }
 const PgLiteClient = PgLiteClientImpl as unknown as typeof knexFactory.Client;
+
+/**
+ * knex's own log, minus the pool's "Acquire connection error" lines: an unreachable database is reported once, as
+ * `RC_DB_UNREACHABLE` or by `/readyz`, not as a stack trace per attempt.
+ */
+const knexLog = {
+  warn(message: unknown) {
+    if (!String(message).startsWith('Acquire connection error')) console.warn(`knex: ${String(message)}`);
+  },
+  error(message: unknown) {
+    console.error(`knex: ${String(message)}`);
+  },
+  deprecate(method: unknown, alternative: unknown) {
+    console.warn(`knex: ${String(method)} is deprecated, use ${String(alternative)}`);
+  },
+  debug() {},
+};
 
 function wrap(knex: Knex, kind: Database['kind'], location: string, release: () => void = () => {}): Database {
   let closing: Promise<void> | undefined;
