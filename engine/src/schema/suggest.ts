@@ -19,11 +19,14 @@ export function editDistance(a: string, b: string): number {
  */
 export function suggest(name: string, known: Iterable<string>, max = 3): string[] {
   const lower = name.toLowerCase();
+  // Names are short; a long string is no typo of one (and the distance is quadratic in the lengths).
+  if (lower.length > 200) return [];
   const limit = Math.max(2, Math.ceil(lower.length / 3));
   const scored: { candidate: string; distance: number }[] = [];
   for (const candidate of known) {
     const c = candidate.toLowerCase();
-    let distance = editDistance(lower, c);
+    if (c.length > 200) continue;
+    let distance = Math.abs(c.length - lower.length) > limit ? limit + 1 : editDistance(lower, c);
     // `delete` for `message.delete`: the name without its area is a strong hint.
     const tail = c.slice(c.indexOf('.') + 1);
     if (tail === lower || c.endsWith(`.${lower}`)) distance = Math.min(distance, 1);
