@@ -59,6 +59,10 @@ export class SessionStore {
     ttlMs: number;
   }): Promise<SessionRecord> {
     const now = this.now();
+    // Housekeeping: sessions that ended more than a day ago are of no use to anyone.
+    await this.db('sessions')
+      .where('expires_at', '<', new Date(now - 86_400_000))
+      .delete();
     const row = {
       id: randomToken(18),
       user_id: input.userId,
