@@ -8,9 +8,10 @@ import { DOCUMENT_SCHEMA_ID, coreDefinitions, coreDocumentSchema, documentEnvelo
 import { placeholderTolerant } from './placeholders.js';
 
 /**
- * The validators of one registry, compiled once and reused by every validation (`compiledRegistry`). The full
- * document schema is compiled up front; the validators of single actions, facts and modules are compiled the first
- * time a document uses them (a registry has many, a document uses a few), then kept.
+ * The validators of one registry, compiled once and reused by every validation (`compiledRegistry`). The pieces of a
+ * document (envelope, rule, template use, step options) are compiled up front; the validators of single actions,
+ * facts and modules the first time a document uses them (a registry has many, a document uses a few); the full
+ * document schema only when asked for. Each is then kept for the registry's life.
  */
 export interface CompiledRegistry {
   /** The full document schema (what `documentSchema` returns). */
@@ -43,6 +44,7 @@ export function coreDocumentValidator(): ValidateFunction {
   coreValidator ??= createAjv().compile(coreDocumentSchema());
   return coreValidator;
 }
+
 const SCHEMA_BASE = DOCUMENT_SCHEMA_ID.replace(/\.json$/, '');
 
 function badSchema(what: string, cause: unknown): RulecordError {

@@ -17,7 +17,11 @@ import { didYouMean, suggest } from './suggest.js';
 /** A validated rule set, ready to compile: template uses instantiated, module settings with their defaults. */
 export interface ResolvedRuleSet {
   guild: string;
-  /** Settings of every module that has some (the guild's own over the templates' over the schema's defaults). */
+  /**
+   * Module settings by module id: the guild's own over its templates' over the schema's defaults. Every module with a
+   * settings schema is here (with its defaults when nothing configures it), unless its schema requires something that
+   * nobody gave; a module without a schema is here only when the document or a template configures it.
+   */
   modules: Record<string, JsonObject>;
   rules: ResolvedRule[];
 }
