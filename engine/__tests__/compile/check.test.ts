@@ -71,3 +71,32 @@ describe('checkCondition', () => {
     expect(cubic).toMatchObject({ code: 'RC_UNSAFE_REGEX', severity: 'warning' });
   });
 });
+
+describe('operator tables and decorators', () => {
+  it('checks and compiles with a module-supplied operator', async () => {
+    const { operatorTable, compileCondition } = await import('@rulecord/engine');
+    const operators = operatorTable([
+      {
+        name: 'isSnowflake',
+        description: '`value: true`: the fact value is a Discord id.',
+        value: { type: 'boolean' },
+        evaluate: (a, b) => (typeof a === 'string' && /^\d{17,20}$/.test(a)) === b,
+      },
+    ]);
+    const leaf = { fact: 'x', operator: 'isSnowflake', value: true };
+    expect(checkCondition(leaf, '')).toMatchObject([{ code: 'RC_UNKNOWN_OPERATOR' }]);
+    expect(checkCondition(leaf, '', { operators })).toEqual([]);
+    expect(checkCondition({ ...leaf, value: 'yes' }, '', { operators })).toMatchObject([{ code: 'RC_BAD_OPERATOR_VALUE' }]);
+    expect(checkCondition({ ...leaf, operator: 'not:isSnowflake' }, '', { operators })).toEqual([]);
+    const c = compileCondition({ fact: 'x', operator: 'not:isSnowflake', value: true }, { operators });
+    expect(c.evaluate(() => '112233445566778899', null)).toBe(false);
+    expect(c.evaluate(() => 'u1', null)).toBe(true);
+  });
+
+  it('keeps the value schema through not:/someFact:/everyFact: and suggests the inner name', () => {
+    expect(codes({ fact: 'x', operator: 'not:in', value: 3 })).toEqual([['RC_BAD_OPERATOR_VALUE', '/rules/0/if/value']]);
+    expect(codes({ fact: 'x', operator: 'someFact:between', value: [1, 2] })).toEqual([]);
+    expect(codes({ fact: 'x', operator: 'someValue:startsWith', value: ['a', 'b'] })).toEqual([]);
+    expect(codes({ fact: 'x', operator: 'nope:equal', value: 1 })).toEqual([['RC_UNKNOWN_OPERATOR', '/rules/0/if/operator']]);
+  });
+});
