@@ -57,6 +57,26 @@ describe('DSL errors', () => {
     expect(errors).toEqual([expect.objectContaining({ code: 'RC_DSL_DUPLICATE_CLAUSE', line: 9, column: 3 })]);
   });
 
+  it('text with spaces left unquoted gives one error on the stray word', () => {
+    const errors = errorsOf(good.replace('message.delete', 'member.warn reason: Too loud'));
+    expect(errors).toEqual([expect.objectContaining({ code: 'RC_DSL_SYNTAX', line: 7, column: 29 })]);
+    expect(errors[0]?.fix).toContain('double quotes');
+  });
+
+  it('an unclosed brace is reported once, naming where it was opened', () => {
+    const text = `${good.replace('message.delete', 'member.warn { reason: "x"')}\nrule b\n  on x.y\n  then\n    c.d\n`;
+    const errors = errorsOf(text);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toContain('the `{` opened at 7:17 is not closed');
+  });
+
+  it('a missing value says so', () => {
+    const errors = errorsOf(good.replace('> 0.7', '>'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ line: 6, column: 3 });
+    expect(errors[0]?.fix).toContain('A value is missing before `then`');
+  });
+
   it('remembers where each pointer was written', () => {
     const r = parseDsl(good);
     expect(r.positions.get('/rules/0/if/value')).toMatchObject({ line: 5, column: 26 });

@@ -65,10 +65,31 @@ export function parseDsl(text: string, options: { file?: string } = {}): DslPars
     const segment = segmentOf(offset);
     if (seenSegments.has(segment)) continue;
     seenSegments.add(segment);
+    const open = unclosedBefore(lexed.tokens, offset);
+    if (open && problem.code === 'RC_DSL_SYNTAX') {
+      // Everything after an unclosed bracket is read as inside it: report the bracket, and nothing after it.
+      problem.message += `; the \`${open.image}\` opened at ${open.startLine ?? 1}:${open.startColumn ?? 1} is not closed`;
+      problem.fix = `Close it with \`${CLOSER[open.image] ?? ''}\` where its content ends.`;
+      problems.push(problem);
+      break;
+    }
     problems.push(problem);
   }
   const comments = (lexed.groups.comments ?? []).map((t) => ({ line: t.startLine ?? 1, column: t.startColumn ?? 1, text: t.image }));
   return { document, problems, positions: builder.positions, keyPositions: builder.keyPositions, comments };
+}
+
+const CLOSER: Record<string, string> = { '{': '}', '[': ']', '(': ')' };
+
+/** The innermost bracket opened before `offset` and not closed by then, if any. */
+function unclosedBefore(tokens: IToken[], offset: number): IToken | undefined {
+  const stack: IToken[] = [];
+  for (const t of tokens) {
+    if (t.startOffset >= offset) break;
+    if (t.image === '{' || t.image === '[' || t.image === '(') stack.push(t);
+    else if (t.image === '}' || t.image === ']' || t.image === ')') stack.pop();
+  }
+  return stack[stack.length - 1];
 }
 
 function computeLineStarts(text: string): number[] {
@@ -149,6 +170,10 @@ function formatList(items: string[]): string {
 
 function hintFor(token: IToken, expected: string[], atEnd: boolean): string {
   if (atEnd) return 'The text ends too early: finish the clause (a closing bracket or a value is probably missing).';
+  const wantsValue = expected.includes('a "string"') && expected.includes('a number');
+  if (wantsValue && token.tokenType.name.startsWith('Kw_')) {
+    return `A value is missing before \`${token.image}\` (a number, a duration such as 10m, or text between double quotes).`;
+  }
   if (token.image === '=') return 'To compare, write `==`; to set a value in an object, write `key: value`.';
   if (token.tokenType.name === 'Name') {
     const near = closestKeyword(token.image);

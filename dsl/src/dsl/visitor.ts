@@ -45,6 +45,8 @@ export class DocumentBuilder extends BaseVisitor {
   readonly positions = new Map<string, DslSpan>();
   readonly keyPositions = new Map<string, DslSpan>();
   readonly problems: VisitProblem[] = [];
+  /** Line where the previous step of the `then` being read ended (a lone word on it is not a new step). */
+  private previousStepLine: number | undefined;
 
   constructor() {
     super();
@@ -172,7 +174,12 @@ export class DocumentBuilder extends BaseVisitor {
       case 'thenClause': {
         this.once(seen, 'then', clause);
         const steps: Json[] = [];
-        for (const step of nodes(c.step)) steps.push(this.visit(step, at('then', steps.length)) as Json);
+        this.previousStepLine = tokens(c.Kw_then)[0]?.startLine;
+        for (const step of nodes(c.step)) {
+          steps.push(this.visit(step, at('then', steps.length)) as Json);
+          this.previousStepLine = step.location?.endLine;
+        }
+        this.previousStepLine = undefined;
         rule.then = steps;
         this.mark(at('then'), clause);
         this.markKey(at('then'), clause);
@@ -420,8 +427,17 @@ export class DocumentBuilder extends BaseVisitor {
     const action = actionToken ? (actionToken.tokenType.name === 'StringLit' ? (JSON.parse(actionToken.image) as string) : actionToken.image) : '';
     const step: JsonObject = {};
     const paramsPointer = pointerOf(pointer, action);
-    // Actions are always `area.name`: a lone word that looks like a clause word is a misspelt clause, not an action.
-    if (actionToken && actionToken.tokenType.name === 'Name' && !action.includes('.') && action.length >= 3 && closestKeyword(action)) {
+    // Actions are always `area.name`. A lone word on the line of the step before it is the rest of that step
+    // (unquoted text, or a parameter without `:`); a lone word that looks like a clause word is a misspelt clause.
+    const loneWord = actionToken !== undefined && actionToken.tokenType.name === 'Name' && !action.includes('.');
+    if (loneWord && this.previousStepLine !== undefined && actionToken.startLine === this.previousStepLine) {
+      this.problems.push({
+        code: 'RC_DSL_SYNTAX',
+        message: `unexpected \`${action}\`; a step ends at the end of its parameters`,
+        fix: 'Put text with spaces between double quotes ("New account"), and write each parameter as `key: value`, separated by commas.',
+        span: tokenSpan(actionToken),
+      });
+    } else if (loneWord && action.length >= 3 && closestKeyword(action)) {
       this.stray({ Name: [actionToken] }, 'an action (`area.name`) or a clause (`on`, `where`, `if`, `mode`…)');
     }
     const object = nodes(ctx.object)[0];
