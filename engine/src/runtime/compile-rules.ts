@@ -3,6 +3,7 @@ import type { Problem } from '../errors/error.js';
 import { RulecordError } from '../errors/error.js';
 import type { Concurrency, JsonObject, LimitKey, RuleMode, WhereFilter } from '../model/document.js';
 import type { ActionDefinition, JsonSchema } from '../model/module.js';
+import type { Trace } from '../trace/model.js';
 import { RUNTIME_CODES } from './codes.js';
 import type { CompiledCondition, Registry, ResolvedRule, ResolvedRuleSet } from './deps.js';
 import { compileCondition, parseDuration } from './deps.js';
@@ -35,6 +36,8 @@ export interface CompiledRule {
   pointer: string;
   template: ResolvedRule['template'];
   tags: string[] | undefined;
+  /** The `rule` part of this rule's traces (shared by all of them). */
+  traceRule: Trace['rule'];
   on: string[];
   mode: RuleMode;
   where: WhereFilter | undefined;
@@ -174,6 +177,12 @@ export function compileRule(rule: ResolvedRule, order: number, registry: Registr
     pointer: rule.pointer,
     template: rule.template,
     tags: rule.tags && rule.tags.length > 0 ? rule.tags : undefined,
+    traceRule: Object.freeze({
+      id: rule.id,
+      pointer: rule.pointer,
+      ...(rule.tags && rule.tags.length > 0 ? { tags: rule.tags } : {}),
+      ...(rule.template ? { template: rule.template } : {}),
+    }),
     on: Array.isArray(rule.on) ? rule.on : [rule.on],
     mode: rule.mode ?? 'enforce',
     where: rule.where,

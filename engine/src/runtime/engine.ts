@@ -135,6 +135,8 @@ function shortKey(value: string): string {
 /** Per event: the facts memo, cached Discord lookups, and the events its runs emitted. */
 interface EventRun {
   event: RuleEvent;
+  /** The trigger part of every trace of this event (shared). */
+  trigger: Trace['trigger'];
   depth: number;
   rules: GuildRules;
   facts: EventFacts;
@@ -183,6 +185,8 @@ export class Engine {
   private readonly tracePrefix = Math.random().toString(36).slice(2, 8);
   private traceSeq = 0;
   private readonly runListeners = new Set<(summary: RunSummary) => void>();
+  private readonly stateHandles = new Map<string, GuildState>();
+  private readonly discordHandles = new Map<string, GuildDiscord>();
 
   constructor(options: EngineOptions) {
     this.options = options;
@@ -220,6 +224,8 @@ export class Engine {
 
   unload(guildId: string): void {
     this.guilds.delete(guildId);
+    this.stateHandles.delete(guildId);
+    this.discordHandles.delete(guildId);
   }
 
   /**
@@ -244,17 +250,20 @@ export class Engine {
 
   /** Routes an event to the guild's matching rules and runs them, in document order. Redelivered event ids act once. */
   dispatch(event: RuleEvent): Promise<RunSummary[]> {
+    // A payload is always an object for the router, facts and variables, whatever an adapter sent.
+    const payload = event.payload;
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return this.dispatchAt({ ...event, payload: {} }, 0);
     return this.dispatchAt(event, 0);
   }
 
   private async dispatchAt(event: RuleEvent, depth: number): Promise<RunSummary[]> {
     const rules = this.guilds.get(event.guildId);
     if (!rules) return [];
-    const payload = (event.payload ?? {}) as JsonObject;
+    const payload = event.payload;
     const everyRule = this.traces.wants(event.guildId, 'filtered');
     const candidates = route(rules, event.type, eventChannelId(payload), everyRule);
     if (candidates.length === 0) return [];
-    const state = this.options.state.forGuild(event.guildId);
+    const state = this.stateOf(event.guildId);
     // The redelivery marker is the one write made before any rule: only when some rule may act (shadow rules never do).
     if (rules.byType.get(event.type)?.enforces) {
       const first = await state.setIfAbsent(ENGINE_STATE.seen, shortKey(event.id), '1', this.redeliveryWindowMs);
@@ -265,13 +274,35 @@ export class Engine {
     }
     const ev = this.eventRun(event, depth, rules, state);
     const summaries: RunSummary[] = [];
-    for (const rule of candidates) summaries.push(await this.runRule(ev, rule));
+    for (const rule of candidates) {
+      const summary = this.runRule(ev, rule);
+      summaries.push(summary instanceof Promise ? await summary : summary);
+    }
     summaries.push(...(await this.dispatchEmitted(ev)));
     return summaries;
   }
 
+  /** Guild-scoped port handles, made once per guild. */
+  private discordOf(guildId: string): GuildDiscord {
+    let handle = this.discordHandles.get(guildId);
+    if (!handle) {
+      handle = this.options.discord.forGuild(guildId);
+      this.discordHandles.set(guildId, handle);
+    }
+    return handle;
+  }
+
+  private stateOf(guildId: string): GuildState {
+    let handle = this.stateHandles.get(guildId);
+    if (!handle) {
+      handle = this.options.state.forGuild(guildId);
+      this.stateHandles.set(guildId, handle);
+    }
+    return handle;
+  }
+
   private eventRun(event: RuleEvent, depth: number, rules: GuildRules, state: GuildState, seed?: Record<string, unknown>): EventRun {
-    const discord = this.options.discord.forGuild(event.guildId);
+    const discord = this.discordOf(event.guildId);
     const facts = new EventFacts(
       this.registry,
       {
@@ -286,7 +317,8 @@ export class Engine {
       this.factBudget,
       seed,
     );
-    return { event, depth, rules, facts, state, discord, lookups: new Map(), emitted: [] };
+    const trigger = { id: event.id, type: event.type, at: event.at, depth, payload: event.payload };
+    return { event, trigger, depth, rules, facts, state, discord, lookups: new Map(), emitted: [] };
   }
 
   private async dispatchEmitted(ev: EventRun): Promise<RunSummary[]> {
@@ -317,17 +349,17 @@ export class Engine {
       runId,
       segment,
       guildId: ev.event.guildId,
-      rule: { id: rule.id, pointer: rule.pointer, ...(rule.tags ? { tags: rule.tags } : {}), ...(rule.template ? { template: rule.template } : {}) },
+      rule: rule.traceRule,
       ruleSetVersion: ev.rules.version,
-      trigger: { id: ev.event.id, type: ev.event.type, at: ev.event.at, depth: ev.depth, payload: ev.event.payload },
+      trigger: ev.trigger,
       mode: rule.mode,
       outcome: 'fired',
       where: { result: true, checks: [] },
       condition: null,
-      facts: [],
-      limits: [],
-      actions: [],
-      notes: [],
+      facts: NONE,
+      limits: NONE,
+      actions: NONE,
+      notes: NONE,
       errors: 0,
       startedAt: now,
       finishedAt: now,
@@ -351,11 +383,13 @@ export class Engine {
     const t = run.trace;
     t.outcome = outcome;
     if (error !== undefined) t.error = toTraceError(error);
-    t.facts = run.ev.facts.traceFacts(run.logStart);
     t.finishedAt = this.options.clock.now();
     t.durationMs = performance.now() - run.t0;
     const recorded = this.traces.wants(t.guildId, outcome);
-    if (recorded) this.traces.record(t);
+    if (recorded) {
+      t.facts = run.ev.facts.traceFacts(run.logStart);
+      this.traces.record(t);
+    }
     const summary: RunSummary = {
       guildId: t.guildId,
       ruleId: t.rule.id,
@@ -365,11 +399,11 @@ export class Engine {
       depth: t.trigger.depth,
       mode: t.mode,
       outcome,
-      ...(recorded ? { traceId: t.id } : {}),
-      actions: summaryActions(t),
-      ...(t.error ? { error: t.error } : {}),
-      ...(t.parked ? { parked: t.parked } : {}),
+      actions: t.actions === NONE ? NONE : summaryActions(t),
     };
+    if (recorded) summary.traceId = t.id;
+    if (t.error) summary.error = t.error;
+    if (t.parked) summary.parked = t.parked;
     for (const listener of this.runListeners) {
       try {
         listener(summary);
@@ -380,37 +414,55 @@ export class Engine {
     return summary;
   }
 
-  private async runRule(ev: EventRun, rule: CompiledRule): Promise<RunSummary> {
+  /**
+   * One run. Synchronous while it can be (most runs end at `where` or at a false condition over facts already
+   * resolved): no promise is made unless a fact must be awaited or the rule goes on to limits and actions.
+   */
+  private runRule(ev: EventRun, rule: CompiledRule): RunSummary | Promise<RunSummary> {
     const run = this.newRun(ev, rule, `${ev.event.id}|${rule.id}`, 0);
-    const payload = ev.event.payload;
-    const whereOk = checkWhere(rule.where, ev.event.type, payload, run.trace.where.checks);
+    const whereOk = checkWhere(rule.where, ev.event.type, ev.event.payload, run.trace.where.checks);
     run.trace.where.result = whereOk;
     if (!whereOk) return this.finish(run, 'filtered');
-
     if (rule.condition) {
       const leaves: LeafResult[] = [];
       let result: boolean | typeof PENDING;
-      const read = ev.facts.reader;
       try {
-        for (;;) {
-          leaves.length = 0;
-          result = rule.condition.evaluate(read, leaves);
-          if (result !== PENDING) break;
-          await ev.facts.settle();
-        }
+        result = rule.condition.evaluate(ev.facts.reader, leaves);
       } catch (e) {
         run.trace.condition = { result: null, leaves };
         return this.finish(run, 'error', e);
       }
+      if (result === PENDING) return this.awaitCondition(run, rule.condition, leaves);
       run.trace.condition = { result, leaves };
       if (!result) return this.finish(run, 'condition-false');
     }
+    return this.afterCondition(run);
+  }
 
+  /** The condition needs a fact that is still resolving: await it, evaluate again (memoised facts read instantly). */
+  private async awaitCondition(run: Run, condition: NonNullable<CompiledRule['condition']>, leaves: LeafResult[]): Promise<RunSummary> {
+    const facts = run.ev.facts;
+    let result: boolean | typeof PENDING = PENDING;
+    try {
+      while (result === PENDING) {
+        await facts.settle();
+        leaves.length = 0;
+        result = condition.evaluate(facts.reader, leaves);
+      }
+    } catch (e) {
+      run.trace.condition = { result: null, leaves };
+      return this.finish(run, 'error', e);
+    }
+    run.trace.condition = { result, leaves };
+    if (!result) return this.finish(run, 'condition-false');
+    return this.afterCondition(run);
+  }
+
+  private async afterCondition(run: Run): Promise<RunSummary> {
     if (run.shadow) {
       await this.recordWouldRun(run, 0);
       return this.finish(run, 'shadow');
     }
-
     try {
       if (!(await this.checkLimits(run))) return this.finish(run, 'limited');
       const acquired = await this.acquire(run);
@@ -426,7 +478,7 @@ export class Engine {
     for (const step of run.rule.steps.slice(from)) {
       const startedAt = this.options.clock.now();
       if (step.kind === 'wait') {
-        run.trace.actions.push({ step: step.index, pointer: step.pointer, action: 'wait', params: { ms: step.ms }, status: 'would-run', attempts: 0, startedAt, ms: 0 });
+        add(run.trace, 'actions', { step: step.index, pointer: step.pointer, action: 'wait', params: { ms: step.ms }, status: 'would-run', attempts: 0, startedAt, ms: 0 });
         continue;
       }
       const unresolved: string[] = [];
@@ -434,13 +486,13 @@ export class Engine {
       try {
         params = await renderValue(step.params, this.scope(run), unresolved);
       } catch (e) {
-        run.trace.actions.push({ step: step.index, pointer: step.pointer, action: step.name, params: null, status: 'would-run', error: toTraceError(e), attempts: 0, startedAt, ms: 0 });
+        add(run.trace, 'actions', { step: step.index, pointer: step.pointer, action: step.name, params: null, status: 'would-run', error: toTraceError(e), attempts: 0, startedAt, ms: 0 });
         continue;
       }
       if (unresolved.length > 0) {
-        run.trace.notes.push({ at: startedAt, message: `shadow mode: ${unresolved.join(', ')} left unrendered (needs a Discord lookup)` });
+        add(run.trace, 'notes', { at: startedAt, message: `shadow mode: ${unresolved.join(', ')} left unrendered (needs a Discord lookup)` });
       }
-      run.trace.actions.push({ step: step.index, pointer: step.pointer, action: step.name, params, status: 'would-run', attempts: 0, startedAt, ms: 0 });
+      add(run.trace, 'actions', { step: step.index, pointer: step.pointer, action: step.name, params, status: 'would-run', attempts: 0, startedAt, ms: 0 });
     }
   }
 
@@ -455,7 +507,7 @@ export class Engine {
       cooldownKey = shortKey(`${rule.id}|${key}`);
       const free = await ev.state.setIfAbsent(ENGINE_STATE.cooldown, cooldownKey, String(ev.facts.now), rule.cooldown.ms);
       if (!free) {
-        run.trace.limits.push({ kind: 'cooldown', key });
+        add(run.trace, 'limits', { kind: 'cooldown', key });
         return false;
       }
     }
@@ -465,7 +517,7 @@ export class Engine {
       if (!taken.allowed) {
         // The run does not fire, so it must not hold the cooldown either.
         if (cooldownKey !== undefined) await ev.state.del(ENGINE_STATE.cooldown, cooldownKey);
-        run.trace.limits.push({ kind: 'rate', key, count: taken.count, retryAfterMs: taken.retryAfterMs });
+        add(run.trace, 'limits', { kind: 'rate', key, count: taken.count, retryAfterMs: taken.retryAfterMs });
         return false;
       }
     }
@@ -482,20 +534,20 @@ export class Engine {
     const mine = JSON.stringify({ runId: run.runId, timerId: null });
     if (await ev.state.setIfAbsent(ENGINE_STATE.lock, lock, mine, ttl)) {
       run.lock = lock;
-      run.trace.limits.push({ kind: 'concurrency', key, decision: 'acquired' });
+      add(run.trace, 'limits', { kind: 'concurrency', key, decision: 'acquired' });
       return true;
     }
     switch (rule.concurrency.mode) {
       case 'drop':
-        run.trace.limits.push({ kind: 'concurrency', key, decision: 'dropped' });
+        add(run.trace, 'limits', { kind: 'concurrency', key, decision: 'dropped' });
         return false;
       case 'restart': {
         const holder = parseLock(await ev.state.get(ENGINE_STATE.lock, lock));
         if (holder?.timerId) await this.options.scheduler.cancel(ev.event.guildId, holder.timerId);
         await ev.state.set(ENGINE_STATE.lock, lock, mine, ttl);
         run.lock = lock;
-        run.trace.limits.push({ kind: 'concurrency', key, decision: 'restarted' });
-        if (holder) run.trace.notes.push({ at: this.options.clock.now(), message: `replaced the running run ${holder.runId}` });
+        add(run.trace, 'limits', { kind: 'concurrency', key, decision: 'restarted' });
+        if (holder) add(run.trace, 'notes', { at: this.options.clock.now(), message: `replaced the running run ${holder.runId}` });
         return true;
       }
       case 'queue': {
@@ -516,7 +568,7 @@ export class Engine {
           queued: true,
         };
         await ev.state.set(ENGINE_STATE.queue, `${lock}|${String(seq).padStart(12, '0')}`, JSON.stringify(parked), ttl * 4);
-        run.trace.limits.push({ kind: 'concurrency', key, decision: 'queued' });
+        add(run.trace, 'limits', { kind: 'concurrency', key, decision: 'queued' });
         return false;
       }
     }
@@ -598,7 +650,7 @@ export class Engine {
     const startedAt = this.options.clock.now();
     const t0 = performance.now();
     const entry: TraceAction = { step: step.index, pointer: step.pointer, action: step.name, params: null, status: 'ok', attempts: 0, startedAt, ms: 0 };
-    run.trace.actions.push(entry);
+    add(run.trace, 'actions', entry);
     const fail = (e: unknown): unknown => {
       entry.status = 'error';
       entry.error = toTraceError(e);
@@ -635,7 +687,7 @@ export class Engine {
               );
         if (e.kind === 'transient' && entry.attempts < step.retry.attempts) {
           const backoff = Math.min(this.maxBackoffMs, step.retry.backoffMs * 2 ** (entry.attempts - 1));
-          run.trace.notes.push({ at: this.options.clock.now(), message: `${step.name}: attempt ${entry.attempts} failed (${e.code}), retrying in ${backoff}ms` });
+          add(run.trace, 'notes', { at: this.options.clock.now(), message: `${step.name}: attempt ${entry.attempts} failed (${e.code}), retrying in ${backoff}ms` });
           await this.sleep(backoff);
           continue;
         }
@@ -668,7 +720,8 @@ export class Engine {
             { kind: 'user', pointer: rule.pointer, fix: 'Break the loop: add a condition so the rule does not react to the event it (indirectly) emits.' },
           );
         }
-        ev.emitted.push({ type, payload, ruleId: rule.id });
+        const body = payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? payload : {};
+        ev.emitted.push({ type, payload: body, ruleId: rule.id });
       },
       schedule: async (timer) => {
         await scheduler.schedule({
@@ -692,7 +745,7 @@ export class Engine {
     attachRun(ctx, {
       depth: ev.depth,
       shadow: run.shadow,
-      note: (message, data) => run.trace.notes.push({ at: this.options.clock.now(), message, ...(data !== undefined ? { data } : {}) }),
+      note: (message, data) => add(run.trace, 'notes', { at: this.options.clock.now(), message, ...(data !== undefined ? { data } : {}) }),
     });
     return ctx;
   }
@@ -705,7 +758,7 @@ export class Engine {
     if (run.lock !== undefined) {
       const holder = parseLock(await ev.state.get(ENGINE_STATE.lock, run.lock));
       if (holder && holder.runId !== run.runId) {
-        run.trace.notes.push({ at: this.options.clock.now(), message: `stopped: replaced by run ${holder.runId} (concurrency: restart)` });
+        add(run.trace, 'notes', { at: this.options.clock.now(), message: `stopped: replaced by run ${holder.runId} (concurrency: restart)` });
         run.lock = undefined;
         return false;
       }
@@ -732,7 +785,7 @@ export class Engine {
       dueAt: until,
       payload: JSON.parse(JSON.stringify(parked)) as Json,
     });
-    run.trace.actions.push({ step: nextStep - 1, pointer, action: 'wait', params: { ms }, status: 'parked', attempts: 1, startedAt: this.options.clock.now(), ms: 0 });
+    add(run.trace, 'actions', { step: nextStep - 1, pointer, action: 'wait', params: { ms }, status: 'parked', attempts: 1, startedAt: this.options.clock.now(), ms: 0 });
     run.trace.parked = { timerId, until, step: nextStep };
     return true;
   }
@@ -863,7 +916,7 @@ export class Engine {
       return;
     }
     const rules = this.guilds.get(timer.guildId);
-    const state = this.options.state.forGuild(timer.guildId);
+    const state = this.stateOf(timer.guildId);
     const rule = rules?.byId.get(parked.ruleId);
     const summaries: RunSummary[] = [];
     try {
@@ -872,7 +925,7 @@ export class Engine {
         if (parked.lock !== undefined) await state.del(ENGINE_STATE.lock, parked.lock);
         if (rules) {
           const ev = this.eventRun(parked.event, parked.depth, rules, state);
-          const ghost: CompiledRule = { order: -1, id: parked.ruleId, pointer: '', template: undefined, tags: undefined, on: [parked.event.type], mode: 'enforce', where: undefined, condition: null, steps: [], stepsHash: parked.stepsHash, cooldown: undefined, rate: undefined, concurrency: { mode: 'parallel', per: 'user' }, parkMs: 0 };
+          const ghost: CompiledRule = { order: -1, id: parked.ruleId, pointer: '', template: undefined, tags: undefined, traceRule: { id: parked.ruleId, pointer: '' }, on: [parked.event.type], mode: 'enforce', where: undefined, condition: null, steps: [], stepsHash: parked.stepsHash, cooldown: undefined, rate: undefined, concurrency: { mode: 'parallel', per: 'user' }, parkMs: 0 };
           const run = this.newRun(ev, ghost, parked.runId, parked.segment);
           summaries.push(
             this.finish(run, 'cancelled', new RulecordError(RUNTIME_CODES.RC_RESUME_RULE_GONE, `Rule "${parked.ruleId}" was removed or disabled while a run was waiting; the rest of the run is dropped.`, { kind: 'user' })),
@@ -884,8 +937,8 @@ export class Engine {
       const run = this.newRun(ev, rule, parked.runId, parked.segment);
       run.steps = parked.steps;
       run.lock = parked.lock;
-      if (parked.queued) run.trace.notes.push({ at: this.options.clock.now(), message: 'started from the concurrency queue' });
-      else run.trace.notes.push({ at: this.options.clock.now(), message: `resumed at step ${parked.step} after a wait` });
+      if (parked.queued) add(run.trace, 'notes', { at: this.options.clock.now(), message: 'started from the concurrency queue' });
+      else add(run.trace, 'notes', { at: this.options.clock.now(), message: `resumed at step ${parked.step} after a wait` });
       if (rule.stepsHash !== parked.stepsHash) {
         await this.safeRelease(run);
         summaries.push(
@@ -897,7 +950,7 @@ export class Engine {
         const holder = parseLock(await state.get(ENGINE_STATE.lock, run.lock));
         if (holder && holder.runId !== run.runId) {
           run.lock = undefined;
-          run.trace.notes.push({ at: this.options.clock.now(), message: `replaced by run ${holder.runId} (concurrency: restart)` });
+          add(run.trace, 'notes', { at: this.options.clock.now(), message: `replaced by run ${holder.runId} (concurrency: restart)` });
           summaries.push(this.finish(run, 'cancelled'));
           return;
         }
@@ -914,6 +967,15 @@ export class Engine {
       this.logger.error({ err: e, timer: timer.id, guildId: timer.guildId }, 'resuming a parked run failed');
     }
   }
+}
+
+/** Shared empty list of a trace field nothing was added to (most runs record no action, note or limit). */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+
+function add<K extends 'actions' | 'notes' | 'limits'>(t: Trace, key: K, item: Trace[K][number]): void {
+  const list = t[key] as unknown[];
+  if (list === NONE) (t[key] as unknown[]) = [item];
+  else list.push(item);
 }
 
 function summaryActions(t: Trace): RunSummaryAction[] {

@@ -57,9 +57,10 @@ export interface FactEnvironment {
  */
 export class EventFacts {
   private readonly memo = new Map<string, Entry>();
+  private readonly traced = new Map<string, TraceFact>();
   private ioCount = 0;
   readonly now: number;
-  readonly context: FactContext;
+  #context: FactContext | undefined;
   /** Memo keys in the order they were read (a run's facts are the keys read while it evaluated). */
   readonly log: string[] = [];
   /** The synchronous reader handed to compiled conditions (one per event). */
@@ -73,8 +74,18 @@ export class EventFacts {
   ) {
     this.now = env.clock.now();
     this.reader = (name, params) => this.read(name, params);
+    for (const [key, value] of Object.entries(seed ?? {})) {
+      const [name = key, p] = key.split('\u0000');
+      this.memo.set(key, { state: 'done', value, ms: 0, cost: 'cheap', name, params: p === undefined ? undefined : (JSON.parse(p) as JsonObject) });
+    }
+  }
+
+  /** What providers and actions see; built on first use (most events never call a provider that needs it). */
+  get context(): FactContext {
+    if (this.#context) return this.#context;
+    const env = this.env;
     const settings = env.settings;
-    this.context = {
+    this.#context = {
       event: env.event,
       guildId: env.guildId,
       clock: env.clock,
@@ -84,10 +95,7 @@ export class EventFacts {
       settings: <T>(moduleId: string) => (settings[moduleId] ?? {}) as T,
       fact: (name: string, params?: JsonObject) => this.get(name, params),
     };
-    for (const [key, value] of Object.entries(seed ?? {})) {
-      const [name = key, p] = key.split('\u0000');
-      this.memo.set(key, { state: 'done', value, ms: 0, cost: 'cheap', name, params: p === undefined ? undefined : (JSON.parse(p) as JsonObject) });
-    }
+    return this.#context;
   }
 
   /** Pseudo-facts: `event.<path>` (the payload) and `now`. */
@@ -170,28 +178,43 @@ export class EventFacts {
   }
 
   /** The facts read since log position `from`, once each, with the values they had. */
-  traceFacts(from: number): TraceFact[] {
+  traceFacts(from: number, to = this.log.length): TraceFact[] {
+    if (from >= to) return [];
     const out: TraceFact[] = [];
-    const done = new Set<string>();
-    for (let i = from; i < this.log.length; i++) {
+    for (let i = from; i < to; i++) {
       const key = this.log[i] as string;
-      if (done.has(key)) continue;
-      done.add(key);
-      const entry = this.memo.get(key);
-      if (!entry) {
-        out.push({ name: key, value: this.pseudo(key).value, ms: 0, cost: 'event' });
-        continue;
+      // Logs of one run are short: a linear scan beats a Set.
+      let seen = false;
+      for (let j = from; j < i; j++) {
+        if (this.log[j] === key) {
+          seen = true;
+          break;
+        }
       }
-      out.push({
+      if (!seen) out.push(this.traceFact(key));
+    }
+    return out;
+  }
+
+  /** One TraceFact per memo key and event, shared by every trace of the event that read it (never mutated). */
+  private traceFact(key: string): TraceFact {
+    let fact = this.traced.get(key);
+    if (fact) return fact;
+    const entry = this.memo.get(key);
+    if (!entry) fact = { name: key, value: this.pseudo(key).value, ms: 0, cost: 'event' };
+    else {
+      fact = {
         name: entry.name,
         ...(entry.params !== undefined ? { params: entry.params } : {}),
         value: entry.state === 'done' ? entry.value : undefined,
         ms: entry.state === 'pending' ? 0 : entry.ms,
         cost: entry.cost,
         ...(entry.state === 'error' ? { error: toTraceError(entry.error) } : {}),
-      });
+      };
+      if (entry.state === 'pending') return fact;
     }
-    return out;
+    this.traced.set(key, fact);
+    return fact;
   }
 
   /** Waits for every fact still resolving. */

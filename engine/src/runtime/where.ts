@@ -34,6 +34,10 @@ export function eventIsBot(payload: JsonObject): boolean {
   return b === true;
 }
 
+// The bot check runs for every message rule: its two possible records are shared (traces never mutate them).
+const BOT_PASSED: WhereCheck = Object.freeze({ filter: 'bots', expected: false, actual: false, result: true });
+const BOT_REFUSED: WhereCheck = Object.freeze({ filter: 'bots', expected: false, actual: true, result: false });
+
 /** The key a limit or a concurrency lock uses for `per`. */
 export function limitKey(per: 'user' | 'channel' | 'guild', payload: JsonObject): string {
   if (per === 'guild') return 'guild';
@@ -50,7 +54,7 @@ export function checkWhere(where: WhereFilter | undefined, type: string, payload
   // Bots are skipped on message events unless the rule asks for them; `bots: false` skips them everywhere.
   if (bots === false || (bots === undefined && type.startsWith('message.'))) {
     const isBot = eventIsBot(payload);
-    checks?.push({ filter: 'bots', expected: false, actual: isBot, result: !isBot });
+    checks?.push(isBot ? BOT_REFUSED : BOT_PASSED);
     if (isBot) return false;
   }
   if (!where) return true;
