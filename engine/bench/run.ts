@@ -63,6 +63,15 @@ const REDIS_RATE = env('BENCH_REDIS_RATE', 5_000);
 const REDIS_SECONDS = env('BENCH_REDIS_SECONDS', 4);
 
 const log = (...args: unknown[]) => console.log(...args);
+/**
+ * CPU seconds (all threads of this process) of the last timed pass. On a shared machine, wall time also counts the
+ * time other processes held the cores; CPU time does not, so the `…Cpu` ratios are the steadier ones there.
+ */
+let lastCpuSeconds = 0;
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
+}
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 function percentile(sorted: Float64Array | number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] as number;
@@ -114,6 +123,7 @@ async function rulecordPass(n: number, fired: string[] | null): Promise<{ second
   const engine = rulecordEngine(new InMemoryStateStore({ clock }));
   const latencies = new Float64Array(n);
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   for (let i = 0; i < n; i++) {
     const e = events[i] as RuleEvent<MessagePayload>;
     eventTime = e.at;
@@ -126,6 +136,7 @@ async function rulecordPass(n: number, fired: string[] | null): Promise<{ second
       fired[i] = ids;
     }
   }
+  lastCpuSeconds = cpuSince(c0);
   return { seconds: (performance.now() - t0) / 1000, latencies };
 }
 
@@ -134,6 +145,7 @@ async function leanPass(n: number, fired: string[] | null): Promise<number> {
   worlds.forEach((w, gi) => lean.load(w.guildId, guildRules(w, gi)));
   const plan: PlannedAction[] = [];
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   for (let i = 0; i < n; i++) {
     const e = events[i] as RuleEvent<MessagePayload>;
     eventTime = e.at;
@@ -141,6 +153,7 @@ async function leanPass(n: number, fired: string[] | null): Promise<number> {
     if (plan.length > 1000) plan.length = 0;
     if (fired) fired[i] = ids;
   }
+  lastCpuSeconds = cpuSince(c0);
   return (performance.now() - t0) / 1000;
 }
 
@@ -194,12 +207,14 @@ function jreEngine(withFacts: boolean, state: StateStore | null): Map<string, Jr
 async function jrePass(n: number, fired: string[] | null): Promise<number> {
   const engines = jreEngine(true, new InMemoryStateStore({ clock }));
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   for (let i = 0; i < n; i++) {
     const e = events[i] as RuleEvent<MessagePayload>;
     eventTime = e.at;
     const { events: ok } = await engines.get(e.guildId)!.run({ event: e.payload, at: e.at });
     if (fired) fired[i] = sortedIds(ok);
   }
+  lastCpuSeconds = cpuSince(c0);
   return (performance.now() - t0) / 1000;
 }
 
@@ -243,6 +258,7 @@ function conditionsPass(facts: FactRecord[], fired: string[] | null): number {
   const read: FactReader = (name) => rec[name];
   let count = 0;
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   for (let i = 0; i < facts.length; i++) {
     rec = facts[i] as FactRecord;
     const rules = compiled.get((events[i] as RuleEvent).guildId)!;
@@ -257,6 +273,7 @@ function conditionsPass(facts: FactRecord[], fired: string[] | null): number {
     if (fired) fired[i] = ids;
   }
   const seconds = (performance.now() - t0) / 1000;
+  lastCpuSeconds = cpuSince(c0);
   if (count < 0) log(count); // keeps the loop's result alive
   return seconds;
 }
@@ -264,11 +281,13 @@ function conditionsPass(facts: FactRecord[], fired: string[] | null): number {
 async function jreConditionsPass(facts: FactRecord[], n: number, fired: string[] | null): Promise<number> {
   const engines = jreEngine(false, null);
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   for (let i = 0; i < n; i++) {
     const e = events[i] as RuleEvent<MessagePayload>;
     const { events: ok } = await engines.get(e.guildId)!.run({ ...(facts[i] as FactRecord), event: e.payload });
     if (fired) fired[i] = sortedIds(ok);
   }
+  lastCpuSeconds = cpuSince(c0);
   return (performance.now() - t0) / 1000;
 }
 
@@ -379,18 +398,24 @@ async function main(): Promise<void> {
   const cond: number[] = [];
   const jreCond: number[] = [];
   const lean: number[] = [];
+  const cpu = { rc: [] as number[], jre: [] as number[], cond: [] as number[], jreCond: [] as number[] };
   for (let rep = 0; rep < REPS; rep++) {
     const a = await rulecordPass(EVENTS, null);
     rc.push(EVENTS / a.seconds);
+    cpu.rc.push(EVENTS / lastCpuSeconds);
     p99.push(percentile(a.latencies.sort(), 99) * 1000);
     jre.push(JRE_EVENTS / (await jrePass(JRE_EVENTS, null)));
+    cpu.jre.push(JRE_EVENTS / lastCpuSeconds);
     cond.push(EVENTS / conditionsPass(facts, null));
+    cpu.cond.push(EVENTS / lastCpuSeconds);
     jreCond.push(JRE_EVENTS / (await jreConditionsPass(facts, JRE_EVENTS, null)));
+    cpu.jreCond.push(JRE_EVENTS / lastCpuSeconds);
     lean.push(EVENTS / (await leanPass(EVENTS, null)));
     log(
       `rep ${rep + 1}: rulecord ${Math.round(rc[rep]!)} ev/s (p99 ${p99[rep]!.toFixed(1)} µs), json-rules-engine ${Math.round(jre[rep]!)} ev/s; ` +
         `conditions alone: rulecord ${Math.round(cond[rep]!)} ev/s, json-rules-engine ${Math.round(jreCond[rep]!)} ev/s; ` +
-        `lean pipeline (no traces/limits) ${Math.round(lean[rep]!)} ev/s`,
+        `lean pipeline (no traces/limits) ${Math.round(lean[rep]!)} ev/s; per CPU second: rulecord ${Math.round(cpu.rc[rep]!)}, ` +
+        `json-rules-engine ${Math.round(cpu.jre[rep]!)}, conditions ${Math.round(cpu.cond[rep]!)} vs ${Math.round(cpu.jreCond[rep]!)}`,
     );
   }
 
@@ -412,6 +437,8 @@ async function main(): Promise<void> {
     mismatches,
     conditionEventsPerSec: Math.round(median(cond)),
     jreConditionEventsPerSec: Math.round(median(jreCond)),
+    endToEndRatioCpu: Math.round((median(cpu.rc) / median(cpu.jre)) * 10) / 10,
+    conditionRatioCpu: Math.round((median(cpu.cond) / median(cpu.jreCond)) * 10) / 10,
     leanEventsPerSec: Math.round(median(lean)),
     leanRatio: Math.round((median(lean) / median(jre)) * 10) / 10,
     ...('p99Us' in redis ? { redisOfferedPerSec: redis.offered, redisP50Us: redis.p50Us, redisP99Us: redis.p99Us } : {}),
