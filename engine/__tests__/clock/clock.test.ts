@@ -13,20 +13,29 @@ describe('clocks', () => {
 
   it('VirtualClock moves only when told, and never backwards', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 40 }), fc.array(fc.oneof(fc.record({ set: fc.integer({ min: 0, max: 2 ** 41 }) }), fc.record({ advance: fc.integer({ min: 0, max: 10 ** 9 }) }))), (start, moves) => {
-        const clock = new VirtualClock(start);
-        let expected = start;
-        for (const move of moves) {
-          if ('set' in move) {
-            clock.set(move.set);
-            expected = Math.max(expected, move.set);
-          } else {
-            clock.advance(move.advance);
-            expected += move.advance;
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 40 }),
+        fc.array(
+          fc.oneof(
+            fc.record({ set: fc.integer({ min: 0, max: 2 ** 41 }) }),
+            fc.record({ advance: fc.integer({ min: 0, max: 10 ** 9 }) }),
+          ),
+        ),
+        (start, moves) => {
+          const clock = new VirtualClock(start);
+          let expected = start;
+          for (const move of moves) {
+            if ('set' in move) {
+              clock.set(move.set);
+              expected = Math.max(expected, move.set);
+            } else {
+              clock.advance(move.advance);
+              expected += move.advance;
+            }
+            expect(clock.now()).toBe(expected);
           }
-          expect(clock.now()).toBe(expected);
-        }
-      }),
+        },
+      ),
     );
     expect(isSettableClock(new VirtualClock())).toBe(true);
     expect(() => new VirtualClock().set(Number.NaN)).toThrow(RangeError);

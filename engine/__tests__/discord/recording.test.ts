@@ -19,7 +19,12 @@ describe('RecordingDiscord', () => {
     const clock = new VirtualClock(1000 * DAY);
     const d = new RecordingDiscord(world, clock).forGuild('g1');
     expect(await d.guild()).toEqual({ id: 'g1', name: 'Test Guild', ownerId: 'owner', memberCount: 2 });
-    expect(await d.member('u1')).toMatchObject({ id: 'u1', username: 'alice', roles: ['member'], createdAt: 600 * DAY });
+    expect(await d.member('u1')).toMatchObject({
+      id: 'u1',
+      username: 'alice',
+      roles: ['member'],
+      createdAt: 600 * DAY,
+    });
     expect(await d.member('u2')).toMatchObject({ username: 'u2', roles: [], createdAt: 635 * DAY });
     expect(await d.member('nobody')).toBeNull();
     expect(await d.channel('logs')).toEqual({ id: 'logs', name: 'mod-logs', type: 'text', parentId: null });
@@ -42,7 +47,11 @@ describe('RecordingDiscord', () => {
     expect(second.messageId).not.toBe(messageId);
     await d.editMessage('logs', messageId, { content: 'edited' });
     await d.addReaction('logs', messageId, '✅');
-    expect(recorder.world('g1').messages.get('logs')!.get(messageId)).toMatchObject({ content: 'edited', reactions: ['✅'], authorId: BOT_USER_ID });
+    expect(recorder.world('g1').messages.get('logs')!.get(messageId)).toMatchObject({
+      content: 'edited',
+      reactions: ['✅'],
+      authorId: BOT_USER_ID,
+    });
     await d.timeout('u2', 60_000, 'calm down');
     expect((await d.member('u2'))!.communicationDisabledUntil).toBe(5010 + 60_000);
     await d.timeout('u2', null);
@@ -57,7 +66,21 @@ describe('RecordingDiscord', () => {
     await d.unban('u1');
     expect(recorder.world('g1').bans.has('u1')).toBe(false);
 
-    expect(recorder.actions().map((c) => c.method)).toEqual(['addRole', 'addRole', 'removeRole', 'sendMessage', 'sendMessage', 'editMessage', 'addReaction', 'timeout', 'timeout', 'setNickname', 'kick', 'ban', 'unban']);
+    expect(recorder.actions().map((c) => c.method)).toEqual([
+      'addRole',
+      'addRole',
+      'removeRole',
+      'sendMessage',
+      'sendMessage',
+      'editMessage',
+      'addReaction',
+      'timeout',
+      'timeout',
+      'setNickname',
+      'kick',
+      'ban',
+      'unban',
+    ]);
     expect(recorder.calls[0]).toEqual({ guildId: 'g1', method: 'addRole', args: ['u1', 'muted', 'spam'], at: 5000 });
     expect(recorder.calls[1]).toEqual({ guildId: 'g1', method: 'addRole', args: ['u1', 'muted'], at: 5000 });
     expect(recorder.calls.filter((c) => c.method === 'member')).toHaveLength(6);
@@ -68,8 +91,14 @@ describe('RecordingDiscord', () => {
     const d = recorder.forGuild('g1');
     await expect(d.addRole('ghost', 'muted')).rejects.toMatchObject({ code: 'RC_DISCORD_UNKNOWN_MEMBER' });
     await expect(d.addRole('u1', 'admin')).rejects.toMatchObject({ code: 'RC_DISCORD_UNKNOWN_ROLE' });
-    await expect(d.sendMessage('random', { content: 'x' })).rejects.toMatchObject({ code: 'RC_DISCORD_UNKNOWN_CHANNEL' });
-    expect(recorder.calls.map((c) => c.error)).toEqual(['RC_DISCORD_UNKNOWN_MEMBER', 'RC_DISCORD_UNKNOWN_ROLE', 'RC_DISCORD_UNKNOWN_CHANNEL']);
+    await expect(d.sendMessage('random', { content: 'x' })).rejects.toMatchObject({
+      code: 'RC_DISCORD_UNKNOWN_CHANNEL',
+    });
+    expect(recorder.calls.map((c) => c.error)).toEqual([
+      'RC_DISCORD_UNKNOWN_MEMBER',
+      'RC_DISCORD_UNKNOWN_ROLE',
+      'RC_DISCORD_UNKNOWN_CHANNEL',
+    ]);
     expect(await d.sendDirect('ghost', { content: 'hi' })).toBeNull();
     expect(await d.sendDirect('u1', { content: 'hi' })).toEqual({ messageId: expect.any(String) });
     expect(recorder.world('g1').directMessages.get('u1')).toEqual([{ content: 'hi' }]);
@@ -94,7 +123,8 @@ describe('RecordingDiscord', () => {
     expect(await d.channel(voice)).toMatchObject({ type: 'voice' });
     await d.deleteChannel(voice);
     expect(await d.channel(voice)).toBeNull();
-    for (let i = 0; i < 5; i++) recorder.addMessage('g', { id: `x${i}`, channelId: 'general', authorId: i % 2 ? 'u1' : 'u2' });
+    for (let i = 0; i < 5; i++)
+      recorder.addMessage('g', { id: `x${i}`, channelId: 'general', authorId: i % 2 ? 'u1' : 'u2' });
     await d.deleteMessage('general', 'x0');
     expect(await d.purge('general', { limit: 10, userId: 'u1' })).toBe(2);
     expect([...recorder.world('g').messages.get('general')!.keys()]).toEqual(['x2', 'x4']);
@@ -112,7 +142,16 @@ describe('RecordingDiscord', () => {
   it('property: calls through one guild never change another guild’s world', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.oneof(fc.constant('addRole'), fc.constant('kick'), fc.constant('send'), fc.constant('timeout'), fc.constant('ban')), { maxLength: 12 }),
+        fc.array(
+          fc.oneof(
+            fc.constant('addRole'),
+            fc.constant('kick'),
+            fc.constant('send'),
+            fc.constant('timeout'),
+            fc.constant('ban'),
+          ),
+          { maxLength: 12 },
+        ),
         async (ops) => {
           const recorder = new RecordingDiscord(world, new VirtualClock(0));
           const a = recorder.forGuild('a');

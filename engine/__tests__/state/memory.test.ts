@@ -28,11 +28,13 @@ describe('stateKey', () => {
   });
   it('never builds the same key for two different (guild, feature, key) triples', () => {
     const seen = new Map<string, string>();
-    for (const g of ['a', 'ab', 'b']) for (const f of ['x', 'xy']) for (const k of ['1', 'y:1', ':1', '1:']) {
-      const key = stateKey('bot', g, f, k);
-      expect(seen.get(key)).toBeUndefined();
-      seen.set(key, `${g}/${f}/${k}`);
-    }
+    for (const g of ['a', 'ab', 'b'])
+      for (const f of ['x', 'xy'])
+        for (const k of ['1', 'y:1', ':1', '1:']) {
+          const key = stateKey('bot', g, f, k);
+          expect(seen.get(key)).toBeUndefined();
+          seen.set(key, `${g}/${f}/${k}`);
+        }
   });
   it('expired keys are dropped from the store', async () => {
     const clock = new VirtualClock(0);

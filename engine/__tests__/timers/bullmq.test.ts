@@ -1,7 +1,14 @@
 import type { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BullMQScheduler, InMemoryTimerStore, parseTimerJobId, timerJobId, type TimerRecord } from '@rulecord/engine';
-import { CONTRACT_RETRY, connectTestRedis, deleteKeysWithPrefix, randomId, schedulerContract, waitFor } from '@rulecord/engine/testing';
+import {
+  CONTRACT_RETRY,
+  connectTestRedis,
+  deleteKeysWithPrefix,
+  randomId,
+  schedulerContract,
+  waitFor,
+} from '@rulecord/engine/testing';
 
 const redis = await connectTestRedis();
 const prefix = randomId('rcbull');
@@ -9,7 +16,13 @@ const errors: unknown[] = [];
 
 describe.skipIf(redis === null)('BullMQScheduler', () => {
   schedulerContract('BullMQScheduler', async (store) => {
-    const scheduler = new BullMQScheduler({ store, connection: redis!, prefix, retry: CONTRACT_RETRY, onError: (e, c) => c.where !== 'handler' && errors.push(e) });
+    const scheduler = new BullMQScheduler({
+      store,
+      connection: redis!,
+      prefix,
+      retry: CONTRACT_RETRY,
+      onError: (e, c) => c.where !== 'handler' && errors.push(e),
+    });
     return { scheduler, cleanup: async () => {} };
   });
 
@@ -25,15 +38,33 @@ describe.skipIf(redis === null)('BullMQScheduler', () => {
 
   it('keeps failed jobs, visible with their reason', async () => {
     const store = new InMemoryTimerStore();
-    const scheduler = new BullMQScheduler({ store, connection: redis!, prefix, queueName: 'failing', retry: { attempts: 2, backoffMs: 20 } });
+    const scheduler = new BullMQScheduler({
+      store,
+      connection: redis!,
+      prefix,
+      queueName: 'failing',
+      retry: { attempts: 2, backoffMs: 20 },
+    });
     await scheduler.start(async () => {
       throw new Error('discord is down');
     });
     try {
-      await scheduler.schedule({ guildId: 'g', id: 'doomed', kind: 'test.doomed', dueAt: Date.now() + 10, payload: null });
+      await scheduler.schedule({
+        guildId: 'g',
+        id: 'doomed',
+        kind: 'test.doomed',
+        dueAt: Date.now() + 10,
+        payload: null,
+      });
       expect(await waitFor(async () => (await scheduler.failedJobs()).length === 1, 5000)).toBe(true);
       expect(await scheduler.failedJobs()).toEqual([
-        expect.objectContaining({ guildId: 'g', id: 'doomed', kind: 'test.doomed', failedReason: 'discord is down', attemptsMade: 2 }),
+        expect.objectContaining({
+          guildId: 'g',
+          id: 'doomed',
+          kind: 'test.doomed',
+          failedReason: 'discord is down',
+          attemptsMade: 2,
+        }),
       ]);
       expect(await store.get('g', 'doomed')).toMatchObject({ status: 'failed', attempts: 2 });
     } finally {
@@ -54,11 +85,13 @@ describe.skipIf(redis === null)('BullMQScheduler', () => {
     await b.start(handler);
     try {
       const due = Date.now() + 200;
-      for (let i = 0; i < 20; i++) await a.schedule({ guildId: 'g', id: `t${i}`, kind: 'k', dueAt: due, payload: null });
+      for (let i = 0; i < 20; i++)
+        await a.schedule({ guildId: 'g', id: `t${i}`, kind: 'k', dueAt: due, payload: null });
       await Promise.all([a.reconcile(), b.reconcile(), b.reconcile()]);
       // Real double delivery: the same occurrence as extra jobs under other ids, run concurrently by two workers.
       for (let i = 0; i < 20; i++) {
-        for (const copy of ['x', 'y']) await b.queue.add('k', { guildId: 'g', id: `t${i}`, dueAt: due }, { jobId: `dup-${copy}-${i}`, delay: 200 });
+        for (const copy of ['x', 'y'])
+          await b.queue.add('k', { guildId: 'g', id: `t${i}`, dueAt: due }, { jobId: `dup-${copy}-${i}`, delay: 200 });
       }
       expect(await waitFor(() => fired.length >= 20, 5000)).toBe(true);
       await new Promise((r) => setTimeout(r, 300));
@@ -84,7 +117,16 @@ describe.skipIf(redis === null)('BullMQScheduler, a worker stopped mid-job', () 
     const queueName = 'abandoned';
     const started: TimerRecord[] = [];
     const completed: TimerRecord[] = [];
-    const abandoning = new BullMQScheduler({ store, connection: redis!, prefix, queueName, lockDurationMs: 800, stalledIntervalMs: 300, leaseMs: 1200, reconcileEveryMs: 0 });
+    const abandoning = new BullMQScheduler({
+      store,
+      connection: redis!,
+      prefix,
+      queueName,
+      lockDurationMs: 800,
+      stalledIntervalMs: 300,
+      leaseMs: 1200,
+      reconcileEveryMs: 0,
+    });
     await abandoning.start(async (t) => {
       started.push(t);
       await new Promise(() => {}); // hangs, like a process that died in the middle of the handler
@@ -93,7 +135,15 @@ describe.skipIf(redis === null)('BullMQScheduler, a worker stopped mid-job', () 
     expect(await waitFor(() => started.length === 1, 5000)).toBe(true);
     await abandoning.stop({ force: true });
 
-    const rescuer = new BullMQScheduler({ store, connection: redis!, prefix, queueName, lockDurationMs: 800, stalledIntervalMs: 300, reconcileEveryMs: 0 });
+    const rescuer = new BullMQScheduler({
+      store,
+      connection: redis!,
+      prefix,
+      queueName,
+      lockDurationMs: 800,
+      stalledIntervalMs: 300,
+      reconcileEveryMs: 0,
+    });
     await rescuer.start(async (t) => void completed.push(t));
     try {
       expect(await waitFor(() => completed.length === 1, 10_000)).toBe(true);
@@ -111,16 +161,32 @@ describe.skipIf(redis === null)('BullMQScheduler reconciler', () => {
   it('replaces a job that finished while its row still waits, and queues missing ones in bulk', async () => {
     const store = new InMemoryTimerStore();
     const fired: string[] = [];
-    const scheduler = new BullMQScheduler({ store, connection: redis!, prefix, queueName: 'reconcile', reconcileEveryMs: 0 });
+    const scheduler = new BullMQScheduler({
+      store,
+      connection: redis!,
+      prefix,
+      queueName: 'reconcile',
+      reconcileEveryMs: 0,
+    });
     await scheduler.start(async (t) => void fired.push(t.id));
     try {
       const now = Date.now();
       // A row that is overdue, whose job id is taken by a job that already completed (it carried another occurrence).
       await store.upsert({ guildId: 'g', id: 'stuck', kind: 'k', dueAt: now - 10_000, payload: null }, now - 20_000);
-      await scheduler.queue.add('k', { guildId: 'g', id: 'nothing', dueAt: 1 }, { jobId: timerJobId('g', 'stuck', now - 10_000) });
-      expect(await waitFor(async () => (await scheduler.queue.getJobState(timerJobId('g', 'stuck', now - 10_000))) === 'completed', 5000)).toBe(true);
+      await scheduler.queue.add(
+        'k',
+        { guildId: 'g', id: 'nothing', dueAt: 1 },
+        { jobId: timerJobId('g', 'stuck', now - 10_000) },
+      );
+      expect(
+        await waitFor(
+          async () => (await scheduler.queue.getJobState(timerJobId('g', 'stuck', now - 10_000))) === 'completed',
+          5000,
+        ),
+      ).toBe(true);
       expect(fired).toEqual([]);
-      for (let i = 0; i < 600; i++) await store.upsert({ guildId: 'h', id: `m${i}`, kind: 'k', dueAt: now + 60_000, payload: null }, now);
+      for (let i = 0; i < 600; i++)
+        await store.upsert({ guildId: 'h', id: `m${i}`, kind: 'k', dueAt: now + 60_000, payload: null }, now);
       expect(await scheduler.reconcile()).toBe(601);
       expect(await waitFor(() => fired.includes('stuck'), 5000)).toBe(true);
       expect(await scheduler.reconcile()).toBe(0);

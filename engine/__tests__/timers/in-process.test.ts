@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InMemoryTimerStore, InProcessScheduler, VirtualClock, nextCronOccurrence, type TimerRecord } from '@rulecord/engine';
+import {
+  InMemoryTimerStore,
+  InProcessScheduler,
+  VirtualClock,
+  nextCronOccurrence,
+  type TimerRecord,
+} from '@rulecord/engine';
 import { CONTRACT_RETRY, schedulerContract } from '@rulecord/engine/testing';
 
 schedulerContract('InProcessScheduler (virtual clock)', async (store) => {
@@ -29,13 +35,18 @@ describe('InProcessScheduler, virtual mode', () => {
     const seen: [string, number][] = [];
     await scheduler.start(async (t: TimerRecord) => {
       seen.push([t.id, clock.now()]);
-      if (t.id === 'a') await scheduler.schedule({ guildId: 'g', id: 'a2', kind: 'k', dueAt: clock.now() + 5, payload: null });
+      if (t.id === 'a')
+        await scheduler.schedule({ guildId: 'g', id: 'a2', kind: 'k', dueAt: clock.now() + 5, payload: null });
     });
     await scheduler.schedule({ guildId: 'g', id: 'b', kind: 'k', dueAt: 20, payload: null });
     await scheduler.schedule({ guildId: 'g', id: 'a', kind: 'k', dueAt: 10, payload: null });
     await scheduler.schedule({ guildId: 'g', id: 'late', kind: 'k', dueAt: 1000, payload: null });
     expect(await scheduler.advance(100)).toBe(3);
-    expect(seen).toEqual([['a', 10], ['a2', 15], ['b', 20]]);
+    expect(seen).toEqual([
+      ['a', 10],
+      ['a2', 15],
+      ['b', 20],
+    ]);
     expect(clock.now()).toBe(100);
     expect(scheduler.pending()).toEqual([{ guildId: 'g', id: 'late', dueAt: 1000 }]);
     expect(await scheduler.advance(900)).toBe(1);
@@ -48,9 +59,21 @@ describe('InProcessScheduler, virtual mode', () => {
     const at: number[] = [];
     await scheduler.start(async () => void at.push(clock.now()));
     const first = nextCronOccurrence('0 9 * * *', 'Europe/Paris', start)!;
-    await scheduler.schedule({ guildId: 'g', id: 'daily', kind: 'schedule.tick', dueAt: first, payload: null, cron: '0 9 * * *', timezone: 'Europe/Paris' });
+    await scheduler.schedule({
+      guildId: 'g',
+      id: 'daily',
+      kind: 'schedule.tick',
+      dueAt: first,
+      payload: null,
+      cron: '0 9 * * *',
+      timezone: 'Europe/Paris',
+    });
     expect(await scheduler.advance(3 * 86_400_000)).toBe(3);
-    expect(at.map((t) => new Date(t).toISOString())).toEqual(['2026-01-01T08:00:00.000Z', '2026-01-02T08:00:00.000Z', '2026-01-03T08:00:00.000Z']);
+    expect(at.map((t) => new Date(t).toISOString())).toEqual([
+      '2026-01-01T08:00:00.000Z',
+      '2026-01-02T08:00:00.000Z',
+      '2026-01-03T08:00:00.000Z',
+    ]);
   });
 
   it('refuses advance without a handler, outside virtual mode, or from inside a handler', async () => {
@@ -62,15 +85,24 @@ describe('InProcessScheduler, virtual mode', () => {
     });
     await scheduler.schedule({ guildId: 'g', id: 'x', kind: 'k', dueAt: 1, payload: null });
     const errors: unknown[] = [];
-    const s2 = new InProcessScheduler({ store: new InMemoryTimerStore(), clock, virtual: true, onError: (e) => errors.push(e) });
+    const s2 = new InProcessScheduler({
+      store: new InMemoryTimerStore(),
+      clock,
+      virtual: true,
+      onError: (e) => errors.push(e),
+    });
     await s2.start(async () => {
       await s2.advance(1);
     });
     await s2.schedule({ guildId: 'g', id: 'x', kind: 'k', dueAt: clock.now() + 1, payload: null });
     await s2.advance(1);
     expect(errors[0]).toMatchObject({ code: 'RC_TIMER_REENTRANT_ADVANCE' });
-    await expect(new InProcessScheduler({ store: new InMemoryTimerStore() }).advance(1)).rejects.toMatchObject({ code: 'RC_TIMER_NOT_VIRTUAL' });
-    expect(() => new InProcessScheduler({ store: new InMemoryTimerStore(), virtual: true })).toThrow(expect.objectContaining({ code: 'RC_TIMER_VIRTUAL_CLOCK' }));
+    await expect(new InProcessScheduler({ store: new InMemoryTimerStore() }).advance(1)).rejects.toMatchObject({
+      code: 'RC_TIMER_NOT_VIRTUAL',
+    });
+    expect(() => new InProcessScheduler({ store: new InMemoryTimerStore(), virtual: true })).toThrow(
+      expect.objectContaining({ code: 'RC_TIMER_VIRTUAL_CLOCK' }),
+    );
   });
 
   it('a duplicated delivery of one occurrence acts once (lease + claim)', async () => {
@@ -95,7 +127,11 @@ describe('InProcessScheduler, virtual mode', () => {
 describe('InProcessScheduler, properties', () => {
   it('property: whatever is scheduled, moved and cancelled, advance fires each live timer once, in due order', async () => {
     const op = fc.oneof(
-      fc.record({ kind: fc.constant('schedule' as const), id: fc.integer({ min: 0, max: 8 }), due: fc.integer({ min: 1, max: 500 }) }),
+      fc.record({
+        kind: fc.constant('schedule' as const),
+        id: fc.integer({ min: 0, max: 8 }),
+        due: fc.integer({ min: 1, max: 500 }),
+      }),
       fc.record({ kind: fc.constant('cancel' as const), id: fc.integer({ min: 0, max: 8 }) }),
       fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 200 }) }),
     );
@@ -147,7 +183,14 @@ describe('InProcessScheduler, properties', () => {
       if (t.dueAt < last) inOrder = false;
       last = t.dueAt;
     });
-    for (let i = 0; i < 20_000; i++) await scheduler.schedule({ guildId: `g${i % 7}`, id: `t${i}`, kind: 'k', dueAt: 1 + ((i * 7919) % 100_000), payload: null });
+    for (let i = 0; i < 20_000; i++)
+      await scheduler.schedule({
+        guildId: `g${i % 7}`,
+        id: `t${i}`,
+        kind: 'k',
+        dueAt: 1 + ((i * 7919) % 100_000),
+        payload: null,
+      });
     const started = performance.now();
     expect(await scheduler.advance(100_000)).toBe(20_000);
     expect(inOrder).toBe(true);
@@ -194,7 +237,10 @@ describe('InProcessScheduler, races', () => {
     });
     await scheduler.schedule({ guildId: 'g', id: 'x', kind: 'k', dueAt: 10, payload: null });
     expect(await scheduler.advance(1000)).toBe(1);
-    expect(seen).toEqual([[10, 10], [500, 500]]);
+    expect(seen).toEqual([
+      [10, 10],
+      [500, 500],
+    ]);
   });
 
   it('a reconcile during a cron firing does not lose the next occurrence', async () => {
@@ -207,7 +253,14 @@ describe('InProcessScheduler, races', () => {
       fired++;
       await scheduler.reconcile(); // e.g. the periodic reconciler running while the handler is busy
     });
-    await scheduler.schedule({ guildId: 'g', id: 'c', kind: 'k', dueAt: start + 60_000, payload: null, cron: '* * * * *' });
+    await scheduler.schedule({
+      guildId: 'g',
+      id: 'c',
+      kind: 'k',
+      dueAt: start + 60_000,
+      payload: null,
+      cron: '* * * * *',
+    });
     expect(await scheduler.advance(5 * 60_000)).toBe(5);
     expect(fired).toBe(5);
   });

@@ -1,7 +1,16 @@
 import type { Clock } from '../clock/clock.js';
 import { SystemClock } from '../clock/system.js';
 import { RulecordError } from '../errors/error.js';
-import type { ChannelInfo, DiscordPort, GuildDiscord, GuildInfo, MemberInfo, MessageContent, RecordedCall, RoleInfo } from './port.js';
+import type {
+  ChannelInfo,
+  DiscordPort,
+  GuildDiscord,
+  GuildInfo,
+  MemberInfo,
+  MessageContent,
+  RecordedCall,
+  RoleInfo,
+} from './port.js';
 
 /**
  * The simulated guild a `RecordingDiscord` starts from. A list that is given is a closed world (an id not in it is
@@ -72,7 +81,11 @@ export class RecordingDiscord implements DiscordPort {
 
   forGuild(guildId: string): GuildDiscord {
     if (typeof guildId !== 'string' || guildId.length === 0) {
-      throw new RulecordError('RC_DISCORD_BAD_GUILD', `A guild id must be a non-empty string, got ${JSON.stringify(guildId)}`, { kind: 'bug' });
+      throw new RulecordError(
+        'RC_DISCORD_BAD_GUILD',
+        `A guild id must be a non-empty string, got ${JSON.stringify(guildId)}`,
+        { kind: 'bug' },
+      );
     }
     return new RecordingGuild(this, guildId);
   }
@@ -98,7 +111,10 @@ export class RecordingDiscord implements DiscordPort {
   }
 
   /** Puts a message into the world (e.g. the one a simulated `message.create` carries), so delete/purge/react act on it. */
-  addMessage(guildId: string, message: { id: string; channelId: string; authorId: string; content?: string; createdAt?: number }): void {
+  addMessage(
+    guildId: string,
+    message: { id: string; channelId: string; authorId: string; content?: string; createdAt?: number },
+  ): void {
     const world = this.world(guildId);
     channelMessages(world, message.channelId).set(message.id, {
       id: message.id,
@@ -124,7 +140,13 @@ export class RecordingDiscord implements DiscordPort {
     const spec = this.#spec;
     const members = new Map<string, MemberInfo>();
     const roles = new Map<string, RoleInfo>();
-    for (const [i, r] of (spec.roles ?? []).entries()) roles.set(r.id, { id: r.id, name: r.name ?? r.id, position: r.position ?? i + 1, ...(r.color === undefined ? {} : { color: r.color }) });
+    for (const [i, r] of (spec.roles ?? []).entries())
+      roles.set(r.id, {
+        id: r.id,
+        name: r.name ?? r.id,
+        position: r.position ?? i + 1,
+        ...(r.color === undefined ? {} : { color: r.color }),
+      });
     for (const m of spec.members ?? []) {
       const { accountAgeDays, ...info } = m;
       members.set(m.id, {
@@ -136,10 +158,12 @@ export class RecordingDiscord implements DiscordPort {
         joinedAt: m.joinedAt ?? now - 30 * DAY,
         communicationDisabledUntil: m.communicationDisabledUntil ?? null,
       });
-      if (spec.roles === undefined) for (const r of m.roles ?? []) if (!roles.has(r)) roles.set(r, { id: r, name: r, position: roles.size + 1 });
+      if (spec.roles === undefined)
+        for (const r of m.roles ?? []) if (!roles.has(r)) roles.set(r, { id: r, name: r, position: roles.size + 1 });
     }
     const channels = new Map<string, ChannelInfo>();
-    for (const c of spec.channels ?? []) channels.set(c.id, { id: c.id, name: c.name ?? c.id, type: c.type ?? 'text', parentId: c.parentId ?? null });
+    for (const c of spec.channels ?? [])
+      channels.set(c.id, { id: c.id, name: c.name ?? c.id, type: c.type ?? 'text', parentId: c.parentId ?? null });
     return {
       guild: {
         id: guildId,
@@ -154,7 +178,11 @@ export class RecordingDiscord implements DiscordPort {
       directMessages: new Map(),
       bans: new Map(),
       interactionReplies: [],
-      closed: { members: spec.members !== undefined, channels: spec.channels !== undefined, roles: spec.roles !== undefined },
+      closed: {
+        members: spec.members !== undefined,
+        channels: spec.channels !== undefined,
+        roles: spec.roles !== undefined,
+      },
     };
   }
 }
@@ -168,7 +196,11 @@ function channelMessages(world: GuildWorld, channelId: string): Map<string, Worl
   return messages;
 }
 
-const UNKNOWN_CODES = { member: 'RC_DISCORD_UNKNOWN_MEMBER', channel: 'RC_DISCORD_UNKNOWN_CHANNEL', role: 'RC_DISCORD_UNKNOWN_ROLE' } as const;
+const UNKNOWN_CODES = {
+  member: 'RC_DISCORD_UNKNOWN_MEMBER',
+  channel: 'RC_DISCORD_UNKNOWN_CHANNEL',
+  role: 'RC_DISCORD_UNKNOWN_ROLE',
+} as const;
 
 function unknown(what: 'member' | 'channel' | 'role', id: string, guildId: string): RulecordError {
   return new RulecordError(UNKNOWN_CODES[what], `Unknown ${what} ${JSON.stringify(id)} in guild ${guildId}`, {
@@ -189,7 +221,12 @@ class RecordingGuild implements GuildDiscord {
   }
 
   async #record<T>(method: RecordedCall['method'], args: unknown[], run: () => T): Promise<T> {
-    const call: RecordedCall = { guildId: this.guildId, method, args: structuredClone(args.filter((a, i) => a !== undefined || i < args.length - 1)), at: this.recorder.clock.now() };
+    const call: RecordedCall = {
+      guildId: this.guildId,
+      method,
+      args: structuredClone(args.filter((a, i) => a !== undefined || i < args.length - 1)),
+      at: this.recorder.clock.now(),
+    };
     this.recorder.calls.push(call);
     try {
       return run();
@@ -204,7 +241,14 @@ class RecordingGuild implements GuildDiscord {
     let member = world.members.get(userId);
     if (member === undefined) {
       if (world.closed.members) throw unknown('member', userId, this.guildId);
-      member = { id: userId, username: userId, roles: [], createdAt: this.recorder.clock.now() - 365 * DAY, joinedAt: this.recorder.clock.now() - 30 * DAY, communicationDisabledUntil: null };
+      member = {
+        id: userId,
+        username: userId,
+        roles: [],
+        createdAt: this.recorder.clock.now() - 365 * DAY,
+        joinedAt: this.recorder.clock.now() - 30 * DAY,
+        communicationDisabledUntil: null,
+      };
       world.members.set(userId, member);
       world.guild.memberCount += 1;
     }
@@ -240,7 +284,8 @@ class RecordingGuild implements GuildDiscord {
   member(userId: string): Promise<MemberInfo | null> {
     return this.#record('member', [userId], () => {
       const m = this.#world.members.get(userId);
-      if (m === undefined && !this.#world.closed.members && !this.#world.bans.has(userId)) return structuredClone(this.#member(userId));
+      if (m === undefined && !this.#world.closed.members && !this.#world.bans.has(userId))
+        return structuredClone(this.#member(userId));
       return m === undefined ? null : structuredClone(m);
     });
   }
@@ -340,7 +385,10 @@ class RecordingGuild implements GuildDiscord {
     });
   }
 
-  createThread(channelId: string, options: { name: string; messageId?: string; private?: boolean; autoArchiveMinutes?: number }): Promise<{ channelId: string }> {
+  createThread(
+    channelId: string,
+    options: { name: string; messageId?: string; private?: boolean; autoArchiveMinutes?: number },
+  ): Promise<{ channelId: string }> {
     return this.#record('createThread', [channelId, options], () => {
       this.#channel(channelId);
       const id = this.recorder.nextId('c');
@@ -393,7 +441,8 @@ class RecordingGuild implements GuildDiscord {
   timeout(userId: string, durationMs: number | null, reason?: string): Promise<void> {
     return this.#record('timeout', [userId, durationMs, reason], () => {
       const member = this.#member(userId);
-      member.communicationDisabledUntil = durationMs === null || durationMs <= 0 ? null : this.recorder.clock.now() + durationMs;
+      member.communicationDisabledUntil =
+        durationMs === null || durationMs <= 0 ? null : this.recorder.clock.now() + durationMs;
     });
   }
 
@@ -414,7 +463,9 @@ class RecordingGuild implements GuildDiscord {
       const seconds = options?.deleteMessageSeconds ?? 0;
       if (seconds > 0) {
         const since = this.recorder.clock.now() - seconds * 1000;
-        for (const messages of world.messages.values()) for (const m of [...messages.values()]) if (m.authorId === userId && m.createdAt >= since) messages.delete(m.id);
+        for (const messages of world.messages.values())
+          for (const m of [...messages.values()])
+            if (m.authorId === userId && m.createdAt >= since) messages.delete(m.id);
       }
     });
   }

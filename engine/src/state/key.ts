@@ -10,18 +10,26 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function checkPart(kind: 'prefix' | 'guild id' | 'feature' | 'key', value: unknown, allowColon: boolean): void {
   if (typeof value !== 'string' || value.length === 0) {
-    throw new RulecordError('RC_STATE_BAD_KEY', `State ${kind} must be a non-empty string, got ${JSON.stringify(value)}`, {
-      kind: 'bug',
-      fix: `Pass a non-empty ${kind} to the guild-scoped state handle.`,
-      details: { part: kind, value },
-    });
+    throw new RulecordError(
+      'RC_STATE_BAD_KEY',
+      `State ${kind} must be a non-empty string, got ${JSON.stringify(value)}`,
+      {
+        kind: 'bug',
+        fix: `Pass a non-empty ${kind} to the guild-scoped state handle.`,
+        details: { part: kind, value },
+      },
+    );
   }
   if (value.length > MAX_PART) {
-    throw new RulecordError('RC_STATE_BAD_KEY', `State ${kind} is ${value.length} characters long (at most ${MAX_PART})`, {
-      kind: 'bug',
-      fix: `Shorten the ${kind}, e.g. hash long user-supplied parts.`,
-      details: { part: kind, value },
-    });
+    throw new RulecordError(
+      'RC_STATE_BAD_KEY',
+      `State ${kind} is ${value.length} characters long (at most ${MAX_PART})`,
+      {
+        kind: 'bug',
+        fix: `Shorten the ${kind}, e.g. hash long user-supplied parts.`,
+        details: { part: kind, value },
+      },
+    );
   }
   if (!allowColon && value.includes(':')) {
     throw new RulecordError('RC_STATE_BAD_KEY', `State ${kind} ${JSON.stringify(value)} contains ':'`, {
@@ -71,11 +79,15 @@ export function stateFeaturePrefix(prefix: string, guildId: string, feature: str
 /** Checks the numeric arguments of windows and TTLs. */
 export function checkPositive(name: string, value: number, allowZero = false): void {
   if (!Number.isFinite(value) || (allowZero ? value < 0 : value <= 0)) {
-    throw new RulecordError('RC_STATE_BAD_ARGUMENT', `State ${name} must be a ${allowZero ? 'non-negative' : 'positive'} finite number, got ${value}`, {
-      kind: 'bug',
-      fix: `Pass a ${allowZero ? 'non-negative' : 'positive'} number of milliseconds/slots as ${name}.`,
-      details: { name, value },
-    });
+    throw new RulecordError(
+      'RC_STATE_BAD_ARGUMENT',
+      `State ${name} must be a ${allowZero ? 'non-negative' : 'positive'} finite number, got ${value}`,
+      {
+        kind: 'bug',
+        fix: `Pass a ${allowZero ? 'non-negative' : 'positive'} number of milliseconds/slots as ${name}.`,
+        details: { name, value },
+      },
+    );
   }
 }
 

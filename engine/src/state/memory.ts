@@ -2,9 +2,18 @@ import type { Clock } from '../clock/clock.js';
 import { SystemClock } from '../clock/system.js';
 import { RulecordError } from '../errors/error.js';
 import type { GuildState, StateStore, TakeResult } from './port.js';
-import { checkGuildId, checkPositive, DEFAULT_STATE_PREFIX, stateFeaturePrefix, stateKey, windowKeyTtl } from './key.js';
+import {
+  checkGuildId,
+  checkPositive,
+  DEFAULT_STATE_PREFIX,
+  stateFeaturePrefix,
+  stateKey,
+  windowKeyTtl,
+} from './key.js';
 
-type Entry = { type: 'string'; value: string; expiresAt: number | null } | { type: 'window'; hits: number[]; expiresAt: number | null };
+type Entry =
+  | { type: 'string'; value: string; expiresAt: number | null }
+  | { type: 'window'; hits: number[]; expiresAt: number | null };
 
 const SWEEP_EVERY = 1024;
 
@@ -165,7 +174,11 @@ class InMemoryGuildState implements GuildState {
 
   async incr(feature: string, key: string, by = 1, ttlMs?: number): Promise<number> {
     const k = this.#key(feature, key);
-    if (!Number.isSafeInteger(by)) throw new RulecordError('RC_STATE_BAD_ARGUMENT', `State incr step must be an integer, got ${by}`, { kind: 'bug', fix: 'Counters hold integers; round the step.' });
+    if (!Number.isSafeInteger(by))
+      throw new RulecordError('RC_STATE_BAD_ARGUMENT', `State incr step must be an integer, got ${by}`, {
+        kind: 'bug',
+        fix: 'Counters hold integers; round the step.',
+      });
     if (ttlMs !== undefined) checkPositive('ttlMs', ttlMs);
     const entry = this.#string(k);
     if (entry === undefined) {

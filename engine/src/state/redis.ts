@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RulecordError } from '../errors/error.js';
 import type { GuildState, StateStore, TakeResult } from './port.js';
-import { checkGuildId, checkPositive, DEFAULT_STATE_PREFIX, stateFeaturePrefix, stateKey, windowKeyTtl } from './key.js';
+import {
+  checkGuildId,
+  checkPositive,
+  DEFAULT_STATE_PREFIX,
+  stateFeaturePrefix,
+  stateKey,
+  windowKeyTtl,
+} from './key.js';
 
 // Sliding windows are sorted sets: score = hit time, member = unique per hit. A hit/take is one script, so it is
 // atomic and costs one round trip. Numbers travel as strings built by the client: Lua's tostring would print large
@@ -48,7 +55,14 @@ return v
 
 interface ScriptedRedis {
   rcStateHit(key: string, now: string, windowMs: string, windowTtlMs: string, member: string): Promise<number>;
-  rcStateTake(key: string, now: string, windowMs: string, windowTtlMs: string, member: string, max: string): Promise<[number, number, string | null, string]>;
+  rcStateTake(
+    key: string,
+    now: string,
+    windowMs: string,
+    windowTtlMs: string,
+    member: string,
+    max: string,
+  ): Promise<[number, number, string | null, string]>;
   rcStateIncr(key: string, by: string, ttlMs: string): Promise<number>;
 }
 
@@ -82,10 +96,14 @@ export class RedisStateStore implements StateStore {
 
   constructor(redis: Redis, options: { prefix?: string } = {}) {
     if (redis.options.keyPrefix) {
-      throw new RulecordError('RC_STATE_KEY_PREFIX', `The Redis connection has keyPrefix ${JSON.stringify(redis.options.keyPrefix)}; state keys would not match what keys() scans`, {
-        kind: 'bug',
-        fix: 'Pass a connection without keyPrefix and use the `prefix` option of RedisStateStore instead.',
-      });
+      throw new RulecordError(
+        'RC_STATE_KEY_PREFIX',
+        `The Redis connection has keyPrefix ${JSON.stringify(redis.options.keyPrefix)}; state keys would not match what keys() scans`,
+        {
+          kind: 'bug',
+          fix: 'Pass a connection without keyPrefix and use the `prefix` option of RedisStateStore instead.',
+        },
+      );
     }
     this.#redis = redis;
     this.prefix = options.prefix ?? DEFAULT_STATE_PREFIX;
@@ -149,7 +167,11 @@ class RedisGuildState implements GuildState {
 
   async incr(feature: string, key: string, by = 1, ttlMs?: number): Promise<number> {
     const k = this.#key(feature, key);
-    if (!Number.isSafeInteger(by)) throw new RulecordError('RC_STATE_BAD_ARGUMENT', `State incr step must be an integer, got ${by}`, { kind: 'bug', fix: 'Counters hold integers; round the step.' });
+    if (!Number.isSafeInteger(by))
+      throw new RulecordError('RC_STATE_BAD_ARGUMENT', `State incr step must be an integer, got ${by}`, {
+        kind: 'bug',
+        fix: 'Counters hold integers; round the step.',
+      });
     if (ttlMs !== undefined) checkPositive('ttlMs', ttlMs);
     return Number(await this.#redis.rcStateIncr(k, String(by), ttlMs === undefined ? '' : ms(ttlMs)));
   }
@@ -157,7 +179,9 @@ class RedisGuildState implements GuildState {
   async hit(feature: string, key: string, windowMs: number, now: number): Promise<number> {
     const k = this.#key(feature, key);
     checkPositive('windowMs', windowMs);
-    return Number(await this.#redis.rcStateHit(k, String(now), String(windowMs), ms(windowKeyTtl(windowMs)), member(now)));
+    return Number(
+      await this.#redis.rcStateHit(k, String(now), String(windowMs), ms(windowKeyTtl(windowMs)), member(now)),
+    );
   }
 
   async count(feature: string, key: string, windowMs: number, now: number): Promise<number> {
@@ -170,10 +194,18 @@ class RedisGuildState implements GuildState {
     const k = this.#key(feature, key);
     checkPositive('windowMs', windowMs);
     checkPositive('max', max, true);
-    const [allowed, count, oldest, at] = await this.#redis.rcStateTake(k, String(now), String(windowMs), ms(windowKeyTtl(windowMs)), member(now), String(max));
+    const [allowed, count, oldest, at] = await this.#redis.rcStateTake(
+      k,
+      String(now),
+      String(windowMs),
+      ms(windowKeyTtl(windowMs)),
+      member(now),
+      String(max),
+    );
     if (allowed === 1) return { allowed: true, count: Number(count), retryAfterMs: 0 };
     const effectiveNow = Math.max(now, Number(at));
-    const retryAfterMs = oldest === null || oldest === undefined ? windowMs : Math.max(1, Number(oldest) + windowMs - effectiveNow);
+    const retryAfterMs =
+      oldest === null || oldest === undefined ? windowMs : Math.max(1, Number(oldest) + windowMs - effectiveNow);
     return { allowed: false, count: Number(count), retryAfterMs };
   }
 

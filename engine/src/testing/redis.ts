@@ -7,15 +7,23 @@ export const testRedisUrl = (): string => process.env.RULECORD_TEST_REDIS_URL ??
  * Connects to the test Redis. Returns null when it is unreachable (the caller skips), except under `CI=true`, where an
  * unreachable service is a failure, never a skip.
  */
-export async function connectTestRedis(url = testRedisUrl(), options: { maxRetriesPerRequest?: number | null } = {}): Promise<Redis | null> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: options.maxRetriesPerRequest === undefined ? 3 : options.maxRetriesPerRequest, connectTimeout: 2000 });
+export async function connectTestRedis(
+  url = testRedisUrl(),
+  options: { maxRetriesPerRequest?: number | null } = {},
+): Promise<Redis | null> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: options.maxRetriesPerRequest === undefined ? 3 : options.maxRetriesPerRequest,
+    connectTimeout: 2000,
+  });
   try {
     await redis.connect();
     await redis.ping();
     return redis;
   } catch (error) {
     redis.disconnect();
-    if (process.env.CI === 'true') throw new Error(`Redis at ${url} is unreachable (CI=true: tests must not skip)`, { cause: error });
+    if (process.env.CI === 'true')
+      throw new Error(`Redis at ${url} is unreachable (CI=true: tests must not skip)`, { cause: error });
     return null;
   }
 }

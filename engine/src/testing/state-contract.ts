@@ -70,7 +70,9 @@ export function stateStoreContract(name: string, make: () => Promise<StateStoreF
       const g = fx.store.forGuild(fresh('g'));
       const peers = fx.peers ?? [fx.store];
       const results = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => peers[i % peers.length]!.forGuild(g.guildId).setIfAbsent('dedupe', 'event-1', String(i), 10_000)),
+        Array.from({ length: 40 }, (_, i) =>
+          peers[i % peers.length]!.forGuild(g.guildId).setIfAbsent('dedupe', 'event-1', String(i), 10_000),
+        ),
       );
       expect(results.filter(Boolean)).toHaveLength(1);
     });
@@ -82,7 +84,9 @@ export function stateStoreContract(name: string, make: () => Promise<StateStoreF
       expect(await g.incr('c', 'n', -2)).toBe(4);
       expect(await g.get('c', 'n')).toBe('4');
       const peers = fx.peers ?? [fx.store];
-      await Promise.all(Array.from({ length: 100 }, (_, i) => peers[i % peers.length]!.forGuild(g.guildId).incr('c', 'm')));
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) => peers[i % peers.length]!.forGuild(g.guildId).incr('c', 'm')),
+      );
       expect(await g.get('c', 'm')).toBe('100');
 
       expect(await g.incr('c', 'ttl', 1, 600)).toBe(1);
@@ -167,29 +171,35 @@ export function stateStoreContract(name: string, make: () => Promise<StateStoreF
     it('property: nothing written through one guild handle is reachable from another', async () => {
       const part = fc.stringMatching(/^[a-z0-9*?[\]\\-]{1,8}$/);
       await fc.assert(
-        fc.asyncProperty(part, part, part, fc.array(fc.tuple(part, fc.string({ minLength: 1, maxLength: 8 })), { minLength: 1, maxLength: 6 }), async (a, b, feature, writes) => {
-          fc.pre(a !== b);
-          const run = fresh('iso');
-          const ga = fx.store.forGuild(`${run}${a}`);
-          const gb = fx.store.forGuild(`${run}${b}`);
-          for (const [key, value] of writes) {
-            await ga.set(feature, key, value, 60_000);
-            await ga.incr(`${feature}n`, key, 1, 60_000);
-            await ga.hit(`${feature}w`, key, 60_000, 1);
-          }
-          for (const [key] of writes) {
-            expect(await gb.get(feature, key)).toBeNull();
-            expect(await gb.get(`${feature}n`, key)).toBeNull();
-            expect(await gb.count(`${feature}w`, key, 60_000, 1)).toBe(0);
-          }
-          for (const [key] of writes) {
-            await gb.set(feature, key, 'from-b', 60_000);
-            expect(await ga.get(feature, key)).not.toBe('from-b');
-          }
-          expect(await gb.keys(`${feature}n`)).toEqual([]);
-          expect(await gb.keys(`${feature}w`)).toEqual([]);
-          expect((await ga.keys(feature)).length).toBe(new Set(writes.map(([k]) => k)).size);
-        }),
+        fc.asyncProperty(
+          part,
+          part,
+          part,
+          fc.array(fc.tuple(part, fc.string({ minLength: 1, maxLength: 8 })), { minLength: 1, maxLength: 6 }),
+          async (a, b, feature, writes) => {
+            fc.pre(a !== b);
+            const run = fresh('iso');
+            const ga = fx.store.forGuild(`${run}${a}`);
+            const gb = fx.store.forGuild(`${run}${b}`);
+            for (const [key, value] of writes) {
+              await ga.set(feature, key, value, 60_000);
+              await ga.incr(`${feature}n`, key, 1, 60_000);
+              await ga.hit(`${feature}w`, key, 60_000, 1);
+            }
+            for (const [key] of writes) {
+              expect(await gb.get(feature, key)).toBeNull();
+              expect(await gb.get(`${feature}n`, key)).toBeNull();
+              expect(await gb.count(`${feature}w`, key, 60_000, 1)).toBe(0);
+            }
+            for (const [key] of writes) {
+              await gb.set(feature, key, 'from-b', 60_000);
+              expect(await ga.get(feature, key)).not.toBe('from-b');
+            }
+            expect(await gb.keys(`${feature}n`)).toEqual([]);
+            expect(await gb.keys(`${feature}w`)).toEqual([]);
+            expect((await ga.keys(feature)).length).toBe(new Set(writes.map(([k]) => k)).size);
+          },
+        ),
         { numRuns: 40 },
       );
     });
@@ -205,7 +215,9 @@ export function stateStoreContract(name: string, make: () => Promise<StateStoreF
             const g = fresh('take');
             const t = 1_700_000_000_000;
             const results = await Promise.all(
-              offsets.map((o, i) => peers[i % peers.length]!.forGuild(g).take('rate', 'k', max, windowMs, t + Math.floor(o * windowMs))),
+              offsets.map((o, i) =>
+                peers[i % peers.length]!.forGuild(g).take('rate', 'k', max, windowMs, t + Math.floor(o * windowMs)),
+              ),
             );
             const allowed = results.filter((r) => r.allowed).length;
             // Every call's time lies inside one window, so exactly min(n, max) may pass.
@@ -242,7 +254,8 @@ export function stateStoreContract(name: string, make: () => Promise<StateStoreF
               }
             }
             // Invariant over the whole run: no window of length windowMs holds more than max accepted takes.
-            for (const a of accepted) expect(accepted.filter((b) => b > a - windowMs && b <= a).length).toBeLessThanOrEqual(max);
+            for (const a of accepted)
+              expect(accepted.filter((b) => b > a - windowMs && b <= a).length).toBeLessThanOrEqual(max);
           },
         ),
         { numRuns: 40 },

@@ -35,7 +35,16 @@ export function timerStoreContract(name: string, make: () => Promise<TimerStoreF
       const g = fresh('g');
       const payload = { user: 'u1', nested: { list: [1, 'two', null, true], text: 'héllo 👋' } };
       const row = await fx.store.upsert(timer(g, 'a', T + 1000, { kind: 'giveaway.end', payload }), T);
-      expect(row).toMatchObject({ guildId: g, id: 'a', kind: 'giveaway.end', dueAt: T + 1000, payload, status: 'pending', attempts: 0, createdAt: T });
+      expect(row).toMatchObject({
+        guildId: g,
+        id: 'a',
+        kind: 'giveaway.end',
+        dueAt: T + 1000,
+        payload,
+        status: 'pending',
+        attempts: 0,
+        createdAt: T,
+      });
       expect(row.cron ?? null).toBeNull();
       expect(row.firedAt ?? null).toBeNull();
       expect(await fx.store.get(g, 'a')).toEqual(row);
@@ -46,8 +55,12 @@ export function timerStoreContract(name: string, make: () => Promise<TimerStoreF
       const g = fresh('g');
       await expect(fx.store.upsert(timer(g, '', T), T)).rejects.toMatchObject({ code: 'RC_TIMER_BAD_FIELD' });
       await expect(fx.store.upsert(timer(g, 'x', Number.NaN), T)).rejects.toMatchObject({ code: 'RC_TIMER_BAD_FIELD' });
-      await expect(fx.store.upsert(timer(g, 'x', T, { cron: 'every tuesday' }), T)).rejects.toMatchObject({ code: 'RC_TIMER_BAD_CRON' });
-      await expect(fx.store.upsert(timer(g, 'x', T, { cron: '* * * * *', timezone: 'Mars/Olympus' }), T)).rejects.toMatchObject({ code: 'RC_TIMER_BAD_TIMEZONE' });
+      await expect(fx.store.upsert(timer(g, 'x', T, { cron: 'every tuesday' }), T)).rejects.toMatchObject({
+        code: 'RC_TIMER_BAD_CRON',
+      });
+      await expect(
+        fx.store.upsert(timer(g, 'x', T, { cron: '* * * * *', timezone: 'Mars/Olympus' }), T),
+      ).rejects.toMatchObject({ code: 'RC_TIMER_BAD_TIMEZONE' });
     });
 
     it('upsert replaces a pending or cancelled timer, never a fired one', async () => {
@@ -56,7 +69,10 @@ export function timerStoreContract(name: string, make: () => Promise<TimerStoreF
       const replaced = await fx.store.upsert(timer(g, 'a', T + 2000, { payload: { n: 2 } }), T + 10);
       expect(replaced).toMatchObject({ dueAt: T + 2000, payload: { n: 2 }, status: 'pending', createdAt: T });
       expect(await fx.store.cancel(g, 'a')).toBe(true);
-      expect(await fx.store.upsert(timer(g, 'a', T + 3000), T + 20)).toMatchObject({ status: 'pending', dueAt: T + 3000 });
+      expect(await fx.store.upsert(timer(g, 'a', T + 3000), T + 20)).toMatchObject({
+        status: 'pending',
+        dueAt: T + 3000,
+      });
       expect(await fx.store.claim(g, 'a', T + 3000, T + 3000)).toBe(true);
       const fired = await fx.store.upsert(timer(g, 'a', T + 9000), T + 4000);
       expect(fired).toMatchObject({ status: 'fired', dueAt: T + 3000, firedAt: T + 3000 });
@@ -77,7 +93,15 @@ export function timerStoreContract(name: string, make: () => Promise<TimerStoreF
       await fx.store.upsert(timer(g, 'tick', T + 60_000, { cron: '* * * * *', timezone: 'Europe/Paris' }), T);
       expect(await fx.store.lease(g, 'tick', T + 60_000, T + 60_000, 1000)).toMatchObject({ attempts: 1 });
       expect(await fx.store.claim(g, 'tick', T + 60_000, T + 60_001, T + 120_000)).toBe(true);
-      expect(await fx.store.get(g, 'tick')).toMatchObject({ status: 'pending', dueAt: T + 120_000, firedAt: T + 60_001, attempts: 0, cron: '* * * * *', timezone: 'Europe/Paris', lockedUntil: null });
+      expect(await fx.store.get(g, 'tick')).toMatchObject({
+        status: 'pending',
+        dueAt: T + 120_000,
+        firedAt: T + 60_001,
+        attempts: 0,
+        cron: '* * * * *',
+        timezone: 'Europe/Paris',
+        lockedUntil: null,
+      });
       expect(await fx.store.claim(g, 'tick', T + 60_000, T + 60_002, T + 120_000)).toBe(false);
       expect(await fx.store.claim(g, 'tick', T + 120_000, T + 120_000, null)).toBe(true);
       expect(await fx.store.get(g, 'tick')).toMatchObject({ status: 'fired' });
@@ -116,7 +140,12 @@ export function timerStoreContract(name: string, make: () => Promise<TimerStoreF
       await fx.store.upsert(timer(g, 'a', T), T);
       await fx.store.lease(g, 'a', T, T, 60_000);
       await fx.store.recordFailure(g, 'a', 'boom 1', false);
-      expect(await fx.store.get(g, 'a')).toMatchObject({ status: 'pending', lastError: 'boom 1', lockedUntil: null, attempts: 1 });
+      expect(await fx.store.get(g, 'a')).toMatchObject({
+        status: 'pending',
+        lastError: 'boom 1',
+        lockedUntil: null,
+        attempts: 1,
+      });
       expect(await fx.store.lease(g, 'a', T, T + 1, 60_000)).toMatchObject({ attempts: 2 }); // the lease was released
       await fx.store.recordFailure(g, 'a', 'boom 2', true);
       expect(await fx.store.get(g, 'a')).toMatchObject({ status: 'failed', lastError: 'boom 2' });
@@ -130,7 +159,12 @@ export function timerStoreContract(name: string, make: () => Promise<TimerStoreF
       await fx.store.upsert(timer(g, 'a', T + 500), T);
       await fx.store.lease(g, 'a', T + 500, T + 500, 10_000);
       await fx.store.recordFailure(g, 'a', 'late failure of the old occurrence', true, T);
-      expect(await fx.store.get(g, 'a')).toMatchObject({ status: 'pending', dueAt: T + 500, lastError: null, lockedUntil: T + 10_500 });
+      expect(await fx.store.get(g, 'a')).toMatchObject({
+        status: 'pending',
+        dueAt: T + 500,
+        lastError: null,
+        lockedUntil: T + 10_500,
+      });
       await fx.store.recordFailure(g, 'a', 'this one', false, T + 500);
       expect(await fx.store.get(g, 'a')).toMatchObject({ status: 'pending', lastError: 'this one', lockedUntil: null });
     });
@@ -148,7 +182,13 @@ export function timerStoreContract(name: string, make: () => Promise<TimerStoreF
     it('listPending lists one guild by due time', async () => {
       const g = fresh('g');
       const other = fresh('g');
-      for (const [id, due] of [['c', 3], ['a', 1], ['b', 2], ['d', 2]] as const) await fx.store.upsert(timer(g, id, T + due), T);
+      for (const [id, due] of [
+        ['c', 3],
+        ['a', 1],
+        ['b', 2],
+        ['d', 2],
+      ] as const)
+        await fx.store.upsert(timer(g, id, T + due), T);
       await fx.store.upsert(timer(other, 'a', T), T);
       await fx.store.claim(g, 'a', T + 1, T + 1);
       expect((await fx.store.listPending(g)).map((r) => r.id)).toEqual(['b', 'd', 'c']);
@@ -195,8 +235,23 @@ export function timerStoreContract(name: string, make: () => Promise<TimerStoreF
             await fx.store.recordFailure(b, t, 'x', true);
             await fx.store.upsert(timer(b, t, T + 99, { payload: { owner: 'b' } }), T);
           }
-          expect(await fx.store.listPending(a, 100)).toEqual(ids.map((t, i) => expect.objectContaining({ id: t, guildId: a, dueAt: T + i, payload: { owner: 'a' }, status: 'pending', attempts: 0 })));
-          expect((await fx.store.listPending(b, 100)).every((r) => r.guildId === b && (r.payload as { owner: string }).owner === 'b')).toBe(true);
+          expect(await fx.store.listPending(a, 100)).toEqual(
+            ids.map((t, i) =>
+              expect.objectContaining({
+                id: t,
+                guildId: a,
+                dueAt: T + i,
+                payload: { owner: 'a' },
+                status: 'pending',
+                attempts: 0,
+              }),
+            ),
+          );
+          expect(
+            (await fx.store.listPending(b, 100)).every(
+              (r) => r.guildId === b && (r.payload as { owner: string }).owner === 'b',
+            ),
+          ).toBe(true);
         }),
         { numRuns: 25 },
       );
@@ -207,9 +262,13 @@ export function timerStoreContract(name: string, make: () => Promise<TimerStoreF
         fc.asyncProperty(fc.integer({ min: 2, max: 16 }), fc.boolean(), async (n, cron) => {
           const g = fresh('race');
           await fx.store.upsert(timer(g, 't', T, cron ? { cron: '* * * * *' } : {}), T);
-          const wins = await Promise.all(Array.from({ length: n }, (_, i) => fx.store.claim(g, 't', T, T + i, cron ? T + 60_000 : null)));
+          const wins = await Promise.all(
+            Array.from({ length: n }, (_, i) => fx.store.claim(g, 't', T, T + i, cron ? T + 60_000 : null)),
+          );
           expect(wins.filter(Boolean)).toHaveLength(1);
-          const leases = await Promise.all(Array.from({ length: n }, () => fx.store.lease(g, 't', cron ? T + 60_000 : T, T, 10_000)));
+          const leases = await Promise.all(
+            Array.from({ length: n }, () => fx.store.lease(g, 't', cron ? T + 60_000 : T, T, 10_000)),
+          );
           expect(leases.filter((l) => l !== null)).toHaveLength(cron ? 1 : 0);
         }),
         { numRuns: 25 },

@@ -8,7 +8,11 @@ export function randomId(prefix = 'rc'): string {
 }
 
 /** Polls `check` until it returns true or `timeoutMs` passes; returns whether it became true. */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 20): Promise<boolean> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 20,
+): Promise<boolean> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return true;

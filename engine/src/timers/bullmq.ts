@@ -4,7 +4,14 @@ import type { Redis } from 'ioredis';
 import type { Clock } from '../clock/clock.js';
 import { SystemClock } from '../clock/system.js';
 import type { NewTimer, Scheduler, TimerHandler, TimerRecord, TimerStore } from './port.js';
-import { backoffDelay, DEFAULT_LEASE_MS, DEFAULT_RETRY, fireOccurrence, type OccurrenceRef, type RetryPolicy } from './fire.js';
+import {
+  backoffDelay,
+  DEFAULT_LEASE_MS,
+  DEFAULT_RETRY,
+  fireOccurrence,
+  type OccurrenceRef,
+  type RetryPolicy,
+} from './fire.js';
 import { timerJobId } from './job-id.js';
 import { checkNewTimer, errorText } from './validate.js';
 
@@ -34,7 +41,10 @@ export interface BullMQSchedulerOptions {
   /** `false`: this process only schedules (an API server); `start` runs no worker, only the reconciler. Default true. */
   worker?: boolean;
   /** Failures that are not thrown to a caller: handler errors, Redis errors, reconcile errors. */
-  onError?: (error: unknown, context: { where: 'handler' | 'queue' | 'worker' | 'reconcile' | 'schedule'; timer?: OccurrenceRef }) => void;
+  onError?: (
+    error: unknown,
+    context: { where: 'handler' | 'queue' | 'worker' | 'reconcile' | 'schedule'; timer?: OccurrenceRef },
+  ) => void;
 }
 
 /** One failed job as BullMQ keeps it (visible for operators and the studio). */
@@ -53,7 +63,11 @@ const BACKOFF_TYPE = 'rulecord';
 /** An overdue row whose job still exists is checked for a finished job only after this long (it may just be running). */
 const STALE_JOB_GRACE_MS = 5000;
 
-const occurrence = (row: Pick<TimerRecord, 'guildId' | 'id' | 'dueAt'>): OccurrenceRef => ({ guildId: row.guildId, id: row.id, dueAt: row.dueAt });
+const occurrence = (row: Pick<TimerRecord, 'guildId' | 'id' | 'dueAt'>): OccurrenceRef => ({
+  guildId: row.guildId,
+  id: row.id,
+  dueAt: row.dueAt,
+});
 
 /**
  * `Scheduler` on BullMQ. Every timer is a row in the `TimerStore` (the truth) and a delayed job whose id is derived from
@@ -100,7 +114,10 @@ export class BullMQScheduler implements Scheduler {
     // its row and returns; the reconciler queues the job when Redis is back.
     this.#queueConnection = options.connection.duplicate({ enableOfflineQueue: false });
     this.#queueConnection.on('error', (error: unknown) => this.#report(error, 'queue'));
-    this.queue = new Queue(this.queueName, { connection: this.#queueConnection, ...(options.prefix === undefined ? {} : { prefix: options.prefix }) });
+    this.queue = new Queue(this.queueName, {
+      connection: this.#queueConnection,
+      ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+    });
     this.queue.on('error', (error: unknown) => this.#report(error, 'queue'));
   }
 
@@ -282,10 +299,15 @@ export class BullMQScheduler implements Scheduler {
       if (exists === 0) missing.push(row);
       else if (row.dueAt < staleBefore) overdue.push(row);
     });
-    if (missing.length > 0) await this.queue.addBulk(missing.map((row) => ({ name: row.kind, data: occurrence(row), opts: this.#jobOptions(row) })));
+    if (missing.length > 0)
+      await this.queue.addBulk(
+        missing.map((row) => ({ name: row.kind, data: occurrence(row), opts: this.#jobOptions(row) })),
+      );
     let replaced = 0;
     for (let i = 0; i < overdue.length; i += 50) {
-      replaced += (await Promise.all(overdue.slice(i, i + 50).map((row) => this.#ensureJob(row)))).filter(Boolean).length;
+      replaced += (await Promise.all(overdue.slice(i, i + 50).map((row) => this.#ensureJob(row)))).filter(
+        Boolean,
+      ).length;
     }
     return missing.length + replaced;
   }
@@ -326,7 +348,14 @@ export class BullMQScheduler implements Scheduler {
     this.reconcile().catch((error: unknown) => this.#report(error, 'reconcile'));
   }
 
-  #report(error: unknown, where: 'handler' | 'queue' | 'worker' | 'reconcile' | 'schedule', timer?: OccurrenceRef): void {
-    this.#options.onError?.(error, timer === undefined ? { where } : { where, timer: { guildId: timer.guildId, id: timer.id, dueAt: timer.dueAt } });
+  #report(
+    error: unknown,
+    where: 'handler' | 'queue' | 'worker' | 'reconcile' | 'schedule',
+    timer?: OccurrenceRef,
+  ): void {
+    this.#options.onError?.(
+      error,
+      timer === undefined ? { where } : { where, timer: { guildId: timer.guildId, id: timer.id, dueAt: timer.dueAt } },
+    );
   }
 }

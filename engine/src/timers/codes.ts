@@ -9,7 +9,8 @@ export const PORT_ERROR_CODES = [
   {
     code: 'RC_STATE_BAD_KEY',
     kind: 'bug',
-    summary: 'A state key part (prefix, guild id, feature or key) is empty, too long, has a control character, or a guild id/feature contains ":".',
+    summary:
+      'A state key part (prefix, guild id, feature or key) is empty, too long, has a control character, or a guild id/feature contains ":".',
     fix: 'Build keys only through the guild handle with non-empty parts; ":" separates parts and may appear only in the last one.',
   },
   {

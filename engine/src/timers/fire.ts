@@ -36,7 +36,14 @@ export type FireOutcome =
   /** Another worker holds the occurrence; try again at `retryAt`. */
   | { kind: 'busy'; retryAt: number }
   /** The handler threw. When `final`, the timer is `failed` (a cron timer moved on to `nextDueAt` instead). */
-  | { kind: 'failed'; error: unknown; attempts: number; final: boolean; nextDueAt: number | null; retryAt: number | null };
+  | {
+      kind: 'failed';
+      error: unknown;
+      attempts: number;
+      final: boolean;
+      nextDueAt: number | null;
+      retryAt: number | null;
+    };
 
 /**
  * Runs one occurrence exactly once: lease it (so no other delivery runs it meanwhile), run the handler, then `claim`
@@ -48,12 +55,21 @@ export async function fireOccurrence(
   handler: TimerHandler,
   ref: OccurrenceRef,
   clock: Clock,
-  options: { leaseMs: number; retry: RetryPolicy; /** Aborted: the worker gave the job up; stop renewing its lease. */ signal?: AbortSignal },
+  options: {
+    leaseMs: number;
+    retry: RetryPolicy;
+    /** Aborted: the worker gave the job up; stop renewing its lease. */ signal?: AbortSignal;
+  },
 ): Promise<FireOutcome> {
   const row = await store.lease(ref.guildId, ref.id, ref.dueAt, clock.now(), options.leaseMs);
   if (row === null) {
     const current = await store.get(ref.guildId, ref.id);
-    if (current?.status === 'pending' && current.dueAt === ref.dueAt && current.lockedUntil != null && current.lockedUntil > clock.now()) {
+    if (
+      current?.status === 'pending' &&
+      current.dueAt === ref.dueAt &&
+      current.lockedUntil != null &&
+      current.lockedUntil > clock.now()
+    ) {
       return { kind: 'busy', retryAt: current.lockedUntil };
     }
     return { kind: 'skipped' };
@@ -88,7 +104,13 @@ export async function fireOccurrence(
  * Renews the lease every third of its length while the handler runs, so a slow handler of a live worker is never run
  * a second time by another delivery. A renewal that fails (the lease was lost) stops the heartbeat.
  */
-function keepLease(store: TimerStore, row: TimerRecord, clock: Clock, leaseMs: number, signal: AbortSignal | undefined): { stop(): Promise<void> } {
+function keepLease(
+  store: TimerStore,
+  row: TimerRecord,
+  clock: Clock,
+  leaseMs: number,
+  signal: AbortSignal | undefined,
+): { stop(): Promise<void> } {
   let heldUntil = row.lockedUntil ?? null;
   let running: Promise<void> = Promise.resolve();
   if (heldUntil === null) return { stop: async () => {} };

@@ -2,7 +2,14 @@ import type { Clock } from '../clock/clock.js';
 import { isSettableClock, SystemClock } from '../clock/system.js';
 import { RulecordError } from '../errors/error.js';
 import type { NewTimer, Scheduler, TimerHandler, TimerRecord, TimerStore } from './port.js';
-import { DEFAULT_LEASE_MS, DEFAULT_RETRY, fireOccurrence, type FireOutcome, type OccurrenceRef, type RetryPolicy } from './fire.js';
+import {
+  DEFAULT_LEASE_MS,
+  DEFAULT_RETRY,
+  fireOccurrence,
+  type FireOutcome,
+  type OccurrenceRef,
+  type RetryPolicy,
+} from './fire.js';
 import { checkNewTimer } from './validate.js';
 
 export interface InProcessSchedulerOptions {
@@ -66,10 +73,14 @@ export class InProcessScheduler implements Scheduler {
     this.clock = options.clock ?? new SystemClock();
     this.virtual = options.virtual ?? false;
     if (this.virtual && !isSettableClock(this.clock)) {
-      throw new RulecordError('RC_TIMER_VIRTUAL_CLOCK', 'InProcessScheduler in virtual mode needs a clock it can move', {
-        kind: 'bug',
-        fix: 'Pass `clock: new VirtualClock(start)` with `virtual: true`.',
-      });
+      throw new RulecordError(
+        'RC_TIMER_VIRTUAL_CLOCK',
+        'InProcessScheduler in virtual mode needs a clock it can move',
+        {
+          kind: 'bug',
+          fix: 'Pass `clock: new VirtualClock(start)` with `virtual: true`.',
+        },
+      );
     }
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
     this.#leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
@@ -96,7 +107,9 @@ export class InProcessScheduler implements Scheduler {
     this.#arm();
     if (!this.virtual && this.#reconcileEveryMs > 0 && this.#interval === null) {
       this.#interval = setInterval(() => {
-        this.reconcile().catch((error: unknown) => this.#onError?.(error, { guildId: '', id: '', dueAt: 0, attempts: 0, final: false }));
+        this.reconcile().catch((error: unknown) =>
+          this.#onError?.(error, { guildId: '', id: '', dueAt: 0, attempts: 0, final: false }),
+        );
       }, this.#reconcileEveryMs);
       this.#interval.unref();
     }
@@ -143,13 +156,24 @@ export class InProcessScheduler implements Scheduler {
    */
   async advance(ms: number): Promise<number> {
     if (!this.virtual || !isSettableClock(this.clock)) {
-      throw new RulecordError('RC_TIMER_NOT_VIRTUAL', 'advance() needs an InProcessScheduler in virtual mode', { kind: 'bug', fix: 'Construct it with `virtual: true` and a VirtualClock.' });
+      throw new RulecordError('RC_TIMER_NOT_VIRTUAL', 'advance() needs an InProcessScheduler in virtual mode', {
+        kind: 'bug',
+        fix: 'Construct it with `virtual: true` and a VirtualClock.',
+      });
     }
     if (this.#handler === null) {
-      throw new RulecordError('RC_TIMER_NOT_STARTED', 'advance() before start(handler): nothing would handle the timers', { kind: 'bug', fix: 'Call `await scheduler.start(handler)` first.' });
+      throw new RulecordError(
+        'RC_TIMER_NOT_STARTED',
+        'advance() before start(handler): nothing would handle the timers',
+        { kind: 'bug', fix: 'Call `await scheduler.start(handler)` first.' },
+      );
     }
     if (this.#advancing) {
-      throw new RulecordError('RC_TIMER_REENTRANT_ADVANCE', 'advance() was called while another advance() is running (from a timer handler?)', { kind: 'bug', fix: 'Schedule a timer instead of advancing from inside a handler.' });
+      throw new RulecordError(
+        'RC_TIMER_REENTRANT_ADVANCE',
+        'advance() was called while another advance() is running (from a timer handler?)',
+        { kind: 'bug', fix: 'Schedule a timer instead of advancing from inside a handler.' },
+      );
     }
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`advance(${ms}): ms must be a non-negative finite number`);
     const clock = this.clock;
@@ -216,9 +240,13 @@ export class InProcessScheduler implements Scheduler {
   async #fireOnce(entry: Entry): Promise<FireOutcome> {
     const handler = this.#handler;
     if (handler === null) return { kind: 'skipped' };
-    const outcome = await fireOccurrence(this.store, handler, entry, this.clock, { leaseMs: this.#leaseMs, retry: this.#retry });
+    const outcome = await fireOccurrence(this.store, handler, entry, this.clock, {
+      leaseMs: this.#leaseMs,
+      retry: this.#retry,
+    });
     const ref = { guildId: entry.guildId, id: entry.id };
-    if (outcome.kind === 'fired' && outcome.nextDueAt !== null) this.#retrack({ ...ref, dueAt: outcome.nextDueAt }, outcome.nextDueAt);
+    if (outcome.kind === 'fired' && outcome.nextDueAt !== null)
+      this.#retrack({ ...ref, dueAt: outcome.nextDueAt }, outcome.nextDueAt);
     if (outcome.kind === 'busy') this.#retrack(entry, outcome.retryAt);
     if (outcome.kind === 'failed') {
       if (outcome.retryAt !== null) this.#retrack(entry, outcome.retryAt);

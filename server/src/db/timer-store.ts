@@ -70,9 +70,20 @@ export class KnexTimerStore implements TimerStore {
          updated_at = excluded.updated_at
        where t.status <> 'fired'
        returning *`,
-      [timer.guildId, timer.id, timer.kind, timer.dueAt, JSON.stringify(timer.payload ?? null), timer.cron ?? null, timer.timezone ?? null, now, Date.now()],
+      [
+        timer.guildId,
+        timer.id,
+        timer.kind,
+        timer.dueAt,
+        JSON.stringify(timer.payload ?? null),
+        timer.cron ?? null,
+        timer.timezone ?? null,
+        now,
+        Date.now(),
+      ],
     );
-    const row = rows[0] ?? (await this.#query(`select * from ?? where guild_id = ? and id = ?`, [timer.guildId, timer.id]))[0];
+    const row =
+      rows[0] ?? (await this.#query(`select * from ?? where guild_id = ? and id = ?`, [timer.guildId, timer.id]))[0];
     if (row === undefined) throw new Error(`timer ${timer.guildId}/${timer.id} vanished during upsert`);
     return toRecord(row);
   }
@@ -117,7 +128,10 @@ export class KnexTimerStore implements TimerStore {
   async recordFailure(guildId: string, id: string, error: string, final: boolean, dueAt?: number): Promise<void> {
     const sql = `update ?? set last_error = ?, locked_until = null, status = ${final ? `'failed'` : 'status'}, updated_at = ?
        where guild_id = ? and id = ? and status = 'pending'${dueAt === undefined ? '' : ' and due_at = ?'} returning *`;
-    await this.#query(sql, dueAt === undefined ? [error, Date.now(), guildId, id] : [error, Date.now(), guildId, id, dueAt]);
+    await this.#query(
+      sql,
+      dueAt === undefined ? [error, Date.now(), guildId, id] : [error, Date.now(), guildId, id, dueAt],
+    );
   }
 
   async cancel(guildId: string, id: string): Promise<boolean> {
@@ -130,7 +144,10 @@ export class KnexTimerStore implements TimerStore {
   }
 
   async listPending(guildId: string, limit = 100): Promise<TimerRecord[]> {
-    const rows = await this.#query(`select * from ?? where guild_id = ? and status = 'pending' order by due_at, id limit ?`, [guildId, limit]);
+    const rows = await this.#query(
+      `select * from ?? where guild_id = ? and status = 'pending' order by due_at, id limit ?`,
+      [guildId, limit],
+    );
     return rows.map(toRecord);
   }
 
@@ -139,7 +156,10 @@ export class KnexTimerStore implements TimerStore {
     const rows =
       after === null
         ? await this.#query(`select * from ?? where status = 'pending' order by guild_id, id limit ?`, [limit])
-        : await this.#query(`select * from ?? where status = 'pending' and (guild_id, id) > (?, ?) order by guild_id, id limit ?`, [after.guildId, after.id, limit]);
+        : await this.#query(
+            `select * from ?? where status = 'pending' and (guild_id, id) > (?, ?) order by guild_id, id limit ?`,
+            [after.guildId, after.id, limit],
+          );
     return rows.map(toRecord);
   }
 
