@@ -89,3 +89,30 @@ describe('DSL errors', () => {
     expect(r.document.rules).toEqual([{ id: 'a', then: [{ 'c.d': {}, onError: 'continue' }], on: 'x.y' }]);
   });
 });
+
+describe('one typo, one error (property)', () => {
+  it('misspelling any clause word of a printed rule set gives exactly one error, on that line', async () => {
+    const fc = (await import('fast-check')).default;
+    const { printDsl } = await import('@rulecord/dsl');
+    const { ruleDocument } = await import('../arbitraries.js');
+    const clause = /^ {2}(description|on|where|if|then|mode|cooldown|rate|limits|concurrency|tags|enabled|disabled|inputs)(?=\s|$)/;
+    fc.assert(
+      fc.property(ruleDocument, fc.nat(), fc.nat(), fc.boolean(), (doc, pick, at, swap) => {
+        const lines = printDsl(doc).split('\n');
+        const candidates = lines.map((l, i) => (clause.test(l) && !l.startsWith('  on error') ? i : -1)).filter((i) => i >= 0);
+        if (candidates.length === 0) return;
+        const index = candidates[pick % candidates.length] as number;
+        const line = lines[index] as string;
+        const word = (clause.exec(line) as RegExpExecArray)[1] as string;
+        const i = at % Math.max(1, word.length - 1);
+        const typo = swap && word.length > 1 ? word.slice(0, i) + (word[i + 1] ?? '') + (word[i] ?? '') + word.slice(i + 2) : word.slice(0, i) + word.slice(i + 1);
+        if (typo === word || typo === '' || /^(on|or|of|in|if|as|at|and|not)$/.test(typo)) return;
+        lines[index] = `  ${typo}${line.slice(2 + word.length)}`;
+        const problems = parseDsl(lines.join('\n'), { file: 't.rules' }).problems;
+        expect(problems, lines[index]).toHaveLength(1);
+        expect(problems[0]?.line).toBe(index + 1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -36,7 +36,7 @@ export function parseDsl(text: string, options: { file?: string } = {}): DslPars
 
   // Items start at `rule`, `use` and `module`: keep one problem per item, so one typo gives one error.
   const itemStarts = lexed.tokens
-    .filter((t) => t.tokenType.name === 'Kw_rule' || t.tokenType.name === 'Kw_use' || t.tokenType.name === 'Kw_module')
+    .filter((t, i) => /^Kw_(rule|use|module)$/.test(t.tokenType.name) && lexed.tokens[i + 1]?.tokenType.name !== 'Colon')
     .map((t) => t.startOffset);
   const segmentOf = (offset: number): number => {
     let i = -1;
@@ -54,9 +54,17 @@ export function parseDsl(text: string, options: { file?: string } = {}): DslPars
       problem: sourceProblem(p.code, p.message, { file, line: p.span.line, column: p.span.column, endLine: p.span.endLine, endColumn: p.span.endColumn + 1 }, p.fix),
     });
   }
+  // After a syntax error, recovery may resynchronise in the wrong place (`per guild` reads like a new `guild` item)
+  // and report errors further on. A later item's error is kept only if that item, read on its own, is wrong too.
+  let firstErrorSegment: number | undefined;
+  const itemEnd = (segment: number): number => itemStarts[segment + 1] ?? text.length;
   for (const error of parseErrors) {
     const p = parseProblem(file, error, lexed.tokens);
-    candidates.push({ offset: offsetOf(p.line, p.column), problem: p });
+    const offset = offsetOf(p.line, p.column);
+    const segment = segmentOf(offset);
+    if (firstErrorSegment === undefined) firstErrorSegment = segment;
+    else if (segment > firstErrorSegment && segment >= 0 && !segmentHasErrors(text.slice(itemStarts[segment] ?? 0, itemEnd(segment)))) continue;
+    candidates.push({ offset, problem: p });
   }
   const problems: SourceProblem[] = [];
   const seenSegments = new Set<number>();
@@ -77,6 +85,15 @@ export function parseDsl(text: string, options: { file?: string } = {}): DslPars
   }
   const comments = (lexed.groups.comments ?? []).map((t) => ({ line: t.startLine ?? 1, column: t.startColumn ?? 1, text: t.image }));
   return { document, problems, positions: builder.positions, keyPositions: builder.keyPositions, comments };
+}
+
+/** Whether a piece of DSL text (one item) has a syntax error when read on its own. */
+function segmentHasErrors(text: string): boolean {
+  const lexed = dslLexer.tokenize(text);
+  if (lexed.errors.length > 0) return true;
+  rulesParser.input = lexed.tokens;
+  rulesParser.document();
+  return rulesParser.errors.length > 0;
 }
 
 const CLOSER: Record<string, string> = { '{': '}', '[': ']', '(': ')' };
