@@ -37,6 +37,34 @@ describe('Engine: routing, where, conditions', () => {
     expect((await h.engine.traces.forGuild(GUILD).list({ outcome: 'condition-false' })).length).toBe(1);
   });
 
+  it('a condition-false trace (built on read) shows the leaves and facts the run saw', async () => {
+    const h = await harness();
+    load(h, [
+      {
+        id: 'caps-and-long',
+        on: 'message.create',
+        if: { any: [{ all: [{ fact: 'message.length', operator: 'greaterThan', value: 3 }, { fact: 'message.capsRatio', operator: 'greaterThan', value: 0.9 }] }, { fact: 'member.accountAge', operator: 'lessThan', value: 2 }] },
+        then: [{ 'message.delete': {} }],
+      },
+    ]);
+    const [run] = await h.engine.dispatch(message('Hello'));
+    expect(run?.outcome).toBe('condition-false');
+    const [trace] = await h.engine.traces.forGuild(GUILD).list({ outcome: 'condition-false' });
+    expect(trace?.id).toBe(run?.traceId);
+    expect(trace?.condition?.result).toBe(false);
+    expect(trace?.condition?.leaves.map((l) => [l.fact, l.actual, l.result])).toEqual([
+      ['message.length', 5, true],
+      ['message.capsRatio', 0.2, false],
+      ['member.accountAge', 400, false],
+    ]);
+    expect(trace?.facts.map((f) => [f.name, f.value])).toEqual([
+      ['message.length', 5],
+      ['message.capsRatio', 0.2],
+      ['member.accountAge', 400],
+    ]);
+    expect(trace?.where).toEqual({ result: true, checks: [{ filter: 'bots', expected: false, actual: false, result: true }] });
+  });
+
   it('applies where before any fact, skips bots on message events by default', async () => {
     const h = await harness();
     load(h, [

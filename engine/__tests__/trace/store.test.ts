@@ -116,6 +116,30 @@ describe('InMemoryTraceStore', () => {
     expect(await g.list()).toEqual([]);
   });
 
+  it('builds a deferred trace only when it is read or streamed, once', async () => {
+    let builds = 0;
+    const deferred = (outcome: TraceOutcome, ruleId = 'r') => {
+      const t = trace(outcome, 'g1', ruleId);
+      return { deferred: true as const, id: t.id, guildId: 'g1', outcome, ruleId, tags: undefined, startedAt: t.startedAt, build: () => (builds++, t) };
+    };
+    const store = new InMemoryTraceStore({ retention: { 'condition-false': 2 } });
+    for (let i = 0; i < 10; i++) store.record(deferred('condition-false'));
+    expect(builds).toBe(0);
+    const listed = await store.forGuild('g1').list({ outcome: 'condition-false' });
+    expect(listed).toHaveLength(2);
+    expect(builds).toBe(2);
+    await store.forGuild('g1').list();
+    expect(builds).toBe(2);
+    const streamed: string[] = [];
+    store.forGuild('g1').subscribe((t) => streamed.push(t.id), { outcomes: ['filtered'], rule: 'x' });
+    store.record(deferred('filtered', 'other'));
+    expect(builds).toBe(2);
+    const x = deferred('filtered', 'x');
+    store.record(x);
+    expect(builds).toBe(3);
+    expect(streamed).toEqual([x.id]);
+  });
+
   it('rejects a negative retention', () => {
     expect(() => new InMemoryTraceStore({ retention: { error: -1 } })).toThrow(/retention/);
   });

@@ -7,8 +7,8 @@ import type { Json, JsonObject, RuleEvent, RuleMode } from '../model/document.js
 import type { ActionContext, Logger, RunServices, Tier } from '../model/module.js';
 import type { GuildState, StateStore } from '../state/port.js';
 import type { Scheduler, TimerRecord } from '../timers/port.js';
-import type { ActionStatus, Trace, TraceAction, TraceError, TraceOutcome } from '../trace/model.js';
-import type { TraceStore } from '../trace/store.js';
+import type { ActionStatus, Trace, TraceAction, TraceError, TraceOutcome, WhereCheck } from '../trace/model.js';
+import type { DeferredTrace, TraceStore } from '../trace/store.js';
 import { InMemoryTraceStore } from '../trace/store.js';
 import { RUNTIME_CODES } from './codes.js';
 import { withCoreModule } from './core-module.js';
@@ -404,6 +404,11 @@ export class Engine {
     if (recorded) summary.traceId = t.id;
     if (t.error) summary.error = t.error;
     if (t.parked) summary.parked = t.parked;
+    this.notify(summary);
+    return summary;
+  }
+
+  private notify(summary: RunSummary): void {
     for (const listener of this.runListeners) {
       try {
         listener(summary);
@@ -411,32 +416,60 @@ export class Engine {
         this.logger.error({ err: e }, 'a run listener threw');
       }
     }
-    return summary;
   }
 
   /**
-   * One run. Synchronous while it can be (most runs end at `where` or at a false condition over facts already
-   * resolved): no promise is made unless a fact must be awaited or the rule goes on to limits and actions.
+   * One run. Synchronous while it can be: most runs end at `where` or at a false condition over facts already
+   * resolved, and those make no promise and build no trace (a deferred one is recorded, built only if read).
    */
   private runRule(ev: EventRun, rule: CompiledRule): RunSummary | Promise<RunSummary> {
-    const run = this.newRun(ev, rule, `${ev.event.id}|${rule.id}`, 0);
-    const whereOk = checkWhere(rule.where, ev.event.type, ev.event.payload, run.trace.where.checks);
-    run.trace.where.result = whereOk;
-    if (!whereOk) return this.finish(run, 'filtered');
-    if (rule.condition) {
-      const leaves: LeafResult[] = [];
-      let result: boolean | typeof PENDING;
-      try {
-        result = rule.condition.evaluate(ev.facts.reader, leaves);
-      } catch (e) {
-        run.trace.condition = { result: null, leaves };
-        return this.finish(run, 'error', e);
-      }
-      if (result === PENDING) return this.awaitCondition(run, rule.condition, leaves);
-      run.trace.condition = { result, leaves };
-      if (!result) return this.finish(run, 'condition-false');
+    const logStart = ev.facts.log.length;
+    if (!checkWhere(rule.where, ev.event.type, ev.event.payload, null)) return this.nonMatch(ev, rule, 'filtered', logStart);
+    const condition = rule.condition;
+    if (!condition) return this.afterCondition(this.startRun(ev, rule, logStart));
+    let result: boolean | typeof PENDING;
+    try {
+      result = condition.evaluate(ev.facts.reader, null);
+    } catch (e) {
+      const run = this.startRun(ev, rule, logStart);
+      run.trace.condition = { result: null, leaves: replayLeaves(condition, ev.facts) };
+      return this.finish(run, 'error', e);
     }
+    if (result === PENDING) return this.awaitCondition(this.startRun(ev, rule, logStart), condition, []);
+    if (!result) return this.nonMatch(ev, rule, 'condition-false', logStart);
+    const run = this.startRun(ev, rule, logStart);
+    run.trace.condition = { result: true, leaves: replayLeaves(condition, ev.facts) };
     return this.afterCondition(run);
+  }
+
+  /** A run that passed `where` (or needs a full trace): its trace with the where checks. */
+  private startRun(ev: EventRun, rule: CompiledRule, logStart: number): Run {
+    const run = this.newRun(ev, rule, `${ev.event.id}|${rule.id}`, 0);
+    run.logStart = logStart;
+    run.trace.where.result = checkWhere(rule.where, ev.event.type, ev.event.payload, run.trace.where.checks);
+    return run;
+  }
+
+  /** A run that ended at `where` or at a false condition: a summary, and a deferred trace when one is wanted. */
+  private nonMatch(ev: EventRun, rule: CompiledRule, outcome: 'filtered' | 'condition-false', logStart: number): RunSummary {
+    const guildId = ev.event.guildId;
+    const summary: RunSummary = {
+      guildId,
+      ruleId: rule.id,
+      runId: `${ev.event.id}|${rule.id}`,
+      eventId: ev.event.id,
+      eventType: ev.event.type,
+      depth: ev.depth,
+      mode: rule.mode,
+      outcome,
+      actions: NONE,
+    };
+    if (this.traces.wants(guildId, outcome)) {
+      summary.traceId = `${this.tracePrefix}-${(++this.traceSeq).toString(36)}`;
+      this.traces.record(new DeferredRunTrace(summary.traceId, outcome, ev, rule, logStart, ev.facts.log.length));
+    }
+    this.notify(summary);
+    return summary;
   }
 
   /** The condition needs a fact that is still resolving: await it, evaluate again (memoised facts read instantly). */
@@ -966,6 +999,74 @@ export class Engine {
     } catch (e) {
       this.logger.error({ err: e, timer: timer.id, guildId: timer.guildId }, 'resuming a parked run failed');
     }
+  }
+}
+
+/** The leaves a condition saw, evaluated again over the event's memo (deterministic: every fact it reads is memoised). */
+function replayLeaves(condition: NonNullable<CompiledRule['condition']>, facts: EventFacts): LeafResult[] {
+  const leaves: LeafResult[] = [];
+  try {
+    condition.evaluate(facts.peek, leaves);
+  } catch {
+    // The leaf that threw is the last one recorded: the trace's error says why.
+  }
+  return leaves;
+}
+
+/**
+ * The trace of a run that ended at `where` or at a false condition, built only when read or streamed (from the event's
+ * memoised facts, which do not change once resolved).
+ */
+class DeferredRunTrace implements DeferredTrace {
+  readonly deferred = true as const;
+  readonly startedAt: number;
+  #built: Trace | undefined;
+  constructor(
+    readonly id: string,
+    readonly outcome: 'filtered' | 'condition-false',
+    private readonly ev: EventRun,
+    private readonly compiled: CompiledRule,
+    private readonly logStart: number,
+    private readonly logEnd: number,
+  ) {
+    this.startedAt = ev.facts.now;
+  }
+  get guildId(): string {
+    return this.ev.event.guildId;
+  }
+  get ruleId(): string {
+    return this.compiled.id;
+  }
+  get tags(): readonly string[] | undefined {
+    return this.compiled.tags;
+  }
+  build(): Trace {
+    if (this.#built) return this.#built;
+    const { ev, compiled: rule } = this;
+    const checks: WhereCheck[] = [];
+    const whereOk = checkWhere(rule.where, ev.event.type, ev.event.payload, checks);
+    this.#built = {
+      id: this.id,
+      runId: `${ev.event.id}|${rule.id}`,
+      segment: 0,
+      guildId: ev.event.guildId,
+      rule: rule.traceRule,
+      ruleSetVersion: ev.rules.version,
+      trigger: ev.trigger,
+      mode: rule.mode,
+      outcome: this.outcome,
+      where: { result: whereOk, checks },
+      condition: this.outcome === 'condition-false' && rule.condition ? { result: false, leaves: replayLeaves(rule.condition, ev.facts) } : null,
+      facts: ev.facts.traceFacts(this.logStart, this.logEnd),
+      limits: NONE,
+      actions: NONE,
+      notes: NONE,
+      errors: 0,
+      startedAt: this.startedAt,
+      finishedAt: this.startedAt,
+      durationMs: 0,
+    };
+    return this.#built;
   }
 }
 

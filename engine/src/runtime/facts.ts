@@ -30,6 +30,10 @@ export function toTraceError(error: unknown): TraceError {
 
 // Conditions hand the same (frozen) params object on every read: key it once.
 const paramKeys = new WeakMap<object, string>();
+const isPseudo = (name: string): boolean => name === 'now' || name === 'event' || name.startsWith('event.');
+/** `event.a.b` → `['a', 'b']`, computed once per name. */
+const eventPaths = new Map<string, string[]>();
+
 const factKey = (name: string, params: JsonObject | undefined): string => {
   if (params === undefined) return name;
   let p = paramKeys.get(params);
@@ -65,6 +69,8 @@ export class EventFacts {
   readonly log: string[] = [];
   /** The synchronous reader handed to compiled conditions (one per event). */
   readonly reader: (name: string, params: JsonObject | undefined) => unknown;
+  /** A reader of what is already resolved (PENDING otherwise), that logs nothing: to replay a condition for its trace. */
+  readonly peek: (name: string, params: JsonObject | undefined) => unknown;
 
   constructor(
     private readonly registry: Registry,
@@ -74,6 +80,13 @@ export class EventFacts {
   ) {
     this.now = env.clock.now();
     this.reader = (name, params) => this.read(name, params);
+    this.peek = (name, params) => {
+      if (isPseudo(name)) return this.pseudoValue(name);
+      const entry = this.memo.get(factKey(name, params));
+      if (!entry || entry.state === 'pending') return PENDING;
+      if (entry.state === 'error') throw entry.error;
+      return entry.value;
+    };
     for (const [key, value] of Object.entries(seed ?? {})) {
       const [name = key, p] = key.split('\u0000');
       this.memo.set(key, { state: 'done', value, ms: 0, cost: 'cheap', name, params: p === undefined ? undefined : (JSON.parse(p) as JsonObject) });
@@ -99,11 +112,15 @@ export class EventFacts {
   }
 
   /** Pseudo-facts: `event.<path>` (the payload) and `now`. */
-  private pseudo(name: string): { hit: boolean; value?: unknown } {
-    if (name === 'now') return { hit: true, value: this.now };
-    if (name === 'event') return { hit: true, value: this.env.event.payload };
-    if (name.startsWith('event.')) return { hit: true, value: safeGet(this.env.event.payload, splitPath(name.slice(6))) };
-    return { hit: false };
+  private pseudoValue(name: string): unknown {
+    if (name === 'now') return this.now;
+    if (name === 'event') return this.env.event.payload;
+    let path = eventPaths.get(name);
+    if (path === undefined) {
+      path = splitPath(name.slice(6));
+      if (eventPaths.size < 10_000) eventPaths.set(name, path);
+    }
+    return safeGet(this.env.event.payload, path);
   }
 
   private start(name: string, params: JsonObject | undefined, key: string): Entry {
@@ -164,10 +181,9 @@ export class EventFacts {
    * again). Throws the fact's error. Every read is logged for the trace.
    */
   read(name: string, params: JsonObject | undefined): unknown {
-    const p = this.pseudo(name);
-    if (p.hit) {
+    if (isPseudo(name)) {
       this.log.push(name);
-      return p.value;
+      return this.pseudoValue(name);
     }
     const key = factKey(name, params);
     const entry = this.memo.get(key) ?? this.start(name, params, key);
@@ -201,7 +217,7 @@ export class EventFacts {
     let fact = this.traced.get(key);
     if (fact) return fact;
     const entry = this.memo.get(key);
-    if (!entry) fact = { name: key, value: this.pseudo(key).value, ms: 0, cost: 'event' };
+    if (!entry) fact = { name: key, value: this.pseudoValue(key), ms: 0, cost: 'event' };
     else {
       fact = {
         name: entry.name,

@@ -48,34 +48,61 @@ export interface GuildTraces {
 }
 
 /**
+ * A trace recorded before it is built: the engine hands runs that ended at `where` or at a false condition (most runs)
+ * this way, and the store builds them only when they are read or streamed — a bucket overwritten before anyone looks
+ * never pays for them. `build()` returns the same trace every time.
+ */
+export interface DeferredTrace {
+  readonly deferred: true;
+  readonly id: string;
+  readonly guildId: string;
+  readonly outcome: TraceOutcome;
+  readonly ruleId: string;
+  readonly tags: readonly string[] | undefined;
+  readonly startedAt: number;
+  build(): Trace;
+}
+
+/**
  * Where runs leave their traces. The engine calls `record` for every run whose outcome `wants` says is worth building
  * (so that noisy `filtered` runs cost nothing when nobody looks at them).
  */
 export interface TraceStore {
-  record(trace: Trace): void;
+  record(trace: Trace | DeferredTrace): void;
   wants(guildId: string, outcome: TraceOutcome): boolean;
   forGuild(guildId: string): GuildTraces;
 }
 
 /** A fixed-size ring, newest overwriting oldest. */
+type Kept = Trace | DeferredTrace;
+const isDeferred = (t: Kept): t is DeferredTrace => (t as DeferredTrace).deferred === true;
+const ruleIdOf = (t: Kept): string => (isDeferred(t) ? t.ruleId : t.rule.id);
+const tagsOf = (t: Kept): readonly string[] | undefined => (isDeferred(t) ? t.tags : t.rule.tags);
+
 class Ring {
-  private readonly items: (Trace | undefined)[];
+  private readonly items: (Kept | undefined)[];
   private next = 0;
   size = 0;
   constructor(readonly capacity: number) {
-    this.items = new Array<Trace | undefined>(capacity);
+    this.items = new Array<Kept | undefined>(capacity);
   }
-  push(trace: Trace): void {
+  push(trace: Kept): void {
     if (this.capacity === 0) return;
     this.items[this.next] = trace;
     this.next = (this.next + 1) % this.capacity;
     if (this.size < this.capacity) this.size++;
   }
-  /** Newest first. */
-  *newest(): Generator<Trace> {
+  /** Newest first; deferred traces are built (once) as they are reached. */
+  *newest(filter: (t: Kept) => boolean): Generator<Trace> {
     for (let i = 1; i <= this.size; i++) {
-      const item = this.items[(this.next - i + this.capacity) % this.capacity];
-      if (item) yield item;
+      const index = (this.next - i + this.capacity) % this.capacity;
+      const item = this.items[index];
+      if (!item || !filter(item)) continue;
+      if (isDeferred(item)) {
+        const built = item.build();
+        this.items[index] = built;
+        yield built;
+      } else yield item;
     }
   }
   clear(): void {
@@ -145,19 +172,22 @@ export class InMemoryTraceStore implements TraceStore {
     return false;
   }
 
-  record(trace: Trace): void {
+  record(trace: Trace | DeferredTrace): void {
     const g = this.guild(trace.guildId, this.retention[trace.outcome] > 0);
     if (!g) return;
-    g.buckets.get(trace.outcome)?.push(trace);
+    let kept: Kept = trace;
     for (const s of g.subscribers) {
       if (!s.outcomes.has(trace.outcome)) continue;
-      if (s.rule !== undefined && s.rule !== trace.rule.id) continue;
+      if (s.rule !== undefined && s.rule !== ruleIdOf(trace)) continue;
+      // Someone is watching: build it now (once).
+      if (isDeferred(kept)) kept = kept.build();
       try {
-        s.listener(trace);
+        s.listener(kept);
       } catch {
         // A broken listener (a closed socket) must never break a run.
       }
     }
+    g.buckets.get(trace.outcome)?.push(kept);
   }
 
   forGuild(guildId: string): GuildTraces {
@@ -169,13 +199,13 @@ export class InMemoryTraceStore implements TraceStore {
       const outcomes =
         query.outcome === undefined ? TRACE_OUTCOMES : Array.isArray(query.outcome) ? query.outcome : [query.outcome];
       const out: Trace[] = [];
+      const keep = (t: Kept): boolean =>
+        (query.rule === undefined || ruleIdOf(t) === query.rule) &&
+        (query.tag === undefined || (tagsOf(t)?.includes(query.tag) ?? false)) &&
+        (query.since === undefined || t.startedAt >= query.since);
       for (const o of outcomes) {
-        for (const t of g.buckets.get(o)?.newest() ?? []) {
-          if (query.rule !== undefined && t.rule.id !== query.rule) continue;
-          if (query.tag !== undefined && !t.rule.tags?.includes(query.tag)) continue;
-          if (query.since !== undefined && t.startedAt < query.since) continue;
-          out.push(t);
-        }
+        const ring = g.buckets.get(o);
+        if (ring) for (const t of ring.newest(keep)) out.push(t);
       }
       out.sort((a, b) => b.startedAt - a.startedAt || (a.id < b.id ? 1 : -1));
       return out.slice(0, query.limit ?? 100);
