@@ -22,7 +22,8 @@ import { safeGet } from './path.js';
 import { attachRun } from './run-handle.js';
 import type { VariableRoot, VariableScope } from './variables.js';
 import { UNRESOLVED, renderValue } from './variables.js';
-import { checkWhere, eventChannelId, eventUserId, limitKey } from './where.js';
+import type { WhereSubject } from './where.js';
+import { checkWhereOn, eventChannelId, eventUserId, limitKey, whereSubject } from './where.js';
 
 /** Timer kinds the engine handles itself. */
 export const TIMER_KINDS = {
@@ -135,6 +136,8 @@ function shortKey(value: string): string {
 /** Per event: the facts memo, cached Discord lookups, and the events its runs emitted. */
 interface EventRun {
   event: RuleEvent;
+  /** What `where` reads, computed once for every rule of the event. */
+  subject: WhereSubject;
   /** The trigger part of every trace of this event (shared). */
   trigger: Trace['trigger'];
   depth: number;
@@ -318,7 +321,7 @@ export class Engine {
       seed,
     );
     const trigger = { id: event.id, type: event.type, at: event.at, depth, payload: event.payload };
-    return { event, trigger, depth, rules, facts, state, discord, lookups: new Map(), emitted: [] };
+    return { event, subject: whereSubject(event.type, event.payload), trigger, depth, rules, facts, state, discord, lookups: new Map(), emitted: [] };
   }
 
   private async dispatchEmitted(ev: EventRun): Promise<RunSummary[]> {
@@ -424,7 +427,7 @@ export class Engine {
    */
   private runRule(ev: EventRun, rule: CompiledRule): RunSummary | Promise<RunSummary> {
     const logStart = ev.facts.log.length;
-    if (!checkWhere(rule.where, ev.event.type, ev.event.payload, null)) return this.nonMatch(ev, rule, 'filtered', logStart);
+    if (!checkWhereOn(rule.where, ev.subject, null)) return this.nonMatch(ev, rule, 'filtered', logStart);
     const condition = rule.condition;
     if (!condition) return this.afterCondition(this.startRun(ev, rule, logStart));
     let result: boolean | typeof PENDING;
@@ -446,7 +449,7 @@ export class Engine {
   private startRun(ev: EventRun, rule: CompiledRule, logStart: number): Run {
     const run = this.newRun(ev, rule, `${ev.event.id}|${rule.id}`, 0);
     run.logStart = logStart;
-    run.trace.where.result = checkWhere(rule.where, ev.event.type, ev.event.payload, run.trace.where.checks);
+    run.trace.where.result = checkWhereOn(rule.where, ev.subject, run.trace.where.checks);
     return run;
   }
 
@@ -1044,7 +1047,7 @@ class DeferredRunTrace implements DeferredTrace {
     if (this.#built) return this.#built;
     const { ev, compiled: rule } = this;
     const checks: WhereCheck[] = [];
-    const whereOk = checkWhere(rule.where, ev.event.type, ev.event.payload, checks);
+    const whereOk = checkWhereOn(rule.where, ev.subject, checks);
     this.#built = {
       id: this.id,
       runId: `${ev.event.id}|${rule.id}`,

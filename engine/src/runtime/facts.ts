@@ -69,8 +69,7 @@ export class EventFacts {
   readonly log: string[] = [];
   /** The synchronous reader handed to compiled conditions (one per event). */
   readonly reader: (name: string, params: JsonObject | undefined) => unknown;
-  /** A reader of what is already resolved (PENDING otherwise), that logs nothing: to replay a condition for its trace. */
-  readonly peek: (name: string, params: JsonObject | undefined) => unknown;
+  #peek: ((name: string, params: JsonObject | undefined) => unknown) | undefined;
 
   constructor(
     private readonly registry: Registry,
@@ -80,17 +79,22 @@ export class EventFacts {
   ) {
     this.now = env.clock.now();
     this.reader = (name, params) => this.read(name, params);
-    this.peek = (name, params) => {
+    for (const [key, value] of Object.entries(seed ?? {})) {
+      const [name = key, p] = key.split('\u0000');
+      this.memo.set(key, { state: 'done', value, ms: 0, cost: 'cheap', name, params: p === undefined ? undefined : (JSON.parse(p) as JsonObject) });
+    }
+  }
+
+  /** A reader of what is already resolved (PENDING otherwise), that logs nothing: to replay a condition for its trace. */
+  get peek(): (name: string, params: JsonObject | undefined) => unknown {
+    this.#peek ??= (name, params) => {
       if (isPseudo(name)) return this.pseudoValue(name);
       const entry = this.memo.get(factKey(name, params));
       if (!entry || entry.state === 'pending') return PENDING;
       if (entry.state === 'error') throw entry.error;
       return entry.value;
     };
-    for (const [key, value] of Object.entries(seed ?? {})) {
-      const [name = key, p] = key.split('\u0000');
-      this.memo.set(key, { state: 'done', value, ms: 0, cost: 'cheap', name, params: p === undefined ? undefined : (JSON.parse(p) as JsonObject) });
-    }
+    return this.#peek;
   }
 
   /** What providers and actions see; built on first use (most events never call a provider that needs it). */

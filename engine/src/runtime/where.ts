@@ -45,33 +45,62 @@ export function limitKey(per: 'user' | 'channel' | 'guild', payload: JsonObject)
   return `${per}:${id ?? '-'}`;
 }
 
+/** What `where` reads of an event, computed once per event (every rule of the event is checked against it). */
+export interface WhereSubject {
+  type: string;
+  payload: JsonObject;
+  /** Bots are skipped by default on `message.*` events. */
+  skipsBots: boolean;
+  isBot: boolean;
+  channelId: string | undefined;
+  userId: string | undefined;
+  /** Read on first use. */
+  roles: string[] | undefined;
+}
+
+export function whereSubject(type: string, payload: JsonObject): WhereSubject {
+  return {
+    type,
+    payload,
+    skipsBots: type.startsWith('message.'),
+    isBot: eventIsBot(payload),
+    channelId: eventChannelId(payload),
+    userId: eventUserId(payload),
+    roles: undefined,
+  };
+}
+
 /**
  * Checks a `where` filter against an event. Cheap and synchronous: it reads the payload only, never a fact or a port.
  * `checks` (when given) receives each check made, the first refusal last.
  */
 export function checkWhere(where: WhereFilter | undefined, type: string, payload: JsonObject, checks: WhereCheck[] | null): boolean {
+  return checkWhereOn(where, whereSubject(type, payload), checks);
+}
+
+export function checkWhereOn(where: WhereFilter | undefined, subject: WhereSubject, checks: WhereCheck[] | null): boolean {
   const bots = where?.bots;
   // Bots are skipped on message events unless the rule asks for them; `bots: false` skips them everywhere.
-  if (bots === false || (bots === undefined && type.startsWith('message.'))) {
-    const isBot = eventIsBot(payload);
+  if (bots === false || (bots === undefined && subject.skipsBots)) {
+    const isBot = subject.isBot;
     checks?.push(isBot ? BOT_REFUSED : BOT_PASSED);
     if (isBot) return false;
   }
   if (!where) return true;
   if (where.channel) {
-    const ch = eventChannelId(payload);
+    const ch = subject.channelId;
     const ok = idMatches(where.channel, ch);
     checks?.push({ filter: 'channel', expected: where.channel as unknown as Json, actual: ch ?? null, result: ok });
     if (!ok) return false;
   }
   if (where.user) {
-    const user = eventUserId(payload);
+    const user = subject.userId;
     const ok = idMatches(where.user, user);
     checks?.push({ filter: 'user', expected: where.user as unknown as Json, actual: user ?? null, result: ok });
     if (!ok) return false;
   }
   if (where.roles) {
-    const roles = eventRoles(payload);
+    const roles = (subject.roles ??= eventRoles(subject.payload));
     const { any, all, none } = where.roles;
     const ok =
       (any === undefined || any.some((r) => roles.includes(r))) &&
