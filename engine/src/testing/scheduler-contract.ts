@@ -112,6 +112,8 @@ export function schedulerContract(
         attempts: 1,
       });
       expect(clock().now()).toBeGreaterThanOrEqual(due);
+      // The firing is recorded right after the handler returns.
+      await waitFor(async () => (await store.get(g, 'once'))?.status === 'fired', virtual() ? 0 : 3000);
       expect(await store.get(g, 'once')).toMatchObject({ status: 'fired' });
       await after(300, () => true);
       expect(firedIn(g)).toHaveLength(1);
@@ -213,6 +215,10 @@ export function schedulerContract(
       });
       await after(first - now + 50, () => firedIn(g).length >= 1);
       await after(1000, () => firedIn(g).length >= 2);
+      await waitFor(
+        async () => ((await store.get(g, 'tick'))?.dueAt ?? 0) > firedIn(g)[1]!.dueAt,
+        virtual() ? 0 : 3000,
+      );
       const row = await store.get(g, 'tick');
       expect(row).toMatchObject({ status: 'pending' });
       expect(row!.dueAt).toBeGreaterThan(firedIn(g)[1]!.dueAt);
