@@ -65,6 +65,21 @@ describe('Engine: wait, resume and timers', () => {
     expect(h.probe.actions.map((a) => a.name)).toEqual(['member.warn']);
   });
 
+  it('a parked run that falls due before its guild is loaded is retried by the scheduler, not dropped', async () => {
+    const h = await harness();
+    const rule = { id: 'later', on: 'message.create', then: [{ wait: '1m' }, { 'member.warn': { user: 'u' } }] };
+    load(h, [rule]);
+    await h.engine.dispatch(message('a'));
+    h.engine.unload(GUILD);
+    await h.scheduler.advance(60_000);
+    expect(h.probe.actions).toEqual([]);
+    const [pending] = await h.scheduler.store.listPending(GUILD);
+    expect(pending?.lastError).toContain('no rule set loaded');
+    load(h, [rule]);
+    await h.scheduler.advance(60_000);
+    expect(h.probe.actions.map((a) => a.name)).toEqual(['member.warn']);
+  });
+
   it('ctx.schedule fires the scheduled event later, through the router', async () => {
     const h = await harness();
     load(h, [

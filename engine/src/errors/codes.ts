@@ -255,6 +255,12 @@ export const ENGINE_ERROR_CODES = [
     fix: 'Nothing to do if intended; edits outside `then` (conditions, limits, description) keep waiting runs alive.',
   },
   {
+    code: 'RC_RESUME_GUILD_NOT_LOADED',
+    kind: 'transient',
+    summary: 'A parked run fell due in a process that has not loaded its guild’s rule set; the timer is retried.',
+    fix: 'Load every guild’s rule set before starting the scheduler in a process that handles timers.',
+  },
+  {
     code: 'RC_RESUME_BAD_PAYLOAD',
     kind: 'bug',
     summary: 'A `rule.resume` timer carried a payload that is not a run context written by the engine.',

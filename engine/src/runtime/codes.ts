@@ -21,6 +21,8 @@ export const RUNTIME_CODES = {
   /** A parked run could not resume: its rule was removed, disabled or its steps changed. */
   RC_RESUME_RULE_GONE: 'RC_RESUME_RULE_GONE',
   RC_RESUME_RULE_CHANGED: 'RC_RESUME_RULE_CHANGED',
+  /** A parked run fell due in a process that has not loaded its guild's rule set (transient: the timer is retried). */
+  RC_RESUME_GUILD_NOT_LOADED: 'RC_RESUME_GUILD_NOT_LOADED',
   /** A `rule.resume` timer whose payload is not a run context this engine wrote. */
   RC_RESUME_BAD_PAYLOAD: 'RC_RESUME_BAD_PAYLOAD',
   /** `load` was given a document whose rules could not be compiled. */

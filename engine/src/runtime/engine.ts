@@ -952,14 +952,22 @@ export class Engine {
       return;
     }
     const rules = this.guilds.get(timer.guildId);
+    if (!rules) {
+      // Nothing has run yet, so a retry is safe: this process has not loaded the guild (yet).
+      throw new RulecordError(
+        RUNTIME_CODES.RC_RESUME_GUILD_NOT_LOADED,
+        `A parked run of guild ${timer.guildId} fell due, but this engine has no rule set loaded for that guild.`,
+        { kind: 'transient', fix: 'Load every guild\'s rule set before starting the scheduler in a process that handles timers.' },
+      );
+    }
     const state = this.stateOf(timer.guildId);
-    const rule = rules?.byId.get(parked.ruleId);
+    const rule = rules.byId.get(parked.ruleId);
     const summaries: RunSummary[] = [];
     try {
-      if (!rules || !rule) {
+      if (!rule) {
         // Documented: a parked run whose rule was removed (or disabled) stops; its lock is released.
         if (parked.lock !== undefined) await state.del(ENGINE_STATE.lock, parked.lock);
-        if (rules) {
+        {
           const ev = this.eventRun(parked.event, parked.depth, rules, state);
           const ghost: CompiledRule = { order: -1, id: parked.ruleId, pointer: '', template: undefined, tags: undefined, traceRule: { id: parked.ruleId, pointer: '' }, on: [parked.event.type], mode: 'enforce', where: undefined, condition: null, steps: [], stepsHash: parked.stepsHash, cooldown: undefined, rate: undefined, concurrency: { mode: 'parallel', per: 'user' }, parkMs: 0 };
           const run = this.newRun(ev, ghost, parked.runId, parked.segment);
