@@ -4,7 +4,28 @@ import fc from 'fast-check';
 const word = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/);
 export const kebab = fc.array(word, { minLength: 1, maxLength: 3 }).map((w) => w.join('-'));
 export const dotted = fc.tuple(word, word).map(([a, b]) => `${a}.${b}`);
-const oddString = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('true', 'null', 'rule', 'then', 'guild', '10m', '1h30m', '-1', 'a b', 'é"\\\n', '__proto__', 'in', 'on', 'thn', 'mdoe', 'a', 'F'));
+const oddString = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.constantFrom(
+    'true',
+    'null',
+    'rule',
+    'then',
+    'guild',
+    '10m',
+    '1h30m',
+    '-1',
+    'a b',
+    'é"\\\n',
+    '__proto__',
+    'in',
+    'on',
+    'thn',
+    'mdoe',
+    'a',
+    'F',
+  ),
+);
 const name = fc.oneof({ weight: 4, arbitrary: dotted }, { weight: 1, arbitrary: oddString });
 const json = fc.jsonValue({ maxDepth: 2 });
 const jsonObject = fc.dictionary(fc.oneof(word, oddString), json, { maxKeys: 4 });
@@ -15,7 +36,20 @@ const leaf = fc.record(
   {
     fact: name,
     operator: fc.oneof(
-      fc.constantFrom('equal', 'notEqual', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive', 'in', 'notIn', 'contains', 'doesNotContain', 'matches', 'startsWith'),
+      fc.constantFrom(
+        'equal',
+        'notEqual',
+        'lessThan',
+        'lessThanInclusive',
+        'greaterThan',
+        'greaterThanInclusive',
+        'in',
+        'notIn',
+        'contains',
+        'doesNotContain',
+        'matches',
+        'startsWith',
+      ),
       oddString,
     ),
     value: fc.oneof(json, fc.record({ fact: dotted }, { requiredKeys: ['fact'] })),
@@ -43,7 +77,10 @@ const step = fc.oneof(
       fc.oneof({ weight: 3, arbitrary: jsonObject }, { weight: 1, arbitrary: json }),
       fc.record(
         {
-          retry: fc.oneof(fc.record({ attempts: fc.nat(5), backoff: duration }, { requiredKeys: ['attempts'] }), fc.record({ backoff: duration })),
+          retry: fc.oneof(
+            fc.record({ attempts: fc.nat(5), backoff: duration }, { requiredKeys: ['attempts'] }),
+            fc.record({ backoff: duration }),
+          ),
           onError: fc.constantFrom('stop', 'continue'),
           as: word,
         },
@@ -53,12 +90,22 @@ const step = fc.oneof(
     .map(([action, params, options]) => ({ [action]: params, ...options })),
 );
 
-const idFilter = fc.record({ in: fc.array(fc.string(), { maxLength: 2 }), notIn: fc.array(fc.string(), { maxLength: 2 }) }, { requiredKeys: [] });
+const idFilter = fc.record(
+  { in: fc.array(fc.string(), { maxLength: 2 }), notIn: fc.array(fc.string(), { maxLength: 2 }) },
+  { requiredKeys: [] },
+);
 const where = fc.record(
   {
     channel: idFilter,
     user: idFilter,
-    roles: fc.record({ any: fc.array(word, { maxLength: 2 }), all: fc.array(word, { maxLength: 2 }), none: fc.array(word, { maxLength: 2 }) }, { requiredKeys: [] }),
+    roles: fc.record(
+      {
+        any: fc.array(word, { maxLength: 2 }),
+        all: fc.array(word, { maxLength: 2 }),
+        none: fc.array(word, { maxLength: 2 }),
+      },
+      { requiredKeys: [] },
+    ),
     bots: fc.boolean(),
   },
   { requiredKeys: [] },
@@ -81,7 +128,10 @@ export const rule = fc.record(
       },
       { requiredKeys: [] },
     ),
-    concurrency: fc.oneof(fc.constantFrom('parallel', 'drop', 'queue', 'restart'), fc.record({ mode: fc.constantFrom('drop', 'queue'), per: limitKey }, { requiredKeys: ['mode'] })),
+    concurrency: fc.oneof(
+      fc.constantFrom('parallel', 'drop', 'queue', 'restart'),
+      fc.record({ mode: fc.constantFrom('drop', 'queue'), per: limitKey }, { requiredKeys: ['mode'] }),
+    ),
     tags: fc.array(fc.oneof(word, fc.string()), { maxLength: 3 }),
   },
   { requiredKeys: ['id', 'on', 'then'] },
@@ -90,7 +140,16 @@ export const rule = fc.record(
 const use = fc.record(
   {
     id: kebab,
-    use: fc.record({ template: fc.oneof(kebab, kebab.map((k) => `${k}@2`)), inputs: jsonObject }, { requiredKeys: ['template'] }),
+    use: fc.record(
+      {
+        template: fc.oneof(
+          kebab,
+          kebab.map((k) => `${k}@2`),
+        ),
+        inputs: jsonObject,
+      },
+      { requiredKeys: ['template'] },
+    ),
     enabled: fc.boolean(),
     mode: fc.constantFrom('enforce', 'shadow'),
   },

@@ -8,7 +8,10 @@ import { parseDsl, printDsl } from '@rulecord/dsl';
 // printing the YAML gives exactly that DSL text.
 const root = join(import.meta.dirname, '..', '..');
 const text = readFileSync(join(root, 'docs', 'dsl.md'), 'utf8');
-const blocks = [...text.matchAll(/```(rules|yaml)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1] as string, body: m[2] as string }));
+const blocks = [...text.matchAll(/```(rules|yaml)\n([\s\S]*?)```/g)].map((m) => ({
+  lang: m[1] as string,
+  body: m[2] as string,
+}));
 const pairs: { dsl: string; yaml: string }[] = [];
 for (let i = 0; i < blocks.length; i++) {
   const b = blocks[i];
@@ -19,7 +22,9 @@ for (let i = 0; i < blocks.length; i++) {
 const GUILD = '112233445566778899';
 function wholeYaml(yaml: string): unknown {
   const value = parseYaml(yaml) as Record<string, unknown>;
-  return value.apiVersion ? value : { apiVersion: 'rulecord/v1', kind: 'RuleSet', guild: GUILD, ...value, rules: value.rules ?? [] };
+  return value.apiVersion
+    ? value
+    : { apiVersion: 'rulecord/v1', kind: 'RuleSet', guild: GUILD, ...value, rules: value.rules ?? [] };
 }
 function wholeDsl(dsl: string): string {
   return dsl.startsWith('guild ') ? dsl : `guild "${GUILD}"\n\n${dsl}`;
@@ -31,11 +36,14 @@ describe('docs/dsl.md', () => {
     expect(blocks.filter((b) => b.lang === 'rules')).toHaveLength(pairs.length);
   });
 
-  it.each(pairs.map((p, i) => [i, p] as const))('example %i: the DSL reads as the YAML beside it, and prints back the same', (_, pair) => {
-    const parsed = parseDsl(wholeDsl(pair.dsl), { file: 'docs/dsl.md' });
-    expect(parsed.problems).toEqual([]);
-    const yaml = wholeYaml(pair.yaml);
-    expect(parsed.document).toEqual(yaml);
-    expect(printDsl(yaml)).toBe(wholeDsl(pair.dsl));
-  });
+  it.each(pairs.map((p, i) => [i, p] as const))(
+    'example %i: the DSL reads as the YAML beside it, and prints back the same',
+    (_, pair) => {
+      const parsed = parseDsl(wholeDsl(pair.dsl), { file: 'docs/dsl.md' });
+      expect(parsed.problems).toEqual([]);
+      const yaml = wholeYaml(pair.yaml);
+      expect(parsed.document).toEqual(yaml);
+      expect(printDsl(yaml)).toBe(wholeDsl(pair.dsl));
+    },
+  );
 });

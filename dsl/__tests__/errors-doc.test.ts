@@ -28,7 +28,17 @@ describe('docs/errors.md', () => {
   });
 
   it('documents every code this package emits', () => {
-    const source = ['errors.ts', 'files.ts', 'check.ts', 'fs.ts', 'rule-tests.ts', 'dsl/parse.ts', 'dsl/visitor.ts', 'dsl/print.ts', 'yaml/source.ts']
+    const source = [
+      'errors.ts',
+      'files.ts',
+      'check.ts',
+      'fs.ts',
+      'rule-tests.ts',
+      'dsl/parse.ts',
+      'dsl/visitor.ts',
+      'dsl/print.ts',
+      'yaml/source.ts',
+    ]
       .map((f) => readFileSync(join(root, 'dsl', 'src', f), 'utf8'))
       .join('\n');
     for (const m of source.matchAll(/'(RC_[A-Z0-9_]+)'/g)) expect(documented.has(m[1] as string), m[1]).toBe(true);

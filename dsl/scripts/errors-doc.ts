@@ -47,8 +47,16 @@ async function apiCodes(): Promise<DocumentedCode[]> {
 /** Every group of codes, in the order the page lists them. */
 export async function codeGroups(): Promise<CodeGroup[]> {
   const groups: CodeGroup[] = [
-    { title: 'Rule documents and the engine', source: 'engine/src/errors/codes.ts', codes: ENGINE_ERROR_CODES.map((c) => ({ ...c })) },
-    { title: 'Ports: state, timers, Discord', source: 'engine/src/timers/codes.ts', codes: PORT_ERROR_CODES.map((c) => ({ ...c })) },
+    {
+      title: 'Rule documents and the engine',
+      source: 'engine/src/errors/codes.ts',
+      codes: ENGINE_ERROR_CODES.map((c) => ({ ...c })),
+    },
+    {
+      title: 'Ports: state, timers, Discord',
+      source: 'engine/src/timers/codes.ts',
+      codes: PORT_ERROR_CODES.map((c) => ({ ...c })),
+    },
     { title: 'Catalog modules', source: 'catalog/src/errors.ts', codes: CATALOG_ERROR_CODES.map((c) => ({ ...c })) },
     { title: 'Files, the DSL and the CLI', source: 'dsl/src/errors.ts', codes: DSL_ERROR_CODES.map((c) => ({ ...c })) },
     { title: 'HTTP API', source: 'server/src/api/errors.ts', codes: await apiCodes() },
@@ -57,7 +65,10 @@ export async function codeGroups(): Promise<CodeGroup[]> {
   // The runtime's codes are mirrored in the engine list; one that is not is still documented.
   for (const code of Object.keys(RUNTIME_CODES)) {
     if (!listed.has(code)) {
-      (groups[0] as CodeGroup).codes.push({ code, summary: 'Raised by the rule runtime (see docs/rules.md, "Runtime errors").' });
+      (groups[0] as CodeGroup).codes.push({
+        code,
+        summary: 'Raised by the rule runtime (see docs/rules.md, "Runtime errors").',
+      });
       listed.add(code);
     }
   }
@@ -78,7 +89,13 @@ export async function codeGroups(): Promise<CodeGroup[]> {
     source: 'raised in the sources but not yet in a package list',
     codes: [...others.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([code, files]) => ({ code, summary: `Raised in ${[...files].sort().map((f) => `\`${f}\``).join(', ')}; the message says what is wrong and how to fix it.` })),
+      .map(([code, files]) => ({
+        code,
+        summary: `Raised in ${[...files]
+          .sort()
+          .map((f) => `\`${f}\``)
+          .join(', ')}; the message says what is wrong and how to fix it.`,
+      })),
   });
   return groups;
 }
@@ -102,12 +119,21 @@ export async function renderErrorsDoc(groups?: CodeGroup[]): Promise<string> {
   ];
   for (const g of groups) {
     if (g.codes.length === 0) continue;
-    lines.push(`## ${g.title}`, '', `Source: ${g.source.includes('/') && !g.source.includes(' ') ? `\`${g.source}\`` : g.source}.`, '');
+    lines.push(
+      `## ${g.title}`,
+      '',
+      `Source: ${g.source.includes('/') && !g.source.includes(' ') ? `\`${g.source}\`` : g.source}.`,
+      '',
+    );
     const api = g.codes.some((c) => c.status !== undefined);
     lines.push(api ? '| code | HTTP | what happened |' : '| code | who | what happened | how to fix it |');
     lines.push(api ? '| --- | --- | --- |' : '| --- | --- | --- | --- |');
     for (const c of g.codes) {
-      lines.push(api ? `| \`${c.code}\` | ${c.status ?? ''} | ${cell(c.summary)} |` : `| \`${c.code}\` | ${c.kind ?? ''} | ${cell(c.summary)} | ${cell(c.fix ?? '')} |`);
+      lines.push(
+        api
+          ? `| \`${c.code}\` | ${c.status ?? ''} | ${cell(c.summary)} |`
+          : `| \`${c.code}\` | ${c.kind ?? ''} | ${cell(c.summary)} | ${cell(c.fix ?? '')} |`,
+      );
     }
     lines.push('');
   }

@@ -10,7 +10,11 @@ import type { RuleFile } from './files.js';
  * const file = loadRuleFile(text, { file: 'guild.yaml' });
  * const { problems } = checkRuleFile(file, createCatalogRegistry(), { tier: 'free' });
  */
-export function checkRuleFile(file: RuleFile, registry: Registry, options: { tier: Tier }): { ok: boolean; problems: SourceProblem[] } {
+export function checkRuleFile(
+  file: RuleFile,
+  registry: Registry,
+  options: { tier: Tier },
+): { ok: boolean; problems: SourceProblem[] } {
   if (file.problems.length > 0) return { ok: false, problems: sortProblems(file.problems) };
   const result = validateRuleSet(file.value, registry, { tier: options.tier });
   const problems = sortProblems(result.problems.map((p) => file.place(p)));

@@ -19,7 +19,8 @@ export const DSL_ERROR_CODES = [
   {
     code: 'RC_YAML_SYNTAX',
     kind: 'user',
-    summary: 'The file is not valid YAML (or JSON): bad indentation, an unclosed quote or bracket, a tab used for indentation…',
+    summary:
+      'The file is not valid YAML (or JSON): bad indentation, an unclosed quote or bracket, a tab used for indentation…',
     fix: 'Correct the YAML at the reported line and column; indent with spaces and close every quote and bracket.',
   },
   {
@@ -74,7 +75,8 @@ export const DSL_ERROR_CODES = [
   {
     code: 'RC_DSL_UNPRINTABLE',
     kind: 'user',
-    summary: 'The document cannot be written in the DSL because it is not a rule document (e.g. a rule without an id, a step with two actions).',
+    summary:
+      'The document cannot be written in the DSL because it is not a rule document (e.g. a rule without an id, a step with two actions).',
     fix: 'Validate the document (`rulecord validate`) and fix the problems it reports, then convert again.',
   },
   // ── The CLI ─────────────────────────────────────────────────────────────────────────────────────────────────
@@ -93,7 +95,8 @@ export const DSL_ERROR_CODES = [
   {
     code: 'RC_PLAN_STALE',
     kind: 'user',
-    summary: '`rulecord apply` refused a plan because the live rule set changed after the plan was made (someone applied or edited in the studio).',
+    summary:
+      '`rulecord apply` refused a plan because the live rule set changed after the plan was made (someone applied or edited in the studio).',
     fix: 'Run `rulecord plan` again, review the new diff, and apply that plan.',
   },
   {
@@ -105,7 +108,8 @@ export const DSL_ERROR_CODES = [
   {
     code: 'RC_TEST_FILE',
     kind: 'user',
-    summary: 'A rule test file (`*.test.yaml`) is malformed: no `ruleset`, no `cases`, a step that is neither an event nor an `advance`…',
+    summary:
+      'A rule test file (`*.test.yaml`) is malformed: no `ruleset`, no `cases`, a step that is neither an event nor an `advance`…',
     fix: 'Follow the test file format in docs/cli.md (`rulecord test`).',
   },
   {

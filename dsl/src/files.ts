@@ -1,4 +1,5 @@
 import { Document, isMap, isScalar, isSeq, visit, type Node } from 'yaml';
+import { YAML_OPTIONS, stringifyYaml } from './yaml/stringify.js';
 import type { Problem } from '@rulecord/engine';
 import { sourceProblem, type SourceProblem } from './errors.js';
 import { SourceFile, pointsAtKey } from './yaml/source.js';
@@ -58,7 +59,15 @@ export function loadRuleFile(text: string, options: { file?: string; format?: Ru
     };
   }
   const source = new SourceFile(text, { file, format });
-  return { file, format, text, value: source.value, problems: source.problems, source, place: (problem) => source.place(problem) };
+  return {
+    file,
+    format,
+    text,
+    value: source.value,
+    problems: source.problems,
+    source,
+    place: (problem) => source.place(problem),
+  };
 }
 
 function sniff(text: string): RuleFileFormat {
@@ -72,7 +81,8 @@ function placeInDsl(file: string, dsl: DslParseResult, problem: Problem): Source
   let pointer = problem.pointer;
   let span: DslSpan | undefined;
   for (;;) {
-    span = (key ? dsl.keyPositions.get(pointer) : undefined) ?? dsl.positions.get(pointer) ?? dsl.keyPositions.get(pointer);
+    span =
+      (key ? dsl.keyPositions.get(pointer) : undefined) ?? dsl.positions.get(pointer) ?? dsl.keyPositions.get(pointer);
     if (span || pointer === '') break;
     const tokens = parsePointerTokens(pointer);
     tokens.pop();
@@ -93,11 +103,8 @@ export function toYaml(value: unknown): string {
       if (shortFlat(node)) node.flow = true;
     },
   });
-  return doc.toString(YAML_OPTIONS);
+  return stringifyYaml(doc);
 }
-
-/** How every YAML document is written (`fmt`, `compile --to yaml`, the edit API). */
-export const YAML_OPTIONS = { indent: 2, indentSeq: true, lineWidth: 0, minContentWidth: 0, flowCollectionPadding: true } as const;
 
 function shortFlat(node: Node): boolean {
   const items = isMap(node) ? node.items.map((p) => p.value) : isSeq(node) ? node.items : [];
@@ -140,13 +147,14 @@ export function formatRuleFile(text: string, options: { file?: string; format?: 
   if (loaded.problems.length > 0) return { output: text, changed: false, problems: loaded.problems };
   let output: string;
   if (loaded.format === 'yaml') {
-    output = loaded.source ? loaded.source.document.toString(YAML_OPTIONS) : text;
+    output = loaded.source ? stringifyYaml(loaded.source.document) : text;
   } else if (loaded.format === 'json') {
     output = toJson(loaded.value);
   } else {
     const dsl = loaded.dsl as DslParseResult;
     const formatted = formatDsl(text, dsl);
-    if (typeof formatted !== 'string') return { output: text, changed: false, problems: [], skipped: formatted.skipped };
+    if (typeof formatted !== 'string')
+      return { output: text, changed: false, problems: [], skipped: formatted.skipped };
     output = formatted;
   }
   return { output, changed: output !== text, problems: [] };
@@ -161,7 +169,12 @@ function formatDsl(text: string, dsl: DslParseResult): string | { skipped: strin
   const printed = printDsl(dsl.document);
   if (dsl.comments.length === 0) return printed;
   // Lines are compared without quotes and extra spaces: the printer drops quotes a word does not need.
-  const norm = (l: string): string => l.trim().replace(/"/g, '').replace(/\s*,\s*/g, ', ').replace(/\s+/g, ' ');
+  const norm = (l: string): string =>
+    l
+      .trim()
+      .replace(/"/g, '')
+      .replace(/\s*,\s*/g, ', ')
+      .replace(/\s+/g, ' ');
   const lines = text.split(/\r?\n/);
   const byLine = new Map(dsl.comments.map((c) => [c.line, c]));
   interface Anchor {
@@ -195,7 +208,10 @@ function formatDsl(text: string, dsl: DslParseResult): string | { skipped: strin
     }
     let k = out.findIndex((l, i) => i >= from && norm(l) === anchor.code);
     if (k < 0) k = out.findIndex((l, i) => norm(l) === anchor.code && !before.has(i) && !after.has(i));
-    if (k < 0) return { skipped: `a commented line (\`${anchor.code}\`) is written differently by the printer, and its comment would be lost` };
+    if (k < 0)
+      return {
+        skipped: `a commented line (\`${anchor.code}\`) is written differently by the printer, and its comment would be lost`,
+      };
     if (anchor.leading.length > 0) before.set(k, [...(before.get(k) ?? []), ...anchor.leading]);
     if (anchor.trailing !== undefined) after.set(k, anchor.trailing);
     from = k + 1;
@@ -212,6 +228,12 @@ function formatDsl(text: string, dsl: DslParseResult): string | { skipped: strin
 }
 
 /** A `SourceProblem` for a file that cannot be read at all. */
-export function fileProblem(file: string, message: string, code: 'RC_FILE_READ' | 'RC_FILE_FORMAT' = 'RC_FILE_READ'): SourceProblem {
+export function fileProblem(
+  file: string,
+  message: string,
+  code: 'RC_FILE_READ' | 'RC_FILE_FORMAT' = 'RC_FILE_READ',
+): SourceProblem {
   return sourceProblem(code, message, { file, line: 1, column: 1 });
 }
+
+export { YAML_OPTIONS, stringifyYaml };

@@ -19,7 +19,10 @@ export function isTestFile(path: string): boolean {
  * `node_modules` and dot-folders) for rule files (`*.yaml`, `*.yml`, `*.json` that declare `kind: RuleSet`, and
  * `*.rules`) or for test files (`*.test.yaml`). Paths are shown relative to `cwd`.
  */
-export function collectFiles(paths: readonly string[], options: { cwd: string; kind: FileKind }): { files: string[]; problems: SourceProblem[] } {
+export function collectFiles(
+  paths: readonly string[],
+  options: { cwd: string; kind: FileKind },
+): { files: string[]; problems: SourceProblem[] } {
   const files: string[] = [];
   const problems: SourceProblem[] = [];
   const show = (abs: string): string => {

@@ -9,7 +9,17 @@ export type { DslParseResult } from './dsl/parse.js';
 export type { DslSpan } from './dsl/visitor.js';
 export { printDsl } from './dsl/print.js';
 export { KEYWORD_WORDS as DSL_KEYWORDS } from './dsl/lexer.js';
-export { formatOfPath, loadRuleFile, toYaml, toJson, printDocument, formatRuleFile, fileProblem, YAML_OPTIONS } from './files.js';
+export {
+  formatOfPath,
+  loadRuleFile,
+  toYaml,
+  toJson,
+  printDocument,
+  formatRuleFile,
+  fileProblem,
+  YAML_OPTIONS,
+  stringifyYaml,
+} from './files.js';
 export type { RuleFile, RuleFileFormat, FormatResult } from './files.js';
 export { checkRuleFile, sortProblems, formatProblemText, formatProblemGithub } from './check.js';
 export { collectFiles, isTestFile } from './fs.js';

@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, isAbsolute, resolve } from 'node:path';
-import { RulecordError, simulate, type Registry, type SimAction, type SimStep, type Tier, type Trace, type SimInput } from '@rulecord/engine';
+import {
+  RulecordError,
+  simulate,
+  type Registry,
+  type SimAction,
+  type SimStep,
+  type Tier,
+  type Trace,
+  type SimInput,
+} from '@rulecord/engine';
 import type { SourceProblem } from './errors.js';
 import { fileProblem, loadRuleFile } from './files.js';
 import { SourceFile } from './yaml/source.js';
@@ -67,14 +76,25 @@ export async function runRuleTestFile(
   const spec = source.value;
   const bad = (pointer: string, message: string): RuleTestFileResult => ({
     file: path,
-    problems: [source.place({ code: 'RC_TEST_FILE', message, pointer, severity: 'error', fix: 'Follow the test file format in docs/cli.md (`rulecord test`).' })],
+    problems: [
+      source.place({
+        code: 'RC_TEST_FILE',
+        message,
+        pointer,
+        severity: 'error',
+        fix: 'Follow the test file format in docs/cli.md (`rulecord test`).',
+      }),
+    ],
     cases: [],
   });
   if (!isObj(spec)) return bad('', 'a test file is a mapping with `ruleset` and `cases`');
-  if (typeof spec.ruleset !== 'string') return bad('/ruleset', '`ruleset` must name the rule-set file to test (a path relative to this file)');
+  if (typeof spec.ruleset !== 'string')
+    return bad('/ruleset', '`ruleset` must name the rule-set file to test (a path relative to this file)');
   if (!Array.isArray(spec.cases)) return bad('/cases', '`cases` must be a list of test cases');
-  if (spec.tier !== undefined && spec.tier !== 'free' && spec.tier !== 'premium') return bad('/tier', '`tier` must be `free` or `premium`');
-  if (spec.world !== undefined && !isObj(spec.world)) return bad('/world', '`world` must be a mapping (members, channels, roles, guild)');
+  if (spec.tier !== undefined && spec.tier !== 'free' && spec.tier !== 'premium')
+    return bad('/tier', '`tier` must be `free` or `premium`');
+  if (spec.world !== undefined && !isObj(spec.world))
+    return bad('/world', '`world` must be a mapping (members, channels, roles, guild)');
   const tier = (spec.tier as Tier | undefined) ?? options.tier;
 
   const rulesetPath = isAbsolute(spec.ruleset) ? spec.ruleset : join(dirname(path), spec.ruleset);
@@ -87,7 +107,13 @@ export async function runRuleTestFile(
   }
   const ruleFile = loadRuleFile(rulesetText, { file: rulesetPath });
   const checked = checkRuleFile(ruleFile, options.registry, { tier });
-  if (!checked.ok) return { file: path, ruleset: spec.ruleset, problems: checked.problems.filter((p) => p.severity === 'error'), cases: [] };
+  if (!checked.ok)
+    return {
+      file: path,
+      ruleset: spec.ruleset,
+      problems: checked.problems.filter((p) => p.severity === 'error'),
+      cases: [],
+    };
 
   const cases: RuleTestCaseResult[] = [];
   for (const [index, raw] of spec.cases.entries()) {
@@ -101,7 +127,13 @@ export async function runRuleTestFile(
         expected: [],
         actual: [],
         traces: [],
-        problem: source.place({ code: 'RC_TEST_FILE', message, pointer: p, severity: 'error', fix: 'Follow the test file format in docs/cli.md (`rulecord test`).' }),
+        problem: source.place({
+          code: 'RC_TEST_FILE',
+          message,
+          pointer: p,
+          severity: 'error',
+          fix: 'Follow the test file format in docs/cli.md (`rulecord test`).',
+        }),
       });
     };
     if (!isObj(raw)) {
@@ -114,13 +146,21 @@ export async function runRuleTestFile(
     }
     const expect = raw.expect;
     if (!isObj(expect) || !Array.isArray(expect.actions)) {
-      fail(`${pointer}/expect`, '`expect.actions` must list the actions the case should produce, in order (`[]` for none)');
+      fail(
+        `${pointer}/expect`,
+        '`expect.actions` must list the actions the case should produce, in order (`[]` for none)',
+      );
       continue;
     }
     const expected = expect.actions as unknown[];
-    const badExpected = expected.findIndex((e) => !(typeof e === 'string' || (isObj(e) && typeof e.action === 'string')));
+    const badExpected = expected.findIndex(
+      (e) => !(typeof e === 'string' || (isObj(e) && typeof e.action === 'string')),
+    );
     if (badExpected >= 0) {
-      fail(`${pointer}/expect/actions/${badExpected}`, 'an expected action is an action name, or `{ action, rule?, params? }`');
+      fail(
+        `${pointer}/expect/actions/${badExpected}`,
+        'an expected action is an action name, or `{ action, rule?, params? }`',
+      );
       continue;
     }
     const world = mergeWorld(spec.world, raw.world);
@@ -130,7 +170,7 @@ export async function runRuleTestFile(
         document: structuredClone(ruleFile.value),
         registry: options.registry,
         tier,
-        ...(world ? { world: world as NonNullable<SimInput["world"]> } : {}),
+        ...(world ? { world: world as NonNullable<SimInput['world']> } : {}),
         steps: raw.steps as SimStep[],
       });
       if (!result.ok) {
@@ -140,13 +180,27 @@ export async function runRuleTestFile(
           expected: expected as ExpectedAction[],
           actual: [],
           traces: [],
-          problem: ruleFile.place(result.problems.find((p) => p.severity === 'error') ?? result.problems[0] ?? { code: 'RC_TEST_FILE', message: 'the rule set did not load', pointer: '', severity: 'error' }),
+          problem: ruleFile.place(
+            result.problems.find((p) => p.severity === 'error') ??
+              result.problems[0] ?? {
+                code: 'RC_TEST_FILE',
+                message: 'the rule set did not load',
+                pointer: '',
+                severity: 'error',
+              },
+          ),
         });
         continue;
       }
       const actual = result.actions.filter((a) => a.status !== 'skipped');
       const passed = matches(expected as ExpectedAction[], actual);
-      cases.push({ name, passed, expected: expected as ExpectedAction[], actual, traces: result.traces.filter((t) => t.outcome !== 'filtered') });
+      cases.push({
+        name,
+        passed,
+        expected: expected as ExpectedAction[],
+        actual,
+        traces: result.traces.filter((t) => t.outcome !== 'filtered'),
+      });
     } catch (error) {
       if (error instanceof RulecordError) {
         const p = error.pointer?.startsWith('/steps') ? `${pointer}${error.pointer}` : pointer;
@@ -156,7 +210,13 @@ export async function runRuleTestFile(
           expected: expected as ExpectedAction[],
           actual: [],
           traces: [],
-          problem: source.place({ code: error.code, message: error.message, pointer: p, severity: 'error', ...(error.fix ? { fix: error.fix } : {}) }),
+          problem: source.place({
+            code: error.code,
+            message: error.message,
+            pointer: p,
+            severity: 'error',
+            ...(error.fix ? { fix: error.fix } : {}),
+          }),
         });
       } else throw error;
     }
@@ -184,12 +244,19 @@ export function matches(expected: readonly ExpectedAction[], actual: readonly Si
 
 function isSubset(expected: unknown, actual: unknown): boolean {
   if (isObj(expected)) return isObj(actual) && Object.entries(expected).every(([k, v]) => isSubset(v, actual[k]));
-  if (Array.isArray(expected)) return Array.isArray(actual) && expected.length === actual.length && expected.every((v, i) => isSubset(v, actual[i]));
+  if (Array.isArray(expected))
+    return (
+      Array.isArray(actual) && expected.length === actual.length && expected.every((v, i) => isSubset(v, actual[i]))
+    );
   return Object.is(expected, actual) || (typeof expected === 'number' && expected === actual);
 }
 
 /** The human report of test results: per case ✓/✗, and for a failure expected vs actual actions and the traces. */
-export function formatRuleTestReport(results: readonly RuleTestFileResult[]): { text: string; passed: number; failed: number } {
+export function formatRuleTestReport(results: readonly RuleTestFileResult[]): {
+  text: string;
+  passed: number;
+  failed: number;
+} {
   const lines: string[] = [];
   let passed = 0;
   let failed = 0;
@@ -211,8 +278,12 @@ export function formatRuleTestReport(results: readonly RuleTestFileResult[]): { 
         lines.push(indent(formatProblemText(c.problem), '      '));
         continue;
       }
-      lines.push(`      expected actions: ${c.expected.length === 0 ? '(none)' : c.expected.map(describeExpected).join(', ')}`);
-      lines.push(`      actual actions:   ${c.actual.length === 0 ? '(none)' : c.actual.map(describeActual).join(', ')}`);
+      lines.push(
+        `      expected actions: ${c.expected.length === 0 ? '(none)' : c.expected.map(describeExpected).join(', ')}`,
+      );
+      lines.push(
+        `      actual actions:   ${c.actual.length === 0 ? '(none)' : c.actual.map(describeActual).join(', ')}`,
+      );
       if (c.traces.length > 0) lines.push('      traces of the rules that ran:');
       for (const t of c.traces) lines.push(...describeTrace(t).map((l) => `        ${l}`));
     }
@@ -233,10 +304,15 @@ function describeActual(a: SimAction): string {
 }
 
 function describeTrace(t: Trace): string[] {
-  const out = [`rule ${t.rule.id} on ${t.trigger.type}: ${t.outcome}${t.segment > 0 ? ` (resumed, segment ${t.segment})` : ''}`];
-  for (const w of t.where.checks.filter((c) => !c.result)) out.push(`  where ${w.filter}: expected ${JSON.stringify(w.expected)}, got ${JSON.stringify(w.actual)}`);
+  const out = [
+    `rule ${t.rule.id} on ${t.trigger.type}: ${t.outcome}${t.segment > 0 ? ` (resumed, segment ${t.segment})` : ''}`,
+  ];
+  for (const w of t.where.checks.filter((c) => !c.result))
+    out.push(`  where ${w.filter}: expected ${JSON.stringify(w.expected)}, got ${JSON.stringify(w.actual)}`);
   for (const leaf of t.condition?.leaves ?? []) {
-    out.push(`  ${leaf.result ? '✓' : '✗'} ${leaf.fact}${leaf.path ? ` at ${leaf.path}` : ''} ${leaf.operator} ${JSON.stringify(leaf.expected)} (was ${JSON.stringify(leaf.actual)})`);
+    out.push(
+      `  ${leaf.result ? '✓' : '✗'} ${leaf.fact}${leaf.path ? ` at ${leaf.path}` : ''} ${leaf.operator} ${JSON.stringify(leaf.expected)} (was ${JSON.stringify(leaf.actual)})`,
+    );
   }
   for (const l of t.limits) out.push(`  limit ${l.kind} ${l.key}${l.decision ? ` → ${l.decision}` : ''}`);
   for (const a of t.actions) out.push(`  → ${a.action} ${a.status}${a.error ? `: ${a.error.message}` : ''}`);
@@ -250,4 +326,3 @@ function indent(text: string, prefix: string): string {
     .map((l) => prefix + l)
     .join('\n');
 }
-

@@ -53,7 +53,11 @@ describe('examples', () => {
   });
 
   it('passes its rule tests through `rulecord test examples/`', () => {
-    const run = spawnSync(process.execPath, ['server/bin/rulecord.mjs', 'test', 'examples/'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    const run = spawnSync(process.execPath, ['server/bin/rulecord.mjs', 'test', 'examples/'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/\n(\d+) passed, 0 failed\n$/);
     expect(run.stdout).not.toContain('✗');

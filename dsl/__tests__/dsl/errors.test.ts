@@ -11,7 +11,13 @@ rule no-shouting
 `;
 
 function errorsOf(text: string) {
-  return parseDsl(text, { file: 't.rules' }).problems.map((p) => ({ code: p.code, line: p.line, column: p.column, message: p.message, fix: p.fix }));
+  return parseDsl(text, { file: 't.rules' }).problems.map((p) => ({
+    code: p.code,
+    line: p.line,
+    column: p.column,
+    message: p.message,
+    fix: p.fix,
+  }));
 }
 
 describe('DSL errors', () => {
@@ -95,17 +101,23 @@ describe('one typo, one error (property)', () => {
     const fc = (await import('fast-check')).default;
     const { printDsl } = await import('@rulecord/dsl');
     const { ruleDocument } = await import('../arbitraries.js');
-    const clause = /^ {2}(description|on|where|if|then|mode|cooldown|rate|limits|concurrency|tags|enabled|disabled|inputs)(?=\s|$)/;
+    const clause =
+      /^ {2}(description|on|where|if|then|mode|cooldown|rate|limits|concurrency|tags|enabled|disabled|inputs)(?=\s|$)/;
     fc.assert(
       fc.property(ruleDocument, fc.nat(), fc.nat(), fc.boolean(), (doc, pick, at, swap) => {
         const lines = printDsl(doc).split('\n');
-        const candidates = lines.map((l, i) => (clause.test(l) && !l.startsWith('  on error') ? i : -1)).filter((i) => i >= 0);
+        const candidates = lines
+          .map((l, i) => (clause.test(l) && !l.startsWith('  on error') ? i : -1))
+          .filter((i) => i >= 0);
         if (candidates.length === 0) return;
         const index = candidates[pick % candidates.length] as number;
         const line = lines[index] as string;
         const word = (clause.exec(line) as RegExpExecArray)[1] as string;
         const i = at % Math.max(1, word.length - 1);
-        const typo = swap && word.length > 1 ? word.slice(0, i) + (word[i + 1] ?? '') + (word[i] ?? '') + word.slice(i + 2) : word.slice(0, i) + word.slice(i + 1);
+        const typo =
+          swap && word.length > 1
+            ? word.slice(0, i) + (word[i + 1] ?? '') + (word[i] ?? '') + word.slice(i + 2)
+            : word.slice(0, i) + word.slice(i + 1);
         if (typo === word || typo === '' || /^(on|or|of|in|if|as|at|and|not)$/.test(typo)) return;
         lines[index] = `  ${typo}${line.slice(2 + word.length)}`;
         const problems = parseDsl(lines.join('\n'), { file: 't.rules' }).problems;

@@ -29,7 +29,9 @@ describe('formatRuleFile (DSL)', () => {
   });
 
   it('normalises layout without comments: spacing, indentation, quotes a word does not need', () => {
-    const r = formatRuleFile('guild    "1"\nrule   a on member.join\n then    message.send   content: "hi"\n', { file: 'g.rules' });
+    const r = formatRuleFile('guild    "1"\nrule   a on member.join\n then    message.send   content: "hi"\n', {
+      file: 'g.rules',
+    });
     expect(r.output).toBe('guild "1"\n\nrule a\n  on member.join\n  then\n    message.send content: hi\n');
   });
 });

@@ -28,7 +28,12 @@ describe('loadSource', () => {
   it('maps a pointer to its key when asked (unknown keys are reported on the key)', () => {
     const file = loadSource(text, { file: 'guild.yaml' });
     expect(file.locate('/rules/0/then/1/member.warn', { key: true }).start).toMatchObject({ line: 11, column: 9 });
-    const placed = file.place({ code: 'RC_UNKNOWN_ACTION', message: 'unknown action', pointer: '/rules/0/then/0/message.delete', severity: 'error' });
+    const placed = file.place({
+      code: 'RC_UNKNOWN_ACTION',
+      message: 'unknown action',
+      pointer: '/rules/0/then/0/message.delete',
+      severity: 'error',
+    });
     expect(placed).toMatchObject({ file: 'guild.yaml', line: 10, column: 9 });
   });
 
@@ -84,7 +89,8 @@ describe('loadSource', () => {
 
 describe('formatRuleFile (YAML)', () => {
   it('keeps comments, changes only layout, and is idempotent', () => {
-    const messy = 'apiVersion:   rulecord/v1\nkind: RuleSet # k\nguild: "1"\nrules:\n- id: a   # the rule\n  on: x.y\n  then:\n  -   message.delete: {}\n';
+    const messy =
+      'apiVersion:   rulecord/v1\nkind: RuleSet # k\nguild: "1"\nrules:\n- id: a   # the rule\n  on: x.y\n  then:\n  -   message.delete: {}\n';
     const once = formatRuleFile(messy, { file: 'm.yaml' });
     expect(once.changed).toBe(true);
     expect(once.output).toContain('# the rule');

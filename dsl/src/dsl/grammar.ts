@@ -229,7 +229,10 @@ export class RulesParser extends CstParser {
   });
 
   leafCondition = this.RULE('leafCondition', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Name, { LABEL: 'fact' }) }, { ALT: () => this.CONSUME(T.StringLit, { LABEL: 'fact' }) }]);
+    this.OR([
+      { ALT: () => this.CONSUME(T.Name, { LABEL: 'fact' }) },
+      { ALT: () => this.CONSUME(T.StringLit, { LABEL: 'fact' }) },
+    ]);
     this.OPTION(() => this.SUBRULE(this.params));
     this.OPTION2(() => {
       this.CONSUME(T.At);
@@ -290,7 +293,10 @@ export class RulesParser extends CstParser {
   });
 
   actionStep = this.RULE('actionStep', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Name, { LABEL: 'action' }) }, { ALT: () => this.CONSUME(T.StringLit, { LABEL: 'action' }) }]);
+    this.OR([
+      { ALT: () => this.CONSUME(T.Name, { LABEL: 'action' }) },
+      { ALT: () => this.CONSUME(T.StringLit, { LABEL: 'action' }) },
+    ]);
     // Lookahead does not cross rule boundaries, so say explicitly that `Name` alone starts the next step, not params.
     this.OPTION({
       GATE: () => {
@@ -298,19 +304,19 @@ export class RulesParser extends CstParser {
         return next === T.LBrace || next === T.With || this.LA(2).tokenType === T.Colon;
       },
       DEF: () =>
-      this.OR2([
-        { ALT: () => this.SUBRULE(this.object) },
-        {
-          ALT: () => {
-            this.CONSUME(T.With);
-            this.SUBRULE(this.value);
+        this.OR2([
+          { ALT: () => this.SUBRULE(this.object) },
+          {
+            ALT: () => {
+              this.CONSUME(T.With);
+              this.SUBRULE(this.value);
+            },
           },
-        },
-        {
-          GATE: () => this.LA(2).tokenType === T.Colon,
-          ALT: () => this.SUBRULE(this.inlineParams),
-        },
-      ]),
+          {
+            GATE: () => this.LA(2).tokenType === T.Colon,
+            ALT: () => this.SUBRULE(this.inlineParams),
+          },
+        ]),
     });
     // `on error …` is a step option; `on <event>` after a step is the rule's trigger clause.
     this.MANY({

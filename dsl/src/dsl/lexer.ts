@@ -42,7 +42,13 @@ export const Equals = createToken({ name: 'Equals', pattern: /=/, label: "'='" }
 export const Keyword = createToken({ name: 'Keyword', pattern: Lexer.NA });
 
 const keyword = (word: string): TokenType =>
-  createToken({ name: `Kw_${word}`, pattern: new RegExp(word), longer_alt: Name, categories: [Keyword], label: `'${word}'` });
+  createToken({
+    name: `Kw_${word}`,
+    pattern: new RegExp(word),
+    longer_alt: Name,
+    categories: [Keyword],
+    label: `'${word}'`,
+  });
 
 export const Guild = keyword('guild');
 export const Module = keyword('module');
@@ -84,9 +90,44 @@ export const False = keyword('false');
 export const Null = keyword('null');
 
 export const KEYWORDS: readonly TokenType[] = [
-  Guild, Module, Rule, Use, As, Inputs, Description, On, Where, If, Then, Mode, Enabled, Disabled, Cooldown, Rate,
-  Per, Limits, Concurrency, Tags, Wait, Step, Retry, Times, Backoff, ErrorKw, And, Or, Not, In, Contains, Of, At,
-  With, Set, True, False, Null,
+  Guild,
+  Module,
+  Rule,
+  Use,
+  As,
+  Inputs,
+  Description,
+  On,
+  Where,
+  If,
+  Then,
+  Mode,
+  Enabled,
+  Disabled,
+  Cooldown,
+  Rate,
+  Per,
+  Limits,
+  Concurrency,
+  Tags,
+  Wait,
+  Step,
+  Retry,
+  Times,
+  Backoff,
+  ErrorKw,
+  And,
+  Or,
+  Not,
+  In,
+  Contains,
+  Of,
+  At,
+  With,
+  Set,
+  True,
+  False,
+  Null,
 ];
 /** The words a bare name may not be (the printer quotes them). */
 export const KEYWORD_WORDS: ReadonlySet<string> = new globalThis.Set(KEYWORDS.map((t) => (t.name ?? '').slice(3)));

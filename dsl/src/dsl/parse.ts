@@ -32,11 +32,17 @@ export function parseDsl(text: string, options: { file?: string } = {}): DslPars
   const cst = rulesParser.document();
   const parseErrors = [...rulesParser.errors];
   const builder = new DocumentBuilder();
-  const document = (builder.visit(cst, '') as JsonObject | undefined) ?? { apiVersion: 'rulecord/v1', kind: 'RuleSet', rules: [] };
+  const document = (builder.visit(cst, '') as JsonObject | undefined) ?? {
+    apiVersion: 'rulecord/v1',
+    kind: 'RuleSet',
+    rules: [],
+  };
 
   // Items start at `rule`, `use` and `module`: keep one problem per item, so one typo gives one error.
   const itemStarts = lexed.tokens
-    .filter((t, i) => /^Kw_(rule|use|module)$/.test(t.tokenType.name) && lexed.tokens[i + 1]?.tokenType.name !== 'Colon')
+    .filter(
+      (t, i) => /^Kw_(rule|use|module)$/.test(t.tokenType.name) && lexed.tokens[i + 1]?.tokenType.name !== 'Colon',
+    )
     .map((t) => t.startOffset);
   const segmentOf = (offset: number): number => {
     let i = -1;
@@ -51,7 +57,12 @@ export function parseDsl(text: string, options: { file?: string } = {}): DslPars
   for (const p of builder.problems) {
     candidates.push({
       offset: offsetOf(p.span.line, p.span.column),
-      problem: sourceProblem(p.code, p.message, { file, line: p.span.line, column: p.span.column, endLine: p.span.endLine, endColumn: p.span.endColumn + 1 }, p.fix),
+      problem: sourceProblem(
+        p.code,
+        p.message,
+        { file, line: p.span.line, column: p.span.column, endLine: p.span.endLine, endColumn: p.span.endColumn + 1 },
+        p.fix,
+      ),
     });
   }
   // After a syntax error, recovery may resynchronise in the wrong place (`per guild` reads like a new `guild` item)
@@ -63,7 +74,12 @@ export function parseDsl(text: string, options: { file?: string } = {}): DslPars
     const offset = offsetOf(p.line, p.column);
     const segment = segmentOf(offset);
     if (firstErrorSegment === undefined) firstErrorSegment = segment;
-    else if (segment > firstErrorSegment && segment >= 0 && !segmentHasErrors(text.slice(itemStarts[segment] ?? 0, itemEnd(segment)))) continue;
+    else if (
+      segment > firstErrorSegment &&
+      segment >= 0 &&
+      !segmentHasErrors(text.slice(itemStarts[segment] ?? 0, itemEnd(segment)))
+    )
+      continue;
     candidates.push({ offset, problem: p });
   }
   const problems: SourceProblem[] = [];
@@ -83,7 +99,11 @@ export function parseDsl(text: string, options: { file?: string } = {}): DslPars
     }
     problems.push(problem);
   }
-  const comments = (lexed.groups.comments ?? []).map((t) => ({ line: t.startLine ?? 1, column: t.startColumn ?? 1, text: t.image }));
+  const comments = (lexed.groups.comments ?? []).map((t) => ({
+    line: t.startLine ?? 1,
+    column: t.startColumn ?? 1,
+    text: t.image,
+  }));
   return { document, problems, positions: builder.positions, keyPositions: builder.keyPositions, comments };
 }
 
@@ -119,15 +139,29 @@ function lexProblem(file: string, text: string, error: ILexingError): SourceProb
   const ch = text[error.offset] ?? '';
   const where = { file, line: error.line ?? 1, column: error.column ?? 1 };
   if (ch === '"') {
-    return sourceProblem('RC_DSL_BAD_CHARACTER', 'this string is not closed on its line', where, 'Close the string with `"` before the end of the line; write a line break inside a string as `\\n`.');
+    return sourceProblem(
+      'RC_DSL_BAD_CHARACTER',
+      'this string is not closed on its line',
+      where,
+      'Close the string with `"` before the end of the line; write a line break inside a string as `\\n`.',
+    );
   }
   if (ch === "'") {
-    return sourceProblem('RC_DSL_BAD_CHARACTER', 'strings are written between double quotes', where, 'Replace the single quotes with double quotes: "like this".');
+    return sourceProblem(
+      'RC_DSL_BAD_CHARACTER',
+      'strings are written between double quotes',
+      where,
+      'Replace the single quotes with double quotes: "like this".',
+    );
   }
   const shown = ch === '\t' ? 'a tab' : JSON.stringify(ch);
-  return sourceProblem('RC_DSL_BAD_CHARACTER', `unexpected character ${shown}`, where, 'Remove the character, or put the text between double quotes.');
+  return sourceProblem(
+    'RC_DSL_BAD_CHARACTER',
+    `unexpected character ${shown}`,
+    where,
+    'Remove the character, or put the text between double quotes.',
+  );
 }
-
 
 function parseProblem(file: string, error: IRecognitionException, all: IToken[]): SourceProblem {
   const token = error.token;
@@ -135,7 +169,13 @@ function parseProblem(file: string, error: IRecognitionException, all: IToken[])
   const previous = atEnd ? all[all.length - 1] : undefined;
   const line = atEnd ? (previous?.endLine ?? 1) : (token.startLine ?? 1);
   const column = atEnd ? (previous?.endColumn ?? 0) + 1 : (token.startColumn ?? 1);
-  const where = { file, line, column, endLine: atEnd ? line : (token.endLine ?? line), endColumn: atEnd ? column : (token.endColumn ?? column) + 1 };
+  const where = {
+    file,
+    line,
+    column,
+    endLine: atEnd ? line : (token.endLine ?? line),
+    endColumn: atEnd ? column : (token.endColumn ?? column) + 1,
+  };
   const expected = expectedFrom(error.message);
   const found = atEnd ? 'the end of the text' : `\`${token.image}\``;
   if (expected.length === 1 && expected[0] === 'EOF') {
@@ -194,12 +234,15 @@ function hintFor(token: IToken, expected: string[], atEnd: boolean): string {
   if (token.image === '=') return 'To compare, write `==`; to set a value in an object, write `key: value`.';
   if (token.tokenType.name === 'Name') {
     const near = closestKeyword(token.image);
-    if (near) return `Did you mean \`${near}\`? Each line of a rule starts with a clause word (on, where, if, then, mode, cooldown…).`;
-    if (expected.some((e) => e.includes('a comparison'))) return 'A condition is `fact operator value`, e.g. `message.length > 10`.';
+    if (near)
+      return `Did you mean \`${near}\`? Each line of a rule starts with a clause word (on, where, if, then, mode, cooldown…).`;
+    if (expected.some((e) => e.includes('a comparison')))
+      return 'A condition is `fact operator value`, e.g. `message.length > 10`.';
     return 'Put text between double quotes, and start each clause of a rule with its word (on, where, if, then…). See docs/dsl.md.';
   }
-  if (token.tokenType.name === 'Colon') return 'A `key: value` entry belongs inside `{ … }`, or right after an action name.';
-  if (expected.some((e) => e === "`}`" || e === "`]`" || e === "`)`")) return 'A bracket is not closed: add the closing bracket.';
+  if (token.tokenType.name === 'Colon')
+    return 'A `key: value` entry belongs inside `{ … }`, or right after an action name.';
+  if (expected.some((e) => e === '`}`' || e === '`]`' || e === '`)`'))
+    return 'A bracket is not closed: add the closing bracket.';
   return 'See docs/dsl.md for the form of each clause.';
 }
-

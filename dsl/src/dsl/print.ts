@@ -43,7 +43,8 @@ export function printDsl(document: unknown): string {
   if (Object.hasOwn(document, 'modules')) {
     const modules = document.modules;
     if (isObj(modules) && Object.keys(modules).length > 0) {
-      for (const [id, settings] of Object.entries(modules)) blocks.push(`module ${value(id, '')} ${value(settings, '')}`);
+      for (const [id, settings] of Object.entries(modules))
+        blocks.push(`module ${value(id, '')} ${value(settings, '')}`);
     } else blocks.push(`set modules = ${value(modules, '')}`);
   }
   const extra: string[] = [];
@@ -67,7 +68,11 @@ function printEntry(entry: unknown, pointer: string): string {
 
 function printUse(entry: Obj, pointer: string): string {
   const use = entry.use;
-  if (!isObj(use) || !Object.hasOwn(use, 'template') || Object.keys(use).some((k) => k !== 'template' && k !== 'inputs')) {
+  if (
+    !isObj(use) ||
+    !Object.hasOwn(use, 'template') ||
+    Object.keys(use).some((k) => k !== 'template' && k !== 'inputs')
+  ) {
     unprintable(`${pointer}/use`, '`use` must hold `template` and optionally `inputs`');
   }
   const lines = [`use ${value(use.template, '')} as ${value(entry.id, '')}`];
@@ -124,7 +129,8 @@ function printRule(rule: Obj): string {
         lines.push(...limitsLines(v));
         break;
       case 'concurrency':
-        if (isObj(v) && sameKeys(v, ['mode', 'per'])) lines.push(`${I}concurrency ${value(v.mode, I)} per ${perValue(v.per)}`);
+        if (isObj(v) && sameKeys(v, ['mode', 'per']))
+          lines.push(`${I}concurrency ${value(v.mode, I)} per ${perValue(v.per)}`);
         else lines.push(`${I}concurrency ${value(v, I)}`);
         break;
       default:
@@ -162,7 +168,9 @@ function limitsLines(limits: unknown): string[] {
     isObj(limits) &&
     Object.keys(limits).length > 0 &&
     Object.entries(limits).every(
-      ([k, v]) => (k === 'cooldown' && isObj(v) && sameKeys(v, ['window', 'per'])) || (k === 'rate' && isObj(v) && sameKeys(v, ['max', 'window', 'per'])),
+      ([k, v]) =>
+        (k === 'cooldown' && isObj(v) && sameKeys(v, ['window', 'per'])) ||
+        (k === 'rate' && isObj(v) && sameKeys(v, ['max', 'window', 'per'])),
     );
   if (!sugar) return [`${I}limits ${value(limits, I)}`];
   return Object.entries(limits as Obj).map(([k, v]) => {
@@ -202,8 +210,14 @@ function printStep(step: unknown, indent: string): string {
   for (const key of keys) {
     const v = step[key];
     if (key === 'retry') {
-      if (isObj(v) && Object.hasOwn(v, 'attempts') && Object.keys(v).every((k) => k === 'attempts' || k === 'backoff')) {
-        options.push(`retry ${value(v.attempts, indent)} times${Object.hasOwn(v, 'backoff') ? ` backoff ${value(v.backoff, indent)}` : ''}`);
+      if (
+        isObj(v) &&
+        Object.hasOwn(v, 'attempts') &&
+        Object.keys(v).every((k) => k === 'attempts' || k === 'backoff')
+      ) {
+        options.push(
+          `retry ${value(v.attempts, indent)} times${Object.hasOwn(v, 'backoff') ? ` backoff ${value(v.backoff, indent)}` : ''}`,
+        );
       } else options.push(`retry ${value(v, indent)}`);
     } else if (key === 'onError') options.push(`on error ${value(v, indent)}`);
     else if (key === 'as') options.push(`as ${value(v, indent)}`);
@@ -263,7 +277,9 @@ function leaf(c: Obj, indent: string): string {
   }
   if (Object.hasOwn(c, 'path')) out += ` at ${value(c.path, indent)}`;
   const op = c.operator as string;
-  const symbol = (Object.hasOwn(SYMBOL_BY_OPERATOR, op) ? SYMBOL_BY_OPERATOR[op] : undefined) ?? (isBareName(op) ? op : JSON.stringify(op));
+  const symbol =
+    (Object.hasOwn(SYMBOL_BY_OPERATOR, op) ? SYMBOL_BY_OPERATOR[op] : undefined) ??
+    (isBareName(op) ? op : JSON.stringify(op));
   return `${out} ${symbol} ${value(c.value, indent)}`;
 }
 
@@ -327,8 +343,12 @@ function sameKeys(o: Obj, keys: string[]): boolean {
 }
 
 function unprintable(pointer: string, why: string): never {
-  throw new RulecordError('RC_DSL_UNPRINTABLE', `cannot write this document in the DSL: ${why}${pointer ? ` (at ${pointer})` : ''}`, {
-    pointer,
-    fix: 'Validate the document (`rulecord validate`) and fix the problems it reports, then convert again.',
-  });
+  throw new RulecordError(
+    'RC_DSL_UNPRINTABLE',
+    `cannot write this document in the DSL: ${why}${pointer ? ` (at ${pointer})` : ''}`,
+    {
+      pointer,
+      fix: 'Validate the document (`rulecord validate`) and fix the problems it reports, then convert again.',
+    },
+  );
 }

@@ -137,7 +137,12 @@ export class DocumentBuilder extends BaseVisitor {
       use.inputs = this.visit(firstNode(inputs, 'value'), pointerOf(pointer, 'use', 'inputs')) as Json;
     }
     // Clauses other than `inputs` are collected in the order written.
-    const others = [...nodes(ctx.modeClause), ...nodes(ctx.enabledClause), ...nodes(ctx.disabledClause), ...nodes(ctx.setClause)];
+    const others = [
+      ...nodes(ctx.modeClause),
+      ...nodes(ctx.enabledClause),
+      ...nodes(ctx.disabledClause),
+      ...nodes(ctx.setClause),
+    ];
     others.sort((a, b) => (a.location?.startOffset ?? 0) - (b.location?.startOffset ?? 0));
     for (const clause of others) this.ruleClause(clause, entry, pointer, seen);
     this.markNode(pointer, ctx);
@@ -218,7 +223,11 @@ export class DocumentBuilder extends BaseVisitor {
       case 'limitsClause':
         this.once(seen, 'limits', clause);
         if (seen.has('cooldown') || seen.has('rate')) {
-          this.bad(clause, '`limits { … }` cannot be combined with `cooldown` or `rate` lines', 'Use either `limits { … }` or `cooldown`/`rate` lines.');
+          this.bad(
+            clause,
+            '`limits { … }` cannot be combined with `cooldown` or `rate` lines',
+            'Use either `limits { … }` or `cooldown`/`rate` lines.',
+          );
         }
         rule.limits = this.visit(firstNode(clause, 'value'), at('limits')) as Json;
         this.markKey(at('limits'), clause);
@@ -285,7 +294,8 @@ export class DocumentBuilder extends BaseVisitor {
       this.bad(clause, `\`where ${field}\` is given twice`, `Keep one \`where ${field}\` line.`);
       return;
     }
-    if (Object.hasOwn(obj, sub)) this.duplicate(clause, `where ${field} ${sub === 'notIn' ? 'not in' : sub}`, 'this rule');
+    if (Object.hasOwn(obj, sub))
+      this.duplicate(clause, `where ${field} ${sub === 'notIn' ? 'not in' : sub}`, 'this rule');
     put(obj, sub, this.visit(valueNode, pointerOf(pointer, field, sub)) as Json);
     this.keyPositions.set(pointerOf(pointer, field, sub), spanOf(clause));
   }
@@ -342,7 +352,8 @@ export class DocumentBuilder extends BaseVisitor {
   }
 
   primaryCondition(ctx: Ctx, pointer: string): Json {
-    const inner = nodes(ctx.condition)[0] ?? nodes(ctx.object)[0] ?? nodes(ctx.groupCondition)[0] ?? nodes(ctx.leafCondition)[0];
+    const inner =
+      nodes(ctx.condition)[0] ?? nodes(ctx.object)[0] ?? nodes(ctx.groupCondition)[0] ?? nodes(ctx.leafCondition)[0];
     return inner ? (this.visit(inner, pointer) as Json) : null;
   }
 
@@ -424,7 +435,11 @@ export class DocumentBuilder extends BaseVisitor {
 
   actionStep(ctx: Ctx, pointer: string): Json {
     const actionToken = tokens(ctx.action)[0];
-    const action = actionToken ? (actionToken.tokenType.name === 'StringLit' ? (JSON.parse(actionToken.image) as string) : actionToken.image) : '';
+    const action = actionToken
+      ? actionToken.tokenType.name === 'StringLit'
+        ? (JSON.parse(actionToken.image) as string)
+        : actionToken.image
+      : '';
     const step: JsonObject = {};
     const paramsPointer = pointerOf(pointer, action);
     // Actions are always `area.name`. A lone word on the line of the step before it is the rest of that step
@@ -467,7 +482,11 @@ export class DocumentBuilder extends BaseVisitor {
           this.mark(pointerOf(pointer, 'retry'), option);
         } else {
           if (backoffNode || typeof attempts === 'number') {
-            this.bad(option, '`retry` needs `times` after the number of attempts', 'Write `retry 3 times` or `retry 3 times backoff 10s`.');
+            this.bad(
+              option,
+              '`retry` needs `times` after the number of attempts',
+              'Write `retry 3 times` or `retry 3 times backoff 10s`.',
+            );
           }
           step.retry = this.visit(firstNode(option, 'attempts'), pointerOf(pointer, 'retry')) as Json;
         }

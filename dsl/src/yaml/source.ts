@@ -14,6 +14,7 @@ import {
 import type { Problem } from '@rulecord/engine';
 import { sourceProblem, type SourceProblem } from '../errors.js';
 import { parsePointerTokens } from './pointer.js';
+import { stringifyYaml } from './stringify.js';
 
 /** A place in a file: 1-based line and column, and the 0-based offset. */
 export interface Position {
@@ -54,7 +55,12 @@ export class SourceFile {
     this.format = options.format ?? guessFormat(this.file, text);
     this.text = text;
     this.lines = new LineCounter();
-    const docs = parseAllDocuments(text, { lineCounter: this.lines, prettyErrors: true, uniqueKeys: true, keepSourceTokens: false });
+    const docs = parseAllDocuments(text, {
+      lineCounter: this.lines,
+      prettyErrors: true,
+      uniqueKeys: true,
+      keepSourceTokens: false,
+    });
     const list = Array.isArray(docs) ? docs : [];
     this.document = (list[0] ?? new Document(null)) as Document.Parsed;
     this.problems = [];
@@ -209,7 +215,7 @@ export class SourceFile {
   /** The text of the (possibly edited) document: YAML keeps comments; JSON is printed with two-space indents. */
   toString(): string {
     if (this.format === 'json') return `${JSON.stringify(this.value, null, 2)}\n`;
-    return this.document.toString({ indent: 2, indentSeq: true, lineWidth: 0, minContentWidth: 0, flowCollectionPadding: true });
+    return stringifyYaml(this.document);
   }
 
   private resolveAlias(node: unknown): unknown {

@@ -62,21 +62,36 @@ describe('rulecord fmt', () => {
 
   it('formats JSON and DSL files, and test files', async () => {
     writeFileSync(join(dir, 'g.json'), '{"apiVersion":"rulecord/v1","kind":"RuleSet","guild":"1","rules":[]}');
-    writeFileSync(join(dir, 'g.rules'), '# top comment\nguild    "1"\nrule a on member.join then message.send content: "hi"\n');
-    writeFileSync(join(dir, 'g.test.yaml'), 'ruleset: ./g.json\ncases:\n- name: x\n  steps: []\n  expect: {actions: []}\n');
+    writeFileSync(
+      join(dir, 'g.rules'),
+      '# top comment\nguild    "1"\nrule a on member.join then message.send content: "hi"\n',
+    );
+    writeFileSync(
+      join(dir, 'g.test.yaml'),
+      'ruleset: ./g.json\ncases:\n- name: x\n  steps: []\n  expect: {actions: []}\n',
+    );
     const r = await cli('fmt', '.');
     expect(r.code).toBe(0);
-    expect(readFileSync(join(dir, 'g.json'), 'utf8')).toBe('{\n  "apiVersion": "rulecord/v1",\n  "kind": "RuleSet",\n  "guild": "1",\n  "rules": []\n}\n');
-    expect(readFileSync(join(dir, 'g.rules'), 'utf8')).toBe('# top comment\nguild "1"\n\nrule a\n  on member.join\n  then\n    message.send content: hi\n');
+    expect(readFileSync(join(dir, 'g.json'), 'utf8')).toBe(
+      '{\n  "apiVersion": "rulecord/v1",\n  "kind": "RuleSet",\n  "guild": "1",\n  "rules": []\n}\n',
+    );
+    expect(readFileSync(join(dir, 'g.rules'), 'utf8')).toBe(
+      '# top comment\nguild "1"\n\nrule a\n  on member.join\n  then\n    message.send content: hi\n',
+    );
     expect(readFileSync(join(dir, 'g.test.yaml'), 'utf8')).toContain('  - name: x');
     expect((await cli('fmt', '--check', '.')).code).toBe(0);
   });
 
   it('keeps the comments of a DSL file, on their lines', async () => {
-    writeFileSync(join(dir, 'c.rules'), '# rules\nguild   "1"  # ours\nrule a\n    # why\n  on member.join\n  then\n      message.send content: "hi"   # say hi\n');
+    writeFileSync(
+      join(dir, 'c.rules'),
+      '# rules\nguild   "1"  # ours\nrule a\n    # why\n  on member.join\n  then\n      message.send content: "hi"   # say hi\n',
+    );
     const r = await cli('fmt', 'c.rules');
     expect(r.code).toBe(0);
-    expect(readFileSync(join(dir, 'c.rules'), 'utf8')).toBe('# rules\nguild "1" # ours\n\nrule a\n  # why\n  on member.join\n  then\n    message.send content: hi # say hi\n');
+    expect(readFileSync(join(dir, 'c.rules'), 'utf8')).toBe(
+      '# rules\nguild "1" # ours\n\nrule a\n  # why\n  on member.join\n  then\n    message.send content: hi # say hi\n',
+    );
     expect((await cli('fmt', '--check', 'c.rules')).code).toBe(0);
   });
 

@@ -14,12 +14,20 @@ const plan = (over: Partial<ServerPlan> = {}): ServerPlan => ({
   noop: false,
   ...over,
 });
-const doc = (rules: Json[], modules?: Json): Json => ({ apiVersion: 'rulecord/v1', kind: 'RuleSet', guild: '1', ...(modules ? { modules } : {}), rules });
+const doc = (rules: Json[], modules?: Json): Json => ({
+  apiVersion: 'rulecord/v1',
+  kind: 'RuleSet',
+  guild: '1',
+  ...(modules ? { modules } : {}),
+  rules,
+});
 
 /** JSON text with object keys sorted: equal for equal values whatever their key order. */
 function canonical(v: unknown): string {
   return JSON.stringify(v, (_, x: unknown) =>
-    x !== null && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([p], [q]) => p.localeCompare(q))) : x,
+    x !== null && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([p], [q]) => p.localeCompare(q)))
+      : x,
   );
 }
 
@@ -60,9 +68,19 @@ describe('the plan a person reviews', () => {
 
   it('shows rules that change because a template changed, and says when nothing changes', () => {
     const same = doc([{ id: 'welcome', use: { template: 'welcome-message@1', inputs: { channel: '2' } } }]);
-    const upgraded = describePlan(same, same, plan({ resolvedRules: { added: ['welcome.extra'], removed: [], changed: ['welcome.greet'], unchanged: 0 } }));
-    expect(upgraded.text).toContain('~ rules from templates (a template changed):\n    + welcome.extra\n    ~ welcome.greet');
-    const none = describePlan(same, same, plan({ noop: true, resolvedRules: { added: [], removed: [], changed: [], unchanged: 1 } }));
+    const upgraded = describePlan(
+      same,
+      same,
+      plan({ resolvedRules: { added: ['welcome.extra'], removed: [], changed: ['welcome.greet'], unchanged: 0 } }),
+    );
+    expect(upgraded.text).toContain(
+      '~ rules from templates (a template changed):\n    + welcome.extra\n    ~ welcome.greet',
+    );
+    const none = describePlan(
+      same,
+      same,
+      plan({ noop: true, resolvedRules: { added: [], removed: [], changed: [], unchanged: 1 } }),
+    );
     expect(none.text).toContain('No changes. The live rule set matches the file.');
     expect(none.summary.noop).toBe(true);
   });

@@ -24,7 +24,12 @@ let token: string;
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new Sink();
   const stderr = new Sink();
-  const code = await runCli(argv, { stdout: stdout as never, stderr: stderr as never, cwd: dir.path, env: { RULECORD_URL: url, RULECORD_TOKEN: token } });
+  const code = await runCli(argv, {
+    stdout: stdout as never,
+    stderr: stderr as never,
+    cwd: dir.path,
+    env: { RULECORD_URL: url, RULECORD_TOKEN: token },
+  });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
@@ -54,7 +59,9 @@ beforeAll(async () => {
   guild = config.sandboxGuildId;
   const login = await fetch(`${url}/api/auth/sandbox`, { method: 'POST', headers: { origin } });
   const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const cookie = (login.headers.getSetCookie?.() ?? [login.headers.get('set-cookie') ?? '']).map((c) => c.split(';')[0]).join('; ');
+  const cookie = (login.headers.getSetCookie?.() ?? [login.headers.get('set-cookie') ?? ''])
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const created = await fetch(`${url}/api/guilds/${guild}/tokens`, {
     method: 'POST',
     headers: { origin, cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
@@ -94,7 +101,10 @@ describe('rulecord plan / apply / pull against a running server', () => {
     expect(edit.stdout).toContain('~ rule hello\n    ~ then/0/message.send/content: "Welcome!" → "Welcome, friend!"');
     expect(edit.stdout).toContain('- rule no-shouting');
     expect(edit.stdout).toContain('Plan: 0 to add, 1 to change, 1 to remove.');
-    expect(JSON.parse(readFileSync(join(dir.path, 'plan.json'), 'utf8'))).toMatchObject({ kind: 'RulecordPlan', guildId: guild });
+    expect(JSON.parse(readFileSync(join(dir.path, 'plan.json'), 'utf8'))).toMatchObject({
+      kind: 'RulecordPlan',
+      guildId: guild,
+    });
 
     const done = await cli('apply', 'plan.json');
     expect(done.code).toBe(0);
@@ -109,7 +119,9 @@ describe('rulecord plan / apply / pull against a running server', () => {
     expect((await cli('apply', '--guild', guild, 'other.yaml')).code).toBe(0);
     const stale = await cli('apply', 'stale.json');
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toMatch(/stale plan: it was made against version \d+, but the live rule set is now at version \d+\. Nothing was applied\. \[RC_PLAN_STALE\]/);
+    expect(stale.stderr).toMatch(
+      /stale plan: it was made against version \d+, but the live rule set is now at version \d+\. Nothing was applied\. \[RC_PLAN_STALE\]/,
+    );
     const live = await cli('pull', '--guild', guild);
     expect(live.stdout).toContain('Hi!');
   }, 60_000);
@@ -121,7 +133,9 @@ describe('rulecord plan / apply / pull against a running server', () => {
     const text = readFileSync(join(dir.path, 'pulled.yaml'), 'utf8');
     expect(text).toContain('# Our rules, kept in git.');
     expect(text).toContain('# greet newcomers');
-    expect((parseYaml(text) as { rules: { then: unknown[] }[] }).rules[0]?.then).toEqual([{ 'message.send': { content: 'Hi!' } }]);
+    expect((parseYaml(text) as { rules: { then: unknown[] }[] }).rules[0]?.then).toEqual([
+      { 'message.send': { content: 'Hi!' } },
+    ]);
     const dsl = await cli('pull', '--guild', guild, '--format', 'dsl', '-o', 'live.rules');
     expect(dsl.code).toBe(0);
     expect(existsSync(join(dir.path, 'live.rules'))).toBe(true);
@@ -130,14 +144,31 @@ describe('rulecord plan / apply / pull against a running server', () => {
 
   it('says clearly when the token is wrong or the server is unreachable', async () => {
     const stderr = new Sink();
-    const code = await runCli(['pull', '--guild', guild], { stdout: new Sink() as never, stderr: stderr as never, cwd: dir.path, env: { RULECORD_URL: url, RULECORD_TOKEN: 'rct_wrong' } });
+    const code = await runCli(['pull', '--guild', guild], {
+      stdout: new Sink() as never,
+      stderr: stderr as never,
+      cwd: dir.path,
+      env: { RULECORD_URL: url, RULECORD_TOKEN: 'rct_wrong' },
+    });
     expect(code).toBe(1);
     expect(stderr.text).toContain('the server refused the token');
     const down = new Sink();
     const port = await freePort();
-    const code2 = await runCli(['pull', '--guild', guild], { stdout: new Sink() as never, stderr: down as never, cwd: dir.path, env: { RULECORD_URL: `http://127.0.0.1:${port}`, RULECORD_TOKEN: token } });
+    const code2 = await runCli(['pull', '--guild', guild], {
+      stdout: new Sink() as never,
+      stderr: down as never,
+      cwd: dir.path,
+      env: { RULECORD_URL: `http://127.0.0.1:${port}`, RULECORD_TOKEN: token },
+    });
     expect(code2).toBe(1);
     expect(down.text).toContain('cannot reach');
-    expect((await runCli(['plan', '--guild', guild], { stdout: new Sink() as never, stderr: new Sink() as never, cwd: dir.path, env: {} }))).toBe(2);
+    expect(
+      await runCli(['plan', '--guild', guild], {
+        stdout: new Sink() as never,
+        stderr: new Sink() as never,
+        cwd: dir.path,
+        env: {},
+      }),
+    ).toBe(2);
   }, 30_000);
 });

@@ -26,7 +26,9 @@ describe('rulecord schema', () => {
     expect(stdout.text).toContain('message.capsRatio');
     // Editors validate with it: it compiles, accepts an example and refuses an unknown action.
     const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(schema);
-    const doc = parseYaml(readFileSync(join(import.meta.dirname, '../../../examples/study-server/guild.yaml'), 'utf8')) as { rules: { then: unknown[] }[] };
+    const doc = parseYaml(
+      readFileSync(join(import.meta.dirname, '../../../examples/study-server/guild.yaml'), 'utf8'),
+    ) as { rules: { then: unknown[] }[] };
     expect(validate(doc)).toBe(true);
     (doc.rules[0] as { then: unknown[] }).then.push({ 'message.explode': {} });
     expect(validate(doc)).toBe(false);

@@ -90,17 +90,23 @@ describe('rulecord test', () => {
   it('runs the cases through the simulator with a virtual clock and exits 0 when all pass', async () => {
     const r = await cli('test', 'good.test.yaml');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('good.test.yaml  (rule set: ./rules.yaml)\n  ✓ shouting is removed\n  ✓ the lobby role goes after an hour\n\n2 passed, 0 failed\n');
+    expect(r.stdout).toBe(
+      'good.test.yaml  (rule set: ./rules.yaml)\n  ✓ shouting is removed\n  ✓ the lobby role goes after an hour\n\n2 passed, 0 failed\n',
+    );
   });
 
   it('shows expected vs actual actions and the traces of a failing case, and exits 1', async () => {
     const r = await cli('test', 'failing.test.yaml');
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('  ✗ a quiet message is left alone\n      expected actions: (none)\n      actual actions:   message.delete (rule no-shouting), member.warn (rule no-shouting)\n');
+    expect(r.stdout).toContain(
+      '  ✗ a quiet message is left alone\n      expected actions: (none)\n      actual actions:   message.delete (rule no-shouting), member.warn (rule no-shouting)\n',
+    );
     expect(r.stdout).toContain('rule no-shouting on message.create: fired');
     expect(r.stdout).toContain('✓ message.capsRatio greaterThan 0.7 (was 1)');
     // A malformed step is reported at its place in the test file.
-    expect(r.stdout).toMatch(/✗ a step with an unknown member\n {6}failing\.test\.yaml:14:15: error RC_SIM_STEP .*nobody/);
+    expect(r.stdout).toMatch(
+      /✗ a step with an unknown member\n {6}failing\.test\.yaml:14:15: error RC_SIM_STEP .*nobody/,
+    );
     expect(r.stdout).toMatch(/0 passed, 2 failed\n$/);
   });
 

@@ -17,7 +17,9 @@ class Sink extends Writable {
   }
 }
 
-type Step = { kind: 'file'; name: string; body: string } | { kind: 'run'; exit: number; commands: { argv: string[]; output: string }[] };
+type Step =
+  | { kind: 'file'; name: string; body: string }
+  | { kind: 'run'; exit: number; commands: { argv: string[]; output: string }[] };
 
 function stepsOf(markdown: string): Step[] {
   const steps: Step[] = [];
@@ -29,7 +31,8 @@ function stepsOf(markdown: string): Step[] {
     }
     const commands: { argv: string[]; output: string }[] = [];
     for (const line of body.split('\n')) {
-      if (line.startsWith('$ rulecord ')) commands.push({ argv: splitArgs(line.slice('$ rulecord '.length)), output: '' });
+      if (line.startsWith('$ rulecord '))
+        commands.push({ argv: splitArgs(line.slice('$ rulecord '.length)), output: '' });
       else if (commands.length > 0) (commands[commands.length - 1] as { output: string }).output += `${line}\n`;
     }
     for (const c of commands) c.output = c.output.replace(/\n+$/, '');

@@ -68,7 +68,14 @@ beforeAll(() => {
   writeFileSync(join(dir, 'bad.yaml'), BAD);
   writeFileSync(join(dir, 'syntax.yaml'), SYNTAX);
   writeFileSync(join(dir, 'good.yaml'), GOOD);
-  writeFileSync(join(dir, 'good.json'), JSON.stringify(JSON.parse(JSON.stringify({ apiVersion: 'rulecord/v1', kind: 'RuleSet', guild: '1', rules: [] })), null, 2));
+  writeFileSync(
+    join(dir, 'good.json'),
+    JSON.stringify(
+      JSON.parse(JSON.stringify({ apiVersion: 'rulecord/v1', kind: 'RuleSet', guild: '1', rules: [] })),
+      null,
+      2,
+    ),
+  );
   writeFileSync(join(dir, 'hello.rules'), DSL);
   writeFileSync(join(dir, 'package.json'), '{ "name": "not-a-rule-set" }');
 });
@@ -76,11 +83,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('rulecord validate (the real command, as a child process)', () => {
   it('gives one precise path:line:col error per mistake, exit 1, and no stack trace', () => {
-    const run = spawnSync(process.execPath, [join(root, 'server/bin/rulecord.mjs'), 'validate', 'bad.yaml', 'syntax.yaml'], {
-      cwd: dir,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      [join(root, 'server/bin/rulecord.mjs'), 'validate', 'bad.yaml', 'syntax.yaml'],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     expect(run.status).toBe(1);
     const errors = run.stdout.split('\n').filter((l) => /^\S+:\d+:\d+: error /.test(l));
     expect(errors.map((l) => l.split(' ').slice(0, 3).join(' '))).toEqual([

@@ -18,22 +18,36 @@ rulecord apply --guild ID [paths…] [--message TEXT] [--url URL] [--token TOKEN
 
 The server validates the document again before storing it as a new version.`,
   async run(args, ctx) {
-    const { flags, positionals } = parseArgs(args, { guild: 'string', message: 'string', url: 'string', token: 'string', tier: 'string' });
+    const { flags, positionals } = parseArgs(args, {
+      guild: 'string',
+      message: 'string',
+      url: 'string',
+      token: 'string',
+      tier: 'string',
+    });
     let saved: SavedPlan;
     const fromFile = flags.guild === undefined;
     try {
       if (fromFile) {
-        if (positionals.length !== 1) throw new UsageError('give the plan file (from `rulecord plan -o`), or --guild ID and the rule-set paths');
+        if (positionals.length !== 1)
+          throw new UsageError('give the plan file (from `rulecord plan -o`), or --guild ID and the rule-set paths');
         const path = positionals[0] as string;
         let parsed: unknown;
         try {
           parsed = JSON.parse(readFileSync(resolve(ctx.cwd, path), 'utf8'));
         } catch {
-          ctx.stderr.write(`rulecord apply: cannot read the plan ${path} (make one with \`rulecord plan --guild ID -o ${path}\`)\n`);
+          ctx.stderr.write(
+            `rulecord apply: cannot read the plan ${path} (make one with \`rulecord plan --guild ID -o ${path}\`)\n`,
+          );
           return EXIT_FAILURE;
         }
         const p = parsed as Partial<SavedPlan>;
-        if (p.kind !== 'RulecordPlan' || typeof p.guildId !== 'string' || typeof p.fromVersion !== 'number' || p.document === undefined) {
+        if (
+          p.kind !== 'RulecordPlan' ||
+          typeof p.guildId !== 'string' ||
+          typeof p.fromVersion !== 'number' ||
+          p.document === undefined
+        ) {
           ctx.stderr.write(`rulecord apply: ${path} is not a plan saved by \`rulecord plan -o\`\n`);
           return EXIT_FAILURE;
         }
@@ -48,12 +62,20 @@ The server validates the document again before storing it as a new version.`,
         ctx.stdout.write(`${planned.text}\n`);
         saved = planned.saved;
       }
-      const remote = remoteOf({ url: flags.url ?? ctx.env.RULECORD_URL ?? (fromFile ? saved.url : undefined), token: flags.token }, ctx);
-      const { body } = await call<{ applied: boolean; version: number; previous?: number }>(remote, 'POST', `/guilds/${saved.guildId}/ruleset/apply`, {
-        document: saved.document,
-        expectedVersion: saved.fromVersion,
-        ...(flags.message !== undefined ? { message: flags.message } : { message: `rulecord apply ${saved.file}` }),
-      });
+      const remote = remoteOf(
+        { url: flags.url ?? ctx.env.RULECORD_URL ?? (fromFile ? saved.url : undefined), token: flags.token },
+        ctx,
+      );
+      const { body } = await call<{ applied: boolean; version: number; previous?: number }>(
+        remote,
+        'POST',
+        `/guilds/${saved.guildId}/ruleset/apply`,
+        {
+          document: saved.document,
+          expectedVersion: saved.fromVersion,
+          ...(flags.message !== undefined ? { message: flags.message } : { message: `rulecord apply ${saved.file}` }),
+        },
+      );
       ctx.stdout.write(
         body.applied
           ? `Applied: guild ${saved.guildId} is now at version ${body.version} (was ${saved.fromVersion}).\n`

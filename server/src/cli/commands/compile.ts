@@ -6,7 +6,8 @@ const FORMATS: readonly RuleFileFormat[] = ['dsl', 'yaml', 'json'];
 
 function format(value: string | undefined, flag: string): RuleFileFormat | undefined {
   if (value === undefined) return undefined;
-  if (!(FORMATS as readonly string[]).includes(value)) throw new UsageError(`${flag} must be dsl, yaml or json, not "${value}"`);
+  if (!(FORMATS as readonly string[]).includes(value))
+    throw new UsageError(`${flag} must be dsl, yaml or json, not "${value}"`);
   return value as RuleFileFormat;
 }
 

@@ -32,7 +32,9 @@ indents. DSL files (*.rules) are printed again. No default value is ever added. 
       if (!result.changed) continue;
       changed++;
       if (flags.check) {
-        ctx.stdout.write(`${formatProblemText(sourceProblem('RC_FMT_UNFORMATTED', 'not in canonical layout', { file, line: 1, column: 1 }))}\n`);
+        ctx.stdout.write(
+          `${formatProblemText(sourceProblem('RC_FMT_UNFORMATTED', 'not in canonical layout', { file, line: 1, column: 1 }))}\n`,
+        );
       } else {
         writeFileSync(abs, result.output);
         ctx.stdout.write(`formatted ${file}\n`);

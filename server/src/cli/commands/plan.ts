@@ -1,7 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Json } from '@rulecord/engine';
-import { checkRuleFile, collectFiles, formatProblemText, loadRuleFile, sortProblems, type RuleFile, type SourceProblem } from '@rulecord/dsl';
+import {
+  checkRuleFile,
+  collectFiles,
+  formatProblemText,
+  loadRuleFile,
+  sortProblems,
+  type RuleFile,
+  type SourceProblem,
+} from '@rulecord/dsl';
 import { EXIT_FAILURE, EXIT_OK, UsageError, defineCommand, parseArgs, type CommandContext } from '../command.js';
 import { cliRegistry, parseTier } from './validate.js';
 
@@ -20,8 +28,12 @@ export function remoteOf(flags: { url?: string | undefined; token?: string | und
   const url = flags.url ?? ctx.env.RULECORD_URL;
   const token = flags.token ?? ctx.env.RULECORD_TOKEN;
   if (!url) throw new UsageError('say where the server is: --url https://… or RULECORD_URL');
-  if (!/^https?:\/\//.test(url)) throw new UsageError(`--url / RULECORD_URL must start with http:// or https://, not "${url}"`);
-  if (!token) throw new UsageError('give an API token of the guild: --token rct_… or RULECORD_TOKEN (create one with `rulecord token create`)');
+  if (!/^https?:\/\//.test(url))
+    throw new UsageError(`--url / RULECORD_URL must start with http:// or https://, not "${url}"`);
+  if (!token)
+    throw new UsageError(
+      'give an API token of the guild: --token rct_… or RULECORD_TOKEN (create one with `rulecord token create`)',
+    );
   return { url: url.replace(/\/+$/, ''), token };
 }
 
@@ -38,17 +50,30 @@ export class RemoteError extends Error {
   }
 }
 
-export async function call<T>(remote: Remote, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function call<T>(
+  remote: Remote,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   let res: Response;
   try {
     res = await fetch(`${remote.url}/api${path}`, {
       method,
-      headers: { authorization: `Bearer ${remote.token}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${remote.token}`,
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new RemoteError(0, 'RC_CLI_UNREACHABLE', `cannot reach ${remote.url}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+    throw new RemoteError(
+      0,
+      'RC_CLI_UNREACHABLE',
+      `cannot reach ${remote.url}: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
+    );
   }
   const text = await res.text();
   let parsed: unknown;
@@ -58,8 +83,14 @@ export async function call<T>(remote: Remote, method: 'GET' | 'POST', path: stri
     parsed = undefined;
   }
   if (!res.ok) {
-    const e = (parsed as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | undefined)?.error;
-    throw new RemoteError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? `${method} ${path} answered ${res.status}`, e?.details ?? {});
+    const e = (parsed as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | undefined)
+      ?.error;
+    throw new RemoteError(
+      res.status,
+      e?.code ?? `HTTP_${res.status}`,
+      e?.message ?? `${method} ${path} answered ${res.status}`,
+      e?.details ?? {},
+    );
   }
   return { status: res.status, body: parsed as T };
 }
@@ -94,12 +125,16 @@ export interface SavedPlan {
   createdAt: string;
 }
 
-export async function liveDocument(remote: Remote, guildId: string): Promise<{ version: number; document: Json | null }> {
+export async function liveDocument(
+  remote: Remote,
+  guildId: string,
+): Promise<{ version: number; document: Json | null }> {
   try {
     const { body } = await call<{ version: number; document: Json }>(remote, 'GET', `/guilds/${guildId}/ruleset`);
     return { version: body.version, document: body.document };
   } catch (error) {
-    if (error instanceof RemoteError && error.status === 404 && error.code === 'RC_API_NOT_FOUND') return { version: 0, document: null };
+    if (error instanceof RemoteError && error.status === 404 && error.code === 'RC_API_NOT_FOUND')
+      return { version: 0, document: null };
     throw error;
   }
 }
@@ -118,14 +153,23 @@ export function ruleSetFor(
   const loaded = files.map((f) => loadRuleFile(readFileSync(resolve(ctx.cwd, f), 'utf8'), { file: f }));
   const matching = loaded.filter((f) => (f.value as { guild?: unknown } | null)?.guild === guildId);
   const candidates = matching.length > 0 ? matching : loaded.length === 1 ? loaded : [];
-  if (candidates.length === 0) return { problems: [], message: `no rule-set file for guild ${guildId} under ${paths.length ? paths.join(', ') : '.'}` };
-  if (candidates.length > 1) return { problems: [], message: `several rule-set files are for guild ${guildId}: ${candidates.map((c) => c.file).join(', ')}; name one` };
+  if (candidates.length === 0)
+    return {
+      problems: [],
+      message: `no rule-set file for guild ${guildId} under ${paths.length ? paths.join(', ') : '.'}`,
+    };
+  if (candidates.length > 1)
+    return {
+      problems: [],
+      message: `several rule-set files are for guild ${guildId}: ${candidates.map((c) => c.file).join(', ')}; name one`,
+    };
   const file = candidates[0] as RuleFile;
   const checked = checkRuleFile(file, cliRegistry(), { tier });
   const errors = checked.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0) return { file, problems: errors };
   const docGuild = (file.value as { guild?: unknown }).guild;
-  if (docGuild !== guildId) return { file, problems: [], message: `${file.file} is for guild ${String(docGuild)}, not ${guildId}` };
+  if (docGuild !== guildId)
+    return { file, problems: [], message: `${file.file} is for guild ${String(docGuild)}, not ${guildId}` };
   return { file, problems: [] };
 }
 
@@ -135,11 +179,17 @@ type Obj = Record<string, Json>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Field-level differences between two JSON values (pointer, before, after); lists compared item by item. */
-export function fieldDiff(before: Json | undefined, after: Json | undefined, pointer = ''): { pointer: string; before?: Json; after?: Json }[] {
+export function fieldDiff(
+  before: Json | undefined,
+  after: Json | undefined,
+  pointer = '',
+): { pointer: string; before?: Json; after?: Json }[] {
   if (before === undefined && after === undefined) return [];
   if (isObj(before) && isObj(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-    return keys.flatMap((k) => fieldDiff(before[k], after[k], `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`));
+    return keys.flatMap((k) =>
+      fieldDiff(before[k], after[k], `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`),
+    );
   }
   if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
     return before.flatMap((b, i) => fieldDiff(b, after[i], `${pointer}/${i}`));
@@ -154,7 +204,11 @@ export function fieldDiff(before: Json | undefined, after: Json | undefined, poi
 const show = (v: Json | undefined): string => (v === undefined ? '(none)' : JSON.stringify(v));
 
 /** The per-rule diff a person reviews: `+` added, `~` changed with its fields, `-` removed, module settings, templates. */
-export function describePlan(live: Json | null, next: Json, plan: ServerPlan): { text: string; summary: SavedPlan['summary'] } {
+export function describePlan(
+  live: Json | null,
+  next: Json,
+  plan: ServerPlan,
+): { text: string; summary: SavedPlan['summary'] } {
   const lines: string[] = [];
   const liveRules = isObj(live) && Array.isArray(live.rules) ? (live.rules as Json[]) : [];
   const nextRules = isObj(next) && Array.isArray(next.rules) ? (next.rules as Json[]) : [];
@@ -179,7 +233,10 @@ export function describePlan(live: Json | null, next: Json, plan: ServerPlan): {
     change++;
     touched.add(id);
     lines.push(`~ ${rule.use !== undefined ? 'template use' : 'rule'} ${id}`);
-    for (const d of diffs) lines.push(`    ${d.before === undefined ? '+' : d.after === undefined ? '-' : '~'} ${d.pointer.slice(1) || '(whole rule)'}: ${d.before === undefined ? show(d.after) : d.after === undefined ? show(d.before) : `${show(d.before)} → ${show(d.after)}`}`);
+    for (const d of diffs)
+      lines.push(
+        `    ${d.before === undefined ? '+' : d.after === undefined ? '-' : '~'} ${d.pointer.slice(1) || '(whole rule)'}: ${d.before === undefined ? show(d.after) : d.after === undefined ? show(d.before) : `${show(d.before)} → ${show(d.after)}`}`,
+      );
   }
   for (const [id, rule] of before) {
     if (after.has(id)) continue;
@@ -196,8 +253,12 @@ export function describePlan(live: Json | null, next: Json, plan: ServerPlan): {
   const rest = fieldDiff(isObj(live) ? { ...live, rules: null } : null, isObj(next) ? { ...next, rules: null } : null);
   for (const d of rest) {
     change++;
-    const where = d.pointer.startsWith('/modules/') ? `settings of module ${d.pointer.split('/')[2] ?? ''}` : d.pointer.slice(1);
-    lines.push(`~ ${where}: ${d.before === undefined ? `+ ${show(d.after)}` : d.after === undefined ? `- ${show(d.before)}` : `${show(d.before)} → ${show(d.after)}`}`);
+    const where = d.pointer.startsWith('/modules/')
+      ? `settings of module ${d.pointer.split('/')[2] ?? ''}`
+      : d.pointer.slice(1);
+    lines.push(
+      `~ ${where}: ${d.before === undefined ? `+ ${show(d.after)}` : d.after === undefined ? `- ${show(d.before)}` : `${show(d.before)} → ${show(d.after)}`}`,
+    );
   }
   // Template upgrades: the rules a template produces changed although the entries of `rules` did not say so.
   const resolved = plan.resolvedRules;
@@ -230,18 +291,39 @@ export async function makePlan(
   tier: 'free' | 'premium',
 ): Promise<{ ok: true; saved: SavedPlan; text: string } | { ok: false; output: string }> {
   const found = ruleSetFor(guildId, paths, ctx, tier);
-  if (found.problems.length > 0) return { ok: false, output: sortProblems(found.problems).map((p) => `${formatProblemText(p)}\n`).join('') };
+  if (found.problems.length > 0)
+    return {
+      ok: false,
+      output: sortProblems(found.problems)
+        .map((p) => `${formatProblemText(p)}\n`)
+        .join(''),
+    };
   if (!found.file) return { ok: false, output: `rulecord: ${found.message ?? 'no rule set found'}\n` };
   if (found.message) return { ok: false, output: `rulecord: ${found.message}\n` };
   const file = found.file;
   const live = await liveDocument(remote, guildId);
-  const { body: plan } = await call<ServerPlan>(remote, 'POST', `/guilds/${guildId}/ruleset/plan`, { document: file.value });
+  const { body: plan } = await call<ServerPlan>(remote, 'POST', `/guilds/${guildId}/ruleset/plan`, {
+    document: file.value,
+  });
   if (!plan.valid) {
     // The server validates again (its modules and the guild's real tier may differ from this machine's).
     const placed = plan.problems
       .filter((p) => p.severity !== 'warning')
-      .map((p) => file.place({ code: p.code, message: p.message, pointer: p.pointer.replace(/^\/document/, ''), severity: 'error', ...(p.fix ? { fix: p.fix } : {}) }));
-    return { ok: false, output: `${sortProblems(placed).map((p) => `${formatProblemText(p)}\n`).join('')}\nThe server refused the rule set.\n` };
+      .map((p) =>
+        file.place({
+          code: p.code,
+          message: p.message,
+          pointer: p.pointer.replace(/^\/document/, ''),
+          severity: 'error',
+          ...(p.fix ? { fix: p.fix } : {}),
+        }),
+      );
+    return {
+      ok: false,
+      output: `${sortProblems(placed)
+        .map((p) => `${formatProblemText(p)}\n`)
+        .join('')}\nThe server refused the rule set.\n`,
+    };
   }
   const { text, summary } = describePlan(live.document, file.value as Json, plan);
   const saved: SavedPlan = {
@@ -259,9 +341,12 @@ export async function makePlan(
 
 export function describeRemoteError(error: unknown): string | undefined {
   if (!(error instanceof RemoteError)) return undefined;
-  if (error.status === 401) return `rulecord: the server refused the token (${error.code}): ${error.message}\n  fix: create a token with \`rulecord token create --guild ID --scope write\` and pass it as RULECORD_TOKEN\n`;
-  if (error.status === 403) return `rulecord: not allowed (${error.code}): ${error.message}\n  fix: use a token of this guild; apply needs a write token\n`;
-  if (error.code === 'RC_CLI_UNREACHABLE') return `rulecord: ${error.message} [${error.code}]\n  fix: check RULECORD_URL (or --url) and that the server is running\n`;
+  if (error.status === 401)
+    return `rulecord: the server refused the token (${error.code}): ${error.message}\n  fix: create a token with \`rulecord token create --guild ID --scope write\` and pass it as RULECORD_TOKEN\n`;
+  if (error.status === 403)
+    return `rulecord: not allowed (${error.code}): ${error.message}\n  fix: use a token of this guild; apply needs a write token\n`;
+  if (error.code === 'RC_CLI_UNREACHABLE')
+    return `rulecord: ${error.message} [${error.code}]\n  fix: check RULECORD_URL (or --url) and that the server is running\n`;
   return `rulecord: ${error.message} [${error.code}]\n`;
 }
 
@@ -281,7 +366,14 @@ Prints + for an added rule, ~ for a changed one with each changed field, - for a
 changes and rules that change because a template changed.`,
   async run(args, ctx) {
     const normalized = args.map((a) => (a === '-o' ? '--out' : a));
-    const { flags, positionals } = parseArgs(normalized, { guild: 'string', out: 'string', 'detailed-exitcode': 'boolean', url: 'string', token: 'string', tier: 'string' });
+    const { flags, positionals } = parseArgs(normalized, {
+      guild: 'string',
+      out: 'string',
+      'detailed-exitcode': 'boolean',
+      url: 'string',
+      token: 'string',
+      tier: 'string',
+    });
     const guildId = flags.guild;
     if (!guildId) throw new UsageError('--guild ID is required');
     const remote = remoteOf(flags, ctx);

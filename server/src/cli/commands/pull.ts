@@ -16,11 +16,18 @@ export default defineCommand({
 Pulling into an existing YAML file keeps its comments and key order where the values did not change.`,
   async run(args, ctx) {
     const normalized = args.map((a) => (a === '-o' ? '--out' : a));
-    const { flags, positionals } = parseArgs(normalized, { guild: 'string', out: 'string', format: 'string', url: 'string', token: 'string' });
+    const { flags, positionals } = parseArgs(normalized, {
+      guild: 'string',
+      out: 'string',
+      format: 'string',
+      url: 'string',
+      token: 'string',
+    });
     if (!flags.guild) throw new UsageError('--guild ID is required');
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] as string}"`);
     const format = (flags.format ?? (flags.out ? formatOfPath(flags.out) : undefined) ?? 'yaml') as RuleFileFormat;
-    if (!['yaml', 'json', 'dsl'].includes(format)) throw new UsageError(`--format must be yaml, json or dsl, not "${format}"`);
+    if (!['yaml', 'json', 'dsl'].includes(format))
+      throw new UsageError(`--format must be yaml, json or dsl, not "${format}"`);
     const remote = remoteOf(flags, ctx);
     try {
       const live = await liveDocument(remote, flags.guild);

@@ -1,4 +1,10 @@
-import { collectFiles, formatProblemText, formatRuleTestReport, runRuleTestFile, type RuleTestFileResult } from '@rulecord/dsl';
+import {
+  collectFiles,
+  formatProblemText,
+  formatRuleTestReport,
+  runRuleTestFile,
+  type RuleTestFileResult,
+} from '@rulecord/dsl';
 import type { Registry, Tier } from '@rulecord/engine';
 import { EXIT_FAILURE, EXIT_OK, defineCommand, parseArgs } from '../command.js';
 import { cliRegistry, parseTier } from './validate.js';
@@ -25,7 +31,13 @@ export async function runRuleTests(
   const head = problems.map((p) => `${formatProblemText(p)}\n`).join('');
   const none = files.length === 0 && problems.length === 0 ? 'no rule test files (*.test.yaml) found\n' : '';
   const total = failed + problems.length;
-  return { results, report: head + none + text, passed, failed: total, ok: total === 0 && files.length > 0 && passed + failed > 0 };
+  return {
+    results,
+    report: head + none + text,
+    passed,
+    failed: total,
+    ok: total === 0 && files.length > 0 && passed + failed > 0,
+  };
 }
 
 export default defineCommand({

@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Registry, Tier } from '@rulecord/engine';
 import { createCatalogRegistry } from '@rulecord/catalog';
-import { checkRuleFile, collectFiles, fileProblem, formatProblemGithub, formatProblemText, loadRuleFile, sortProblems, type SourceProblem } from '@rulecord/dsl';
+import {
+  checkRuleFile,
+  collectFiles,
+  fileProblem,
+  formatProblemGithub,
+  formatProblemText,
+  loadRuleFile,
+  sortProblems,
+  type SourceProblem,
+} from '@rulecord/dsl';
 import { EXIT_FAILURE, EXIT_OK, UsageError, defineCommand, parseArgs, type CommandContext } from '../command.js';
 
 /** `--tier free|premium` (default free): what a guild may use decides what validates. */
@@ -30,7 +39,10 @@ export interface FileReport {
 }
 
 /** Validates files; every problem is placed at `file:line:col`. */
-export function validateFiles(paths: readonly string[], options: { cwd: string; tier: Tier; registry?: Registry }): { reports: FileReport[]; problems: SourceProblem[] } {
+export function validateFiles(
+  paths: readonly string[],
+  options: { cwd: string; tier: Tier; registry?: Registry },
+): { reports: FileReport[]; problems: SourceProblem[] } {
   const { files, problems } = collectFiles(paths, { cwd: options.cwd, kind: 'rules' });
   const registry = options.registry ?? cliRegistry();
   const reports = files.map((file): FileReport => {
@@ -63,14 +75,17 @@ Exit code: 0 every file is valid, 1 a problem was found, 2 the command line is w
   async run(args, ctx) {
     const { flags, positionals } = parseArgs(args, { format: 'string', tier: 'string' });
     const format = flags.format ?? 'text';
-    if (format !== 'text' && format !== 'json' && format !== 'github') throw new UsageError(`--format must be text, json or github, not "${format}"`);
+    if (format !== 'text' && format !== 'json' && format !== 'github')
+      throw new UsageError(`--format must be text, json or github, not "${format}"`);
     const tier = parseTier(flags.tier);
     const { reports, problems: pathProblems } = validateFiles(positionals, { cwd: ctx.cwd, tier });
     const all = sortProblems([...pathProblems, ...reports.flatMap((r) => r.problems)]);
     const errors = all.filter((p) => p.severity === 'error').length;
     const warnings = all.length - errors;
     if (format === 'json') {
-      ctx.stdout.write(`${JSON.stringify({ ok: errors === 0, errors, warnings, files: reports, problems: pathProblems }, null, 2)}\n`);
+      ctx.stdout.write(
+        `${JSON.stringify({ ok: errors === 0, errors, warnings, files: reports, problems: pathProblems }, null, 2)}\n`,
+      );
     } else if (format === 'github') {
       for (const p of all) ctx.stdout.write(`${formatProblemGithub(p)}\n`);
     } else {
