@@ -110,6 +110,20 @@ describe('rulecord test', () => {
     expect(r.stdout).toMatch(/0 passed, 2 failed\n$/);
   });
 
+  it('runs a rule set written in the DSL the same way', async () => {
+    writeFileSync(
+      join(dir, 'rules.rules'),
+      'guild "1"\n\nrule lobby\n  on member.join\n  then\n    role.add role: lobby\n    wait 1h\n    role.remove role: lobby\n',
+    );
+    writeFileSync(
+      join(dir, 'dsl.test.yaml'),
+      'ruleset: ./rules.rules\nworld:\n  members: [{ id: u1 }]\ncases:\n  - name: lobby via the DSL\n    steps:\n      - { event: member.join, with: { user: u1 } }\n      - { advance: 1h }\n    expect:\n      actions: [role.add, role.remove]\n',
+    );
+    const r = await cli('test', 'dsl.test.yaml');
+    expect(r.stdout).toContain('✓ lobby via the DSL');
+    expect(r.code).toBe(0);
+  });
+
   it('--filter runs only the matching cases', async () => {
     const r = await cli('test', '.', '--filter', 'LOBBY');
     expect(r.stdout).toContain('✓ the lobby role goes after an hour');

@@ -125,6 +125,17 @@ describe('rulecord validate', () => {
     expect(r.stdout).toMatch(/8 errors in 3 of 5 files\n$/);
   });
 
+  it('places problems of JSON files at their line and column', async () => {
+    writeFileSync(
+      join(dir, 'bad.json'),
+      '{\n  "apiVersion": "rulecord/v1",\n  "kind": "RuleSet",\n  "guild": "1",\n  "rules": [\n    { "id": "a", "on": "member.join", "then": [{ "message.sendd": {} }] }\n  ]\n}\n',
+    );
+    const r = await cli('validate', 'bad.json');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('bad.json:6:50: error RC_UNKNOWN_ACTION');
+    rmSync(join(dir, 'bad.json'));
+  });
+
   it('prints GitHub annotations', async () => {
     const r = await cli('validate', 'bad.yaml', '--format', 'github');
     expect(r.code).toBe(1);
