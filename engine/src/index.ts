@@ -40,7 +40,7 @@ export type { VariableRoot, VariableScope, CompiledValue as CompiledVariables, P
 export { TRACE_OUTCOMES } from './trace/model.js';
 export type * from './trace/model.js';
 export { InMemoryTraceStore, DEFAULT_TRACE_RETENTION } from './trace/store.js';
-export type { TraceStore, GuildTraces, TraceQuery, TraceRetention, TraceListener, TraceSubscription } from './trace/store.js';
+export type { TraceStore, GuildTraces, TraceQuery, TraceRetention, TraceListener, TraceSubscription, DeferredTrace } from './trace/store.js';
 export { BullMQScheduler } from './timers/bullmq.js';
 export type { BullMQSchedulerOptions, FailedTimerJob } from './timers/bullmq.js';
 export { timerJobId, parseTimerJobId } from './timers/job-id.js';
