@@ -42,6 +42,8 @@ export function requireDatabaseUrl(): Promise<string | undefined> {
       connection: TEST_DATABASE_URL,
       pool: { min: 0, max: 1 },
       acquireConnectionTimeout: 3_000,
+      // The failure is reported once, below; not as a pool warning per attempt.
+      log: { warn() {}, error() {}, deprecate() {}, debug() {} },
     });
     try {
       await knex.raw('select 1');
