@@ -249,8 +249,16 @@ export function loadSource(text: string, options: { file?: string; format?: Sour
  * Whether a problem is about a key rather than a value: unknown fields, actions and modules are reported on the key
  * the author typed.
  */
-export function pointsAtKey(problem: Pick<Problem, 'code' | 'message'>): boolean {
+export function pointsAtKey(problem: Pick<Problem, 'code' | 'message'> & { pointer?: string }): boolean {
   if (problem.code === 'RC_UNKNOWN_ACTION' || problem.code === 'RC_UNKNOWN_MODULE') return true;
+  if (problem.code === 'RC_PREMIUM_REQUIRED' && problem.pointer !== undefined) {
+    // A premium action (`then/0/<action>`) or module (`modules/<id>`) is named by its key.
+    const tokens = parsePointerTokens(problem.pointer);
+    const last = tokens[tokens.length - 1] ?? '';
+    return (
+      (tokens[tokens.length - 3] === 'then' && last.includes('.')) || (tokens[0] === 'modules' && tokens.length === 2)
+    );
+  }
   return /\bunknown (field|property|key|parameter|setting|input)\b|additional propert|is not allowed|must NOT have additional/i.test(
     problem.message,
   );

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defineAction, defineModule } from '@rulecord/engine';
+import { createCatalogRegistry } from '@rulecord/catalog';
 import { runCli } from '../../src/cli/run.js';
+import { validateFiles } from '../../src/cli/commands/validate.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 let dir: string;
@@ -134,6 +137,36 @@ describe('rulecord validate', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('bad.json:6:50: error RC_UNKNOWN_ACTION');
     rmSync(join(dir, 'bad.json'));
+  });
+
+  it('refuses a premium feature in a free guild (--tier), at its place', () => {
+    const vip = defineModule({
+      id: 'vip',
+      version: '1.0.0',
+      name: 'VIP',
+      description: 'A premium test module',
+      actions: [
+        defineAction({
+          name: 'vip.shout',
+          description: 'Shouts',
+          params: { type: 'object', additionalProperties: false, properties: {} },
+          premium: true,
+          run: async () => undefined,
+        }),
+      ],
+    });
+    writeFileSync(
+      join(dir, 'vip.yaml'),
+      GOOD.replace('- message.send: { channel: "2", content: "Welcome!" }', '- vip.shout: {}'),
+    );
+    const registry = createCatalogRegistry([vip]);
+    const free = validateFiles(['vip.yaml'], { cwd: dir, tier: 'free', registry });
+    expect(free.reports[0]?.problems).toEqual([
+      expect.objectContaining({ code: 'RC_PREMIUM_REQUIRED', line: 8, column: 9 }),
+    ]);
+    const premium = validateFiles(['vip.yaml'], { cwd: dir, tier: 'premium', registry });
+    expect(premium.reports[0]?.ok).toBe(true);
+    rmSync(join(dir, 'vip.yaml'));
   });
 
   it('prints GitHub annotations', async () => {
