@@ -57,7 +57,7 @@ describe('the plan a person reviews', () => {
         '    ~ then/0/message.send/content: "hi" → "hello"',
         '    + mode: "shadow"',
         '- rule b',
-        '~ settings of module moderation: "1" → "2"',
+        '~ settings of module moderation, logChannel: "1" → "2"',
         '',
         'Plan: 1 to add, 2 to change, 1 to remove.',
         '',

@@ -253,8 +253,9 @@ export function describePlan(
   const rest = fieldDiff(isObj(live) ? { ...live, rules: null } : null, isObj(next) ? { ...next, rules: null } : null);
   for (const d of rest) {
     change++;
+    const parts = d.pointer.split('/');
     const where = d.pointer.startsWith('/modules/')
-      ? `settings of module ${d.pointer.split('/')[2] ?? ''}`
+      ? `settings of module ${parts[2] ?? ''}${parts.length > 3 ? `, ${parts.slice(3).join('/')}` : ''}`
       : d.pointer.slice(1);
     lines.push(
       `~ ${where}: ${d.before === undefined ? `+ ${show(d.after)}` : d.after === undefined ? `- ${show(d.before)}` : `${show(d.before)} → ${show(d.after)}`}`,
