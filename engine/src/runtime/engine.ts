@@ -281,7 +281,7 @@ export class Engine {
       const summary = this.runRule(ev, rule);
       summaries.push(summary instanceof Promise ? await summary : summary);
     }
-    summaries.push(...(await this.dispatchEmitted(ev)));
+    if (ev.emitted.length > 0) summaries.push(...(await this.dispatchEmitted(ev)));
     return summaries;
   }
 
