@@ -65,6 +65,18 @@ describe('Engine: wait, resume and timers', () => {
     expect(h.probe.actions.map((a) => a.name)).toEqual(['member.warn']);
   });
 
+  it('a parked run whose rule was switched to shadow finishes as would-run, performing nothing', async () => {
+    const h = await harness();
+    const rule = { id: 'later', on: 'message.create', then: [{ 'member.warn': { user: 'first' } }, { wait: '1m' }, { 'member.warn': { user: 'second' } }] };
+    load(h, [rule]);
+    await h.engine.dispatch(message('a'));
+    load(h, [{ ...rule, mode: 'shadow' as const }]);
+    const runs = collect(h);
+    await h.scheduler.advance(60_000);
+    expect(h.probe.actions.map((a) => a.params.user)).toEqual(['first']);
+    expect(runs.map((r) => [r.outcome, r.actions.map((a) => [a.action, a.status])])).toEqual([['shadow', [['member.warn', 'would-run']]]]);
+  });
+
   it('a parked run that falls due before its guild is loaded is retried by the scheduler, not dropped', async () => {
     const h = await harness();
     const rule = { id: 'later', on: 'message.create', then: [{ wait: '1m' }, { 'member.warn': { user: 'u' } }] };

@@ -1,11 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_SHORTHANDS, RecordingDiscord, RulecordError, simulate } from '../../src/index.js';
+import { EVENT_SHORTHANDS, RecordingDiscord, RulecordError, defineAction, defineModule, simulate } from '../../src/index.js';
 import type { Rule } from '../../src/index.js';
 import { createRegistry } from '../../src/runtime/deps.js';
 import { testModule, type Probe } from '../runtime/fixtures.js';
 
 const probe: Probe = { factCalls: {}, actions: [], flakyFailures: 0 };
-const registry = createRegistry([testModule(probe)]);
+const roles = defineModule({
+  id: 'roles',
+  version: '1.0.0',
+  name: 'Roles',
+  description: 'role.add for simulator tests',
+  areas: ['role'],
+  actions: [
+    defineAction({
+      name: 'role.add',
+      description: 'adds a role',
+      params: { type: 'object', required: ['user', 'role'], properties: { user: { type: 'string' }, role: { type: 'string' } } },
+      run: async (p, ctx) => ctx.discord.addRole(String(p.user), String(p.role)),
+    }),
+  ],
+});
+const registry = createRegistry([testModule(probe), roles]);
 const doc = (rules: Rule[]) => ({ apiVersion: 'rulecord/v1', kind: 'RuleSet', guild: 'sim-guild', rules });
 const world = {
   members: [
@@ -101,6 +116,24 @@ describe('simulate', () => {
       steps: [{ advance: '3d' }],
     });
     expect(result.actions.map((a) => a.params)).toEqual([1, 2, 3].map((d) => ({ user: 'u1', reason: `daily at ${Date.UTC(2026, 0, 1 + d)}` })));
+  });
+
+  it('actions change the world: a role added by one event is in the next event\'s payload', async () => {
+    const result = await simulate({
+      registry,
+      world,
+      document: doc([
+        { id: 'verify', on: 'member.join', then: [{ 'role.add': { user: '{{ user.id }}', role: 'verified' } }] },
+        { id: 'verified-only', on: 'message.create', where: { roles: { any: ['verified'] } }, then: [{ 'member.warn': { user: '{{ user.id }}' } }] },
+      ]),
+      steps: [
+        { event: 'message.create', with: { author: 'newbie', content: 'before' } },
+        { event: 'member.join', with: { user: 'newbie' } },
+        { event: 'message.create', with: { author: 'newbie', content: 'after' } },
+      ],
+    });
+    expect(result.traces.filter((t) => t.rule.id === 'verified-only').map((t) => t.outcome)).toEqual(['filtered', 'fired']);
+    expect(result.calls.filter((c) => c.method === 'addRole').map((c) => c.args)).toEqual([['newbie', 'verified']]);
   });
 
   it('every shorthand builds a payload with the conventional ids', async () => {
