@@ -247,16 +247,18 @@ export function fullCondition(rule: Rule): Condition {
 }
 
 /** json-rules-engine reads the payload as one fact `event` with a path; our `event.a.b` becomes `{ fact: event, path: a.b }`. */
-export function toJre(condition: Condition): unknown {
+export function toJre(condition: Condition, jsonPath = false): unknown {
   const c = condition as unknown as Record<string, unknown>;
-  if (Array.isArray(c.all)) return { all: c.all.map((x) => toJre(x as Condition)) };
-  if (Array.isArray(c.any)) return { any: c.any.map((x) => toJre(x as Condition)) };
-  if (c.not !== undefined) return { not: toJre(c.not as Condition) };
+  if (Array.isArray(c.all)) return { all: c.all.map((x) => toJre(x as Condition, jsonPath)) };
+  if (Array.isArray(c.any)) return { any: c.any.map((x) => toJre(x as Condition, jsonPath)) };
+  if (c.not !== undefined) return { not: toJre(c.not as Condition, jsonPath) };
   const fact = c.fact as string;
   const out: JsonObject = { ...(c as JsonObject) };
   if (fact.startsWith('event.')) {
     out.fact = 'event';
     out.path = fact.slice(6) + (typeof c.path === 'string' ? `.${c.path}` : '');
   }
+  // json-rules-engine's default resolver reads JSONPath; our paths here are plain identifiers, so `$.` + path is the same.
+  if (jsonPath && typeof out.path === 'string') out.path = `$.${out.path}`;
   return out;
 }

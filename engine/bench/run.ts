@@ -61,6 +61,11 @@ const REPS = env('BENCH_REPS', 5);
 const JRE_EVENTS = Math.min(EVENTS, env('BENCH_JRE_EVENTS', 10_000));
 const REDIS_RATE = env('BENCH_REDIS_RATE', 5_000);
 const REDIS_SECONDS = env('BENCH_REDIS_SECONDS', 4);
+/**
+ * By default json-rules-engine gets our dotted-path resolver (`pathResolver`), the faster choice for it; with
+ * BENCH_JRE_JSONPATH=1 it runs stock, reading `$.a.b` paths with its default JSONPath resolver.
+ */
+const JRE_JSONPATH = process.env.BENCH_JRE_JSONPATH === '1';
 
 const log = (...args: unknown[]) => console.log(...args);
 /**
@@ -175,13 +180,13 @@ function sortedIds(ok: JreEvent[]): string {
 function jreEngine(withFacts: boolean, state: StateStore | null): Map<string, JreEngine> {
   const engines = new Map<string, JreEngine>();
   worlds.forEach((w, gi) => {
-    const engine = new JreEngine([], { allowUndefinedFacts: true, pathResolver: dotted });
+    const engine = new JreEngine([], JRE_JSONPATH ? { allowUndefinedFacts: true } : { allowUndefinedFacts: true, pathResolver: dotted });
     for (const name of EXTRA_OPERATORS) {
       const op = builtinOperators.get(name)!;
       engine.addOperator(name, (a: unknown, b: unknown) => op.evaluate(a, b));
     }
     for (const rule of guildRules(w, gi)) {
-      engine.addRule({ name: rule.id, conditions: toJre(fullCondition(rule)) as never, event: { type: rule.id } });
+      engine.addRule({ name: rule.id, conditions: toJre(fullCondition(rule), JRE_JSONPATH) as never, event: { type: rule.id } });
     }
     if (withFacts && state) {
       const guild = state.forGuild(w.guildId);
