@@ -1,4 +1,4 @@
-import { Document, isMap, isScalar, isSeq, visit, type Node } from 'yaml';
+import { Document, isMap, isNode, isScalar, isSeq, visit, type Node } from 'yaml';
 import { YAML_OPTIONS, stringifyYaml } from './yaml/stringify.js';
 import type { Problem } from '@rulecord/engine';
 import { sourceProblem, type SourceProblem } from './errors.js';
@@ -95,24 +95,39 @@ function placeInDsl(file: string, dsl: DslParseResult, problem: Problem): Source
 /** Writes a document as YAML in Rulecord's canonical layout (two-space indents; short flat objects on one line). */
 export function toYaml(value: unknown): string {
   const doc = new Document(value, { keepUndefined: false });
+  // Lists first, so that a map whose value is a short flat list can then go on one line too.
   visit(doc, {
-    Map(_, node) {
-      if (shortFlat(node)) node.flow = true;
-    },
     Seq(_, node) {
       if (shortFlat(node)) node.flow = true;
     },
   });
+  visit(doc, {
+    Map(_, node) {
+      if (shortFlat(node)) node.flow = true;
+    },
+  });
+  // A blank line between rules, as people write them.
+  const rules = isMap(doc.contents) ? doc.contents.get('rules', true) : undefined;
+  if (isSeq(rules)) rules.items.forEach((item, i) => i > 0 && isNode(item) && (item.spaceBefore = true));
   return stringifyYaml(doc);
 }
 
+/** A small collection of scalars (or of short flow lists of scalars) that reads well on one line. */
 function shortFlat(node: Node): boolean {
   const items = isMap(node) ? node.items.map((p) => p.value) : isSeq(node) ? node.items : [];
   if (items.length === 0) return true;
   if (items.length > 4) return false;
-  if (!items.every((i) => isScalar(i))) return false;
-  const length = items.reduce<number>((n, i) => n + String((i as { value: unknown }).value).length + 8, 0);
-  return length <= 70 && items.every((i) => !String((i as { value: unknown }).value).includes('\n'));
+  let length = 0;
+  for (const item of items) {
+    if (isScalar(item)) {
+      const text = String(item.value);
+      if (text.includes('\n')) return false;
+      length += text.length + 8;
+    } else if (isSeq(item) && item.flow && items.length === 1) {
+      length += item.items.reduce<number>((n, i) => n + String((i as { value?: unknown }).value).length + 4, 4);
+    } else return false;
+  }
+  return length <= 70;
 }
 
 /** Writes a document as JSON (two-space indents, final newline). */
