@@ -106,8 +106,13 @@ function printRule(rule: Obj): string {
         lines.push(enabledLine(v));
         break;
       case 'on':
+        lines.push(`${I}on ${list(v, I)}`);
+        break;
       case 'tags':
-        lines.push(`${I}${key} ${list(v, I)}`);
+        // `tags a` reads as `[a]`, so a one-tag list needs no brackets; a tags value that is not a list needs `set`.
+        if (Array.isArray(v) && v.length === 1 && !Array.isArray(v[0])) lines.push(`${I}tags ${value(v[0], I)}`);
+        else if (Array.isArray(v)) lines.push(`${I}tags ${list(v, I)}`);
+        else lines.push(`${I}set tags = ${value(v, I)}`);
         break;
       case 'mode':
         lines.push(`${I}mode ${value(v, I)}`);

@@ -165,7 +165,11 @@ export class DocumentBuilder extends BaseVisitor {
         return;
       case 'tagsClause':
         this.once(seen, 'tags', clause);
-        rule.tags = this.valueList(firstNode(clause, 'valueList'), at('tags'));
+        {
+          // Tags are always a list: `tags automod` is `[automod]`.
+          const tags = this.valueList(firstNode(clause, 'valueList'), at('tags'));
+          rule.tags = Array.isArray(tags) ? tags : [tags];
+        }
         this.markKey(at('tags'), clause);
         return;
       case 'whereClause':
