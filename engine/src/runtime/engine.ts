@@ -1,14 +1,13 @@
-import { createHash } from 'node:crypto';
 import type { Clock } from '../clock/clock.js';
 import type { DiscordPort, GuildDiscord } from '../discord/port.js';
 import type { Problem } from '../errors/error.js';
 import { RulecordError } from '../errors/error.js';
-import type { Json, JsonObject, RuleEvent, RuleMode } from '../model/document.js';
+import type { Json, JsonObject, RuleEvent } from '../model/document.js';
 import type { ActionContext, Logger, RunServices, Tier } from '../model/module.js';
 import type { GuildState, StateStore } from '../state/port.js';
 import type { Scheduler, TimerRecord } from '../timers/port.js';
-import type { ActionStatus, Trace, TraceAction, TraceError, TraceOutcome, WhereCheck } from '../trace/model.js';
-import type { DeferredTrace, TraceStore } from '../trace/store.js';
+import type { Trace, TraceAction, TraceOutcome } from '../trace/model.js';
+import type { TraceStore } from '../trace/store.js';
 import { InMemoryTraceStore } from '../trace/store.js';
 import { RUNTIME_CODES } from './codes.js';
 import { withCoreModule } from './core-module.js';
@@ -20,28 +19,27 @@ import { EventFacts, toTraceError } from './facts.js';
 import { validateParams } from './params.js';
 import { safeGet } from './path.js';
 import { attachRun } from './run-handle.js';
+import type { EventRun, ParkedRun, Run, RunSummary } from './run.js';
+import {
+  DeferredRunTrace,
+  ENGINE_STATE,
+  NONE,
+  TIMER_KINDS,
+  add,
+  obj,
+  parseLock,
+  parseParked,
+  replayLeaves,
+  resumeTimerId,
+  shortKey,
+  summaryActions,
+} from './run.js';
 import type { VariableRoot, VariableScope } from './variables.js';
 import { UNRESOLVED, renderValue } from './variables.js';
-import type { WhereSubject } from './where.js';
 import { checkWhereOn, eventChannelId, eventUserId, limitKey, whereSubject } from './where.js';
 
-/** Timer kinds the engine handles itself. */
-export const TIMER_KINDS = {
-  /** A run parked by `wait` (payload: `ParkedRun`). */
-  resume: 'rule.resume',
-  /** An event scheduled by `ctx.schedule` (payload: `{ type, payload }`); its firing dispatches the event. */
-  event: 'rule.event',
-} as const;
-
-/** State features the engine writes (all guild-scoped). */
-export const ENGINE_STATE = {
-  seen: 'engine.event',
-  cooldown: 'rule.cooldown',
-  rate: 'rule.rate',
-  lock: 'rule.lock',
-  queue: 'rule.queue',
-  queueSeq: 'rule.queueseq',
-} as const;
+export { ENGINE_STATE, TIMER_KINDS, resumeTimerId } from './run.js';
+export type { ParkedRun, RunSummary, RunSummaryAction } from './run.js';
 
 export interface EngineLimits {
   /** Max `io` facts resolved per event (across its rules). Default 25. */
@@ -76,93 +74,9 @@ export interface EngineOptions {
   timerEvents?: Record<string, (timer: TimerRecord) => RuleEvent | null>;
 }
 
-export interface RunSummaryAction {
-  step: number;
-  action: string;
-  params: unknown;
-  status: ActionStatus;
-  mode: RuleMode;
-}
-
-/** What one run of one rule did, returned by `dispatch` (the full story is in its trace). */
-export interface RunSummary {
-  guildId: string;
-  ruleId: string;
-  runId: string;
-  eventId: string;
-  eventType: string;
-  /** 0 for a dispatched event; n for an event emitted by a run at depth n-1. */
-  depth: number;
-  mode: RuleMode;
-  outcome: TraceOutcome;
-  /** Absent when the trace was not recorded (filtered runs by default). */
-  traceId?: string;
-  actions: RunSummaryAction[];
-  error?: TraceError;
-  parked?: { timerId: string; until: number; step: number };
-}
-
-/** The context of a run parked by `wait`: the payload of its `rule.resume` timer (JSON). */
-export interface ParkedRun {
-  v: 1;
-  runId: string;
-  ruleId: string;
-  stepsHash: string;
-  ruleSetVersion: string;
-  /** Next segment number. */
-  segment: number;
-  /** Index in `then` to resume at. */
-  step: number;
-  event: RuleEvent;
-  depth: number;
-  /** Facts the run had already seen, by memo key. */
-  facts: Record<string, unknown>;
-  /** Results of steps named with `as`. */
-  steps: Record<string, Json>;
-  /** The concurrency lock the run holds, if its rule has one. */
-  lock?: string;
-  /** Started from the concurrency queue (its conditions and limits were checked when it was queued). */
-  queued?: boolean;
-}
-
 const noop = (): void => {};
 const silentLogger: Logger = { debug: noop, info: noop, warn: noop, error: noop };
 const HOUR = 3_600_000;
-
-function shortKey(value: string): string {
-  return value.length <= 200 ? value : `h.${createHash('sha256').update(value).digest('hex')}`;
-}
-
-/** Per event: the facts memo, cached Discord lookups, and the events its runs emitted. */
-interface EventRun {
-  event: RuleEvent;
-  /** What `where` reads, computed once for every rule of the event. */
-  subject: WhereSubject;
-  /** The trigger part of every trace of this event (shared). */
-  trigger: Trace['trigger'];
-  depth: number;
-  rules: GuildRules;
-  facts: EventFacts;
-  state: GuildState;
-  discord: GuildDiscord;
-  lookups: Map<string, Promise<unknown>>;
-  emitted: { type: string; payload: JsonObject; ruleId: string }[];
-}
-
-/** Per run of one rule. */
-interface Run {
-  ev: EventRun;
-  rule: CompiledRule;
-  runId: string;
-  segment: number;
-  shadow: boolean;
-  /** Position in the event's fact log when the run started: its facts are the ones read after it. */
-  logStart: number;
-  steps: Record<string, Json>;
-  trace: Trace;
-  lock: string | undefined;
-  t0: number;
-}
 
 /**
  * The rules engine: routes events to each guild's rules, resolves facts, evaluates conditions, runs actions, and
@@ -1011,128 +925,4 @@ export class Engine {
       this.logger.error({ err: e, timer: timer.id, guildId: timer.guildId }, 'resuming a parked run failed');
     }
   }
-}
-
-/** The leaves a condition saw, evaluated again over the event's memo (deterministic: every fact it reads is memoised). */
-function replayLeaves(condition: NonNullable<CompiledRule['condition']>, facts: EventFacts): LeafResult[] {
-  const leaves: LeafResult[] = [];
-  try {
-    condition.evaluate(facts.peek, leaves);
-  } catch {
-    // The leaf that threw is the last one recorded: the trace's error says why.
-  }
-  return leaves;
-}
-
-/**
- * The trace of a run that ended at `where` or at a false condition, built only when read or streamed (from the event's
- * memoised facts, which do not change once resolved).
- */
-class DeferredRunTrace implements DeferredTrace {
-  readonly deferred = true as const;
-  readonly startedAt: number;
-  #built: Trace | undefined;
-  constructor(
-    readonly id: string,
-    readonly outcome: 'filtered' | 'condition-false',
-    private readonly ev: EventRun,
-    private readonly compiled: CompiledRule,
-    private readonly logStart: number,
-    private readonly logEnd: number,
-  ) {
-    this.startedAt = ev.facts.now;
-  }
-  get guildId(): string {
-    return this.ev.event.guildId;
-  }
-  get ruleId(): string {
-    return this.compiled.id;
-  }
-  get tags(): readonly string[] | undefined {
-    return this.compiled.tags;
-  }
-  build(): Trace {
-    if (this.#built) return this.#built;
-    const { ev, compiled: rule } = this;
-    const checks: WhereCheck[] = [];
-    const whereOk = checkWhereOn(rule.where, ev.subject, checks);
-    this.#built = {
-      id: this.id,
-      runId: `${ev.event.id}|${rule.id}`,
-      segment: 0,
-      guildId: ev.event.guildId,
-      rule: rule.traceRule,
-      ruleSetVersion: ev.rules.version,
-      trigger: ev.trigger,
-      mode: rule.mode,
-      outcome: this.outcome,
-      where: { result: whereOk, checks },
-      condition: this.outcome === 'condition-false' && rule.condition ? { result: false, leaves: replayLeaves(rule.condition, ev.facts) } : null,
-      facts: ev.facts.traceFacts(this.logStart, this.logEnd),
-      limits: NONE,
-      actions: NONE,
-      notes: NONE,
-      errors: 0,
-      startedAt: this.startedAt,
-      finishedAt: this.startedAt,
-      durationMs: 0,
-    };
-    return this.#built;
-  }
-}
-
-/** Shared empty list of a trace field nothing was added to (most runs record no action, note or limit). */
-const NONE: never[] = Object.freeze([]) as unknown as never[];
-
-function add<K extends 'actions' | 'notes' | 'limits'>(t: Trace, key: K, item: Trace[K][number]): void {
-  const list = t[key] as unknown[];
-  if (list === NONE) (t[key] as unknown[]) = [item];
-  else list.push(item);
-}
-
-function summaryActions(t: Trace): RunSummaryAction[] {
-  const out: RunSummaryAction[] = [];
-  for (const a of t.actions) out.push({ step: a.step, action: a.action, params: a.params, status: a.status, mode: t.mode });
-  return out;
-}
-
-function obj(v: unknown): Record<string, unknown> | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
-
-function parseLock(raw: string | null): { runId: string; timerId: string | null } | null {
-  if (raw === null) return null;
-  try {
-    const v = JSON.parse(raw) as { runId?: unknown; timerId?: unknown };
-    return typeof v.runId === 'string' ? { runId: v.runId, timerId: typeof v.timerId === 'string' ? v.timerId : null } : null;
-  } catch {
-    return null;
-  }
-}
-
-function parseParked(raw: unknown): ParkedRun | null {
-  let v: unknown = raw;
-  if (typeof raw === 'string') {
-    try {
-      v = JSON.parse(raw);
-    } catch {
-      return null;
-    }
-  }
-  const p = obj(v);
-  if (!p || p.v !== 1 || typeof p.runId !== 'string' || typeof p.ruleId !== 'string' || typeof p.step !== 'number') return null;
-  const e = obj(p.event);
-  if (!e || typeof e.guildId !== 'string' || typeof e.type !== 'string' || typeof e.id !== 'string') return null;
-  return {
-    ...(p as unknown as ParkedRun),
-    facts: (obj(p.facts) ?? {}) as Record<string, unknown>,
-    steps: (obj(p.steps) ?? {}) as Record<string, Json>,
-    depth: typeof p.depth === 'number' ? p.depth : 0,
-    segment: typeof p.segment === 'number' ? p.segment : 1,
-  };
-}
-
-/** Deterministic id of a parked run's timer (no `:`, which BullMQ job ids may not hold). */
-export function resumeTimerId(ruleId: string, runId: string, step: number): string {
-  return `rule-resume.${ruleId}.${createHash('sha256').update(runId).digest('hex').slice(0, 24)}.${step}`;
 }

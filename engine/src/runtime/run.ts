@@ -1,0 +1,241 @@
+/**
+ * What one run is made of: the per-event and per-run records the engine keeps, the summaries `dispatch` returns, the
+ * context of a run parked by `wait`, and the deferred traces of runs that ended early.
+ */
+import { createHash } from 'node:crypto';
+import type { GuildDiscord } from '../discord/port.js';
+import type { Json, JsonObject, RuleEvent, RuleMode } from '../model/document.js';
+import type { GuildState } from '../state/port.js';
+import type { ActionStatus, Trace, TraceError, TraceOutcome, WhereCheck } from '../trace/model.js';
+import type { DeferredTrace } from '../trace/store.js';
+import type { CompiledRule, GuildRules } from './compile-rules.js';
+import type { LeafResult } from './deps.js';
+import type { EventFacts } from './facts.js';
+import type { WhereSubject } from './where.js';
+import { checkWhereOn } from './where.js';
+
+/** Timer kinds the engine handles itself. */
+export const TIMER_KINDS = {
+  /** A run parked by `wait` (payload: `ParkedRun`). */
+  resume: 'rule.resume',
+  /** An event scheduled by `ctx.schedule` (payload: `{ type, payload }`); its firing dispatches the event. */
+  event: 'rule.event',
+} as const;
+
+/** State features the engine writes (all guild-scoped). */
+export const ENGINE_STATE = {
+  seen: 'engine.event',
+  cooldown: 'rule.cooldown',
+  rate: 'rule.rate',
+  lock: 'rule.lock',
+  queue: 'rule.queue',
+  queueSeq: 'rule.queueseq',
+} as const;
+
+export interface RunSummaryAction {
+  step: number;
+  action: string;
+  params: unknown;
+  status: ActionStatus;
+  mode: RuleMode;
+}
+
+/** What one run of one rule did, returned by `dispatch` (the full story is in its trace). */
+export interface RunSummary {
+  guildId: string;
+  ruleId: string;
+  runId: string;
+  eventId: string;
+  eventType: string;
+  /** 0 for a dispatched event; n for an event emitted by a run at depth n-1. */
+  depth: number;
+  mode: RuleMode;
+  outcome: TraceOutcome;
+  /** Absent when the trace was not recorded (filtered runs by default). */
+  traceId?: string;
+  actions: RunSummaryAction[];
+  error?: TraceError;
+  parked?: { timerId: string; until: number; step: number };
+}
+
+/** The context of a run parked by `wait`: the payload of its `rule.resume` timer (JSON). */
+export interface ParkedRun {
+  v: 1;
+  runId: string;
+  ruleId: string;
+  stepsHash: string;
+  ruleSetVersion: string;
+  /** Next segment number. */
+  segment: number;
+  /** Index in `then` to resume at. */
+  step: number;
+  event: RuleEvent;
+  depth: number;
+  /** Facts the run had already seen, by memo key. */
+  facts: Record<string, unknown>;
+  /** Results of steps named with `as`. */
+  steps: Record<string, Json>;
+  /** The concurrency lock the run holds, if its rule has one. */
+  lock?: string;
+  /** Started from the concurrency queue (its conditions and limits were checked when it was queued). */
+  queued?: boolean;
+}
+
+export function shortKey(value: string): string {
+  return value.length <= 200 ? value : `h.${createHash('sha256').update(value).digest('hex')}`;
+}
+
+/** Per event: the facts memo, cached Discord lookups, and the events its runs emitted. */
+export interface EventRun {
+  event: RuleEvent;
+  /** What `where` reads, computed once for every rule of the event. */
+  subject: WhereSubject;
+  /** The trigger part of every trace of this event (shared). */
+  trigger: Trace['trigger'];
+  depth: number;
+  rules: GuildRules;
+  facts: EventFacts;
+  state: GuildState;
+  discord: GuildDiscord;
+  lookups: Map<string, Promise<unknown>>;
+  emitted: { type: string; payload: JsonObject; ruleId: string }[];
+}
+
+/** Per run of one rule. */
+export interface Run {
+  ev: EventRun;
+  rule: CompiledRule;
+  runId: string;
+  segment: number;
+  shadow: boolean;
+  /** Position in the event's fact log when the run started: its facts are the ones read after it. */
+  logStart: number;
+  steps: Record<string, Json>;
+  trace: Trace;
+  lock: string | undefined;
+  t0: number;
+}
+
+/** The leaves a condition saw, evaluated again over the event's memo (deterministic: every fact it reads is memoised). */
+export function replayLeaves(condition: NonNullable<CompiledRule['condition']>, facts: EventFacts): LeafResult[] {
+  const leaves: LeafResult[] = [];
+  try {
+    condition.evaluate(facts.peek, leaves);
+  } catch {
+    // The leaf that threw is the last one recorded: the trace's error says why.
+  }
+  return leaves;
+}
+
+/**
+ * The trace of a run that ended at `where` or at a false condition, built only when read or streamed (from the event's
+ * memoised facts, which do not change once resolved).
+ */
+export class DeferredRunTrace implements DeferredTrace {
+  readonly deferred = true as const;
+  readonly startedAt: number;
+  #built: Trace | undefined;
+  constructor(
+    readonly id: string,
+    readonly outcome: 'filtered' | 'condition-false',
+    private readonly ev: EventRun,
+    private readonly compiled: CompiledRule,
+    private readonly logStart: number,
+    private readonly logEnd: number,
+  ) {
+    this.startedAt = ev.facts.now;
+  }
+  get guildId(): string {
+    return this.ev.event.guildId;
+  }
+  get ruleId(): string {
+    return this.compiled.id;
+  }
+  get tags(): readonly string[] | undefined {
+    return this.compiled.tags;
+  }
+  build(): Trace {
+    if (this.#built) return this.#built;
+    const { ev, compiled: rule } = this;
+    const checks: WhereCheck[] = [];
+    const whereOk = checkWhereOn(rule.where, ev.subject, checks);
+    this.#built = {
+      id: this.id,
+      runId: `${ev.event.id}|${rule.id}`,
+      segment: 0,
+      guildId: ev.event.guildId,
+      rule: rule.traceRule,
+      ruleSetVersion: ev.rules.version,
+      trigger: ev.trigger,
+      mode: rule.mode,
+      outcome: this.outcome,
+      where: { result: whereOk, checks },
+      condition: this.outcome === 'condition-false' && rule.condition ? { result: false, leaves: replayLeaves(rule.condition, ev.facts) } : null,
+      facts: ev.facts.traceFacts(this.logStart, this.logEnd),
+      limits: NONE,
+      actions: NONE,
+      notes: NONE,
+      errors: 0,
+      startedAt: this.startedAt,
+      finishedAt: this.startedAt,
+      durationMs: 0,
+    };
+    return this.#built;
+  }
+}
+
+/** Shared empty list of a trace field nothing was added to (most runs record no action, note or limit). */
+export const NONE: never[] = Object.freeze([]) as unknown as never[];
+
+export function add<K extends 'actions' | 'notes' | 'limits'>(t: Trace, key: K, item: Trace[K][number]): void {
+  const list = t[key] as unknown[];
+  if (list === NONE) (t[key] as unknown[]) = [item];
+  else list.push(item);
+}
+
+export function summaryActions(t: Trace): RunSummaryAction[] {
+  const out: RunSummaryAction[] = [];
+  for (const a of t.actions) out.push({ step: a.step, action: a.action, params: a.params, status: a.status, mode: t.mode });
+  return out;
+}
+
+export function obj(v: unknown): Record<string, unknown> | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+export function parseLock(raw: string | null): { runId: string; timerId: string | null } | null {
+  if (raw === null) return null;
+  try {
+    const v = JSON.parse(raw) as { runId?: unknown; timerId?: unknown };
+    return typeof v.runId === 'string' ? { runId: v.runId, timerId: typeof v.timerId === 'string' ? v.timerId : null } : null;
+  } catch {
+    return null;
+  }
+}
+
+export function parseParked(raw: unknown): ParkedRun | null {
+  let v: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      v = JSON.parse(raw);
+    } catch {
+      return null;
+    }
+  }
+  const p = obj(v);
+  if (!p || p.v !== 1 || typeof p.runId !== 'string' || typeof p.ruleId !== 'string' || typeof p.step !== 'number') return null;
+  const e = obj(p.event);
+  if (!e || typeof e.guildId !== 'string' || typeof e.type !== 'string' || typeof e.id !== 'string') return null;
+  return {
+    ...(p as unknown as ParkedRun),
+    facts: (obj(p.facts) ?? {}) as Record<string, unknown>,
+    steps: (obj(p.steps) ?? {}) as Record<string, Json>,
+    depth: typeof p.depth === 'number' ? p.depth : 0,
+    segment: typeof p.segment === 'number' ? p.segment : 1,
+  };
+}
+
+/** Deterministic id of a parked run's timer (no `:`, which BullMQ job ids may not hold). */
+export function resumeTimerId(ruleId: string, runId: string, step: number): string {
+  return `rule-resume.${ruleId}.${createHash('sha256').update(runId).digest('hex').slice(0, 24)}.${step}`;
+}
