@@ -169,6 +169,13 @@ describe('rulecord validate', () => {
     rmSync(join(dir, 'vip.yaml'));
   });
 
+  it('reads one rule set from standard input with -', () => {
+    const r = validateFiles(['-'], { cwd: dir, tier: 'free', stdin: () => DSL });
+    expect(r.reports.map((x) => [x.file, x.problems.map((p) => `${p.line}:${p.column} ${p.code}`)])).toEqual([
+      ['<stdin>', ['6:5 RC_UNKNOWN_ACTION']],
+    ]);
+  });
+
   it('prints GitHub annotations', async () => {
     const r = await cli('validate', 'bad.yaml', '--format', 'github');
     expect(r.code).toBe(1);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Registry, Tier } from '@rulecord/engine';
+import { RulecordError, type Registry, type Tier } from '@rulecord/engine';
 import { createCatalogRegistry } from '@rulecord/catalog';
 import {
   checkRuleFile,
@@ -28,8 +28,23 @@ export function cliRegistry(): Registry {
 
 /** Reads a file named on the command line (`-` is standard input). */
 export function readInput(path: string, ctx: CommandContext): string {
-  if (path === '-') return readFileSync(0, 'utf8');
-  return readFileSync(resolve(ctx.cwd, path), 'utf8');
+  try {
+    if (path === '-') return readFileSync(0, 'utf8');
+    return readFileSync(resolve(ctx.cwd, path), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a folder'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (error as Error).message;
+    throw new RulecordError('RC_FILE_READ', `cannot read ${path === '-' ? 'standard input' : path}: ${why}`, {
+      fix: 'Check the path and its permissions.',
+    });
+  }
 }
 
 export interface FileReport {
@@ -41,10 +56,20 @@ export interface FileReport {
 /** Validates files; every problem is placed at `file:line:col`. */
 export function validateFiles(
   paths: readonly string[],
-  options: { cwd: string; tier: Tier; registry?: Registry },
+  options: { cwd: string; tier: Tier; registry?: Registry; stdin?: () => string },
 ): { reports: FileReport[]; problems: SourceProblem[] } {
-  const { files, problems } = collectFiles(paths, { cwd: options.cwd, kind: 'rules' });
+  const fromStdin = paths.includes('-');
+  const named = paths.filter((p) => p !== '-');
+  // With only `-`, no folder is searched (an empty list would mean `.`).
+  const { files, problems } =
+    fromStdin && named.length === 0
+      ? { files: [], problems: [] }
+      : collectFiles(named, { cwd: options.cwd, kind: 'rules' });
   const registry = options.registry ?? cliRegistry();
+  const check = (file: string, text: string): FileReport => {
+    const checked = checkRuleFile(loadRuleFile(text, { file }), registry, { tier: options.tier });
+    return { file, ok: checked.ok, problems: checked.problems };
+  };
   const reports = files.map((file): FileReport => {
     let text: string;
     try {
@@ -52,9 +77,10 @@ export function validateFiles(
     } catch {
       return { file, ok: false, problems: [fileProblem(file, `cannot read ${file}`)] };
     }
-    const checked = checkRuleFile(loadRuleFile(text, { file }), registry, { tier: options.tier });
-    return { file, ok: checked.ok, problems: checked.problems };
+    return check(file, text);
   });
+  // `-` reads one document from standard input (editors and pre-commit hooks pipe the buffer).
+  if (fromStdin) reports.unshift(check('<stdin>', (options.stdin ?? (() => readFileSync(0, 'utf8')))()));
   return { reports, problems };
 }
 
@@ -66,6 +92,7 @@ export default defineCommand({
   usage: `rulecord validate [paths…] [--format text|json|github] [--tier free|premium]
 
   paths     files, or folders searched for rule sets (*.yaml, *.yml, *.json with kind: RuleSet, *.rules); default .
+            - reads one rule set from standard input (shown as <stdin>)
   --format  text (default): path:line:col: error RC_CODE message, a fix line, then a summary
             json: one JSON object with every file and problem
             github: GitHub Actions annotations (::error file=…,line=…,col=…::…)
