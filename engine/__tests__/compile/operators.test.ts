@@ -93,6 +93,20 @@ describe('our operators', () => {
     );
   });
 
+  it('property: a compiled leaf (inlined or not) answers as the operator\'s `evaluate`', () => {
+    const names = [...builtinOperators.keys()];
+    const small = fc.array(fc.oneof(value, fc.constantFrom('a', 'r1', 0, -0, 1)), { maxLength: 10 });
+    fc.assert(
+      fc.property(fc.constantFrom(...names), fc.oneof(value, small), fc.oneof(value, small), (name, actual, expected) => {
+        if (expected !== null && typeof expected === 'object' && Object.prototype.hasOwnProperty.call(expected, 'fact')) return;
+        const viaLeaf = compileCondition({ fact: 'x', operator: name, value: expected as never } as Condition).evaluate(() => actual, null);
+        // compileCondition keeps a structured clone of the value (plain JSON, prototypes dropped)
+        expect(viaLeaf).toBe(builtinOperators.get(name)!.evaluate(actual, structuredClone(expected)));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
   it('turns long `in` lists into a Set with the same answers (strict equality, -0 equals 0)', () => {
     const list = Array.from({ length: 50 }, (_, i) => `id${i}`).concat([0 as never]);
     expect(test('in', 'id49', list)).toBe(true);

@@ -237,6 +237,34 @@ function inlineLeaf(info: LeafInfo, params: JsonObject | undefined, name: string
         return leaves === null ? v !== b : finish(v, v !== b, leaves);
       };
   }
+  if (Array.isArray(b) && (name === 'in' || name === 'notIn' || name === 'containsNone' || name === 'containsAny')) {
+    // Short id lists (channels, roles): a loop over the list inline, no call; long ones keep the operator's Set.
+    if (b.length > 8) return null;
+    for (const x of b) if (typeof x === 'number' && x !== x) return null;
+    const list: readonly unknown[] = b;
+    const n = list.length;
+    const member = (x: unknown): boolean => {
+      for (let i = 0; i < n; i++) if (list[i] === x) return true;
+      return false;
+    };
+    let test: (v: unknown) => boolean;
+    if (name === 'in') test = member;
+    else if (name === 'notIn') test = (v) => !member(v);
+    else {
+      const wantAny = name === 'containsAny';
+      test = (v) => {
+        if (!Array.isArray(v)) return false;
+        for (let i = 0; i < v.length; i++) if (member(v[i])) return wantAny;
+        return !wantAny;
+      };
+    }
+    return (read, leaves) => {
+      const v = read(fact, params);
+      if (v === PENDING) return PENDING;
+      const r = test(v);
+      return leaves === null ? r : finish(v, r, leaves);
+    };
+  }
   if (typeof b !== 'number') return null;
   switch (name) {
     case 'greaterThan':
