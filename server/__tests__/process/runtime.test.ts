@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RulecordError } from '@rulecord/engine';
@@ -71,6 +73,29 @@ describe('startProcess', () => {
     });
     expect(running.url).toBeUndefined();
     await running.stop();
+  });
+
+  it('names a port that is already in use, and how to fix it', { timeout: 90_000 }, async () => {
+    const port = await freePort();
+    const blocker = createServer().listen(port, '127.0.0.1');
+    await once(blocker, 'listening');
+    try {
+      await expect(
+        startProcess(['api'], {
+          env: { PORT: String(port), LOG_LEVEL: 'silent' },
+          cwd: dir.path,
+          envFile: false,
+          announce: null,
+          logDestination: collect().stream,
+        }),
+      ).rejects.toMatchObject({
+        code: 'RC_HTTP_LISTEN',
+        message: `port ${port} on 127.0.0.1 is already in use`,
+        fix: 'stop the other process (another rulecord?) or set PORT to a free port',
+      });
+    } finally {
+      blocker.close();
+    }
   });
 
   it(

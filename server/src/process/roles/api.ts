@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { RulecordError } from '@rulecord/engine';
 import type { ApiDeps } from '../../api/index.js';
 import { buildHttpServer, closeGracefully } from '../../http/server.js';
 import type { ReadinessCheck } from '../../http/readiness.js';
@@ -15,7 +16,29 @@ export default defineRole({
     const readiness: ReadinessCheck[] = [{ name: 'database', check: () => db.ping() }];
     if (redis) readiness.push({ name: 'redis', check: () => redis.ping() });
     const app = await buildHttpServer({ logger: log, readiness, apiOptions: apiDeps(ctx) });
-    await app.listen({ port: config.PORT, host: config.HOST });
+    try {
+      await app.listen({ port: config.PORT, host: config.HOST });
+    } catch (error) {
+      await app.close();
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+        throw new RulecordError(
+          'RC_HTTP_LISTEN',
+          code === 'EADDRINUSE'
+            ? `port ${config.PORT} on ${config.HOST} is already in use`
+            : `cannot listen on ${config.HOST}:${config.PORT} (${code})`,
+          {
+            kind: 'user',
+            fix:
+              code === 'EADDRINUSE'
+                ? 'stop the other process (another rulecord?) or set PORT to a free port'
+                : 'set HOST to an address of this machine (127.0.0.1 or 0.0.0.0) and PORT to 1024 or above',
+            cause: error,
+          },
+        );
+      }
+      throw error;
+    }
     const address = app.server.address() as AddressInfo;
     const host = ['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost'].includes(config.HOST) ? 'localhost' : config.HOST;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
