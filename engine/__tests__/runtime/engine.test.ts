@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InMemoryTraceStore } from '../../src/index.js';
 import { GUILD, harness, load, message } from './fixtures.js';
 
 describe('Engine: routing, where, conditions', () => {
@@ -84,6 +85,30 @@ describe('Engine: routing, where, conditions', () => {
       ['only-general', 'filtered'],
       ['not-mods', 'filtered'],
       ['bots-too', 'fired'],
+    ]);
+  });
+
+  it('filtered runs are not kept by default, and are when retention asks for them', async () => {
+    const rules = [{ id: 'staff-only', on: 'message.create', where: { channel: { in: ['staff'] } }, then: [{ 'log.trace': { message: 'x' } }] }, { id: 'no-mods', on: 'message.create', where: { roles: { none: ['member'] } }, then: [{ 'log.trace': { message: 'x' } }] }];
+    const h = await harness();
+    load(h, rules);
+    const [run] = await h.engine.dispatch(message('hi'));
+    expect(run).toMatchObject({ ruleId: 'no-mods', outcome: 'filtered' });
+    expect(run?.traceId).toBeUndefined();
+    expect(await h.engine.traces.forGuild(GUILD).list({ outcome: 'filtered' })).toEqual([]);
+
+    const kept = await harness({ traces: new InMemoryTraceStore({ retention: { filtered: 10 } }) });
+    load(kept, rules);
+    const runs = await kept.engine.dispatch(message('hi'));
+    // With filtered runs wanted, the channel index no longer hides rules: every rule of the event type is traced.
+    expect(runs.map((r) => [r.ruleId, r.outcome])).toEqual([
+      ['staff-only', 'filtered'],
+      ['no-mods', 'filtered'],
+    ]);
+    const traces = await kept.engine.traces.forGuild(GUILD).list({ outcome: 'filtered' });
+    expect(traces.map((t) => [t.rule.id, t.where.checks.at(-1)?.filter])).toEqual([
+      ['no-mods', 'roles'],
+      ['staff-only', 'channel'],
     ]);
   });
 

@@ -140,6 +140,13 @@ describe('InMemoryTraceStore', () => {
     expect(streamed).toEqual([x.id]);
   });
 
+  it('orders traces of the same millisecond by recording order, across buckets', async () => {
+    const store = new InMemoryTraceStore();
+    const ts = Array.from({ length: 50 }, (_, i) => ({ ...trace(i % 2 === 0 ? 'fired' : 'error'), startedAt: 7 }));
+    for (const t of ts) store.record(t);
+    expect((await store.forGuild('g1').list({ limit: 50 })).map((t) => t.id)).toEqual(ts.map((t) => t.id).reverse());
+  });
+
   it('rejects a negative retention', () => {
     expect(() => new InMemoryTraceStore({ retention: { error: -1 } })).toThrow(/retention/);
   });

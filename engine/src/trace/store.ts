@@ -80,29 +80,25 @@ const ruleIdOf = (t: Kept): string => (isDeferred(t) ? t.ruleId : t.rule.id);
 const tagsOf = (t: Kept): readonly string[] | undefined => (isDeferred(t) ? t.tags : t.rule.tags);
 
 class Ring {
-  private readonly items: (Kept | undefined)[];
+  private readonly items: ({ seq: number; item: Kept } | undefined)[];
   private next = 0;
   size = 0;
   constructor(readonly capacity: number) {
-    this.items = new Array<Kept | undefined>(capacity);
+    this.items = new Array<{ seq: number; item: Kept } | undefined>(capacity);
   }
-  push(trace: Kept): void {
+  push(item: Kept, seq: number): void {
     if (this.capacity === 0) return;
-    this.items[this.next] = trace;
+    this.items[this.next] = { seq, item };
     this.next = (this.next + 1) % this.capacity;
     if (this.size < this.capacity) this.size++;
   }
   /** Newest first; deferred traces are built (once) as they are reached. */
-  *newest(filter: (t: Kept) => boolean): Generator<Trace> {
+  *newest(filter: (t: Kept) => boolean): Generator<{ seq: number; trace: Trace }> {
     for (let i = 1; i <= this.size; i++) {
-      const index = (this.next - i + this.capacity) % this.capacity;
-      const item = this.items[index];
-      if (!item || !filter(item)) continue;
-      if (isDeferred(item)) {
-        const built = item.build();
-        this.items[index] = built;
-        yield built;
-      } else yield item;
+      const slot = this.items[(this.next - i + this.capacity) % this.capacity];
+      if (!slot || !filter(slot.item)) continue;
+      if (isDeferred(slot.item)) slot.item = slot.item.build();
+      yield { seq: slot.seq, trace: slot.item };
     }
   }
   clear(): void {
@@ -138,6 +134,8 @@ const DEFAULT_SUBSCRIBED: ReadonlySet<TraceOutcome> = new Set(TRACE_OUTCOMES.fil
  */
 export class InMemoryTraceStore implements TraceStore {
   private readonly guilds = new Map<string, GuildBuckets>();
+  /** Recording order, to sort traces that started in the same millisecond. */
+  private seq = 0;
   readonly retention: Readonly<TraceRetention>;
 
   constructor(options: { retention?: Partial<TraceRetention>; bucket?: number } = {}) {
@@ -187,7 +185,7 @@ export class InMemoryTraceStore implements TraceStore {
         // A broken listener (a closed socket) must never break a run.
       }
     }
-    g.buckets.get(trace.outcome)?.push(kept);
+    g.buckets.get(trace.outcome)?.push(kept, ++this.seq);
   }
 
   forGuild(guildId: string): GuildTraces {
@@ -198,7 +196,7 @@ export class InMemoryTraceStore implements TraceStore {
       if (!g) return [];
       const outcomes =
         query.outcome === undefined ? TRACE_OUTCOMES : Array.isArray(query.outcome) ? query.outcome : [query.outcome];
-      const out: Trace[] = [];
+      const out: { seq: number; trace: Trace }[] = [];
       const keep = (t: Kept): boolean =>
         (query.rule === undefined || ruleIdOf(t) === query.rule) &&
         (query.tag === undefined || (tagsOf(t)?.includes(query.tag) ?? false)) &&
@@ -207,8 +205,8 @@ export class InMemoryTraceStore implements TraceStore {
         const ring = g.buckets.get(o);
         if (ring) for (const t of ring.newest(keep)) out.push(t);
       }
-      out.sort((a, b) => b.startedAt - a.startedAt || (a.id < b.id ? 1 : -1));
-      return out.slice(0, query.limit ?? 100);
+      out.sort((a, b) => b.trace.startedAt - a.trace.startedAt || b.seq - a.seq);
+      return out.slice(0, query.limit ?? 100).map((x) => x.trace);
     };
     return {
       guildId,
