@@ -61,6 +61,19 @@ describe('loadSource', () => {
     expect(file.problems).toEqual([expect.objectContaining({ code: 'RC_YAML_MULTIPLE_DOCUMENTS', line: 2 })]);
   });
 
+  it('refuses a file that expands aliases without end, as a problem (no crash)', () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 8; i++)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
+    const file = loadSource(`${levels.join('\n')}\n`, { file: 'lol.yaml' });
+    expect(file.problems).toEqual([expect.objectContaining({ code: 'RC_YAML_SYNTAX', line: 1 })]);
+    expect(file.value).toBeNull();
+  });
+
   it('reads JSON with positions', () => {
     const file = loadSource('{\n  "guild": "1",\n  "rules": [\n    { "id": "a" }\n  ]\n}\n', { file: 'g.json' });
     expect(file.format).toBe('json');

@@ -73,6 +73,21 @@ export class SourceFile {
         this.problems.push(this.yamlProblem('RC_YAML_SYNTAX', error));
       }
     }
+    if (!syntaxReported) {
+      try {
+        this.document.toJS({ maxAliasCount: 1000 });
+      } catch (error) {
+        syntaxReported = true;
+        this.problems.push(
+          sourceProblem(
+            'RC_YAML_SYNTAX',
+            `YAML: ${(error as Error).message}`,
+            { file: this.file, line: 1, column: 1 },
+            'Use fewer aliases (`*name`); write the values out instead.',
+          ),
+        );
+      }
+    }
     const second = list[1];
     if (second && !syntaxReported) {
       const at = this.position(second.range[0]);
@@ -88,7 +103,12 @@ export class SourceFile {
 
   /** The document as plain JSON data (aliases resolved). */
   get value(): unknown {
-    return this.document.toJS({ maxAliasCount: 1000 });
+    try {
+      return this.document.toJS({ maxAliasCount: 1000 });
+    } catch {
+      // Too many aliases (a "billion laughs" file): the problem was recorded when the file was read.
+      return null;
+    }
   }
 
   /** Offset → line and column. */
