@@ -193,6 +193,36 @@ describe('property: limits are never exceeded under concurrent events', () => {
         { numRuns: 50 },
       );
     });
+
+    it('two engines (two processes) sharing Redis: a redelivered id acts once, a cooldown holds across them', async (ctx) => {
+      if (!redis) return ctx.skip();
+      const r = redis;
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom('e1', 'e2', 'e3', 'e4'), fc.constantFrom(0, 1), userArb), { minLength: 1, maxLength: 24 }), async (deliveries) => {
+          const shared = `${prefix}:pair:${++run}`;
+          const engines = [await setup({ state: new RedisStateStore(r, { prefix: shared }) }), await setup({ state: new RedisStateStore(r, { prefix: shared }) })];
+          const acted: string[] = [];
+          for (const s of engines) {
+            mustLoad(s.engine, [
+              { id: 'act', on: 'message.create', then: [{ 'log.trace': { message: 'x' } }] },
+              { id: 'cd', on: 'message.create', limits: { cooldown: { per: 'user', window: '1h' } }, then: [{ 'log.trace': { message: 'x' } }] },
+            ]);
+            s.engine.onRun((x) => {
+              if (x.outcome === 'fired') acted.push(`${x.ruleId}:${x.eventId}`);
+            });
+          }
+          // The same id always carries the same user (it is the same event).
+          const userOf = new Map<string, string>();
+          for (const [id, , user] of deliveries) if (!userOf.has(id)) userOf.set(id, user);
+          await Promise.all(deliveries.map(([id, which]) => engines[which]!.engine.dispatch(event({ id, user: userOf.get(id)!, channel: 'c1' }))));
+          const distinct = [...userOf.keys()];
+          expect(acted.filter((a) => a.startsWith('act:')).sort()).toEqual(distinct.map((d) => `act:${d}`).sort());
+          expect(acted.filter((a) => a.startsWith('cd:')).length).toBe(new Set(userOf.values()).size);
+        }),
+        { numRuns: 40 },
+      );
+    });
   });
 });
 
