@@ -83,6 +83,13 @@ describe('DSL errors', () => {
     expect(errors[0]?.fix).toContain('A value is missing before `then`');
   });
 
+  it('absurd nesting is one error, not a crash', () => {
+    const errors = errorsOf(
+      good.replace('message.capsRatio > 0.7', `${'('.repeat(5000)}message.capsRatio > 0.7${')'.repeat(5000)}`),
+    );
+    expect(errors).toEqual([expect.objectContaining({ code: 'RC_DSL_SYNTAX', line: 5 })]);
+  });
+
   it('remembers where each pointer was written', () => {
     const r = parseDsl(good);
     expect(r.positions.get('/rules/0/if/value')).toMatchObject({ line: 5, column: 26 });

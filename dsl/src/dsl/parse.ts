@@ -28,6 +28,28 @@ export interface DslParseResult {
 export function parseDsl(text: string, options: { file?: string } = {}): DslParseResult {
   const file = options.file ?? '<input>';
   const lexed = dslLexer.tokenize(text);
+  const tooDeep = nestingTooDeep(lexed.tokens);
+  if (tooDeep) {
+    // The parser and the visitor recurse once per level; refuse before they run out of stack.
+    return {
+      document: { apiVersion: 'rulecord/v1', kind: 'RuleSet', rules: [] },
+      problems: [
+        sourceProblem(
+          'RC_DSL_SYNTAX',
+          `brackets or \`not\`s are nested more than ${MAX_DEPTH} deep here`,
+          {
+            file,
+            line: tooDeep.startLine ?? 1,
+            column: tooDeep.startColumn ?? 1,
+          },
+          'Nest less deeply; no rule needs that many levels.',
+        ),
+      ],
+      positions: new Map(),
+      keyPositions: new Map(),
+      comments: [],
+    };
+  }
   rulesParser.input = lexed.tokens;
   const cst = rulesParser.document();
   const parseErrors = [...rulesParser.errors];
@@ -127,6 +149,21 @@ function unclosedBefore(tokens: IToken[], offset: number): IToken | undefined {
     else if (t.image === '}' || t.image === ']' || t.image === ')') stack.pop();
   }
   return stack[stack.length - 1];
+}
+
+const MAX_DEPTH = 100;
+
+/** The first token past `MAX_DEPTH` levels of brackets or consecutive `not`s, if any. */
+function nestingTooDeep(tokens: IToken[]): IToken | undefined {
+  let depth = 0;
+  let nots = 0;
+  for (const t of tokens) {
+    if (t.image === '{' || t.image === '[' || t.image === '(') depth++;
+    else if (t.image === '}' || t.image === ']' || t.image === ')') depth = Math.max(0, depth - 1);
+    nots = t.tokenType.name === 'Kw_not' ? nots + 1 : 0;
+    if (depth > MAX_DEPTH || nots > MAX_DEPTH) return t;
+  }
+  return undefined;
 }
 
 function computeLineStarts(text: string): number[] {
