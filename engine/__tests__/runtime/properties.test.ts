@@ -371,3 +371,60 @@ describe('property: emitted-event loops stop at the depth limit', () => {
     );
   });
 });
+
+describe('property: concurrency keeps at most one run per key in flight', () => {
+  it('drop and queue never overlap runs of one user; queue completes every run; restart always completes the latest', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('drop' as const, 'queue' as const, 'restart' as const),
+        fc.array(fc.record({ user: userArb, gap: fc.integer({ min: 0, max: 90_000 }) }), { minLength: 1, maxLength: 12 }),
+        async (mode, evs) => {
+          const s = await setup();
+          mustLoad(s.engine, [
+            {
+              id: 'c',
+              on: 'message.create',
+              concurrency: { mode, per: 'user' },
+              then: [{ 'log.trace': { message: 'start' } }, { wait: '1m' }, { 'log.trace': { message: 'end' } }],
+            },
+          ]);
+          const starts = new Map<string, { user: string; at: number }>();
+          const ends = new Map<string, number>();
+          const userOfRun = new Map<string, string>();
+          s.engine.onRun((r) => {
+            if (r.outcome !== 'fired') return;
+            if (r.parked) starts.set(r.runId, { user: userOfRun.get(r.runId) ?? '?', at: s.clock.now() });
+            else ends.set(r.runId, s.clock.now());
+          });
+          for (const e of evs) {
+            const ev = event({ user: e.user, channel: 'c1' });
+            userOfRun.set(`${ev.id}|c`, e.user);
+            await s.engine.dispatch(ev);
+            await s.scheduler.advance(e.gap);
+          }
+          await s.scheduler.advance(60_000 * (evs.length + 1));
+          if (mode !== 'restart') {
+            for (const user of new Set(evs.map((e) => e.user))) {
+              const spans = [...starts]
+                .filter(([, v]) => v.user === user)
+                .map(([runId, v]) => [v.at, ends.get(runId) ?? Infinity] as const)
+                .sort((a, b) => a[0] - b[0]);
+              for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
+            }
+            // Every started run ends; with queue, every event's run starts.
+            expect(ends.size).toBe(starts.size);
+            if (mode === 'queue') expect(starts.size).toBe(evs.length);
+          } else {
+            // The latest run of each user always completes; a replaced run never does.
+            for (const user of new Set(evs.map((e) => e.user))) {
+              const mine = [...starts].filter(([, v]) => v.user === user).sort((a, b) => a[1].at - b[1].at);
+              expect(ends.has(mine.at(-1)![0])).toBe(true);
+            }
+            expect(starts.size).toBe(evs.length);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
