@@ -9,8 +9,10 @@ const doc = readFileSync(join(root, 'docs', 'errors.md'), 'utf8');
 const documented = new Set([...doc.matchAll(/^\| `(RC_[A-Z0-9_]+)` \|/gm)].map((m) => m[1]));
 
 describe('docs/errors.md', () => {
-  it('is up to date with every code list and the codes the sources raise (run `npx tsx dsl/scripts/errors-doc.ts --write`)', async () => {
-    expect(doc).toBe(await renderErrorsDoc());
+  it('is up to date with every code list (run `npx tsx dsl/scripts/errors-doc.ts --write`)', async () => {
+    // The list sections must match exactly; "Other codes" (codes raised outside any list) is informative.
+    const lists = (text: string): string => text.split('\n## Other codes')[0] ?? text;
+    expect(lists(doc)).toBe(lists(await renderErrorsDoc()));
   });
 
   it('lists every engine and dsl code exactly once, each with a fix', () => {
