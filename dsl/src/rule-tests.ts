@@ -28,6 +28,9 @@ export interface RuleTestCaseResult {
   traces: Trace[];
   /** A malformed case or step, placed in the test file. */
   problem?: SourceProblem;
+  /** Where the case is written in the test file (its `name`), 1-based. */
+  line: number;
+  column: number;
 }
 
 export interface RuleTestFileResult {
@@ -120,8 +123,12 @@ export async function runRuleTestFile(
     const pointer = `/cases/${index}`;
     const name = isObj(raw) && typeof raw.name === 'string' ? raw.name : `case ${index + 1}`;
     if (options.filter !== undefined && !name.toLowerCase().includes(options.filter.toLowerCase())) continue;
+    const written = source.locate(isObj(raw) && typeof raw.name === 'string' ? `${pointer}/name` : pointer).start;
+    const add = (result: Omit<RuleTestCaseResult, 'line' | 'column'>): void => {
+      cases.push({ ...result, line: written.line, column: written.column });
+    };
     const fail = (p: string, message: string): void => {
-      cases.push({
+      add({
         name,
         passed: false,
         expected: [],
@@ -174,7 +181,7 @@ export async function runRuleTestFile(
         steps: raw.steps as SimStep[],
       });
       if (!result.ok) {
-        cases.push({
+        add({
           name,
           passed: false,
           expected: expected as ExpectedAction[],
@@ -194,7 +201,7 @@ export async function runRuleTestFile(
       }
       const actual = result.actions.filter((a) => a.status !== 'skipped');
       const passed = matches(expected as ExpectedAction[], actual);
-      cases.push({
+      add({
         name,
         passed,
         expected: expected as ExpectedAction[],
@@ -204,7 +211,7 @@ export async function runRuleTestFile(
     } catch (error) {
       if (error instanceof RulecordError) {
         const p = error.pointer?.startsWith('/steps') ? `${pointer}${error.pointer}` : pointer;
-        cases.push({
+        add({
           name,
           passed: false,
           expected: expected as ExpectedAction[],

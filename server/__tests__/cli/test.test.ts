@@ -124,6 +124,26 @@ describe('rulecord test', () => {
     expect(r.code).toBe(0);
   });
 
+  it('--format github annotates each failing case at its name; --format json gives the cases as data', async () => {
+    const gh = await cli('test', 'failing.test.yaml', '--format', 'github');
+    expect(gh.code).toBe(1);
+    expect(gh.stdout).toContain(
+      '::error file=failing.test.yaml,line=5,col=11,title=RC_TEST_FAILED::a quiet message is left alone: expected (none); got message.delete, member.warn',
+    );
+    expect(gh.stdout).toMatch(/::error file=failing\.test\.yaml,line=14,col=15,.*title=RC_SIM_STEP::/);
+    const json = await cli('test', 'good.test.yaml', '--format', 'json');
+    const report = JSON.parse(json.stdout) as {
+      ok: boolean;
+      files: { cases: { name: string; passed: boolean; actual: { action: string }[] }[] }[];
+    };
+    expect(report.ok).toBe(true);
+    expect(report.files[0]?.cases.map((c) => [c.name, c.passed, c.actual.map((a) => a.action)])).toEqual([
+      ['shouting is removed', true, ['message.delete', 'member.warn']],
+      ['the lobby role goes after an hour', true, ['role.add', 'role.remove']],
+    ]);
+    expect((await cli('test', '--format', 'xml')).code).toBe(2);
+  });
+
   it('--filter runs only the matching cases', async () => {
     const r = await cli('test', '.', '--filter', 'LOBBY');
     expect(r.stdout).toContain('✓ the lobby role goes after an hour');

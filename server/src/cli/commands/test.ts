@@ -1,12 +1,14 @@
 import {
   collectFiles,
+  formatProblemGithub,
   formatProblemText,
   formatRuleTestReport,
   runRuleTestFile,
+  sourceProblem,
   type RuleTestFileResult,
 } from '@rulecord/dsl';
 import type { Registry, Tier } from '@rulecord/engine';
-import { EXIT_FAILURE, EXIT_OK, defineCommand, parseArgs } from '../command.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError, defineCommand, parseArgs } from '../command.js';
 import { cliRegistry, parseTier } from './validate.js';
 
 /** Runs every rule test file under `paths`; what `rulecord test` and the examples test call. */
@@ -40,25 +42,89 @@ export async function runRuleTests(
   };
 }
 
+/** The results as data, for other tools: per file and case, pass/fail, expected and actual actions, problems. */
+function jsonReport(outcome: { results: RuleTestFileResult[]; passed: number; failed: number; ok: boolean }): object {
+  return {
+    ok: outcome.ok,
+    passed: outcome.passed,
+    failed: outcome.failed,
+    files: outcome.results.map((r) => ({
+      file: r.file,
+      ruleset: r.ruleset,
+      problems: r.problems,
+      cases: r.cases.map((c) => ({
+        name: c.name,
+        passed: c.passed,
+        line: c.line,
+        column: c.column,
+        expected: c.expected,
+        actual: c.actual.map((a) => ({
+          action: a.action,
+          rule: a.rule,
+          status: a.status,
+          mode: a.mode,
+          params: a.params,
+        })),
+        ...(c.problem ? { problem: c.problem } : {}),
+      })),
+    })),
+  };
+}
+
+/** A GitHub annotation on each failing case (at its `name` in the test file) and each file problem. */
+function githubAnnotations(results: readonly RuleTestFileResult[]): string[] {
+  const out: string[] = [];
+  for (const r of results) {
+    for (const p of r.problems) out.push(formatProblemGithub(p));
+    for (const c of r.cases) {
+      if (c.passed) continue;
+      if (c.problem) {
+        out.push(formatProblemGithub(c.problem));
+        continue;
+      }
+      const expected = c.expected.map((e) => (typeof e === 'string' ? e : e.action)).join(', ') || '(none)';
+      const actual = c.actual.map((a) => a.action).join(', ') || '(none)';
+      out.push(
+        formatProblemGithub(
+          sourceProblem('RC_TEST_FAILED', `${c.name}: expected ${expected}; got ${actual}`, {
+            file: r.file,
+            line: c.line,
+            column: c.column,
+          }),
+        ),
+      );
+    }
+  }
+  return out;
+}
+
 export default defineCommand({
   name: 'test',
   summary: 'Run rule tests (*.test.yaml) in a simulated guild with a virtual clock',
-  usage: `rulecord test [paths…] [--filter NAME] [--tier free|premium]
+  usage: `rulecord test [paths…] [--filter NAME] [--tier free|premium] [--format text|json|github]
 
   paths     test files, or folders searched for *.test.yaml; default .
   --filter  run only the cases whose name contains NAME
   --tier    the tier the rule sets run with, unless a test file sets \`tier\` (default free)
+  --format  text (default); json (every case as data); github (text, plus an annotation on each failing case)
 
 Prints ✓/✗ per case; for a failure the expected and actual actions and the traces of the rules that ran.
 Exit code: 0 all passed, 1 a case failed (or nothing ran), 2 the command line is wrong.`,
   async run(args, ctx) {
-    const { flags, positionals } = parseArgs(args, { filter: 'string', tier: 'string' });
+    const { flags, positionals } = parseArgs(args, { filter: 'string', tier: 'string', format: 'string' });
+    const format = flags.format ?? 'text';
+    if (format !== 'text' && format !== 'json' && format !== 'github')
+      throw new UsageError(`--format must be text, json or github, not "${format}"`);
     const outcome = await runRuleTests(positionals, {
       cwd: ctx.cwd,
       tier: parseTier(flags.tier),
       ...(flags.filter !== undefined ? { filter: flags.filter } : {}),
     });
-    ctx.stdout.write(outcome.report);
+    if (format === 'json') ctx.stdout.write(`${JSON.stringify(jsonReport(outcome), null, 2)}\n`);
+    else if (format === 'github') {
+      ctx.stdout.write(outcome.report);
+      for (const line of githubAnnotations(outcome.results)) ctx.stdout.write(`${line}\n`);
+    } else ctx.stdout.write(outcome.report);
     return outcome.ok ? EXIT_OK : EXIT_FAILURE;
   },
 });
