@@ -85,3 +85,5 @@ export type { EventShorthand, ShorthandContext } from './simulator/shorthands.js
 export { RecordingDiscord, BOT_USER_ID } from './discord/recording.js';
 export type { WorldSpec, WorldMessage, GuildWorld } from './discord/recording.js';
 export { PORT_ERROR_CODES } from './timers/codes.js';
+export { RedisTraceStore } from './trace/redis.js';
+export type { RedisTraceStoreOptions } from './trace/redis.js';
