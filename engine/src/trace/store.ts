@@ -211,7 +211,14 @@ export class InMemoryTraceStore implements TraceStore {
     return {
       guildId,
       list: (query) => Promise.resolve(all(query)),
-      get: (traceId) => Promise.resolve(all({ limit: Number.MAX_SAFE_INTEGER }).find((t) => t.id === traceId)),
+      get(traceId) {
+        const g = store.guild(guildId, false);
+        for (const ring of g?.buckets.values() ?? []) {
+          // Only the trace asked for is built.
+          for (const { trace } of ring.newest((t) => t.id === traceId)) return Promise.resolve(trace);
+        }
+        return Promise.resolve(undefined);
+      },
       subscribe(listener, options = {}) {
         const sub: Subscriber = {
           listener,
