@@ -236,6 +236,16 @@ describe('Engine: actions', () => {
     expect(h.probe.actions).toEqual([]);
   });
 
+  it('an action that hangs times out (RC_ACTION_TIMEOUT, transient) and onError decides what follows', async () => {
+    const h = await harness({ limits: { actionTimeoutMs: 20 } });
+    load(h, [{ id: 'hang', on: 'message.create', then: [{ 'custom.hang': {}, onError: 'continue' }, { 'member.warn': { user: 'u' } }] }]);
+    const [run] = await h.engine.dispatch(message('x'));
+    expect(run?.outcome).toBe('fired');
+    const [trace] = await h.engine.traces.forGuild(GUILD).list();
+    expect(trace?.actions[0]?.error).toMatchObject({ code: 'RC_ACTION_TIMEOUT', kind: 'transient' });
+    expect(h.probe.actions.map((a) => a.name)).toEqual(['member.warn']);
+  });
+
   it('retries transient errors with backoff, never bugs; onError continue goes on', async () => {
     const sleeps: number[] = [];
     const h = await harness({ sleep: (ms) => (sleeps.push(ms), Promise.resolve()) });

@@ -126,6 +126,12 @@ export function testModule(probe: Probe): ModuleDefinition {
         },
       }),
       defineAction({
+        name: 'custom.hang',
+        description: 'never settles',
+        params: { type: 'object' },
+        run: () => new Promise(() => {}),
+      }),
+      defineAction({
         name: 'custom.schedule',
         description: 'schedules an event',
         params: { type: 'object', required: ['id', 'in'], properties: { id: { type: 'string' }, in: { type: 'integer' } } },

@@ -237,6 +237,12 @@ export const ENGINE_ERROR_CODES = [
     fix: 'Report it to the module author with the trace; `onError: continue` lets the rest of the rule run meanwhile.',
   },
   {
+    code: 'RC_ACTION_TIMEOUT',
+    kind: 'transient',
+    summary: 'An action did not finish within the action timeout (default 30 s); the run went on without it (it may still complete later).',
+    fix: 'Add `retry` to the step only if the action is safe to repeat; report a module whose action hangs.',
+  },
+  {
     code: 'RC_EMIT_DEPTH',
     kind: 'user',
     summary: 'Events emitted by rules nested deeper than the limit (default 8): rules are emitting events in a loop.',

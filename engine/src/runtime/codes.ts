@@ -16,6 +16,8 @@ export const RUNTIME_CODES = {
   RC_UNKNOWN_ACTION: 'RC_UNKNOWN_ACTION',
   /** An action threw something that is not a RulecordError (a bug in the module). */
   RC_ACTION_FAILED: 'RC_ACTION_FAILED',
+  /** An action did not settle within `limits.actionTimeoutMs` (transient). */
+  RC_ACTION_TIMEOUT: 'RC_ACTION_TIMEOUT',
   /** Module-emitted events nested deeper than the limit (a loop between rules). */
   RC_EMIT_DEPTH: 'RC_EMIT_DEPTH',
   /** A parked run could not resume: its rule was removed, disabled or its steps changed. */

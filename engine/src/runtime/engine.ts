@@ -52,6 +52,11 @@ export interface EngineLimits {
   redeliveryWindowMs?: number;
   /** Upper bound of one retry backoff. Default 30s. */
   maxBackoffMs?: number;
+  /**
+   * An action that has not settled after this long fails with `RC_ACTION_TIMEOUT` (transient: retried when its step
+   * has `retry`), so one hung call cannot hold the rest of the event. Default 30s; 0 turns it off.
+   */
+  actionTimeoutMs?: number;
 }
 
 export interface EngineOptions {
@@ -98,6 +103,7 @@ export class Engine {
   private readonly emitDepth: number;
   private readonly redeliveryWindowMs: number;
   private readonly maxBackoffMs: number;
+  private readonly actionTimeoutMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly tracePrefix = Math.random().toString(36).slice(2, 8);
   private traceSeq = 0;
@@ -113,6 +119,7 @@ export class Engine {
     this.emitDepth = options.limits?.emitDepth ?? 8;
     this.redeliveryWindowMs = options.limits?.redeliveryWindowMs ?? 24 * HOUR;
     this.maxBackoffMs = options.limits?.maxBackoffMs ?? 30_000;
+    this.actionTimeoutMs = options.limits?.actionTimeoutMs ?? 30_000;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.traces =
       options.traces ??
@@ -621,7 +628,7 @@ export class Engine {
     for (;;) {
       entry.attempts++;
       try {
-        const result = await step.definition.run(params as JsonObject, ctx);
+        const result = await this.withTimeout(step.definition.run(params as JsonObject, ctx), step.name, step.pointer);
         entry.ms = performance.now() - t0;
         if (result !== undefined) entry.result = result;
         if (step.as !== undefined) run.steps[step.as] = (result ?? null) as Json;
@@ -644,6 +651,27 @@ export class Engine {
         return fail(e);
       }
     }
+  }
+
+  private withTimeout<T>(work: Promise<T>, action: string, pointer: string): Promise<T> {
+    const ms = this.actionTimeoutMs;
+    if (ms <= 0) return work;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new RulecordError(RUNTIME_CODES.RC_ACTION_TIMEOUT, `The action "${action}" did not finish within ${ms} ms.`, {
+              kind: 'transient',
+              pointer,
+              fix: 'It may still complete later. Add `retry` only if the action is safe to repeat; report a module that hangs.',
+            }),
+          ),
+        ms,
+      );
+      timer.unref?.();
+    });
+    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
   }
 
   private actionContext(run: Run): ActionContext {
