@@ -2,10 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { durationSchema } from '@rulecord/engine';
+import { durationSchema, type ModuleDefinition } from '@rulecord/engine';
 import { modules } from '../src/index.js';
 import { referenceDrift } from '../src/reference/drift.js';
-import { renderReference, typeOf } from '../src/reference/render.js';
+import { renderIndex, renderModule, renderReference, typeOf } from '../src/reference/render.js';
 
 const DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/reference');
 
@@ -75,5 +75,81 @@ describe('docs/reference', () => {
     expect(typeOf({ type: 'integer', minimum: 1, maximum: 100 })).toBe('integer 1–100');
     expect(typeOf({ type: ['string', 'null'] })).toBe('string \\| null');
     expect(typeOf({ enum: ['timeout', 'ban'] })).toBe('"timeout" \\| "ban"');
+  });
+
+  it('names untyped, constant, alternative and bounded schemas', () => {
+    expect(typeOf(undefined)).toBe('any');
+    expect(typeOf({ description: 'anything' })).toBe('any');
+    expect(typeOf({ const: 'ban' })).toBe('"ban"');
+    expect(typeOf({ anyOf: [{ type: 'string' }, { type: 'integer', minimum: 1 }] })).toBe('string or integer ≥ 1');
+    expect(typeOf({ type: 'integer', minimum: 0 })).toBe('integer');
+    expect(typeOf({ type: 'number', maximum: 1 })).toBe('number ≤ 1');
+    expect(typeOf({ type: 'array', items: { type: 'string' }, maxItems: 5 })).toBe('string[] (at most 5)');
+    expect(typeOf({ type: 'array', items: durationSchema })).toBe('duration[]');
+  });
+});
+
+describe('a module page and the index', () => {
+  const bare: ModuleDefinition = { id: 'bare', version: '1.0.0', name: 'Bare', description: 'Nothing in it.' };
+  const rich: ModuleDefinition = {
+    id: 'rich',
+    version: '2.0.0',
+    name: 'Rich',
+    description: 'Everything in it.',
+    premium: true,
+    facts: [
+      {
+        name: 'rich.flag',
+        description: 'A flag. Set by hand.',
+        schema: { type: 'boolean' },
+        premium: true,
+        resolve: () => true,
+      },
+      {
+        name: 'rich.tags',
+        description: 'Tags.',
+        schema: { type: 'array', items: { type: 'string' } },
+        examples: [[]],
+        resolve: () => [],
+      },
+    ],
+    actions: [
+      {
+        name: 'rich.roll',
+        description: 'Rolls a die.',
+        params: { type: 'object', properties: {} },
+        result: { type: 'integer', minimum: 1, maximum: 6 },
+        premium: true,
+        run: () => Promise.resolve(4),
+      },
+    ],
+  };
+
+  it('writes what a module without settings, areas or items is, and nothing more', () => {
+    const page = renderModule(bare);
+    expect(page).toContain('# `bare` — Bare');
+    expect(page).toContain('Version 1.0.0.\n');
+    expect(page).not.toMatch(/## (Settings|Events|Facts|Actions|Templates)/);
+    expect(page).not.toContain('Premium');
+  });
+
+  it('marks premium modules, facts and actions, and shows a scalar result by its type', () => {
+    const page = renderModule(rich);
+    expect(page).toContain('Version 2.0.0. **Premium.**');
+    expect(page.match(/- \*\*Premium\*\* only/g)).toHaveLength(2);
+    expect(page).toContain('- **Result** (`as:` a name to read it later as `{{ steps.<name>.… }}`): integer 1–6');
+    expect(page).toContain('**Params**\n\n_None._');
+    // A fact without an example is tested for `true`; an empty example list for a placeholder item.
+    expect(page).toContain('{ fact: rich.flag, operator: equal, value: true }');
+    expect(page).toContain('{ fact: rich.tags, operator: contains, value: "x" }');
+  });
+
+  it('lists only the kinds of names some module has, with counts per module', () => {
+    const index = renderIndex([bare, rich]);
+    expect(index).toContain('| [`bare` — Bare](bare.md) | 0 | 0 | 0 | 0 |');
+    expect(index).toContain('| [`rich` — Rich](rich.md) | 0 | 2 | 1 | 0 |');
+    expect(index).toContain('| [`rich.flag`](rich.md#fact-rich-flag) | A flag |');
+    expect(index).not.toContain('## Events');
+    expect(index).not.toContain('## Templates');
   });
 });
