@@ -131,6 +131,15 @@ describe('checkReadiness', () => {
     expect(report.checks.slow?.error).toBe('no answer within 200 ms');
   });
 
+  it('reports whatever a failing check rejects with, as text', async () => {
+    const report = await checkReadiness([
+      { name: 'string', check: () => Promise.reject('plain refusal') },
+      { name: 'empty', check: () => Promise.reject(new TypeError('')) },
+    ]);
+    expect(report.checks.string?.error).toBe('plain refusal');
+    expect(report.checks.empty?.error).toBe('TypeError');
+  });
+
   it('is ready with no checks', async () => {
     expect(await checkReadiness([])).toEqual({ ready: true, checks: {}, failing: [] });
   });
