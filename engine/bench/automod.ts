@@ -75,9 +75,13 @@ export function emojiCount(content: string): number {
 }
 
 export const RATE_FEATURE = 'automod.rate';
-/** Messages of the author in the last `windowSec` seconds, this one included (a sliding window on the StateStore). */
-export function messageRate(state: GuildState, userId: string, windowSec: number, now: number): Promise<number> {
-  return state.hit(RATE_FEATURE, `${userId}:${windowSec}`, windowSec * 1000, now);
+/**
+ * Messages of the author in the last `windowSec` seconds, this one included (a sliding window on the StateStore):
+ * synchronous on a store that offers `hitSync` (in-process), a promise otherwise (Redis).
+ */
+export function messageRate(state: GuildState, userId: string, windowSec: number, now: number): number | Promise<number> {
+  const key = `${userId}:${windowSec}`;
+  return state.hitSync !== undefined ? state.hitSync(RATE_FEATURE, key, windowSec * 1000, now) : state.hit(RATE_FEATURE, key, windowSec * 1000, now);
 }
 
 // ───────────────────────────── the module ─────────────────────────────

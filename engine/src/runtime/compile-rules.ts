@@ -55,7 +55,7 @@ export interface CompiledRule {
 interface TypeIndex {
   /** Rules without a `where.channel.in`, in order. */
   any: CompiledRule[];
-  /** Rules with a `where.channel.in`, under each listed channel. */
+  /** Per channel named in some `where.channel.in`: the rules listing it and the rules of `any`, in document order. */
   byChannel: Map<string, CompiledRule[]>;
   /** Every rule of the event type, in order (when filtered runs are traced). */
   all: CompiledRule[];
@@ -231,6 +231,10 @@ export function compileRuleSet(
       } else index.any.push(rule);
     }
   }
+  // Each channel's list holds the rules without a channel filter too, in document order: routing allocates nothing.
+  for (const index of byType.values()) {
+    for (const [ch, list] of index.byChannel) index.byChannel.set(ch, [...index.any, ...list].sort((a, b) => a.order - b.order));
+  }
   const settings: Record<string, JsonObject> = {};
   for (const m of registry.modules) {
     if (m.settings || ruleSet.modules[m.id]) settings[m.id] = withDefaults(m.settings, ruleSet.modules[m.id]);
@@ -256,7 +260,5 @@ export function route(rules: GuildRules, type: string, channelId: string | undef
   if (!index) return [];
   if (everyRule) return index.all;
   const inChannel = channelId === undefined ? undefined : index.byChannel.get(channelId);
-  if (!inChannel) return index.any;
-  if (index.any.length === 0) return inChannel;
-  return [...index.any, ...inChannel].sort((a, b) => a.order - b.order);
+  return inChannel ?? index.any;
 }

@@ -176,11 +176,21 @@ export class Engine {
   dispatch(event: RuleEvent): Promise<RunSummary[]> {
     // A payload is always an object for the router, facts and variables, whatever an adapter sent.
     const payload = event.payload;
-    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return this.dispatchAt({ ...event, payload: {} }, 0);
-    return this.dispatchAt(event, 0);
+    const e = payload === null || typeof payload !== 'object' || Array.isArray(payload) ? { ...event, payload: {} } : event;
+    let out: RunSummary[] | Promise<RunSummary[]>;
+    try {
+      out = this.dispatchAt(e, 0);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return out instanceof Promise ? out : Promise.resolve(out);
   }
 
-  private async dispatchAt(event: RuleEvent, depth: number): Promise<RunSummary[]> {
+  /**
+   * Synchronous while it can be: on in-process state (a store with `setIfAbsentSync`) with facts that resolve
+   * synchronously and runs that end at `where` or a false condition, no promise is made and nothing is awaited.
+   */
+  private dispatchAt(event: RuleEvent, depth: number): RunSummary[] | Promise<RunSummary[]> {
     const rules = this.guilds.get(event.guildId);
     if (!rules) return [];
     const payload = event.payload;
@@ -190,19 +200,48 @@ export class Engine {
     const state = this.stateOf(event.guildId);
     // The redelivery marker is the one write made before any rule: only when some rule may act (shadow rules never do).
     if (rules.byType.get(event.type)?.enforces) {
-      const first = await state.setIfAbsent(ENGINE_STATE.seen, shortKey(event.id), '1', this.redeliveryWindowMs);
-      if (!first) {
-        this.logger.debug({ guildId: event.guildId, eventId: event.id }, 'redelivered event dropped');
-        return [];
+      const key = shortKey(event.id);
+      if (state.setIfAbsentSync !== undefined) {
+        if (!state.setIfAbsentSync(ENGINE_STATE.seen, key, '1', this.redeliveryWindowMs)) return this.redelivered(event);
+      } else {
+        return state.setIfAbsent(ENGINE_STATE.seen, key, '1', this.redeliveryWindowMs).then((first) =>
+          first ? this.runCandidates(event, depth, rules, state, candidates) : this.redelivered(event),
+        );
       }
     }
+    return this.runCandidates(event, depth, rules, state, candidates);
+  }
+
+  private redelivered(event: RuleEvent): RunSummary[] {
+    this.logger.debug({ guildId: event.guildId, eventId: event.id }, 'redelivered event dropped');
+    return [];
+  }
+
+  private runCandidates(event: RuleEvent, depth: number, rules: GuildRules, state: GuildState, candidates: readonly CompiledRule[]): RunSummary[] | Promise<RunSummary[]> {
     const ev = this.eventRun(event, depth, rules, state);
     const summaries: RunSummary[] = [];
-    for (const rule of candidates) {
-      const summary = this.runRule(ev, rule);
+    for (let i = 0; i < candidates.length; i++) {
+      const summary = this.runRule(ev, candidates[i] as CompiledRule);
+      if (summary instanceof Promise) return this.runCandidatesAsync(ev, candidates, i, summary, summaries);
+      summaries.push(summary);
+    }
+    if (ev.emitted.length > 0) return this.withEmitted(ev, summaries);
+    return summaries;
+  }
+
+  /** The rest of an event once one of its runs had to wait (an async fact, a state call, an action). */
+  private async runCandidatesAsync(ev: EventRun, candidates: readonly CompiledRule[], at: number, pending: Promise<RunSummary>, summaries: RunSummary[]): Promise<RunSummary[]> {
+    summaries.push(await pending);
+    for (let i = at + 1; i < candidates.length; i++) {
+      const summary = this.runRule(ev, candidates[i] as CompiledRule);
       summaries.push(summary instanceof Promise ? await summary : summary);
     }
     if (ev.emitted.length > 0) summaries.push(...(await this.dispatchEmitted(ev)));
+    return summaries;
+  }
+
+  private async withEmitted(ev: EventRun, summaries: RunSummary[]): Promise<RunSummary[]> {
+    summaries.push(...(await this.dispatchEmitted(ev)));
     return summaries;
   }
 

@@ -28,20 +28,33 @@ export function toTraceError(error: unknown): TraceError {
   return { code: RUNTIME_CODES.RC_ACTION_FAILED, message: error instanceof Error ? error.message : String(error), kind: 'bug' };
 }
 
-// Conditions hand the same (frozen) params object on every read: key it once.
-const paramKeys = new WeakMap<object, string>();
+function factFailure(name: string, e: unknown): RulecordError {
+  return e instanceof RulecordError
+    ? e
+    : new RulecordError(RUNTIME_CODES.RC_FACT_FAILED, `The fact "${name}" failed: ${e instanceof Error ? e.message : String(e)}`, {
+        kind: 'bug',
+        cause: e,
+      });
+}
+
+// Conditions hand the same (frozen) params object on every read: key it once (and the full key of its last fact name).
+const paramKeys = new WeakMap<object, { p: string; name: string; key: string }>();
 const isPseudo = (name: string): boolean => name === 'now' || name === 'event' || name.startsWith('event.');
 /** `event.a.b` → `['a', 'b']`, computed once per name. */
 const eventPaths = new Map<string, string[]>();
 
 const factKey = (name: string, params: JsonObject | undefined): string => {
   if (params === undefined) return name;
-  let p = paramKeys.get(params);
-  if (p === undefined) {
-    p = JSON.stringify(params);
-    paramKeys.set(params, p);
+  let c = paramKeys.get(params);
+  if (c === undefined) {
+    const p = JSON.stringify(params);
+    c = { p, name, key: `${name}\u0000${p}` };
+    paramKeys.set(params, c);
+  } else if (c.name !== name) {
+    c = { p: c.p, name, key: `${name}\u0000${c.p}` };
+    paramKeys.set(params, c);
   }
-  return `${name}\u0000${p}`;
+  return c.key;
 };
 
 /** What a FactContext is made of, per event and guild. */
@@ -135,46 +148,39 @@ export class EventFacts {
       });
     }
     const cost = def.cost ?? 'cheap';
+    if (cost === 'io') {
+      this.ioCount++;
+      if (this.ioCount > this.budget) {
+        throw new RulecordError(
+          RUNTIME_CODES.RC_FACT_BUDGET,
+          `This event needed more than ${this.budget} io facts (reading "${name}").`,
+          { fix: 'Put cheap conditions (event fields, where filters) first so io facts are only read when needed, or split the rule.' },
+        );
+      }
+    }
     const started = performance.now();
-    const fail = (e: unknown): RulecordError =>
-      e instanceof RulecordError
-        ? e
-        : new RulecordError(RUNTIME_CODES.RC_FACT_FAILED, `The fact "${name}" failed: ${e instanceof Error ? e.message : String(e)}`, {
-            kind: 'bug',
-            cause: e,
-          });
-    const isAsync = cost === 'io';
     let result: unknown;
-    if (!isAsync) {
-      try {
-        result = def.resolve(this.context, params);
-      } catch (e) {
-        const entry: Entry = { state: 'error', error: fail(e), ms: performance.now() - started, cost, name, params };
-        this.memo.set(key, entry);
-        return entry;
-      }
-      if (!(result instanceof Promise)) {
-        const entry: Entry = { state: 'done', value: result, ms: performance.now() - started, cost, name, params };
-        this.memo.set(key, entry);
-        return entry;
-      }
+    try {
+      result = def.resolve(this.context, params);
+    } catch (e) {
+      const entry: Entry = { state: 'error', error: factFailure(name, e), ms: performance.now() - started, cost, name, params };
+      this.memo.set(key, entry);
+      return entry;
     }
-    this.ioCount++;
-    if (this.ioCount > this.budget) {
-      throw new RulecordError(
-        RUNTIME_CODES.RC_FACT_BUDGET,
-        `This event needed more than ${this.budget} io facts (reading "${name}").`,
-        { fix: 'Put cheap conditions (event fields, where filters) first so io facts are only read when needed, or split the rule.' },
-      );
+    // Any provider may answer synchronously (an io fact on in-process state does): then its value is there at once.
+    if (!(result instanceof Promise)) {
+      const entry: Entry = { state: 'done', value: result, ms: performance.now() - started, cost, name, params };
+      this.memo.set(key, entry);
+      return entry;
     }
-    const promise = (async () => {
-      try {
-        const value = await (result instanceof Promise ? result : def.resolve(this.context, params));
+    const promise = result.then(
+      (value: unknown) => {
         this.memo.set(key, { state: 'done', value, ms: performance.now() - started, cost, name, params });
-      } catch (e) {
-        this.memo.set(key, { state: 'error', error: fail(e), ms: performance.now() - started, cost, name, params });
-      }
-    })();
+      },
+      (e: unknown) => {
+        this.memo.set(key, { state: 'error', error: factFailure(name, e), ms: performance.now() - started, cost, name, params });
+      },
+    );
     const entry: Entry = { state: 'pending', promise, cost, name, params };
     this.memo.set(key, entry);
     return entry;

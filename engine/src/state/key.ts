@@ -64,6 +64,11 @@ export function stateKey(prefix: string, guildId: string, feature: string, key: 
 }
 
 /** Checks a guild id as `stateKey` would, so `forGuild` fails at once rather than at the first read. */
+/** Checks the `key` part alone (for handles that cache the checked `prefix:guild:feature:` part). */
+export function checkKeyPart(key: string): void {
+  checkPart('key', key, true);
+}
+
 export function checkGuildId(guildId: string): void {
   checkPart('guild id', guildId, false);
 }

@@ -4,6 +4,7 @@ import { RulecordError } from '../errors/error.js';
 import type { GuildState, StateStore, TakeResult } from './port.js';
 import {
   checkGuildId,
+  checkKeyPart,
   checkPositive,
   DEFAULT_STATE_PREFIX,
   stateFeaturePrefix,
@@ -15,7 +16,8 @@ type Entry =
   | { type: 'string'; value: string; expiresAt: number | null }
   | { type: 'window'; hits: number[]; expiresAt: number | null };
 
-const SWEEP_EVERY = 1024;
+/** Entries checked for expiry per write: the sweep walks the map incrementally (amortised O(1) per write). */
+const SWEEP_STEP = 4;
 
 /**
  * In-process `StateStore` for the embedded default, the simulator and tests. Same semantics as `RedisStateStore`
@@ -51,7 +53,8 @@ export class InMemoryStateStore implements StateStore {
 class MemoryData {
   readonly #clock: Clock;
   readonly #entries = new Map<string, Entry>();
-  #writes = 0;
+  /** Where the incremental sweep stands (a Map iterator survives deletes and sees later inserts). */
+  #cursor: MapIterator<[string, Entry]> | undefined;
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -59,10 +62,11 @@ class MemoryData {
 
   clear(): void {
     this.#entries.clear();
+    this.#cursor = undefined;
   }
 
   get size(): number {
-    this.#sweep();
+    this.#sweepAll();
     return this.#entries.size;
   }
 
@@ -78,7 +82,7 @@ class MemoryData {
 
   write(key: string, entry: Entry): void {
     this.#entries.set(key, entry);
-    if (++this.#writes % SWEEP_EVERY === 0) this.#sweep();
+    this.#sweep();
   }
 
   remove(key: string): void {
@@ -97,7 +101,24 @@ class MemoryData {
     return out.sort();
   }
 
+  /** Checks the next few entries (in insertion order, wrapping around) and drops the expired ones. */
   #sweep(): void {
+    const now = this.#clock.now();
+    let cursor = this.#cursor ?? this.#entries.entries();
+    for (let i = 0; i < SWEEP_STEP; i++) {
+      const next = cursor.next();
+      if (next.done === true) {
+        // One full round done: start the next one at the oldest entry on the next write.
+        cursor = this.#entries.entries();
+        break;
+      }
+      const [key, entry] = next.value;
+      if (entry.expiresAt !== null && entry.expiresAt <= now) this.#entries.delete(key);
+    }
+    this.#cursor = cursor;
+  }
+
+  #sweepAll(): void {
     for (const key of [...this.#entries.keys()]) this.read(key);
   }
 }
@@ -113,6 +134,8 @@ function wrongType(key: string, expected: string): RulecordError {
 class InMemoryGuildState implements GuildState {
   readonly #store: MemoryData;
   readonly #prefix: string;
+  /** `prefix:guildId:feature:` per feature already checked (prefix and guild id are checked by `forGuild`). */
+  readonly #features = new Map<string, string>();
 
   constructor(
     store: MemoryData,
@@ -124,7 +147,14 @@ class InMemoryGuildState implements GuildState {
   }
 
   #key(feature: string, key: string): string {
-    return stateKey(this.#prefix, this.guildId, feature, key);
+    const base = this.#features.get(feature);
+    if (base === undefined) {
+      const k = stateKey(this.#prefix, this.guildId, feature, key);
+      if (this.#features.size < 256) this.#features.set(feature, stateFeaturePrefix(this.#prefix, this.guildId, feature));
+      return k;
+    }
+    checkKeyPart(key);
+    return base + key;
   }
 
   #string(k: string): (Entry & { type: 'string' }) | undefined {
@@ -161,6 +191,10 @@ class InMemoryGuildState implements GuildState {
   }
 
   async setIfAbsent(feature: string, key: string, value: string, ttlMs: number): Promise<boolean> {
+    return this.setIfAbsentSync(feature, key, value, ttlMs);
+  }
+
+  setIfAbsentSync(feature: string, key: string, value: string, ttlMs: number): boolean {
     const k = this.#key(feature, key);
     checkPositive('ttlMs', ttlMs);
     if (this.#store.read(k) !== undefined) return false;
@@ -192,6 +226,10 @@ class InMemoryGuildState implements GuildState {
   }
 
   async hit(feature: string, key: string, windowMs: number, now: number): Promise<number> {
+    return this.hitSync(feature, key, windowMs, now);
+  }
+
+  hitSync(feature: string, key: string, windowMs: number, now: number): number {
     const k = this.#key(feature, key);
     checkPositive('windowMs', windowMs);
     const at = this.#effectiveNow(k, now);

@@ -32,6 +32,13 @@ export interface GuildState {
   take(feature: string, key: string, max: number, windowMs: number, now: number): Promise<TakeResult>;
   /** Every key of one feature of this guild (for tests, the studio and cleanup). */
   keys(feature: string): Promise<string[]>;
+  /**
+   * Optional synchronous forms of `setIfAbsent` and `hit`, offered by stores that answer in-process
+   * (`InMemoryStateStore`): same semantics, no promise. The engine and fact providers use them when present, so an
+   * event on in-process state never waits for a microtask; remote stores leave them out.
+   */
+  setIfAbsentSync?(feature: string, key: string, value: string, ttlMs: number): boolean;
+  hitSync?(feature: string, key: string, windowMs: number, now: number): number;
 }
 
 export interface TakeResult {
