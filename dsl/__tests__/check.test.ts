@@ -12,6 +12,7 @@ import {
   formatProblemGithub,
   formatProblemText,
   loadRuleFile,
+  sortProblems,
   runRuleTestFile,
   sourceProblem,
 } from '@rulecord/dsl';
@@ -33,6 +34,7 @@ beforeAll(() => {
   writeFileSync(join(dir, 'guilds', 'b.rules'), 'guild "1"\n');
   writeFileSync(join(dir, 'package.json'), '{}');
   writeFileSync(join(dir, 'ci.yaml'), 'on: push\n');
+  writeFileSync(join(dir, 'guilds', 'notes.txt'), 'kind: RuleSet\n');
   writeFileSync(join(dir, 'node_modules', 'x', 'r.yaml'), doc);
   writeFileSync(join(dir, '.git', 'r.yaml'), doc);
 });
@@ -48,6 +50,10 @@ describe('collectFiles', () => {
       'guilds/b.rules',
     ]);
     expect(collectFiles(['ci.yaml'], { cwd: dir, kind: 'rules' }).files).toEqual(['ci.yaml']);
+    expect(collectFiles(['../ci.yaml', 'a.yaml'], { cwd: join(dir, 'guilds'), kind: 'rules' }).files).toEqual([
+      join(dir, 'ci.yaml'),
+      'a.yaml',
+    ]);
     expect(collectFiles(['missing'], { cwd: dir, kind: 'rules' }).problems).toEqual([
       expect.objectContaining({ code: 'RC_FILE_READ', file: 'missing' }),
     ]);
@@ -70,6 +76,38 @@ describe('checkRuleFile and problem formatting', () => {
   it('text: path:line:col: severity CODE message, then the fix', () => {
     const p = sourceProblem('RC_DSL_SYNTAX', 'unexpected `x`', { file: 'a.rules', line: 3, column: 7 }, 'Do this.');
     expect(formatProblemText(p)).toBe('a.rules:3:7: error RC_DSL_SYNTAX unexpected `x`\n  fix: Do this.');
+  });
+
+  it('text without a fix is one line', () => {
+    const { fix: _fix, ...p } = sourceProblem('RC_DSL_SYNTAX', 'unexpected `x`', {
+      file: 'a.rules',
+      line: 3,
+      column: 7,
+    });
+    expect(formatProblemText({ ...p, severity: 'warning' })).toBe('a.rules:3:7: warning RC_DSL_SYNTAX unexpected `x`');
+  });
+
+  it('sorts problems by file, then line, then column', () => {
+    const at = (file: string, line: number, column: number) =>
+      sourceProblem('RC_DSL_SYNTAX', 'x', { file, line, column });
+    const sorted = sortProblems([at('b', 1, 1), at('a', 2, 5), at('a', 2, 1), at('a', 1, 9)]);
+    expect(sorted.map((p) => `${p.file}:${p.line}:${p.column}`)).toEqual(['a:1:9', 'a:2:1', 'a:2:5', 'b:1:1']);
+  });
+
+  it('GitHub annotations carry the end of a one-line span, and warnings as warnings', () => {
+    const { fix: _fix, ...oneLine } = sourceProblem('RC_DSL_SYNTAX', 'm', {
+      file: 'a',
+      line: 2,
+      column: 3,
+      endLine: 2,
+      endColumn: 6,
+    });
+    expect(formatProblemGithub(oneLine)).toBe(
+      '::error file=a,line=2,col=3,endLine=2,endColumn=6,title=RC_DSL_SYNTAX::m',
+    );
+    expect(formatProblemGithub({ ...oneLine, endLine: 4, severity: 'warning' })).toBe(
+      '::warning file=a,line=2,col=3,endLine=4,title=RC_DSL_SYNTAX::m',
+    );
   });
 
   it('GitHub annotations escape what would end a property or the message (property)', () => {

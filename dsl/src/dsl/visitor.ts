@@ -1,4 +1,4 @@
-import type { CstNode, CstElement, IToken } from 'chevrotain';
+import type { CstElement, CstNode, CstNodeLocation, IToken } from 'chevrotain';
 import type { Json, JsonObject } from '@rulecord/engine';
 import { rulesParser } from './grammar.js';
 import { pointerOf } from '../yaml/pointer.js';
@@ -35,7 +35,9 @@ const OPERATOR_BY_SYMBOL: Record<string, string> = {
   'not contains': 'doesNotContain',
 };
 
-const BaseVisitor = rulesParser.getBaseCstVisitorConstructor<string, unknown>();
+// With defaults: the grammar's helper rules (`item`, `ruleClause`, `key`, `entry`…) are read by the methods of the
+// rule that contains them, so this visitor only has methods for the rules it visits.
+const BaseVisitor = rulesParser.getBaseCstVisitorConstructorWithDefaults<string, unknown>();
 
 /**
  * Gives the CST its meaning: builds the rule document (plain JSON, key order as written) and remembers where each
@@ -47,11 +49,6 @@ export class DocumentBuilder extends BaseVisitor {
   readonly problems: VisitProblem[] = [];
   /** Line where the previous step of the `then` being read ended (a lone word on it is not a new step). */
   private previousStepLine: number | undefined;
-
-  constructor() {
-    super();
-    this.validateVisitor();
-  }
 
   document(ctx: Ctx): JsonObject {
     const doc: JsonObject = { apiVersion: 'rulecord/v1', kind: 'RuleSet' };
@@ -102,12 +99,6 @@ export class DocumentBuilder extends BaseVisitor {
     return doc;
   }
 
-  // The top-level items are handled in `document`; these exist so the visitor's shape matches the grammar.
-  item(): void {}
-  guildClause(): void {}
-  moduleClause(): void {}
-  setClause(): void {}
-
   ruleEntry(ctx: Ctx, pointer: string): JsonObject {
     const rule: JsonObject = {};
     const idNode = nodes(ctx.id)[0];
@@ -143,7 +134,7 @@ export class DocumentBuilder extends BaseVisitor {
       ...nodes(ctx.disabledClause),
       ...nodes(ctx.setClause),
     ];
-    others.sort((a, b) => (a.location?.startOffset ?? 0) - (b.location?.startOffset ?? 0));
+    others.sort((a, b) => startOffset(a) - startOffset(b));
     for (const clause of others) this.ruleClause(clause, entry, pointer, seen);
     this.markNode(pointer, ctx);
     return entry;
@@ -304,24 +295,6 @@ export class DocumentBuilder extends BaseVisitor {
     this.keyPositions.set(pointerOf(pointer, field, sub), spanOf(clause));
   }
 
-  inputsClause(): void {}
-  descriptionClause(): void {}
-  onClause(): void {}
-  tagsClause(): void {}
-  whereClause(): void {}
-  ifClause(): void {}
-  thenClause(): void {}
-  modeClause(): void {}
-  enabledClause(): void {}
-  disabledClause(): void {}
-  cooldownClause(): void {}
-  rateClause(): void {}
-  limitsClause(): void {}
-  concurrencyClause(): void {}
-  stepOption(): void {}
-  inlineParams(): void {}
-  key(): void {}
-
   valueList(node: CstNode | CstNode[], pointer: string): Json {
     const n = Array.isArray(node) ? node[0] : node;
     if (!n) return null;
@@ -400,8 +373,6 @@ export class DocumentBuilder extends BaseVisitor {
   params(ctx: Ctx, pointer: string): Json {
     return this.entries(ctx, pointer);
   }
-
-  operator(): void {}
 
   private operatorName(node: CstNode | undefined, pointer: string): string {
     if (!node) return '';
@@ -508,8 +479,6 @@ export class DocumentBuilder extends BaseVisitor {
     this.markNode(pointer, ctx);
     return step;
   }
-
-  entry(): void {}
 
   object(ctx: Ctx, pointer: string): Json {
     this.markNode(pointer, ctx);
@@ -656,6 +625,10 @@ function firstNode(node: CstNode, label: string): CstNode {
   // The grammar guarantees the child; after error recovery it may be missing, and an empty value stands in.
   return found ?? { name: 'value', children: {} };
 }
+/** Where a node starts in the text (nodes always carry their location: `nodeLocationTracking: 'full'`). */
+function startOffset(node: CstNode): number {
+  return (node.location as CstNodeLocation).startOffset;
+}
 function onlyChild(node: CstNode): CstNode | undefined {
   for (const list of Object.values(node.children)) {
     const n = nodes(list)[0];
@@ -699,25 +672,22 @@ export function tokenValue(token: IToken): Json {
   }
 }
 
+// The lexer and the parser track full positions (lexer.ts, grammar.ts), so every token and every node that holds
+// tokens has its lines and columns; a token inserted by error recovery has NaN there, never `undefined`.
 function tokenSpan(token: IToken): DslSpan {
-  return {
-    line: token.startLine ?? 1,
-    column: token.startColumn ?? 1,
-    endLine: token.endLine ?? token.startLine ?? 1,
-    endColumn: token.endColumn ?? token.startColumn ?? 1,
-  };
+  return { line: token.startLine as number, column: token.startColumn as number, ...endOf(token) };
 }
 function endOf(token: IToken): { endLine: number; endColumn: number } {
-  return { endLine: token.endLine ?? 1, endColumn: token.endColumn ?? 1 };
+  return { endLine: token.endLine as number, endColumn: token.endColumn as number };
 }
 function spanOf(node: CstNode | undefined): DslSpan {
   const loc = node?.location;
   if (!loc || Number.isNaN(loc.startOffset)) return { line: 1, column: 1, endLine: 1, endColumn: 1 };
   return {
-    line: loc.startLine ?? 1,
-    column: loc.startColumn ?? 1,
-    endLine: loc.endLine ?? loc.startLine ?? 1,
-    endColumn: loc.endColumn ?? loc.startColumn ?? 1,
+    line: loc.startLine as number,
+    column: loc.startColumn as number,
+    endLine: loc.endLine as number,
+    endColumn: loc.endColumn as number,
   };
 }
 function spanOfCtx(ctx: Ctx): DslSpan {
