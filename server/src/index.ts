@@ -11,7 +11,14 @@ export type { Command, CommandContext, CommandEntry } from './cli/command.js';
 export { loadCommand, runCli } from './cli/run.js';
 export { formatError } from './cli/format-error.js';
 // api: HTTP API plugin, auth, rule set versions / diff / plan / change notifications.
-export { apiRoutes, API_ERRORS, ApiError, DEFAULT_RATE_LIMITS, DEFAULT_SANDBOX_GUILD_ID, traceFeed } from './api/index.js';
+export {
+  apiRoutes,
+  API_ERRORS,
+  ApiError,
+  DEFAULT_RATE_LIMITS,
+  DEFAULT_SANDBOX_GUILD_ID,
+  traceFeed,
+} from './api/index.js';
 export type { ApiDeps, ApiErrorCode, ApiProblem, RateLimitSettings, TraceFeed, TraceFilter } from './api/index.js';
 export * from './auth/index.js';
 export * from './rulesets/index.js';
