@@ -6,7 +6,9 @@ import type { AddressInfo } from 'node:net';
 export interface FakeUser {
   id: string;
   username: string;
-  guilds: { id: string; name: string; owner: boolean; permissions: string }[];
+  guilds: { id: string; name: string; owner: boolean; permissions?: string }[];
+  /** Discord's display name; default the username, `null` when the user has none. */
+  globalName?: string | null;
 }
 
 export interface FakeDiscord {
@@ -81,7 +83,12 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
       const user = userId === undefined ? undefined : users.get(userId);
       if (!user) return json(res, 401, { message: '401: Unauthorized' });
       if (url.pathname === '/api/v10/users/@me')
-        return json(res, 200, { id: user.id, username: user.username, global_name: user.username, avatar: null });
+        return json(res, 200, {
+          id: user.id,
+          username: user.username,
+          global_name: user.globalName === undefined ? user.username : user.globalName,
+          avatar: null,
+        });
       if (url.pathname === '/api/v10/users/@me/guilds')
         return json(
           res,

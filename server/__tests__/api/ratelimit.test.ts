@@ -61,6 +61,21 @@ describe('rate limits (Redis-backed, per route)', () => {
     expect((await get({})).statusCode).toBe(401); // the IP's own budget is untouched
   });
 
+  it('made-up bearer tokens share the IP budget: inventing tokens does not buy requests', async () => {
+    const ip = '10.4.0.1';
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await h.inject({
+        method: 'GET',
+        url: '/api/catalog',
+        remoteAddress: ip,
+        headers: { authorization: `Bearer rct_madeup${i}x_${'s'.repeat(40)}` },
+      });
+      statuses.push(res.statusCode);
+    }
+    expect(statuses).toEqual([401, 401, 429, 429]);
+  });
+
   it('keeps its counters in Redis under the configured prefix', async () => {
     const keys = await h.redis!.keys(`${h.prefix}rl:*`);
     expect(keys.length).toBeGreaterThan(0);

@@ -165,6 +165,60 @@ describe('rule set life cycle', () => {
     expect(none.statusCode).toBe(404);
   });
 
+  it('history pages with ?before; a diff of a guild without rule set is 404; apply without a version applies to the live one', async () => {
+    const fresh = snowflake();
+    const c2 = await h.login(owner(h, [fresh]));
+    const at = (method: 'GET' | 'POST', url: string, payload?: object) =>
+      h.inject({
+        method,
+        url: `/api/guilds/${fresh}${url}`,
+        headers: method === 'GET' ? c2.read : c2.write,
+        ...(payload ? { payload } : {}),
+      });
+    const diff = await at('GET', '/ruleset/diff?from=0');
+    expect(diff.statusCode).toBe(404);
+    expect(diff.json().error.message).toContain('(live)');
+    for (let n = 1; n <= 3; n++) {
+      const applied = await at('POST', '/ruleset/apply', { document: doc(fresh, [{ ...SHOUT_RULE, id: `r${n}` }]) });
+      expect(applied.json(), applied.body).toMatchObject({ applied: true, version: n });
+    }
+    const page = (await at('GET', '/ruleset/versions?before=3&limit=1')).json();
+    expect(page.versions.map((v: { version: number }) => v.version)).toEqual([2]);
+    expect((await at('GET', '/ruleset/versions')).json().versions).toHaveLength(3);
+  });
+
+  it('settings and template uses honour If-Match like PUT ruleset', async () => {
+    const fresh = snowflake();
+    const c2 = await h.login(owner(h, [fresh]));
+    const send = (method: 'PATCH' | 'POST', url: string, payload: object, ifMatch?: string) =>
+      h.inject({
+        method,
+        url: `/api/guilds/${fresh}${url}`,
+        headers: { ...c2.write, ...(ifMatch === undefined ? {} : { 'if-match': ifMatch }) },
+        payload,
+      });
+    // no rule set yet: a template use creates one (version 0 → 1); inputs may be left to their defaults
+    const first = await send('POST', '/templates/caps-filter/use', { expectedVersion: 0 });
+    expect(first.json(), first.body).toMatchObject({ version: 1, previous: 0, ruleId: 'caps-filter' });
+    const bad = await send('PATCH', '/settings', { modules: { moderation: {} } }, 'yesterday');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details.problems[0]).toMatchObject({ in: 'headers', pointer: '/if-match' });
+    const disagree = await send('PATCH', '/settings', { modules: { moderation: {} }, expectedVersion: 1 }, '"2"');
+    expect(disagree.json().error.details.problems[0]).toMatchObject({ pointer: '/expectedVersion' });
+    const stale = await send('POST', '/templates/caps-filter/use', { as: 'caps2' }, '"0"');
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().error.details).toEqual({ expectedVersion: 0, currentVersion: 1 });
+    const ok = await send('PATCH', '/settings', { modules: { moderation: { logChannel: '42' } } }, '"1"');
+    expect(ok.json(), ok.body).toMatchObject({ version: 2, previous: 1 });
+    expect((await send('POST', '/templates/caps-filter/use', { as: 'caps3' }, 'W/"2"')).json()).toMatchObject({
+      version: 3,
+      ruleId: 'caps3',
+    });
+    const notThere = await h.inject({ method: 'GET', url: '/api/templates/no-such-template', headers: c2.read });
+    expect(notThere.statusCode).toBe(404);
+    expect(notThere.json().error.code).toBe('RC_API_NOT_FOUND');
+  });
+
   it('a premium guild sees its tier', async () => {
     await h.db.knex('guilds').where({ id: g }).update({ tier: 'premium' });
     expect((await call('GET', '/premium')).json()).toMatchObject({

@@ -65,6 +65,71 @@ describe('OAuth login', () => {
     expect(await sessions()).toBe(before);
   });
 
+  it('a user who cancels on Discord (error=access_denied) gets 400, no session, and the state is burnt', async () => {
+    const { location, binding } = await start();
+    const { state } = h.discord.authorize(location, owner(h, [snowflake()]));
+    const before = await sessions();
+    const cb = await h.inject({
+      method: 'GET',
+      url: `/api/auth/callback?error=access_denied&state=${state}`,
+      cookies: { [BIND]: binding },
+    });
+    expect(cb.statusCode).toBe(400);
+    expect(cb.json().error).toMatchObject({
+      code: 'RC_API_OAUTH_STATE',
+      message: expect.stringContaining('access_denied'),
+    });
+    expect(cookieFrom(cb, SESSION)).toBeUndefined();
+    expect(await sessions()).toBe(before);
+    // the state is burnt: coming back with a code now is refused too
+    const { code } = h.discord.authorize(location, owner(h, [snowflake()]));
+    const replay = await h.inject({
+      method: 'GET',
+      url: `/api/auth/callback?code=${code}&state=${state}`,
+      cookies: { [BIND]: binding },
+    });
+    expect(replay.statusCode).toBe(400);
+    const noCode = await start();
+    const again = h.discord.authorize(noCode.location, owner(h, [snowflake()]));
+    const cb2 = await h.inject({
+      method: 'GET',
+      url: `/api/auth/callback?state=${again.state}`,
+      cookies: { [BIND]: noCode.binding },
+    });
+    expect(cb2.statusCode).toBe(400);
+    expect(cb2.json().error.message).toContain('no code');
+    expect(await sessions()).toBe(before);
+  });
+
+  it("names the user by Discord's display name, or the username when there is none", async () => {
+    for (const [globalName, shown] of [
+      ['Display Name', 'Display Name'],
+      [null, 'plainuser'],
+    ] as const) {
+      const user = { ...owner(h, [snowflake()]), username: 'plainuser', globalName };
+      const c = await h.login(user);
+      const me = await h.inject({ method: 'GET', url: '/api/me', headers: c.read });
+      expect(me.json().user.name).toBe(shown);
+    }
+  });
+
+  it('logout: an API token cannot log out (403), and logging out without a session just clears the cookie', async () => {
+    const g = snowflake();
+    owner(h, [g]);
+    const t = await h.token(g, 'write');
+    const res = await h.inject({ method: 'POST', url: '/api/auth/logout', headers: t.write });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.code).toBe('RC_API_TOKEN_SCOPE');
+    const anon = await h.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: { origin: 'https://studio.example.test' },
+    });
+    expect(anon.statusCode).toBe(200);
+    expect(anon.json()).toEqual({ ok: true });
+    expect(String(anon.headers['set-cookie'])).toMatch(new RegExp(`${SESSION}=;`));
+  });
+
   it('a reused state is 400 and creates no second session', async () => {
     const { location, binding } = await start();
     const { code, state } = h.discord.authorize(location, owner(h, [snowflake()]));

@@ -70,6 +70,26 @@ describe('session cookie (JWT)', () => {
     expect((await me('garbage')).statusCode).toBe(401);
   });
 
+  it('refuses a correctly signed token that lacks the session or user claim', async () => {
+    for (const claims of [{ sub }, { sid }, { sid: 1, sub }, { sid, sub: ['x'] }]) {
+      const res = await me(jwt({ ...claims, iat: now(), exp: now() + 3600 }, SECRET));
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error.code).toBe('RC_API_UNAUTHENTICATED');
+    }
+  });
+
+  it('a session whose Discord sign-in is gone is 401 on guild routes, not a 500', async () => {
+    const c2 = await h.login(owner(h, [g]));
+    const row = await h.db.knex('sessions').whereNotNull('discord_token').orderBy('created_at', 'desc').first();
+    await h.db.knex('sessions').where({ id: row.id }).update({ discord_token: null });
+    const res = await h.inject({ method: 'GET', url: `/api/guilds/${g}/premium`, headers: c2.read });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error).toMatchObject({
+      code: 'RC_API_UNAUTHENTICATED',
+      message: expect.stringMatching(/sign in again/),
+    });
+  });
+
   it('logout revokes the session server-side: the old cookie stops working', async () => {
     const c2 = await h.login(owner(h, [g]));
     const out = await h.inject({ method: 'POST', url: '/api/auth/logout', headers: c2.write });

@@ -4,12 +4,12 @@ import type { Database } from '../db/index.js';
 import { InMemoryTraceStore, type Registry } from '@rulecord/engine';
 import type { UserGuild } from '../auth/access.js';
 import { memoryCache, redisCache } from '../auth/cache.js';
-import { hmac, randomToken, safeEqual, sha256 } from '../auth/crypto.js';
+import { hmac, randomToken, safeEqual } from '../auth/crypto.js';
 import { DiscordOAuthClient, discordBotGuildCheck } from '../auth/discord.js';
 import { GuildAccess, actorOf, type Principal } from '../auth/guild-access.js';
 import { SecurityLog } from '../auth/security-log.js';
 import { OAuthStateStore, SessionStore } from '../auth/sessions.js';
-import { ApiTokenStore } from '../auth/tokens.js';
+import { ApiTokenStore, type ApiTokenRecord } from '../auth/tokens.js';
 import { processInvalidation, redisInvalidation, type InvalidationBus } from '../rulesets/invalidation.js';
 import { RuleSetService } from '../rulesets/service.js';
 import { RuleSetStore } from '../rulesets/store.js';
@@ -40,6 +40,8 @@ export interface ApiContext {
   cookies: { session: string; oauth: string };
   sessionTtlMs: number;
   sandboxGuildId: string;
+  /** Prefix of every Redis key the API writes. */
+  redisPrefix: string;
   rateLimits: RateLimitSettings;
   sessions: SessionStore;
   oauthStates: OAuthStateStore;
@@ -53,6 +55,8 @@ export interface ApiContext {
   /** Owned here (created from defaults), closed with the app. */
   owned: { close(): Promise<void> }[];
   csrfToken(sessionId: string): string;
+  /** API tokens already verified for a request (by the rate-limit key), so one request verifies its token once. */
+  verifiedTokens: WeakMap<FastifyRequest, ApiTokenRecord | null>;
 }
 
 export function createContext(app: FastifyInstance, deps: ApiDeps, defaultRegistry: () => Registry): ApiContext {
@@ -137,6 +141,7 @@ export function createContext(app: FastifyInstance, deps: ApiDeps, defaultRegist
       : { session: 'rulecord_session', oauth: 'rulecord_oauth' },
     sessionTtlMs: deps.sessionTtlMs ?? 12 * 3600_000,
     sandboxGuildId,
+    redisPrefix: prefix,
     rateLimits: { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits },
     sessions,
     oauthStates: new OAuthStateStore(db, now),
@@ -149,6 +154,7 @@ export function createContext(app: FastifyInstance, deps: ApiDeps, defaultRegist
     traces: traceFeed(deps.traces ?? new InMemoryTraceStore()),
     owned,
     csrfToken: (sessionId) => hmac(sessionSecret, 'csrf', sessionId),
+    verifiedTokens: new WeakMap(),
   };
 }
 
@@ -160,7 +166,7 @@ function loopbackAliases(url: URL): string[] {
 }
 
 export function isLoopback(request: FastifyRequest): boolean {
-  const addr = request.socket.remoteAddress ?? '';
+  const addr = request.socket.remoteAddress;
   const proxied =
     request.headers['x-forwarded-for'] !== undefined ||
     request.headers['forwarded'] !== undefined ||
@@ -183,7 +189,7 @@ export async function resolvePrincipal(
   if (authz !== undefined) {
     const m = /^Bearer\s+(\S+)$/i.exec(authz);
     if (!m?.[1]) throw new ApiError('RC_API_UNAUTHENTICATED', 'Send the API token as `Authorization: Bearer rct_…`.');
-    const record = await ctx.tokens.verify(m[1]);
+    const record = await verifiedToken(ctx, request, m[1]);
     if (!record)
       throw new ApiError(
         'RC_API_UNAUTHENTICATED',
@@ -204,6 +210,12 @@ export async function resolvePrincipal(
   const session = await ctx.sessions.active(claims.sid);
   if (!session || session.userId !== claims.sub)
     throw new ApiError('RC_API_UNAUTHENTICATED', 'The session has ended (signed out or expired); sign in again.');
+  // A sandbox session from before Discord OAuth was configured must not outlive the sandbox: with OAuth, it does not exist.
+  if (session.sandbox && ctx.discord)
+    throw new ApiError(
+      'RC_API_UNAUTHENTICATED',
+      'Sandbox sessions end when Discord sign-in is configured; sign in with Discord.',
+    );
   return {
     kind: 'user',
     userId: session.userId,
@@ -220,10 +232,9 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * or `Sec-Fetch-Site: same-origin`) AND carry `X-CSRF-Token` = HMAC(session id). API tokens are not ambient
  * credentials (a browser never attaches them), so bearer requests skip this.
  */
-export async function checkCsrf(ctx: ApiContext, request: FastifyRequest, principal: Principal | null): Promise<void> {
-  if (!UNSAFE.has(request.method) || principal?.kind === 'token') return;
+export async function checkCsrf(ctx: ApiContext, request: FastifyRequest, principal: Principal): Promise<void> {
+  if (!UNSAFE.has(request.method) || principal.kind === 'token') return;
   checkOrigin(ctx, request);
-  if (!principal) return;
   const sent = request.headers['x-csrf-token'];
   if (typeof sent !== 'string' || !safeEqual(sent, ctx.csrfToken(principal.sessionId))) {
     await ctx.securityLog.record({
@@ -322,11 +333,24 @@ export function guildAccess(
   };
 }
 
-/** Rate-limit key: the API token (hashed) when one is sent, else the client IP. */
-export function rateLimitKey(request: FastifyRequest): string {
-  const authz = request.headers.authorization;
-  if (typeof authz === 'string' && authz.length > 0) return `tok:${sha256(authz).slice(0, 32)}`;
-  return `ip:${request.ip}`;
+/** The token record for `text`, verified at most once per request. */
+async function verifiedToken(ctx: ApiContext, request: FastifyRequest, text: string): Promise<ApiTokenRecord | null> {
+  if (ctx.verifiedTokens.has(request)) return ctx.verifiedTokens.get(request) ?? null;
+  const record = await ctx.tokens.verify(text);
+  ctx.verifiedTokens.set(request, record);
+  return record;
+}
+
+/**
+ * Rate-limit key: the API token's id when a live token is sent, else the client IP. Keying by whatever
+ * `Authorization` header arrives would give every made-up token a fresh budget, i.e. no per-IP limit at all.
+ */
+export function rateLimitKey(ctx: ApiContext): (request: FastifyRequest) => Promise<string> {
+  return async (request) => {
+    const m = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+    const record = m?.[1] === undefined ? null : await verifiedToken(ctx, request, m[1]);
+    return record ? `tok:${record.id}` : `ip:${request.ip}`;
+  };
 }
 
 export function setSessionCookie(ctx: ApiContext, reply: FastifyReply, jwt: string): void {

@@ -1,3 +1,4 @@
+import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -90,14 +91,13 @@ export class ApiError extends Error {
   }
 }
 
-export function validationError(problems: ApiProblem[], message?: string): ApiError {
+export function validationError(problems: ApiProblem[]): ApiError {
   const first = problems[0];
   return new ApiError(
     'RC_API_VALIDATION',
-    message ??
-      (first
-        ? `${problems.length} problem(s); first at ${first.in} ${first.pointer || '/'}: ${first.message}`
-        : 'The request is invalid.'),
+    first
+      ? `${problems.length} problem(s); first at ${first.in} ${first.pointer || '/'}: ${first.message}`
+      : 'The request is invalid.',
     { details: { problems } },
   );
 }
@@ -112,18 +112,11 @@ export interface ErrorBody {
   };
 }
 
-interface AjvLikeError {
-  instancePath?: string;
-  keyword: string;
-  message?: string;
-  params?: Record<string, unknown>;
-}
-
 /** Turns ajv errors (from a route schema) into problems with JSON pointers to the offending value. */
-export function problemsFromAjv(errors: readonly AjvLikeError[], where: ApiProblem['in']): ApiProblem[] {
+export function problemsFromAjv(errors: readonly ErrorObject[], where: ApiProblem['in']): ApiProblem[] {
   return errors.map((e) => {
-    let pointer = e.instancePath ?? '';
-    const p = e.params ?? {};
+    let pointer = e.instancePath;
+    const p = e.params as Record<string, unknown>;
     if (e.keyword === 'required' && typeof p['missingProperty'] === 'string')
       pointer += `/${escapePointer(p['missingProperty'])}`;
     if (e.keyword === 'additionalProperties' && typeof p['additionalProperty'] === 'string')
@@ -150,26 +143,17 @@ export function escapePointer(token: string): string {
 
 function toApiError(error: FastifyError | ApiError | Error): ApiError {
   if (error instanceof ApiError) return error;
-  const fe = error as FastifyError & { validation?: AjvLikeError[]; validationContext?: string };
+  // fastify sets `validation` and `validationContext` together (body, params, querystring, headers).
+  const fe = error as FastifyError & { validation?: ErrorObject[]; validationContext: string };
   if (Array.isArray(fe.validation)) {
     const where = (fe.validationContext === 'querystring' ? 'query' : fe.validationContext) as ApiProblem['in'];
-    return validationError(problemsFromAjv(fe.validation, where ?? 'body'));
+    return validationError(problemsFromAjv(fe.validation, where));
   }
-  switch (fe.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ApiError('RC_API_PAYLOAD_TOO_LARGE', 'The request body is too large for this route.');
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new ApiError('RC_API_UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new ApiError('RC_API_BAD_REQUEST', `The body is not valid JSON: ${fe.message}`);
-    default:
-      break;
-  }
+  // fastify's own request errors (FST_ERR_CTP_*: body too large, wrong media type, malformed or empty JSON).
   if (fe.statusCode === 413)
     return new ApiError('RC_API_PAYLOAD_TOO_LARGE', 'The request body is too large for this route.');
   if (fe.statusCode === 415) return new ApiError('RC_API_UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
-  if (fe.statusCode === 400) return new ApiError('RC_API_BAD_REQUEST', fe.message);
+  if (fe.statusCode === 400) return new ApiError('RC_API_BAD_REQUEST', `The request could not be read: ${fe.message}`);
   if (isDependencyError(error))
     return new ApiError('RC_API_DEPENDENCY_DOWN', 'A dependency is unreachable; retry later.');
   return new ApiError('RC_API_INTERNAL', 'Internal error; quote the requestId when reporting it.');

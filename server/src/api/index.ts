@@ -63,8 +63,8 @@ export const apiRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
   });
   await app.register(fastifyRateLimit, {
     global: false,
-    ...(deps.redis ? { redis: deps.redis, nameSpace: `${deps.redisPrefix ?? 'rulecord:'}rl:` } : {}),
-    keyGenerator: rateLimitKey,
+    ...(deps.redis ? { redis: deps.redis, nameSpace: `${ctx.redisPrefix}rl:` } : {}),
+    keyGenerator: rateLimitKey(ctx),
     skipOnError: false,
     errorResponseBuilder: (_req, context) =>
       new ApiError('RC_API_RATE_LIMITED', `Too many requests on this route; retry in ${context.after}.`, {

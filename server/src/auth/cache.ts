@@ -4,7 +4,6 @@ import type { Redis } from 'ioredis';
 export interface TtlCache {
   get(key: string): Promise<string | null>;
   set(key: string, value: string, ttlMs: number): Promise<void>;
-  del(key: string): Promise<void>;
 }
 
 export function redisCache(redis: Redis, prefix: string): TtlCache {
@@ -12,9 +11,6 @@ export function redisCache(redis: Redis, prefix: string): TtlCache {
     get: (key) => redis.get(prefix + key),
     set: async (key, value, ttlMs) => {
       await redis.set(prefix + key, value, 'PX', Math.max(1, Math.round(ttlMs)));
-    },
-    del: async (key) => {
-      await redis.del(prefix + key);
     },
   };
 }
@@ -34,9 +30,6 @@ export function memoryCache(now: () => number = Date.now): TtlCache {
     set: async (key, value, ttlMs) => {
       if (entries.size > 10_000) for (const [k, e] of entries) if (e.until <= now()) entries.delete(k);
       entries.set(key, { value, until: now() + ttlMs });
-    },
-    del: async (key) => {
-      entries.delete(key);
     },
   };
 }

@@ -24,7 +24,7 @@ interface SessionRow {
   revoked_at: Date | string | null;
 }
 
-const toDate = (v: Date | string): Date => (v instanceof Date ? v : new Date(v));
+const toDate = (v: Date | string): Date => new Date(v);
 
 function fromRow(row: SessionRow): SessionRecord {
   return {

@@ -27,8 +27,8 @@ interface TokenRow {
   revoked_at: Date | string | null;
 }
 
-const iso = (v: Date | string | null): string | null =>
-  v === null ? null : (v instanceof Date ? v : new Date(v)).toISOString();
+const iso = (v: Date | string): string => new Date(v).toISOString();
+const isoOrNull = (v: Date | string | null): string | null => (v === null ? null : iso(v));
 
 function fromRow(row: TokenRow): ApiTokenRecord {
   return {
@@ -37,9 +37,9 @@ function fromRow(row: TokenRow): ApiTokenRecord {
     name: row.name,
     scope: row.scope,
     createdBy: row.created_by,
-    createdAt: iso(row.created_at) ?? '',
-    lastUsedAt: iso(row.last_used_at),
-    revokedAt: iso(row.revoked_at),
+    createdAt: iso(row.created_at),
+    lastUsedAt: isoOrNull(row.last_used_at),
+    revokedAt: isoOrNull(row.revoked_at),
   };
 }
 

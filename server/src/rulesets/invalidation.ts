@@ -61,8 +61,8 @@ export function redisInvalidation(redis: Redis, channel = INVALIDATION_CHANNEL):
   const ensure = () => {
     if (subscriber) return ready;
     subscriber = redis.duplicate();
-    subscriber.on('message', (ch: string, message: string) => {
-      if (ch !== channel) return;
+    // This connection is ours and subscribed to `channel` only, so every message is on it.
+    subscriber.on('message', (_channel: string, message: string) => {
       try {
         const change = JSON.parse(message) as RuleSetChange;
         if (typeof change.guildId === 'string' && Number.isInteger(change.version)) local.emit('change', change);

@@ -147,11 +147,7 @@ export class RuleSetService {
   }): Promise<{ version: RuleSetVersion; previous: number; warnings: ApiProblem[] }> {
     const tier = await this.store.tier(input.guildId);
     const check = checkDocument(input.document, input.guildId, this.registry(), tier, input.at);
-    if (!check.ok)
-      throw validationError(
-        check.problems.filter((p) => p.severity !== 'warning'),
-        undefined,
-      );
+    if (!check.ok) throw validationError(check.problems.filter((p) => p.severity !== 'warning'));
     const { version, previous } = await this.store.append({
       guildId: input.guildId,
       document: input.document as JsonObject,

@@ -63,8 +63,9 @@ export async function ensureGuild(db: Knex, guildId: string): Promise<void> {
 
 /**
  * The rule set version store over `rule_set_versions`. Every write is a new version (never an update); the latest
- * version is the live rule set. Writes are serialised per guild by the (guild_id, version) primary key: two writers
- * that read the same latest version cannot both insert the next one, the second gets RC_API_CONFLICT.
+ * version is the live rule set. Writes are serialised per guild: each one first upserts the guild row, which locks it
+ * until the transaction ends, so the next writer reads the version the previous one stored. The (guild_id, version)
+ * primary key is the backstop: two inserts of the same version can never both succeed.
  */
 export class RuleSetStore {
   constructor(private readonly db: Knex) {}
@@ -142,6 +143,7 @@ export class RuleSetStore {
         return { version: fromRow({ ...row, document: input.document }), previous };
       });
     } catch (error) {
+      /* v8 ignore if -- the guild-row lock above serialises writers; this only runs if that lock ever goes away. */
       if ((error as { code?: unknown }).code === UNIQUE_VIOLATION) {
         const latest = await this.latest(input.guildId);
         throw conflict(input.expectedVersion ?? latest?.version ?? 0, latest?.version ?? 0);
@@ -151,7 +153,8 @@ export class RuleSetStore {
   }
 }
 
-function conflict(expected: number, actual: number): ApiError {
+/** RC_API_CONFLICT: the change was based on `expected`, but the live version is `actual`. */
+export function conflict(expected: number, actual: number): ApiError {
   return new ApiError(
     'RC_API_CONFLICT',
     `The rule set is at version ${actual}, not ${expected}: someone changed it since you loaded it. Reload, reapply your change and send If-Match: "${actual}".`,

@@ -6,7 +6,7 @@ import { limit, type RouteOptions } from '../shared.js';
 
 /** Who changed what in this guild, newest first. */
 export const auditRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
-  app.get<{ Params: { guildId: string }; Querystring: { limit?: number } }>(
+  app.get<{ Params: { guildId: string }; Querystring: { limit: number } }>(
     '/guilds/:guildId/audit',
     {
       config: limit(ctx, 'read'),
@@ -23,7 +23,7 @@ export const auditRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }
       },
     },
     async (request) => {
-      const rows = await listAudit(forGuild(ctx.db, request.params.guildId), request.query.limit ?? 100);
+      const rows = await listAudit(forGuild(ctx.db, request.params.guildId), request.query.limit);
       const parse = (v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as unknown) : v);
       return {
         entries: rows.map((r) => ({

@@ -1,7 +1,8 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { actorOf, type Principal } from '../../../auth/guild-access.js';
 import { diffJson, diffRules } from '../../../rulesets/diff.js';
 import { checkDocument } from '../../../rulesets/service.js';
+import { conflict } from '../../../rulesets/store.js';
 import { guildAccess } from '../../context.js';
 import { ApiError, validationError } from '../../errors.js';
 import {
@@ -12,7 +13,7 @@ import {
   snowflake,
   versionNumber,
 } from '../../schemas.js';
-import { DOCUMENT_BODY_LIMIT, limit, parseIfMatch, type RouteOptions } from '../shared.js';
+import { DOCUMENT_BODY_LIMIT, expectedVersionOf, limit, type RouteOptions } from '../shared.js';
 
 interface GuildRoute<B = unknown, Q = unknown, P = object> {
   Params: { guildId: string } & P;
@@ -33,30 +34,6 @@ const writeBody = {
   additionalProperties: false,
   properties: { document: RULESET_DOCUMENT, message: commitMessage, expectedVersion },
 };
-
-function expected(request: FastifyRequest, bodyValue: number | undefined): number | undefined {
-  const header = parseIfMatch(request.headers['if-match']);
-  if (header === 'invalid')
-    throw validationError([
-      {
-        in: 'headers',
-        pointer: '/if-match',
-        code: 'RC_API_IF_MATCH',
-        message: 'If-Match must be the version number you loaded, like "3".',
-        fix: 'Send the ETag of GET ruleset.',
-      },
-    ]);
-  if (header !== undefined && bodyValue !== undefined && header !== bodyValue)
-    throw validationError([
-      {
-        in: 'body',
-        pointer: '/expectedVersion',
-        code: 'RC_API_IF_MATCH',
-        message: 'expectedVersion and If-Match disagree.',
-      },
-    ]);
-  return bodyValue ?? header;
-}
 
 function etag(reply: FastifyReply, version: number): void {
   void reply.header('etag', `"${version}"`);
@@ -100,7 +77,7 @@ export const rulesetRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx
       },
     },
     async (request, reply) => {
-      const exp = expected(request, request.body.expectedVersion);
+      const exp = expectedVersionOf(request, request.body.expectedVersion);
       const result = await ctx.rulesets.put({
         guildId: request.params.guildId,
         document: request.body.document,
@@ -148,7 +125,7 @@ export const rulesetRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx
     },
   );
 
-  app.get<GuildRoute<unknown, { limit?: number; before?: number }>>(
+  app.get<GuildRoute<unknown, { limit: number; before?: number }>>(
     '/guilds/:guildId/ruleset/versions',
     {
       config: limit(ctx, 'read'),
@@ -166,7 +143,7 @@ export const rulesetRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx
     },
     async (request) => ({
       versions: await ctx.rulesets.store.list(request.params.guildId, {
-        ...(request.query.limit === undefined ? {} : { limit: request.query.limit }),
+        limit: request.query.limit, // the schema's default fills it in
         ...(request.query.before === undefined ? {} : { before: request.query.before }),
       }),
     }),
@@ -242,7 +219,7 @@ export const rulesetRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx
       },
     },
     async (request, reply) => {
-      const exp = expected(request, request.body?.expectedVersion);
+      const exp = expectedVersionOf(request, request.body?.expectedVersion);
       const result = await ctx.rulesets.restore({
         guildId: request.params.guildId,
         version: request.params.v,
@@ -296,18 +273,13 @@ export const rulesetRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx
       },
     },
     async (request, reply) => {
-      const exp = expected(request, request.body.expectedVersion);
+      const exp = expectedVersionOf(request, request.body.expectedVersion);
       const plan = await ctx.rulesets.plan(request.params.guildId, request.body.document, {
         in: 'body',
         base: '/document',
       });
       if (!plan.valid) throw validationError(plan.problems.filter((p) => p.severity !== 'warning'));
-      if (exp !== undefined && exp !== plan.fromVersion)
-        throw new ApiError(
-          'RC_API_CONFLICT',
-          `The rule set is at version ${plan.fromVersion}, not ${exp}; plan again.`,
-          { details: { expectedVersion: exp, currentVersion: plan.fromVersion } },
-        );
+      if (exp !== undefined && exp !== plan.fromVersion) throw conflict(exp, plan.fromVersion);
       if (plan.noop) {
         etag(reply, plan.fromVersion);
         return { applied: false, version: plan.fromVersion, plan };

@@ -4,7 +4,7 @@ import { actorOf, type Principal } from '../../../auth/guild-access.js';
 import { guildAccess } from '../../context.js';
 import { validationError, type ApiProblem } from '../../errors.js';
 import { commitMessage, expectedVersion, guildParams } from '../../schemas.js';
-import { limit, parseIfMatch, type RouteOptions } from '../shared.js';
+import { expectedVersionOf, limit, type RouteOptions } from '../shared.js';
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -100,16 +100,7 @@ export const settingsRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ct
           fix: 'GET /api/catalog lists the modules.',
         }));
       if (unknown.length) throw validationError(unknown);
-      const ifMatch = parseIfMatch(request.headers['if-match']);
-      if (ifMatch === 'invalid')
-        throw validationError([
-          {
-            in: 'headers',
-            pointer: '/if-match',
-            code: 'RC_API_IF_MATCH',
-            message: 'If-Match must be a version number like "3".',
-          },
-        ]);
+      const exp = expectedVersionOf(request, request.body.expectedVersion);
       const live = await ctx.rulesets.store.latest(guildId);
       const doc: JsonObject = live
         ? structuredClone(live.document)
@@ -120,7 +111,6 @@ export const settingsRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ct
         else modules[id] = mergePatch(modules[id] ?? {}, patch) as JsonObject;
       }
       doc['modules'] = modules;
-      const exp = request.body.expectedVersion ?? ifMatch;
       const result = await ctx.rulesets.put({
         guildId,
         document: doc,

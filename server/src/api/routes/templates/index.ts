@@ -5,8 +5,9 @@ import { actorOf, type Principal } from '../../../auth/guild-access.js';
 import { authenticate, guildAccess } from '../../context.js';
 import { ApiError, problemsFromAjv, validationError } from '../../errors.js';
 import { commitMessage, expectedVersion, guildParams } from '../../schemas.js';
+import { conflict } from '../../../rulesets/store.js';
 import { describeTemplate } from '../catalog/index.js';
-import { limit, parseIfMatch, type RouteOptions } from '../shared.js';
+import { expectedVersionOf, limit, type RouteOptions } from '../shared.js';
 
 const templateId = {
   type: 'string',
@@ -95,30 +96,16 @@ export const templateRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ct
           problemsFromAjv(validate.errors ?? [], 'body').map((p) => ({ ...p, pointer: `/inputs${p.pointer}` })),
         );
       const useId = request.body.as ?? t.id;
-      const ifMatch = parseIfMatch(request.headers['if-match']);
-      if (ifMatch === 'invalid')
-        throw validationError([
-          {
-            in: 'headers',
-            pointer: '/if-match',
-            code: 'RC_API_IF_MATCH',
-            message: 'If-Match must be a version number like "3".',
-          },
-        ]);
+      const expected = expectedVersionOf(request, request.body.expectedVersion);
       const live = await ctx.rulesets.store.latest(guildId);
       const doc: JsonObject = live
         ? structuredClone(live.document)
         : { apiVersion: 'rulecord/v1', kind: 'RuleSet', guild: guildId, rules: [] };
-      const expected = request.body.expectedVersion ?? ifMatch;
-      if (expected !== undefined && expected !== (live?.version ?? 0))
-        throw new ApiError(
-          'RC_API_CONFLICT',
-          `The rule set is at version ${live?.version ?? 0}, not ${expected}; reload and retry.`,
-          {
-            details: { expectedVersion: expected, currentVersion: live?.version ?? 0 },
-          },
-        );
-      const rules = (Array.isArray(doc['rules']) ? doc['rules'] : []) as unknown as RuleEntry[];
+      // A stale version explains whatever else looks wrong (e.g. a duplicate id), so it is reported first.
+      const current = live?.version ?? 0;
+      if (expected !== undefined && expected !== current) throw conflict(expected, current);
+      // A stored document passed validation, so it has its `rules` list.
+      const rules = doc['rules'] as unknown as RuleEntry[];
       if (rules.some((r) => r.id === useId))
         throw validationError([
           {

@@ -11,7 +11,7 @@ export const MAX_STREAMS_PER_GUILD = 20;
 /** Recent traces of one guild (filters) and a websocket of new ones; a guild's stream carries only that guild. */
 export const traceRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
   const read = guildAccess(ctx, app, 'read');
-  const open = new Map<string, number>();
+  const open = new Map<string, Set<unknown>>();
 
   app.get<{ Params: { guildId: string }; Querystring: TraceFilter }>(
     '/guilds/:guildId/traces',
@@ -66,7 +66,7 @@ export const traceRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }
           });
         }
         const guildId = (request.params as { guildId: string }).guildId;
-        if ((open.get(guildId) ?? 0) >= MAX_STREAMS_PER_GUILD)
+        if ((open.get(guildId)?.size ?? 0) >= MAX_STREAMS_PER_GUILD)
           return reply
             .code(429)
             .header('retry-after', '10')
@@ -90,14 +90,15 @@ export const traceRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }
     },
     (socket, request) => {
       const guildId = (request.params as { guildId: string }).guildId;
-      open.set(guildId, (open.get(guildId) ?? 0) + 1);
+      const sockets = open.get(guildId) ?? new Set();
+      open.set(guildId, sockets.add(socket));
       const unsubscribe = ctx.traces.subscribe(guildId, (trace) => {
         if (socket.readyState === 1) socket.send(JSON.stringify({ type: 'trace', guildId, trace }));
       });
       socket.send(JSON.stringify({ type: 'ready', guildId }));
       socket.on('close', () => {
         unsubscribe();
-        open.set(guildId, Math.max(0, (open.get(guildId) ?? 1) - 1));
+        sockets.delete(socket);
       });
     },
   );
