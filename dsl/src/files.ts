@@ -162,7 +162,7 @@ export function formatRuleFile(text: string, options: { file?: string; format?: 
   if (loaded.problems.length > 0) return { output: text, changed: false, problems: loaded.problems };
   let output: string;
   if (loaded.format === 'yaml') {
-    output = loaded.source ? stringifyYaml(loaded.source.document) : text;
+    output = stringifyYaml((loaded.source as SourceFile).document);
   } else if (loaded.format === 'json') {
     output = toJson(loaded.value);
   } else {

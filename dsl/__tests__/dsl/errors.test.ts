@@ -96,6 +96,60 @@ describe('DSL errors', () => {
     expect(r.keyPositions.get('/rules/0/then/0/message.delete')).toMatchObject({ line: 7, column: 5 });
   });
 
+  it('a character the DSL does not use is named, and single quotes get their own hint', () => {
+    expect(errorsOf("guild 'x'\n")).toEqual([
+      {
+        code: 'RC_DSL_BAD_CHARACTER',
+        line: 1,
+        column: 7,
+        message: 'strings are written between double quotes',
+        fix: 'Replace the single quotes with double quotes: "like this".',
+      },
+    ]);
+    expect(errorsOf('guild "1" @\n')).toEqual([
+      expect.objectContaining({
+        code: 'RC_DSL_BAD_CHARACTER',
+        line: 1,
+        column: 11,
+        message: 'unexpected character "@"',
+      }),
+    ]);
+    expect(errorsOf('guild "1"\n\trule a\n')).toEqual([]);
+  });
+
+  it('each kind of syntax error comes with its own hint', () => {
+    const hints: [string, string, string][] = [
+      ['rule a\n  on = x\n', '2:6', 'To compare, write `==`; to set a value in an object, write `key: value`.'],
+      ['rule a\n  on: x\n', '2:5', 'A `key: value` entry belongs inside `{ … }`, or right after an action name.'],
+      ['rule a\n  if a(x: 1) 1\n', '2:14', 'A condition is `fact operator value`, e.g. `message.length > 10`.'],
+      ['rule a\n  if a at b 10\n', '2:13', 'A condition is `fact operator value`, e.g. `message.length > 10`.'],
+      ['rule a\n  tags ,\n', '2:8', 'See docs/dsl.md for the form of each clause.'],
+      [
+        'rule a\n  if a == 1 or\n',
+        '2:15',
+        'The text ends too early: finish the clause (a closing bracket or a value is probably missing).',
+      ],
+      ['rule a\n  then\n    message.send { content: "x" ]\n', '3:33', 'Close it with `}` where its content ends.'],
+    ];
+    for (const [text, at, fix] of hints) {
+      const errors = errorsOf(text);
+      expect(
+        errors.map((e) => `${e.line}:${e.column}`),
+        text,
+      ).toEqual([at]);
+      expect(errors[0]?.fix, text).toBe(fix);
+    }
+  });
+
+  it('says what was expected, in the words an admin types', () => {
+    expect(errorsOf('rule a\n  if a(x: 1) 1\n')[0]?.message).toBe(
+      'unexpected `1`; expected a comparison (`==`, `>`, …), `=`, `in`, `contains`, `not`, a name or a "string"',
+    );
+    expect(errorsOf('rule a\n  on x\n  set = 1\n')[0]?.message).toBe(
+      'unexpected `=`; expected a name, a "string", a key, a number or a duration',
+    );
+  });
+
   it('`on error` after a step is a step option; `on` alone is the trigger', () => {
     const r = parseDsl('guild "1"\nrule a\n  then\n    c.d\n      on error continue\n  on x.y\n');
     expect(r.problems).toEqual([]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
-import { loadSource, formatRuleFile, toYaml } from '@rulecord/dsl';
+import { loadSource, formatRuleFile, pointsAtKey, toYaml } from '@rulecord/dsl';
 import { ruleDocument } from '../arbitraries.js';
 
 const text = `# yaml-language-server: $schema=https://example.test/schema.json
@@ -97,6 +97,89 @@ describe('loadSource', () => {
     expect(file.delete('/rules/0/mode')).toBe(true);
     expect(file.delete('/rules/0/nothing')).toBe(false);
     expect(parseYaml(file.toString()).rules[0].mode).toBeUndefined();
+  });
+});
+
+describe('locate', () => {
+  const file = loadSource('limits: &l { max: 1 }\nrules:\n  - id: a\n    tags: [a, b]\n    other: *l\n1: one\n');
+
+  it('follows aliases to the value they name, and reads numeric keys', () => {
+    expect(file.locate('/rules/0/other/max')).toMatchObject({ start: { line: 1, column: 19 }, exact: true });
+    expect(file.locate('/1')).toMatchObject({ start: { line: 6, column: 4 }, exact: true });
+  });
+
+  it('stops at the deepest node for a path into a scalar or past the end of a list', () => {
+    expect(file.locate('/rules/0/id/x')).toMatchObject({ start: { line: 3, column: 9 }, exact: false });
+    expect(file.locate('/rules/0/tags/5')).toMatchObject({ start: { line: 4, column: 11 }, exact: false });
+    expect(file.locate('/rules/0/tags/01')).toMatchObject({ exact: false });
+  });
+
+  it('places everything at 1:1 in an empty file', () => {
+    const empty = loadSource('');
+    expect(empty.value).toBeNull();
+    expect(empty.locate('/guild')).toMatchObject({ start: { line: 1, column: 1 }, exact: false });
+  });
+
+  it('takes the format from the file name, else from the text', () => {
+    expect(loadSource('a: 1\n', { file: 'x.YML' }).format).toBe('yaml');
+    expect(loadSource('[1]', { file: 'x.yml' }).format).toBe('yaml');
+    expect(loadSource('a: 1', { file: 'x.json' }).format).toBe('json');
+    expect(loadSource(' [1]').format).toBe('json');
+    expect(loadSource('a: 1\n').file).toBe('<input>');
+  });
+});
+
+describe('set and delete', () => {
+  it('a new scalar keeps the quotes of a string it replaces, but not for a number', () => {
+    const file = loadSource('a: "x"\nb: "y" # why\n');
+    file.set('/a', 'z');
+    file.set('/b', 5);
+    expect(file.toString()).toBe('a: "z"\nb: 5 # why\n');
+  });
+
+  it('a new collection keeps the comments of the value it replaces, and is padded like the rest of its flow list', () => {
+    const file = loadSource('a:\n  b: 1 # one\n  c: [1]\n');
+    file.set('/a/b', [1, 2, 3, 4, 5]);
+    file.set('/a/c/0', { d: 1 });
+    expect(file.toString()).toBe('a:\n  b:\n    - 1\n    - 2\n    - 3\n    - 4\n    - 5\n    # one\n  c: [{ d: 1 }]\n');
+  });
+
+  it('replaces list items by index, creates missing parents, and replaces the whole document at ``', () => {
+    const file = loadSource('rules:\n  - id: a\n  - id: b\n');
+    file.set('/rules/1', { id: 'c' });
+    file.set('/limits/max', 3);
+    expect(file.value).toEqual({ rules: [{ id: 'a' }, { id: 'c' }], limits: { max: 3 } });
+    file.set('', { guild: '1' });
+    expect(file.toString()).toBe('guild: "1"\n');
+  });
+
+  it('delete removes a list item or a key, and says when nothing was there', () => {
+    const file = loadSource('rules:\n  - id: a\n  - id: b\nguild: "1"\n');
+    expect(file.delete('')).toBe(false);
+    expect(file.delete('/rules/2')).toBe(false);
+    expect(file.delete('/guild/x')).toBe(false);
+    expect(file.delete('/rules/0')).toBe(true);
+    expect(file.value).toEqual({ rules: [{ id: 'b' }], guild: '1' });
+  });
+
+  it('a JSON file is written back as JSON', () => {
+    const file = loadSource('{"a": [1, 2]}', { file: 'g.json' });
+    file.set('/a/1', 3);
+    expect(file.toString()).toBe('{\n  "a": [\n    1,\n    3\n  ]\n}\n');
+  });
+});
+
+describe('pointsAtKey', () => {
+  it('places a premium action or module on its name, other premium problems on the value', () => {
+    const premium = (pointer?: string) =>
+      pointsAtKey({ code: 'RC_PREMIUM_REQUIRED', message: 'premium', ...(pointer === undefined ? {} : { pointer }) });
+    expect(premium('/rules/0/then/1/ai.reply')).toBe(true);
+    expect(premium('/modules/ai')).toBe(true);
+    expect(premium('/modules/ai/model')).toBe(false);
+    expect(premium('/rules/0/concurrency')).toBe(false);
+    expect(premium('')).toBe(false);
+    expect(premium()).toBe(false);
+    expect(pointsAtKey({ code: 'RC_SCHEMA', message: 'must NOT have additional properties' })).toBe(true);
   });
 });
 

@@ -39,8 +39,8 @@ export function parseDsl(text: string, options: { file?: string } = {}): DslPars
           `brackets or \`not\`s are nested more than ${MAX_DEPTH} deep here`,
           {
             file,
-            line: tooDeep.startLine ?? 1,
-            column: tooDeep.startColumn ?? 1,
+            line: tooDeep.startLine as number,
+            column: tooDeep.startColumn as number,
           },
           'Nest less deeply; no rule needs that many levels.',
         ),
@@ -72,7 +72,8 @@ export function parseDsl(text: string, options: { file?: string } = {}): DslPars
     return i;
   };
   const lineStarts = computeLineStarts(text);
-  const offsetOf = (line: number, column: number): number => (lineStarts[line - 1] ?? 0) + column - 1;
+  // Problems are placed on lines of the text, so their line has a start.
+  const offsetOf = (line: number, column: number): number => (lineStarts[line - 1] as number) + column - 1;
 
   const candidates: { offset: number; problem: SourceProblem }[] = [];
   for (const error of lexed.errors) candidates.push({ offset: error.offset, problem: lexProblem(file, text, error) });
@@ -99,7 +100,7 @@ export function parseDsl(text: string, options: { file?: string } = {}): DslPars
     else if (
       segment > firstErrorSegment &&
       segment >= 0 &&
-      !segmentHasErrors(text.slice(itemStarts[segment] ?? 0, itemEnd(segment)))
+      !segmentHasErrors(text.slice(itemStarts[segment], itemEnd(segment)))
     )
       continue;
     candidates.push({ offset, problem: p });
@@ -114,16 +115,16 @@ export function parseDsl(text: string, options: { file?: string } = {}): DslPars
     const open = unclosedBefore(lexed.tokens, offset);
     if (open && problem.code === 'RC_DSL_SYNTAX') {
       // Everything after an unclosed bracket is read as inside it: report the bracket, and nothing after it.
-      problem.message += `; the \`${open.image}\` opened at ${open.startLine ?? 1}:${open.startColumn ?? 1} is not closed`;
-      problem.fix = `Close it with \`${CLOSER[open.image] ?? ''}\` where its content ends.`;
+      problem.message += `; the \`${open.image}\` opened at ${open.startLine}:${open.startColumn} is not closed`;
+      problem.fix = `Close it with \`${CLOSER[open.image]}\` where its content ends.`;
       problems.push(problem);
       break;
     }
     problems.push(problem);
   }
   const comments = (lexed.groups.comments ?? []).map((t) => ({
-    line: t.startLine ?? 1,
-    column: t.startColumn ?? 1,
+    line: t.startLine as number,
+    column: t.startColumn as number,
     text: t.image,
   }));
   return { document, problems, positions: builder.positions, keyPositions: builder.keyPositions, comments };
@@ -173,8 +174,9 @@ function computeLineStarts(text: string): number[] {
 }
 
 function lexProblem(file: string, text: string, error: ILexingError): SourceProblem {
-  const ch = text[error.offset] ?? '';
-  const where = { file, line: error.line ?? 1, column: error.column ?? 1 };
+  const ch = text.charAt(error.offset);
+  // The lexer tracks full positions (lexer.ts): its errors always have a line and a column.
+  const where = { file, line: error.line as number, column: error.column as number };
   if (ch === '"') {
     return sourceProblem(
       'RC_DSL_BAD_CHARACTER',
@@ -191,10 +193,10 @@ function lexProblem(file: string, text: string, error: ILexingError): SourceProb
       'Replace the single quotes with double quotes: "like this".',
     );
   }
-  const shown = ch === '\t' ? 'a tab' : JSON.stringify(ch);
+  // Tabs are whitespace (lexer.ts), so the character is always a visible one.
   return sourceProblem(
     'RC_DSL_BAD_CHARACTER',
-    `unexpected character ${shown}`,
+    `unexpected character ${JSON.stringify(ch)}`,
     where,
     'Remove the character, or put the text between double quotes.',
   );
@@ -203,15 +205,17 @@ function lexProblem(file: string, text: string, error: ILexingError): SourceProb
 function parseProblem(file: string, error: IRecognitionException, all: IToken[]): SourceProblem {
   const token = error.token;
   const atEnd = token.tokenType.name === 'EOF' || Number.isNaN(token.startOffset);
-  const previous = atEnd ? all[all.length - 1] : undefined;
-  const line = atEnd ? (previous?.endLine ?? 1) : (token.startLine ?? 1);
-  const column = atEnd ? (previous?.endColumn ?? 0) + 1 : (token.startColumn ?? 1);
+  // Positions are tracked in full (lexer.ts). An error at the end comes after a last token: an empty text has no
+  // syntax error (a document is any number of items).
+  const previous = all[all.length - 1] as IToken;
+  const line = (atEnd ? previous.endLine : token.startLine) as number;
+  const column = atEnd ? (previous.endColumn as number) + 1 : (token.startColumn as number);
   const where = {
     file,
     line,
     column,
-    endLine: atEnd ? line : (token.endLine ?? line),
-    endColumn: atEnd ? column : (token.endColumn ?? column) + 1,
+    endLine: atEnd ? line : (token.endLine as number),
+    endColumn: atEnd ? column : (token.endColumn as number) + 1,
   };
   const expected = expectedFrom(error.message);
   const found = atEnd ? 'the end of the text' : `\`${token.image}\``;
@@ -269,17 +273,16 @@ function hintFor(token: IToken, expected: string[], atEnd: boolean): string {
     return `A value is missing before \`${token.image}\` (a number, a duration such as 10m, or text between double quotes).`;
   }
   if (token.image === '=') return 'To compare, write `==`; to set a value in an object, write `key: value`.';
-  if (token.tokenType.name === 'Name') {
-    const near = closestKeyword(token.image);
-    if (near)
-      return `Did you mean \`${near}\`? Each line of a rule starts with a clause word (on, where, if, then, mode, cooldown…).`;
-    if (expected.some((e) => e.includes('a comparison')))
-      return 'A condition is `fact operator value`, e.g. `message.length > 10`.';
+  const near = token.tokenType.name === 'Name' ? closestKeyword(token.image) : undefined;
+  if (near)
+    return `Did you mean \`${near}\`? Each line of a rule starts with a clause word (on, where, if, then, mode, cooldown…).`;
+  // The operator is missing, whatever comes in its place (`a(x: 1) 10`, `a at b "x"`).
+  if (expected.some((e) => e.includes('a comparison')))
+    return 'A condition is `fact operator value`, e.g. `message.length > 10`.';
+  if (token.tokenType.name === 'Name')
     return 'Put text between double quotes, and start each clause of a rule with its word (on, where, if, then…). See docs/dsl.md.';
-  }
   if (token.tokenType.name === 'Colon')
     return 'A `key: value` entry belongs inside `{ … }`, or right after an action name.';
-  if (expected.some((e) => e === '`}`' || e === '`]`' || e === '`)`'))
-    return 'A bracket is not closed: add the closing bracket.';
+  // A missing closing bracket needs no hint here: `parseDsl` names the unclosed bracket instead.
   return 'See docs/dsl.md for the form of each clause.';
 }

@@ -14,12 +14,13 @@ export const YAML_OPTIONS = {
  * `[a, b]` without spaces inside brackets (the `yaml` package pads both or neither, so each flow list is told).
  */
 export function stringifyYaml(doc: Document): string {
+  // Every collection, not only those marked `flow`: a new map set inside a flow list is written in flow too.
   visit(doc, {
     Seq(_, node) {
-      if (node.flow) withPadding(node, '');
+      withPadding(node, '');
     },
     Map(_, node) {
-      if (node.flow) withPadding(node, ' ');
+      withPadding(node, ' ');
     },
   });
   return doc.toString(YAML_OPTIONS);
