@@ -35,7 +35,7 @@ import {
   summaryActions,
 } from './run.js';
 import type { VariableRoot, VariableScope } from './variables.js';
-import { UNRESOLVED, renderValue } from './variables.js';
+import { UNRESOLVED, renderTreeMaybe, renderValue } from './variables.js';
 import { checkWhereOn, eventChannelId, eventUserId, limitKey, whereSubject } from './where.js';
 
 export { ENGINE_STATE, TIMER_KINDS, resumeTimerId } from './run.js';
@@ -80,6 +80,16 @@ export interface EngineOptions {
 }
 
 const noop = (): void => {};
+const NO_SERVICES: Partial<RunServices> = Object.freeze({});
+
+/** A deep copy of a JSON value (static action parameters, so an action cannot change the compiled rule). */
+function cloneJson(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(cloneJson);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) out[k] = cloneJson((value as Record<string, unknown>)[k]);
+  return out;
+}
 const silentLogger: Logger = { debug: noop, info: noop, warn: noop, error: noop };
 const HOUR = 3_600_000;
 
@@ -274,20 +284,22 @@ export class Engine {
         clock: this.options.clock,
         state,
         discord,
-        services: this.options.services?.(event.guildId) ?? {},
+        services: this.options.services?.(event.guildId) ?? NO_SERVICES,
         settings: rules.settings,
       },
       this.factBudget,
       seed,
     );
     const trigger = { id: event.id, type: event.type, at: event.at, depth, payload: event.payload };
-    return { event, subject: whereSubject(event.type, event.payload), trigger, depth, rules, facts, state, discord, lookups: new Map(), emitted: [] };
+    return { event, subject: whereSubject(event.type, event.payload), trigger, depth, rules, facts, state, discord, lookups: undefined, emitted: NONE };
   }
 
   private async dispatchEmitted(ev: EventRun): Promise<RunSummary[]> {
     const out: RunSummary[] = [];
     const counters = new Map<string, number>();
-    for (const e of ev.emitted.splice(0)) {
+    const emitted = ev.emitted;
+    ev.emitted = NONE;
+    for (const e of emitted) {
       const n = (counters.get(e.ruleId) ?? 0) + 1;
       counters.set(e.ruleId, n);
       const child: RuleEvent = {
@@ -339,6 +351,8 @@ export class Engine {
       trace,
       lock: undefined,
       t0: performance.now(),
+      scope: undefined,
+      ctx: undefined,
     };
   }
 
@@ -454,7 +468,14 @@ export class Engine {
     return this.afterCondition(run);
   }
 
-  private async afterCondition(run: Run): Promise<RunSummary> {
+  private afterCondition(run: Run): Promise<RunSummary> {
+    const rule = run.rule;
+    // No limit and no lock to take: straight to the steps.
+    if (!run.shadow && rule.cooldown === undefined && rule.rate === undefined && rule.concurrency.mode === 'parallel') return this.execute(run, 0);
+    return this.afterConditionChecked(run);
+  }
+
+  private async afterConditionChecked(run: Run): Promise<RunSummary> {
     if (run.shadow) {
       await this.recordWouldRun(run, 0);
       return this.finish(run, 'shadow');
@@ -656,14 +677,16 @@ export class Engine {
     };
     let params: unknown;
     try {
-      params = await renderValue(step.params, this.scope(run));
-      if (!step.params.dynamic) params = structuredClone(params);
+      if (step.params.dynamic) {
+        params = renderTreeMaybe(step.params.value, (run.scope ??= this.scope(run)), []);
+        if (params instanceof Promise) params = await params;
+      } else params = cloneJson(step.params.value);
       entry.params = params;
       validateParams(step.definition, params, step.pointer);
     } catch (e) {
       return fail(e);
     }
-    const ctx = this.actionContext(run);
+    const ctx = (run.ctx ??= this.actionContext(run));
     for (;;) {
       entry.attempts++;
       try {
@@ -692,25 +715,44 @@ export class Engine {
     }
   }
 
+  /**
+   * `work`, or RC_ACTION_TIMEOUT after `actionTimeoutMs`. The timer is armed only when the action has not settled within
+   * a microtask (most actions here are already settled promises), so a quick action costs no timer.
+   */
   private withTimeout<T>(work: Promise<T>, action: string, pointer: string): Promise<T> {
     const ms = this.actionTimeoutMs;
     if (ms <= 0) return work;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new RulecordError(RUNTIME_CODES.RC_ACTION_TIMEOUT, `The action "${action}" did not finish within ${ms} ms.`, {
-              kind: 'transient',
-              pointer,
-              fix: 'It may still complete later. Add `retry` only if the action is safe to repeat; report a module that hangs.',
-            }),
-          ),
-        ms,
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      let timer: NodeJS.Timeout | undefined;
+      work.then(
+        (v) => {
+          settled = true;
+          if (timer !== undefined) clearTimeout(timer);
+          resolve(v);
+        },
+        (e: unknown) => {
+          settled = true;
+          if (timer !== undefined) clearTimeout(timer);
+          reject(e);
+        },
       );
-      timer.unref?.();
+      queueMicrotask(() => {
+        if (settled) return;
+        timer = setTimeout(
+          () =>
+            reject(
+              new RulecordError(RUNTIME_CODES.RC_ACTION_TIMEOUT, `The action "${action}" did not finish within ${ms} ms.`, {
+                kind: 'transient',
+                pointer,
+                fix: 'It may still complete later. Add `retry` only if the action is safe to repeat; report a module that hangs.',
+              }),
+            ),
+          ms,
+        );
+        timer.unref?.();
+      });
     });
-    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
   }
 
   private actionContext(run: Run): ActionContext {
@@ -738,7 +780,7 @@ export class Engine {
           );
         }
         const body = payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? payload : {};
-        ev.emitted.push({ type, payload: body, ruleId: rule.id });
+        add(ev, 'emitted', { type, payload: body, ruleId: rule.id });
       },
       schedule: async (timer) => {
         await scheduler.schedule({
@@ -811,10 +853,11 @@ export class Engine {
 
   private lookup(run: Run, key: string, load: () => Promise<unknown>): unknown {
     if (run.shadow) return UNRESOLVED;
-    let p = run.ev.lookups.get(key);
+    const lookups = (run.ev.lookups ??= new Map());
+    let p = lookups.get(key);
     if (!p) {
       p = load();
-      run.ev.lookups.set(key, p);
+      lookups.set(key, p);
     }
     return p;
   }

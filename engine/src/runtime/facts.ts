@@ -92,7 +92,7 @@ export class EventFacts {
   ) {
     this.now = env.clock.now();
     this.reader = (name, params) => this.read(name, params);
-    for (const [key, value] of Object.entries(seed ?? {})) {
+    if (seed !== undefined) for (const [key, value] of Object.entries(seed)) {
       const [name = key, p] = key.split('\u0000');
       this.memo.set(key, { state: 'done', value, ms: 0, cost: 'cheap', name, params: p === undefined ? undefined : (JSON.parse(p) as JsonObject) });
     }

@@ -11,6 +11,8 @@ import type { DeferredTrace } from '../trace/store.js';
 import type { CompiledRule, GuildRules } from './compile-rules.js';
 import type { LeafResult } from './deps.js';
 import type { EventFacts } from './facts.js';
+import type { ActionContext } from '../model/module.js';
+import type { VariableScope } from './variables.js';
 import type { WhereSubject } from './where.js';
 import { checkWhereOn } from './where.js';
 
@@ -97,7 +99,9 @@ export interface EventRun {
   facts: EventFacts;
   state: GuildState;
   discord: GuildDiscord;
-  lookups: Map<string, Promise<unknown>>;
+  /** Made on first lookup. */
+  lookups: Map<string, Promise<unknown>> | undefined;
+  /** `NONE` until a run emits (then a list of its own: see `add`). */
   emitted: { type: string; payload: JsonObject; ruleId: string }[];
 }
 
@@ -114,6 +118,9 @@ export interface Run {
   trace: Trace;
   lock: string | undefined;
   t0: number;
+  /** The run's variable scope and action context, made on first use and shared by its steps. */
+  scope: VariableScope | undefined;
+  ctx: ActionContext | undefined;
 }
 
 /** The leaves a condition saw, evaluated again over the event's memo (deterministic: every fact it reads is memoised). */
@@ -187,7 +194,7 @@ export class DeferredRunTrace implements DeferredTrace {
 /** Shared empty list of a trace field nothing was added to (most runs record no action, note or limit). */
 export const NONE: never[] = Object.freeze([]) as unknown as never[];
 
-export function add<K extends 'actions' | 'notes' | 'limits'>(t: Trace, key: K, item: Trace[K][number]): void {
+export function add<T extends { [P in K]: unknown[] }, K extends keyof T>(t: T, key: K, item: T[K][number]): void {
   const list = t[key] as unknown[];
   if (list === NONE) (t[key] as unknown[]) = [item];
   else list.push(item);

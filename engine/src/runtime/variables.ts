@@ -254,21 +254,14 @@ function applyFilters(value: unknown, filters: readonly FilterCall[]): unknown {
   return v;
 }
 
-async function renderString(t: CompiledString, scope: VariableScope, unresolved: string[]): Promise<unknown> {
-  const values: unknown[] = [];
-  for (const p of t.parts) {
-    if (typeof p === 'string') {
-      values.push(p);
-      continue;
-    }
-    const raw = await scope(p.root, p.path);
-    if (raw === UNRESOLVED) {
-      unresolved.push(p.source);
-      values.push(p.source);
-      continue;
-    }
-    values.push(applyFilters(raw, p.filters));
-  }
+function pushPart(values: unknown[], raw: unknown, p: Placeholder, unresolved: string[]): void {
+  if (raw === UNRESOLVED) {
+    unresolved.push(p.source);
+    values.push(p.source);
+  } else values.push(applyFilters(raw, p.filters));
+}
+
+function joinParts(t: CompiledString, values: unknown[]): unknown {
   if (t.single) {
     const index = t.parts.findIndex((p) => typeof p !== 'string');
     return values[index];
@@ -276,26 +269,87 @@ async function renderString(t: CompiledString, scope: VariableScope, unresolved:
   return values.map(toText).join('');
 }
 
-async function renderTree(value: unknown, scope: VariableScope, unresolved: string[]): Promise<unknown> {
+/** Synchronous until a variable needs a lookup (a promise): then the rest is awaited. */
+function renderString(t: CompiledString, scope: VariableScope, unresolved: string[]): unknown {
+  const values: unknown[] = [];
+  const parts = t.parts;
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i] as CompiledString['parts'][number];
+    if (typeof p === 'string') {
+      values.push(p);
+      continue;
+    }
+    const raw = scope(p.root, p.path);
+    if (raw instanceof Promise) return renderStringAsync(t, scope, unresolved, values, i, raw);
+    pushPart(values, raw, p, unresolved);
+  }
+  return joinParts(t, values);
+}
+
+async function renderStringAsync(t: CompiledString, scope: VariableScope, unresolved: string[], values: unknown[], at: number, pending: Promise<unknown>): Promise<unknown> {
+  pushPart(values, await pending, t.parts[at] as Placeholder, unresolved);
+  for (let i = at + 1; i < t.parts.length; i++) {
+    const p = t.parts[i] as CompiledString['parts'][number];
+    if (typeof p === 'string') values.push(p);
+    else pushPart(values, await scope(p.root, p.path), p, unresolved);
+  }
+  return joinParts(t, values);
+}
+
+/** Renders a tree synchronously while no variable needs a lookup; a promise otherwise (rendered values never are). */
+export function renderTreeMaybe(value: unknown, scope: VariableScope, unresolved: string[]): unknown {
   if (value instanceof CompiledString) return renderString(value, scope, unresolved);
   if (Array.isArray(value)) {
     const out: unknown[] = [];
-    for (const v of value) {
-      const r = await renderTree(v, scope, unresolved);
+    for (let i = 0; i < value.length; i++) {
+      const r = renderTreeMaybe(value[i], scope, unresolved);
+      if (r instanceof Promise) return renderArrayAsync(value, scope, unresolved, out, i, r);
       if (r !== undefined) out.push(r);
     }
     return out;
   }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      const r = await renderTree(v, scope, unresolved);
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as string;
+      const r = renderTreeMaybe((value as Record<string, unknown>)[k], scope, unresolved);
+      if (r instanceof Promise) return renderObjectAsync(value as Record<string, unknown>, keys, scope, unresolved, out, i, r);
       // A single placeholder that renders nothing drops the key, so an optional parameter stays absent.
       if (r !== undefined) out[k] = r;
     }
     return out;
   }
   return value;
+}
+
+async function renderArrayAsync(value: unknown[], scope: VariableScope, unresolved: string[], out: unknown[], at: number, pending: Promise<unknown>): Promise<unknown> {
+  const first = await pending;
+  if (first !== undefined) out.push(first);
+  for (let i = at + 1; i < value.length; i++) {
+    const r = await renderTreeMaybe(value[i], scope, unresolved);
+    if (r !== undefined) out.push(r);
+  }
+  return out;
+}
+
+async function renderObjectAsync(
+  value: Record<string, unknown>,
+  keys: string[],
+  scope: VariableScope,
+  unresolved: string[],
+  out: Record<string, unknown>,
+  at: number,
+  pending: Promise<unknown>,
+): Promise<unknown> {
+  const first = await pending;
+  if (first !== undefined) out[keys[at] as string] = first;
+  for (let i = at + 1; i < keys.length; i++) {
+    const k = keys[i] as string;
+    const r = await renderTreeMaybe(value[k], scope, unresolved);
+    if (r !== undefined) out[k] = r;
+  }
+  return out;
 }
 
 /**
@@ -307,7 +361,7 @@ export async function renderValue(
   unresolved: string[] = [],
 ): Promise<unknown> {
   if (!compiled.dynamic) return compiled.value;
-  return renderTree(compiled.value, scope, unresolved);
+  return renderTreeMaybe(compiled.value, scope, unresolved);
 }
 
 /** Renders one template string (convenience for modules and tests). */

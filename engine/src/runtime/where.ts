@@ -102,13 +102,20 @@ export function checkWhereOn(where: WhereFilter | undefined, subject: WhereSubje
   if (where.roles) {
     const roles = (subject.roles ??= eventRoles(subject.payload));
     const { any, all, none } = where.roles;
-    const ok =
-      (any === undefined || any.some((r) => roles.includes(r))) &&
-      (all === undefined || all.every((r) => roles.includes(r))) &&
-      (none === undefined || !none.some((r) => roles.includes(r)));
+    const ok = (any === undefined || someIn(any, roles)) && (all === undefined || everyIn(all, roles)) && (none === undefined || !someIn(none, roles));
     checks?.push({ filter: 'roles', expected: where.roles as unknown as Json, actual: roles, result: ok });
     if (!ok) return false;
   }
+  return true;
+}
+
+function someIn(wanted: readonly string[], roles: readonly string[]): boolean {
+  for (let i = 0; i < wanted.length; i++) if (roles.includes(wanted[i] as string)) return true;
+  return false;
+}
+
+function everyIn(wanted: readonly string[], roles: readonly string[]): boolean {
+  for (let i = 0; i < wanted.length; i++) if (!roles.includes(wanted[i] as string)) return false;
   return true;
 }
 

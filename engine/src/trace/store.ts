@@ -80,25 +80,33 @@ const ruleIdOf = (t: Kept): string => (isDeferred(t) ? t.ruleId : t.rule.id);
 const tagsOf = (t: Kept): readonly string[] | undefined => (isDeferred(t) ? t.tags : t.rule.tags);
 
 class Ring {
-  private readonly items: ({ seq: number; item: Kept } | undefined)[];
+  /** Parallel arrays (no wrapper object per recorded trace). */
+  private readonly items: (Kept | undefined)[];
+  private readonly seqs: number[];
   private next = 0;
   size = 0;
   constructor(readonly capacity: number) {
-    this.items = new Array<{ seq: number; item: Kept } | undefined>(capacity);
+    this.items = new Array<Kept | undefined>(capacity).fill(undefined);
+    this.seqs = new Array<number>(capacity).fill(0);
   }
   push(item: Kept, seq: number): void {
     if (this.capacity === 0) return;
-    this.items[this.next] = { seq, item };
-    this.next = (this.next + 1) % this.capacity;
+    this.items[this.next] = item;
+    this.seqs[this.next] = seq;
+    this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
     if (this.size < this.capacity) this.size++;
   }
   /** Newest first; deferred traces are built (once) as they are reached. */
   *newest(filter: (t: Kept) => boolean): Generator<{ seq: number; trace: Trace }> {
     for (let i = 1; i <= this.size; i++) {
-      const slot = this.items[(this.next - i + this.capacity) % this.capacity];
-      if (!slot || !filter(slot.item)) continue;
-      if (isDeferred(slot.item)) slot.item = slot.item.build();
-      yield { seq: slot.seq, trace: slot.item };
+      const at = (this.next - i + this.capacity) % this.capacity;
+      let item = this.items[at];
+      if (item === undefined || !filter(item)) continue;
+      if (isDeferred(item)) {
+        item = item.build();
+        this.items[at] = item;
+      }
+      yield { seq: this.seqs[at] as number, trace: item };
     }
   }
   clear(): void {
