@@ -3,6 +3,7 @@ import type { Registry } from '@rulecord/engine';
 import type { Config } from '../config/schema.js';
 import type { Database } from '../db/open.js';
 import type { Logger } from '../logging/logger.js';
+import type { ProcessServices } from '../runtime/services.js';
 
 /** The parts a Rulecord process can run: `start` runs all three, `rulecord api|bot|worker` one each. */
 export type RoleName = 'api' | 'bot' | 'worker';
@@ -27,6 +28,11 @@ export interface ProcessContext {
   readonly roles: readonly RoleName[];
   /** Time a role's `stop` has to finish its in-flight work (ms). */
   readonly shutdownGraceMs: number;
+  /**
+   * What the roles of this process share (one engine, trace store, invalidation bus, DiscordPort); built by
+   * `startProcess` and closed after the roles stop. A role given a context without it builds its own.
+   */
+  readonly services?: ProcessServices;
 }
 
 export interface RunningRole {

@@ -10,6 +10,9 @@ import { openDatabase } from '../db/open.js';
 import type { Database } from '../db/open.js';
 import { createLogger } from '../logging/logger.js';
 import type { Logger } from '../logging/logger.js';
+import { createProcessServices } from '../runtime/services.js';
+import type { DiscordPort } from '@rulecord/engine';
+import type { ProcessServices, ProcessServicesOptions } from '../runtime/services.js';
 import { connectRedis } from './redis.js';
 import { ROLE_ORDER } from './role.js';
 import type { ProcessContext, RoleName, RunningRole } from './role.js';
@@ -26,6 +29,10 @@ export interface StartProcessOptions extends LoadConfigOptions {
   migrate?: MigrateOptions;
   /** Total time allowed for a graceful stop (ms); default 10 000. */
   shutdownTimeoutMs?: number;
+  /** The DiscordPort the engine acts through; default: the sandbox port (an in-memory `RecordingDiscord`). */
+  discord?: DiscordPort;
+  /** Engine host settings (tests: Redis key prefixes). */
+  engine?: ProcessServicesOptions['host'];
 }
 
 /** A started process: its context, the URL of its api role (if it runs one), and how to stop it. */
@@ -56,6 +63,7 @@ export async function startProcess(
 
   let db: Database | undefined;
   let redis: Redis | undefined;
+  let services: ProcessServices | undefined;
   const running: { name: RoleName; role: RunningRole }[] = [];
   const release = async () => {
     for (const { name, role } of [...running].reverse()) {
@@ -66,6 +74,9 @@ export async function startProcess(
       }
     }
     running.length = 0;
+    if (services) {
+      await services.close().catch((error: unknown) => logger.error({ err: error }, 'engine services failed to close'));
+    }
     if (redis) await redis.quit().catch(() => redis?.disconnect());
     if (db) await db.close();
   };
@@ -81,15 +92,27 @@ export async function startProcess(
     if (config.REDIS_URL !== undefined) redis = await connectRedis(config.REDIS_URL);
 
     const { createCatalogRegistry } = await import('@rulecord/catalog');
+    const registry = createCatalogRegistry();
+    services = createProcessServices({
+      db: db.knex,
+      redis,
+      registry,
+      logger,
+      runTimers: ordered.includes('worker'),
+      discord: options.discord,
+      discordToken: config.DISCORD_TOKEN,
+      ...(options.engine === undefined ? {} : { host: options.engine }),
+    });
     const context: ProcessContext = {
       config,
       logger,
       db,
       redis,
-      registry: createCatalogRegistry(),
+      registry,
       roles: ordered,
       // Leave a margin inside the total budget for closing pools.
       shutdownGraceMs: Math.max(100, shutdownTimeoutMs - 2_000),
+      services,
     };
     for (const name of ordered) {
       const definition = (await roleLoaders[name]()).default;

@@ -75,5 +75,14 @@ function apiDeps(ctx: ProcessContext): ApiDeps {
         : null,
     botToken: config.DISCORD_TOKEN ?? null,
     logger: logger.child({ role: 'api' }),
+    // One trace store and invalidation bus per process (Redis-backed when REDIS_URL is set): a PUT reloads the engine,
+    // and the engine's traces are what GET /api/guilds/:id/traces lists.
+    ...(ctx.services === undefined
+      ? {}
+      : {
+          traces: ctx.services.traces(),
+          invalidation: ctx.services.invalidation(),
+          sandboxGuildId: ctx.services.sandboxGuildId,
+        }),
   };
 }
