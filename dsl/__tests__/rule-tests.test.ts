@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCatalogRegistry } from '@rulecord/catalog';
-import { formatRuleTestReport, runRuleTestFile } from '@rulecord/dsl';
+import type { Trace } from '@rulecord/engine';
+import { actionsMatch, formatRuleTestReport, runRuleTestFile } from '@rulecord/dsl';
 
 const registry = createCatalogRegistry();
 const RULES = `apiVersion: rulecord/v1
@@ -241,5 +242,73 @@ cases:
         '',
       ].join('\n'),
     );
+  });
+
+  it('reads absolute paths as given, and a case world alone', async () => {
+    const abs = join(dir, 'abs.test.yaml');
+    writeFileSync(
+      abs,
+      `ruleset: ${JSON.stringify(join(dir, 'rules.yaml'))}\ncases:\n  - name: join\n    world: { members: [{ id: u1 }] }\n    steps: [{ event: member.join, with: { user: u1 } }]\n    expect: { actions: [role.add] }\n`,
+    );
+    const result = await runRuleTestFile(abs, { cwd: '/nowhere', registry, tier: 'free' });
+    expect(result.problems).toEqual([]);
+    expect(result.cases.map((c) => [c.name, c.passed])).toEqual([['join', true]]);
+  });
+
+  it('a failure report shows resumed segments, passing leaves with their path, limit decisions and errors', () => {
+    const trace = {
+      rule: { id: 'r', pointer: '/rules/0' },
+      trigger: { type: 'member.join' },
+      outcome: 'error',
+      segment: 2,
+      where: { result: true, checks: [] },
+      condition: {
+        result: true,
+        leaves: [
+          { fact: 'event.author', path: 'username', operator: 'matches', expected: '^a', actual: 'ada', result: true },
+        ],
+      },
+      limits: [{ kind: 'rate', key: 'user:u1', decision: 'allowed' }],
+      actions: [{ action: 'role.add', status: 'error', error: { code: 'RC_X', message: 'no permission' } }],
+      error: { code: 'RC_ACTION_FAILED', message: 'boom' },
+    } as unknown as Trace;
+    const { text } = formatRuleTestReport([
+      {
+        file: 'f.test.yaml',
+        problems: [],
+        cases: [{ name: 'c', passed: false, line: 1, column: 1, expected: [], actual: [], traces: [trace] }],
+      },
+    ]);
+    expect(text).toContain(
+      [
+        '      expected actions: (none)',
+        '      actual actions:   (none)',
+        '      traces of the rules that ran:',
+        '        rule r on member.join: error (resumed, segment 2)',
+        '          ✓ event.author at username matches "^a" (was "ada")',
+        '          limit rate user:u1 → allowed',
+        '          → role.add error: no permission',
+        '          error RC_ACTION_FAILED: boom',
+      ].join('\n'),
+    );
+  });
+
+  it('an expected action object must match the action name, mode and list parameters exactly', () => {
+    const a = {
+      rule: 'r',
+      action: 'x',
+      params: { ids: [1, 2] },
+      mode: 'enforce',
+      status: 'ok',
+      step: 0,
+      at: 0,
+      eventType: 'e',
+    } as const;
+    expect(actionsMatch([{ action: 'y' }], [a])).toBe(false);
+    expect(actionsMatch([{ action: 'x', mode: 'shadow' }], [a])).toBe(false);
+    expect(actionsMatch([{ action: 'x', params: { ids: [1, 2] } }], [a])).toBe(true);
+    expect(actionsMatch([{ action: 'x', params: { ids: [1] } }], [a])).toBe(false);
+    expect(actionsMatch([{ action: 'x', params: { ids: 1 } }], [a])).toBe(false);
+    expect(actionsMatch([{ action: 'x', params: { ids: [1, 3] } }], [a])).toBe(false);
   });
 });

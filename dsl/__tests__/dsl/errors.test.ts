@@ -96,6 +96,14 @@ describe('DSL errors', () => {
     expect(r.keyPositions.get('/rules/0/then/0/message.delete')).toMatchObject({ line: 7, column: 5 });
   });
 
+  it('a syntax error in each of two rules gives one error in each', () => {
+    const errors = errorsOf('rule a\n  on x\n  thn\n    c.d\nrule b\n  on x\n  iff a > 1\n');
+    expect(errors.map((e) => [e.line, e.column, e.fix?.slice(0, 18)])).toEqual([
+      [3, 3, 'Did you mean `then'],
+      [7, 3, 'Did you mean `if`?'],
+    ]);
+  });
+
   it('a character the DSL does not use is named, and single quotes get their own hint', () => {
     expect(errorsOf("guild 'x'\n")).toEqual([
       {

@@ -190,9 +190,8 @@ function perValue(v: unknown): string {
   return v === 'guild' ? 'guild' : value(v, '');
 }
 
-function printStep(step: unknown, indent: string): string {
+function printStep(step: Obj, indent: string): string {
   const raw = (): string => `step ${value(step, indent)}`;
-  if (!isObj(step)) unprintable('', 'a step is not an object');
   const keys = Object.keys(step);
   if (keys.length === 1 && keys[0] === 'wait') return `wait ${value(step.wait, indent)}`;
   const actions = keys.filter((k) => !STEP_OPTIONS.has(k));
@@ -245,12 +244,12 @@ function conditionPrintable(c: unknown): boolean {
   return true;
 }
 
-function condition(c: unknown, context: CondContext, indent: string): string {
-  if (!isObj(c)) unprintable('', 'a condition inside `all`/`any`/`not` is not an object');
+/** A condition that `conditionPrintable` accepted: groups hold objects only. */
+function condition(c: Obj, context: CondContext, indent: string): string {
   const keys = Object.keys(c);
   if (keys.length === 1 && (keys[0] === 'all' || keys[0] === 'any') && Array.isArray(c[keys[0]])) {
     const kind = keys[0];
-    const items = c[kind] as unknown[];
+    const items = c[kind] as Obj[];
     if (items.length < 2) return `${kind} of (${items.map((x) => condition(x, 'group', indent)).join(', ')})`;
     const word = kind === 'all' ? 'and' : 'or';
     const parts = items.map((x) => condition(x, kind === 'all' ? 'and' : 'or', indent));
