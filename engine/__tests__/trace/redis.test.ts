@@ -120,6 +120,8 @@ describe('RedisTraceStore (real Redis)', () => {
     await h.engine.dispatch(message('HELLO'));
     h.clock.advance(1000);
     await h.engine.dispatch(message('hello'));
+    // The writer's buffer reaches Redis on its next flush (every 50 ms here): flush now rather than race the timer.
+    await traces.flush();
     const listed = await make('c').forGuild(GUILD).list();
     expect(listed.map((t) => [t.rule.id, t.outcome])).toEqual([
       ['caps', 'condition-false'],

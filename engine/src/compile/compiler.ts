@@ -2,7 +2,7 @@ import type { Condition, JsonObject } from '../model/document.js';
 import { RulecordError } from '../errors/error.js';
 import { builtinOperators, constantTest, resolveOperator, type OperatorDefinition, type OperatorTable } from './operators.js';
 import { factPathValue, pathProblem, splitPath, type PathSegments } from './path.js';
-import { compileRegex, regexSpec, type Re2, type RegexSpec } from './regex.js';
+import { compileRegex, regexSpec, utf8, type Re2, type RegexSpec } from './regex.js';
 
 /** A fact that is not resolved yet (an async provider). The caller resolves it and calls `evaluate` again. */
 export const PENDING: unique symbol = Symbol('rulecord.pending');
@@ -359,7 +359,7 @@ function combineRegexes(conditions: readonly unknown[], nodes: Node[]): Node[] {
       let v = read(fact, params);
       if (v === PENDING) return PENDING;
       if (segments !== null) v = factPathValue(v, segments);
-      return typeof v === 'string' && re.test(v);
+      return typeof v === 'string' && re.test(utf8(v));
     };
     out[members[0] as number] = combined;
     for (const i of members.slice(1)) drop.add(i);

@@ -1,5 +1,5 @@
 import type { JsonSchema } from '../model/module.js';
-import { compileRegex, regexProblem, regexSafety, regexSpec } from './regex.js';
+import { compileRegex, regexProblem, regexSafety, regexSpec, utf8 } from './regex.js';
 
 /**
  * Condition operators. json-rules-engine's ten built-ins keep exactly its semantics (proved by the differential test
@@ -286,7 +286,7 @@ function testRegex(actual: unknown, expected: unknown): boolean {
   const spec = regexSpec(expected);
   if (spec === null) return false;
   try {
-    return compileRegex(spec).test(actual);
+    return compileRegex(spec).test(utf8(actual));
   } catch {
     return false;
   }
@@ -430,7 +430,7 @@ const ours: OperatorDefinition[] = [
       } catch {
         return () => false;
       }
-      return (a) => typeof a === 'string' && re.test(a);
+      return (a) => typeof a === 'string' && re.test(utf8(a));
     },
     check: (b) => {
       const spec = regexSpec(b);
