@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InMemoryTraceStore, RecordingDiscord } from '@rulecord/engine';
 import { EngineHost } from '../../src/runtime/index.js';
@@ -109,5 +110,83 @@ describe.each(await testDatabaseKinds())('EngineHost without Redis (%s)', (kind)
     await invalidation.publish({ guildId: guild, version: 5, at: Date.now() });
     await new Promise((r) => setTimeout(r, 50));
     expect(host.engine.loaded(guild)?.rules).toEqual(['third']);
+  }, 30_000);
+
+  it('fires timers through the engine: a parked `wait` resumes from its timer row', async () => {
+    const guild = '200000000000000003';
+    await new RuleSetStore(db.knex).append({
+      guildId: guild,
+      document: doc(guild, [
+        { id: 'later', on: 'message.create', then: [{ wait: 300 }, { 'message.delete': { reason: 'later' } }] },
+      ]),
+      author: 'test',
+      message: 'v1',
+    });
+    const discord = new RecordingDiscord();
+    const host = new EngineHost({
+      db: db.knex,
+      registry: registry(),
+      logger: captureLogger().logger,
+      discord,
+      traces: new InMemoryTraceStore(),
+      invalidation: inProcessInvalidation(),
+    });
+    await host.start();
+    const [run] = await host.engine.dispatch(message(guild));
+    expect(run?.outcome).toBe('fired');
+    expect(discord.actions(guild)).toEqual([]);
+    const [parked] = await host.timerStore.listPending(guild);
+    expect(parked?.kind).toBe('rule.resume');
+    await until(() => (discord.actions(guild).length > 0 ? true : undefined));
+    expect(discord.actions(guild).map((c) => c.method)).toEqual(['deleteMessage']);
+    expect((await host.timerStore.get(guild, parked!.id))?.status).toBe('fired');
+    await host.stop();
+  }, 15_000);
+
+  it('property: after any sequence of applied versions, the pending schedule timers are exactly the live schedules', async () => {
+    const host = new EngineHost({
+      db: db.knex,
+      registry: registry(),
+      logger: captureLogger().logger,
+      discord: new RecordingDiscord(),
+      traces: new InMemoryTraceStore(),
+      invalidation: inProcessInvalidation(),
+    });
+    await host.start();
+    const store = new RuleSetStore(db.knex);
+    let n = 0;
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(
+            fc.record({
+              ids: fc.subarray(['alpha', 'beta', 'gamma']),
+              cron: fc.constantFrom('0 9 * * 1', '*/5 * * * *', '0 0 1 * *'),
+            }),
+            { minLength: 1, maxLength: 4 },
+          ),
+          async (versions) => {
+            const guild = `4000000000000${String(++n).padStart(5, '0')}`;
+            for (const v of versions) {
+              const schedules = v.ids.map((id) => ({ id, cron: v.cron }));
+              await store.append({
+                guildId: guild,
+                document: doc(guild, [rule('r')], { modules: { schedule: { schedules } } }),
+                author: 't',
+                message: '',
+              });
+              expect((await host.reload(guild)).status).toBe('loaded');
+            }
+            const last = versions[versions.length - 1]!;
+            const pending = (await host.timerStore.listPending(guild)).filter((t) => t.kind === 'schedule.tick');
+            expect(pending.map((t) => t.id).sort()).toEqual(last.ids.map((id) => `schedule:${id}`).sort());
+            for (const t of pending) expect(t.cron).toBe(last.cron);
+          },
+        ),
+        { numRuns: 12 },
+      );
+    } finally {
+      await host.stop();
+    }
   }, 30_000);
 });
