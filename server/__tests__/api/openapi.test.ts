@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentSchema } from '@rulecord/engine';
 import { API_ERRORS } from '../../src/api/errors.js';
+import { RouteCollector, buildOpenApi, operationId } from '../../src/api/openapi.js';
+import { RULESET_DOCUMENT } from '../../src/api/schemas.js';
 import { createHarness, registry, type Harness } from './harness.js';
 import { ROUTES } from './route-cases.js';
 
@@ -13,7 +15,7 @@ describe('GET /api/docs', () => {
     components: Record<string, unknown>;
   };
   beforeAll(async () => {
-    h = await createHarness({ kind: 'pglite' });
+    h = await createHarness();
     const res = await h.inject({ method: 'GET', url: '/api/docs' });
     expect(res.statusCode).toBe(200);
     spec = res.json();
@@ -78,5 +80,53 @@ describe('GET /api/docs', () => {
     const res = await h.inject({ method: 'GET', url: '/api/docs/ui' });
     expect(res.headers['content-type']).toMatch(/text\/html/);
     expect(res.body).not.toMatch(/https?:\/\/(?!localhost)/);
+  });
+});
+
+describe('the OpenAPI builder', () => {
+  it('collects one operation per method of a route, leaving out HEAD and OPTIONS', () => {
+    const c = new RouteCollector();
+    c.onRoute({ method: ['GET', 'HEAD', 'POST', 'OPTIONS'], url: '/api/things', handler: () => undefined });
+    c.onRoute({ method: 'HEAD', url: '/api/things', handler: () => undefined });
+    expect(c.routes.map((r) => [r.method, r.url, r.schema, r.websocket])).toEqual([
+      ['GET', '/api/things', {}, false],
+      ['POST', '/api/things', {}, false],
+    ]);
+  });
+
+  it('fills in a route without summary or tags, and documents a typed 200 response and placeholders', () => {
+    const doc = buildOpenApi(
+      [
+        { method: 'GET', url: '/api/bare', schema: {}, websocket: false },
+        {
+          method: 'PUT',
+          url: '/api/typed/:id',
+          schema: {
+            summary: 'Typed',
+            body: { type: 'object', properties: { document: RULESET_DOCUMENT } },
+            response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+          },
+          websocket: false,
+        },
+      ],
+      { version: '1', serverUrl: 'https://x.test' },
+    ) as { paths: Record<string, Record<string, Record<string, unknown>>> };
+    expect(doc.paths['/api/bare']!['get']).toMatchObject({ operationId: 'getApiBare', summary: '', tags: [] });
+    expect(doc.paths['/api/bare']!['get']!['requestBody']).toBeUndefined();
+    const put = doc.paths['/api/typed/{id}']!['put']!;
+    expect(put['operationId']).toBe('putApiTypedId');
+    expect((put['responses'] as Record<string, unknown>)['200']).toEqual({
+      description: 'Success',
+      content: { 'application/json': { schema: { type: 'object', properties: { ok: { type: 'boolean' } } } } },
+    });
+    expect(JSON.stringify(put['requestBody'])).toContain('"$ref":"/api/schemas/ruleset.json"');
+  });
+
+  it('makes camelCase operation ids from method and path', () => {
+    expect(operationId('GET', '/api/guilds/{guildId}/ruleset/versions/{v}')).toBe(
+      'getApiGuildsGuildIdRulesetVersionsV',
+    );
+    expect(operationId('get', '/api/schemas/ruleset.json')).toBe('getApiSchemasRulesetJson');
+    expect(operationId('DELETE', '/api/x/')).toBe('deleteApiX');
   });
 });

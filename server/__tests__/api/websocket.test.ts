@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Trace } from '@rulecord/engine';
+import { MAX_STREAMS_PER_GUILD } from '../../src/api/routes/traces/index.js';
 import { createHarness, owner, snowflake, type Client, type Harness } from './harness.js';
 
 function trace(guildId: string, ruleId: string, n: number): Trace {
@@ -90,6 +91,33 @@ describe('GET /api/guilds/:guildId/traces/stream', () => {
     const traces = r.messages.slice(1) as { guildId: string; trace: Trace }[];
     expect(traces.map((m) => m.trace.rule.id)).toEqual(['my-rule']);
     expect(JSON.stringify(r.messages)).not.toContain(theirs);
+  });
+
+  it(`caps open streams at ${MAX_STREAMS_PER_GUILD} per guild: one more is 429 with Retry-After until one closes`, async () => {
+    const capped = snowflake();
+    const t = await h.token(capped, 'read');
+    const open: WebSocket[] = [];
+    for (let i = 0; i < MAX_STREAMS_PER_GUILD; i++) {
+      const r = await connect(capped, t.read);
+      if (!('ws' in r)) throw new Error(`refused ${r.status}`);
+      open.push(r.ws);
+    }
+    const extra = new WebSocket(`${base}/api/guilds/${capped}/traces/stream`, { headers: t.read });
+    const refused = await new Promise<{ status: number; retryAfter: unknown }>((resolve) =>
+      extra.on('unexpected-response', (_req, res) =>
+        resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] }),
+      ),
+    );
+    expect(refused).toEqual({ status: 429, retryAfter: '10' });
+    // other guilds are not affected
+    const elsewhere = await connect(mine, { cookie: c.sessionCookie!, origin: 'https://studio.example.test' });
+    expect('ws' in elsewhere).toBe(true);
+    if ('ws' in elsewhere) elsewhere.ws.close();
+    open.pop()!.close();
+    await new Promise((res) => setTimeout(res, 100));
+    const again = await connect(capped, t.read);
+    expect('ws' in again).toBe(true);
+    for (const ws of [...open, ...('ws' in again ? [again.ws] : [])]) ws.close();
   });
 
   it('accepts an API token (no Origin: a CLI)', async () => {

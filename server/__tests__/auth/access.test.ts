@@ -73,6 +73,23 @@ describe('guild access cache', () => {
   });
 });
 
+describe('guild access without a permissions field', () => {
+  it('a guild Discord lists without permissions is manageable by its owner only', async () => {
+    const access = new GuildAccess({
+      cache: memoryCache(),
+      fetchUserGuilds: async () => [
+        { id: '7', name: 'mine', owner: true },
+        { id: '8', name: 'theirs', owner: false },
+      ],
+      botInGuild: async () => true,
+    });
+    const me = { kind: 'user', userId: 'u', userName: 'u', sessionId: 's2', sandbox: false } as const;
+    expect(await access.canAccess(me, '7')).toBe(true);
+    expect(await access.canAccess(me, '8')).toBe(false);
+    expect((await access.manageable(me)).map((g) => [g.id, g.permissions])).toEqual([['7', '0']]);
+  });
+});
+
 describe('guild access over HTTP (random users × guilds × permission bits)', () => {
   let h: Harness;
   beforeAll(async () => {

@@ -38,6 +38,17 @@ describe('DiscordOAuthClient', () => {
       .catch((e: unknown) => e)) as ApiError;
     expect(limited.code).toBe('RC_API_RATE_LIMITED');
     expect(limited.headers).toEqual({ 'retry-after': '3' });
+    // without a usable Retry-After, the client is told to wait one second
+    for (const headers of [{}, { 'retry-after': 'soon' }]) {
+      answer = { status: 429, headers };
+      expect(
+        (
+          (await client()
+            .me('t')
+            .catch((e: unknown) => e)) as ApiError
+        ).headers,
+      ).toEqual({ 'retry-after': '1' });
+    }
     answer = { status: 401 };
     expect(await codeOf(client().me('t'))).toBe('RC_API_UNAUTHENTICATED');
     answer = { status: 500 };

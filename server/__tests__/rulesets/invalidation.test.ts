@@ -35,7 +35,18 @@ describe('invalidation bus', () => {
     await busA.publish({ guildId: '42', version: 7, at: 1 });
     await until(() => got.length > 0);
     expect(got).toEqual([{ guildId: '42', version: 7, at: 1 }]);
+    // foreign messages on the channel are ignored; an unsubscribed listener hears nothing more
+    const second: RuleSetChange[] = [];
+    const off = busB.subscribe((c) => second.push(c));
     await b.publish(channel, 'not json');
+    await b.publish(channel, JSON.stringify({ guildId: 5, version: 'x' }));
+    await busA.publish({ guildId: '43', version: 8, at: 2 });
+    await until(() => got.length > 1);
+    off();
+    await busA.publish({ guildId: '44', version: 9, at: 3 });
+    await until(() => got.length > 2);
+    expect(got.map((c) => c.guildId)).toEqual(['42', '43', '44']);
+    expect(second.map((c) => c.guildId)).toEqual(['43']);
     await busA.close();
     await busB.close();
     a.disconnect();

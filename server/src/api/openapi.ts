@@ -26,6 +26,12 @@ export class RouteCollector {
   };
 }
 
+/** `get /api/guilds/{guildId}/ruleset` → `getApiGuildsGuildIdRuleset`. */
+export function operationId(method: string, path: string): string {
+  const words = `${method} ${path}`.split(/[^A-Za-z0-9]+/).filter((w) => w !== '');
+  return words.map((w, i) => (i === 0 ? w.toLowerCase() : w.charAt(0).toUpperCase() + w.slice(1))).join('');
+}
+
 function toOpenApiPath(url: string): string {
   return url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
@@ -50,7 +56,7 @@ export function buildOpenApi(
   info: { version: string; serverUrl: string },
 ): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  const ref = (name: string) => ({ $ref: SCHEMA_URLS[name] ?? `#/components/schemas/${name}` });
+  const ref = (name: string) => ({ $ref: SCHEMA_URLS[name as keyof typeof SCHEMA_URLS] });
   const errorResponses = Object.fromEntries(
     [...new Set(Object.values(API_ERRORS).map((e) => e.status))].sort().map((status) => [
       String(status),
@@ -67,7 +73,7 @@ export function buildOpenApi(
     const s = mapPlaceholders(r.schema, ref) as Record<string, unknown>;
     const path = toOpenApiPath(r.url);
     const op: Record<string, unknown> = {
-      operationId: `${r.method.toLowerCase()}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+      operationId: operationId(r.method, path),
       summary: s['summary'] ?? '',
       ...(s['description'] ? { description: s['description'] } : {}),
       tags: s['tags'] ?? [],

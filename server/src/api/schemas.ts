@@ -10,7 +10,8 @@ export const RULESET_DOCUMENT: JsonSchema = {
   description: 'A rule document (apiVersion rulecord/v1, kind RuleSet); see /api/schemas/ruleset.json.',
 };
 
-export const SCHEMA_URLS: Record<string, string> = { RuleSetDocument: '/api/schemas/ruleset.json' };
+/** Where each placeholder's schema is served; the OpenAPI document refers there. */
+export const SCHEMA_URLS = { RuleSetDocument: '/api/schemas/ruleset.json' } as const;
 
 /** Replaces every placeholder with `replace(name)`. */
 export function mapPlaceholders(schema: unknown, replace: (name: string) => unknown): unknown {

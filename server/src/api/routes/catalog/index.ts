@@ -10,44 +10,53 @@ import type {
 import { authenticate } from '../../context.js';
 import { limit, type RouteOptions } from '../shared.js';
 
-/** A module's facts/actions/events/templates as plain data: what the studio builds its palette and forms from. */
+/**
+ * A module's facts/actions/events/templates as plain data: what the studio builds its palette and forms from. Every
+ * item carries the id of the module that declares it; optional fields are filled in (`[]`, `null`, `false`), so a
+ * client never has to tell "absent" from "empty".
+ */
 export function describeCatalog(registry: Registry) {
-  const moduleOf = new Map<string, string>();
-  for (const m of registry.modules) {
-    for (const f of m.facts ?? []) moduleOf.set(`fact:${f.name}`, m.id);
-    for (const a of m.actions ?? []) moduleOf.set(`action:${a.name}`, m.id);
-    for (const e of m.events ?? []) moduleOf.set(`event:${e.name}`, m.id);
-  }
+  const each = <T, R>(list: (m: ModuleDefinition) => T[] | undefined, describe: (item: T, module: string) => R) =>
+    registry.modules.flatMap((m) => (list(m) ?? []).map((item) => describe(item, m.id)));
   return {
     modules: registry.modules.map(describeModule),
-    events: registry.events().map((e: EventDefinition) => ({
-      name: e.name,
-      module: moduleOf.get(`event:${e.name}`) ?? null,
-      description: e.description,
-      payload: e.payload,
-      examples: e.examples ?? [],
-    })),
-    facts: registry.facts().map((f: FactDefinition) => ({
-      name: f.name,
-      module: moduleOf.get(`fact:${f.name}`) ?? null,
-      description: f.description,
-      schema: f.schema,
-      params: f.params ?? null,
-      events: f.events ?? null,
-      premium: f.premium === true,
-      cost: f.cost ?? 'cheap',
-      examples: f.examples ?? [],
-    })),
-    actions: registry.actions().map((a: ActionDefinition) => ({
-      name: a.name,
-      module: moduleOf.get(`action:${a.name}`) ?? null,
-      description: a.description,
-      params: a.params,
-      result: a.result ?? null,
-      events: a.events ?? null,
-      premium: a.premium === true,
-      examples: a.examples ?? [],
-    })),
+    events: each(
+      (m) => m.events,
+      (e: EventDefinition, module) => ({
+        name: e.name,
+        module,
+        description: e.description,
+        payload: e.payload,
+        examples: e.examples ?? [],
+      }),
+    ),
+    facts: each(
+      (m) => m.facts,
+      (f: FactDefinition, module) => ({
+        name: f.name,
+        module,
+        description: f.description,
+        schema: f.schema,
+        params: f.params ?? null,
+        events: f.events ?? null,
+        premium: f.premium === true,
+        cost: f.cost ?? 'cheap',
+        examples: f.examples ?? [],
+      }),
+    ),
+    actions: each(
+      (m) => m.actions,
+      (a: ActionDefinition, module) => ({
+        name: a.name,
+        module,
+        description: a.description,
+        params: a.params,
+        result: a.result ?? null,
+        events: a.events ?? null,
+        premium: a.premium === true,
+        examples: a.examples ?? [],
+      }),
+    ),
     templates: registry.templates().map(describeTemplate),
   };
 }

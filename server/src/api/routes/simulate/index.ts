@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { simulate } from '@rulecord/engine';
+import { RulecordError, simulate } from '@rulecord/engine';
 import { checkDocument } from '../../../rulesets/service.js';
 import { guildAccess } from '../../context.js';
 import { ApiError, validationError } from '../../errors.js';
@@ -61,17 +61,17 @@ export const simulateRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ct
       try {
         return await simulate(input);
       } catch (error) {
-        const e = error as { code?: unknown; pointer?: unknown; message?: string; kind?: unknown };
-        if (typeof e.code === 'string' && e.kind === 'user')
-          throw validationError([
-            {
-              in: 'body',
-              pointer: typeof e.pointer === 'string' ? e.pointer : '/steps',
-              code: e.code,
-              message: e.message ?? 'invalid simulation input',
-            },
-          ]);
-        throw error;
+        // The simulator reports a malformed step as a user error pointing into `steps`; anything else is a bug (500).
+        if (!(error instanceof RulecordError) || error.kind !== 'user') throw error;
+        throw validationError([
+          {
+            in: 'body',
+            pointer: error.pointer ?? '/steps',
+            code: error.code,
+            message: error.message,
+            ...(error.fix === undefined ? {} : { fix: error.fix }),
+          },
+        ]);
       }
     },
   );
