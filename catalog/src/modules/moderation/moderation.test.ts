@@ -103,6 +103,47 @@ describe('member.warn', () => {
     expect(t.actions()).toEqual([]);
   });
 
+  it('a kick step kicks, and the DM and the log say so', async () => {
+    const state = new InMemoryStateStore({ clock: { now: () => T0 } });
+    const t = warnAt(state, T0, { logChannel: 'mod-log', escalation: [{ warnings: 1, action: 'kick' }] });
+    await expect(t.result).resolves.toEqual({ count: 1, escalation: 'kick' });
+    expect(t.actions().map((c) => [c.method, ...c.args])).toEqual([
+      [
+        'sendDirect',
+        'u1',
+        expect.objectContaining({
+          content: 'You received a warning (1 active): Too many capitals. You have been kicked.',
+        }),
+      ],
+      ['kick', 'u1', 'Reached 1 warnings'],
+      ['sendMessage', 'mod-log', expect.objectContaining({ content: expect.stringContaining('→ kicked — rule') })],
+    ]);
+  });
+
+  it('a DM that cannot be sent is logged, and the warning still counts and escalates', async () => {
+    const state = new InMemoryStateStore({ clock: { now: () => T0 } });
+    const t = makeContext({
+      type: 'message.create',
+      payload: messagePayload('x', { userId: 'u1' }),
+      at: T0,
+      state,
+      settings: { moderation: { escalation: [{ warnings: 1, action: 'ban' }] } },
+    });
+    const logged: unknown[][] = [];
+    const ctx = {
+      ...t.ctx,
+      discord: {
+        ...t.ctx.discord,
+        ban: t.ctx.discord.ban.bind(t.ctx.discord),
+        sendDirect: () => Promise.reject(new Error('DMs closed')),
+      },
+      log: { ...t.ctx.log, warn: (...args: unknown[]) => logged.push(args) },
+    };
+    await expect(warn.run({ reason: 'Spam' }, ctx)).resolves.toEqual({ count: 1, escalation: 'ban' });
+    expect(logged).toEqual([[{ err: new Error('DMs closed'), user: 'u1' }, 'member.warn: DM failed']]);
+    expect(t.actions().map((c) => c.method)).toEqual(['ban']);
+  });
+
   it('moderation.warnings reads the count without adding one', async () => {
     let now = T0;
     const state = new InMemoryStateStore({ clock: { now: () => now } });
