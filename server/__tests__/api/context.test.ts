@@ -128,6 +128,32 @@ describe('API composition', () => {
     expect(after.json().error.code).toBe('RC_API_UNAUTHENTICATED');
   });
 
+  it('extra allowed origins may make changes (also same-site), other sites may not; default URL http://localhost:3000', async () => {
+    const { app } = await build(db, {
+      registry: registry(),
+      sessionSecret: SECRET,
+      oauth: null,
+      allowedOrigins: ['https://preview.example.org/any/path'],
+    });
+    apps.push(app);
+    const sandbox = (headers: Record<string, string>) =>
+      app.inject({ method: 'POST', url: '/api/auth/sandbox', headers });
+    expect((await sandbox({ origin: 'http://localhost:3000' })).statusCode).toBe(200);
+    expect((await sandbox({ origin: 'https://preview.example.org' })).statusCode).toBe(200);
+    expect((await sandbox({ origin: 'https://preview.example.org', 'sec-fetch-site': 'same-site' })).statusCode).toBe(
+      200,
+    );
+    for (const headers of [
+      { origin: 'https://evil.example' },
+      { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'cross-site' },
+    ]) {
+      const res = await sandbox(headers);
+      expect(res.statusCode).toBe(403);
+      expect(res.json().error.code).toBe('RC_API_CSRF');
+    }
+  });
+
   it('works inside a host that registered cookie and websocket support itself', async () => {
     const { app } = await build(
       db,

@@ -219,6 +219,42 @@ describe('rule set life cycle', () => {
     expect(notThere.json().error.code).toBe('RC_API_NOT_FOUND');
   });
 
+  it('settings on a guild without rule set create its first version', async () => {
+    const fresh = snowflake();
+    const c2 = await h.login(owner(h, [fresh]));
+    const res = await h.inject({
+      method: 'PATCH',
+      url: `/api/guilds/${fresh}/settings`,
+      headers: { ...c2.write, 'if-match': '"0"' },
+      payload: { modules: { moderation: { logChannel: '7' } } },
+    });
+    expect(res.json(), res.body).toMatchObject({ version: 1, previous: 0 });
+    const live = await h.inject({ method: 'GET', url: `/api/guilds/${fresh}/ruleset`, headers: c2.read });
+    expect(live.json().document).toEqual(doc(fresh, [], { modules: { moderation: { logChannel: '7' } } }));
+  });
+
+  it('restore without a message says what it restored; a plan of a document without rules removes every rule', async () => {
+    const fresh = snowflake();
+    const c2 = await h.login(owner(h, [fresh]));
+    const at = (method: 'GET' | 'POST', url: string, payload?: object) =>
+      h.inject({
+        method,
+        url: `/api/guilds/${fresh}${url}`,
+        headers: method === 'GET' ? c2.read : c2.write,
+        ...(payload ? { payload } : {}),
+      });
+    await at('POST', '/ruleset/apply', { document: doc(fresh, [SHOUT_RULE]) });
+    await at('POST', '/ruleset/apply', { document: doc(fresh, []) });
+    const restored = await at('POST', '/ruleset/versions/1/restore');
+    expect(restored.json(), restored.body).toMatchObject({ version: 3, restoredFrom: 1 });
+    expect((await at('GET', '/ruleset/versions?limit=1')).json().versions[0].message).toBe('Restore version 1');
+    const plan = (
+      await at('POST', '/ruleset/plan', { document: { apiVersion: 'rulecord/v1', kind: 'RuleSet', guild: fresh } })
+    ).json();
+    expect(plan).toMatchObject({ valid: false, fromVersion: 3, resolvedRules: null });
+    expect(plan.rules).toEqual({ added: [], removed: ['no-shouting'], changed: [], unchanged: 0 });
+  });
+
   it('a premium guild sees its tier', async () => {
     await h.db.knex('guilds').where({ id: g }).update({ tier: 'premium' });
     expect((await call('GET', '/premium')).json()).toMatchObject({

@@ -86,4 +86,13 @@ describe('diffRules', () => {
       }),
     );
   });
+
+  it('compares entries without an id by position', () => {
+    expect(diffRules([{ on: 'a' }, { id: 'x' }], [{ on: 'b' }, { id: 'x' }, { on: 'c' }])).toEqual({
+      added: ['#2'],
+      removed: [],
+      changed: ['#0'],
+      unchanged: 1,
+    });
+  });
 });

@@ -306,7 +306,8 @@ export function guildAccess(
   return async (request: FastifyRequest): Promise<void> => {
     await auth(request);
     const principal = request.principal as Principal;
-    const guildId = (request.params as { guildId?: string }).guildId ?? '';
+    // Only on `/guilds/:guildId/…` routes, whose params schema requires the id.
+    const guildId = (request.params as { guildId: string }).guildId;
     if (!(await ctx.access.canAccess(principal, guildId))) {
       await ctx.securityLog.record({
         kind: 'guild.forbidden',

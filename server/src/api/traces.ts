@@ -21,11 +21,9 @@ export interface TraceFeed {
   subscribe(guildId: string, listener: (trace: Trace) => void): () => void;
 }
 
-export function matchesTrace(t: Trace, f: TraceFilter): boolean {
-  if (f.rule !== undefined && t.rule.id !== f.rule) return false;
-  if (f.outcome !== undefined && t.outcome !== f.outcome) return false;
+/** The filters the store's query does not take (rule, outcome and since it does). */
+function matchesRest(t: Trace, f: TraceFilter): boolean {
   if (f.user !== undefined && eventUserId(t.trigger.payload) !== f.user) return false;
-  if (f.since !== undefined && t.startedAt < f.since) return false;
   if (f.until !== undefined && t.startedAt >= f.until) return false;
   return true;
 }
@@ -42,7 +40,7 @@ export function traceFeed(store: TraceStore): TraceFeed {
         limit: filter.user === undefined && filter.until === undefined ? limit : 5000,
       });
       // Defence in depth: whatever the store returns, never hand out another guild's trace.
-      return candidates.filter((t) => t.guildId === guildId && matchesTrace(t, filter)).slice(0, limit);
+      return candidates.filter((t) => t.guildId === guildId && matchesRest(t, filter)).slice(0, limit);
     },
     subscribe(guildId, listener) {
       return store.forGuild(guildId).subscribe((t) => {

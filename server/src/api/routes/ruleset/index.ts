@@ -206,10 +206,14 @@ export const rulesetRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx
     },
   );
 
-  app.post<GuildRoute<{ message?: string; expectedVersion?: number } | undefined, unknown, { v: number }>>(
+  app.post<GuildRoute<{ message?: string; expectedVersion?: number }, unknown, { v: number }>>(
     '/guilds/:guildId/ruleset/versions/:v/restore',
     {
       config: limit(ctx, 'write'),
+      // Every field is optional, so the body is too (`rulecord` and curl send none): no body reads as `{}`.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
       preHandler: write,
       schema: {
         summary: 'Make an old version live again (stored as a new version)',
@@ -219,12 +223,12 @@ export const rulesetRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx
       },
     },
     async (request, reply) => {
-      const exp = expectedVersionOf(request, request.body?.expectedVersion);
+      const exp = expectedVersionOf(request, request.body.expectedVersion);
       const result = await ctx.rulesets.restore({
         guildId: request.params.guildId,
         version: request.params.v,
         author: actorOf(request.principal as Principal),
-        ...(request.body?.message === undefined ? {} : { message: request.body.message }),
+        ...(request.body.message === undefined ? {} : { message: request.body.message }),
         ...(exp === undefined ? {} : { expectedVersion: exp }),
       });
       etag(reply, result.version.version);
