@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InMemoryTraceStore, RecordingDiscord } from '@rulecord/engine';
+import { InMemoryTraceStore, RecordingDiscord, type DiscordPort } from '@rulecord/engine';
 import { EngineHost } from '../../src/runtime/index.js';
 import { inProcessInvalidation } from '../../src/rulesets/invalidation.js';
 import { RuleSetStore } from '../../src/rulesets/store.js';
@@ -189,4 +189,56 @@ describe.each(await testDatabaseKinds())('EngineHost without Redis (%s)', (kind)
       await host.stop();
     }
   }, 30_000);
+
+  it('stop gives in-flight timers the grace period, then returns without them', async () => {
+    const guild = '200000000000000004';
+    await new RuleSetStore(db.knex).append({
+      guildId: guild,
+      document: doc(guild, [
+        { id: 'hang', on: 'message.create', then: [{ wait: 50 }, { 'message.delete': { reason: 'x' } }] },
+      ]),
+      author: 'test',
+      message: 'v1',
+    });
+    const recording = new RecordingDiscord();
+    let reached = false;
+    // A Discord call that never answers (the action timeout is 30 s): the resumed run is still in flight at stop.
+    const discord: DiscordPort = {
+      forGuild(id) {
+        const inner = recording.forGuild(id);
+        return new Proxy(inner, {
+          get(target, key) {
+            if (key === 'deleteMessage')
+              return () => {
+                reached = true;
+                return new Promise(() => {});
+              };
+            const value = Reflect.get(target, key, target) as unknown;
+            return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+          },
+        });
+      },
+    };
+    const { logger, lines } = captureLogger();
+    const host = new EngineHost({
+      db: db.knex,
+      registry: registry(),
+      logger,
+      discord,
+      traces: new InMemoryTraceStore(),
+      invalidation: inProcessInvalidation(),
+      stopGraceMs: 300,
+    });
+    await host.start();
+    await host.engine.dispatch(message(guild));
+    await until(() => (reached ? true : undefined));
+    const started = Date.now();
+    await host.stop();
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(250);
+    expect(took).toBeLessThan(1500);
+    expect(lines().some((l) => l.msg.startsWith('timers still running at the end of the shutdown grace period'))).toBe(
+      true,
+    );
+  }, 15_000);
 });

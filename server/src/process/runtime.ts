@@ -101,7 +101,8 @@ export async function startProcess(
       runTimers: ordered.includes('worker'),
       discord: options.discord,
       discordToken: config.DISCORD_TOKEN,
-      ...(options.engine === undefined ? {} : { host: options.engine }),
+      // Timers in flight get the roles' grace period (see `shutdownGraceMs` below).
+      host: { stopGraceMs: Math.max(100, shutdownTimeoutMs - 2_000), ...options.engine },
     });
     const context: ProcessContext = {
       config,

@@ -97,6 +97,11 @@ export interface EngineHostOptions {
   timerStore?: TimerStore;
   /** Scheduler reconcile period (ms); default 60 000. */
   reconcileEveryMs?: number;
+  /**
+   * How long `stop` lets in-flight timers finish (ms); default 8 000. Past it the BullMQ worker is closed by force (its
+   * jobs' leases lapse and another worker runs them again), and the in-process scheduler is left to its last handlers.
+   */
+  stopGraceMs?: number;
 }
 
 /** What loading one guild's latest version did. */
@@ -232,7 +237,7 @@ export class EngineHost {
   /** Loads the latest version of every guild that has one, guild by guild. */
   async loadAll(): Promise<GuildLoad[]> {
     const results: GuildLoad[] = [];
-    for await (const guildId of this.#guildIds()) results.push(await this.reload(guildId));
+    for await (const guildId of this.#guildIds()) results.push(await this.reload(guildId, { quiet: true }));
     return results;
   }
 
@@ -241,12 +246,10 @@ export class EngineHost {
    * problems and skipped: the version loaded before (if any) stays live. With `runTimers`, the guild's schedule timers
    * follow its `schedule` settings.
    */
-  reload(guildId: string): Promise<GuildLoad> {
+  reload(guildId: string, options: { quiet?: boolean } = {}): Promise<GuildLoad> {
     const previous = this.#chains.get(guildId) ?? Promise.resolve();
-    const next = previous.then(
-      () => this.#load(guildId),
-      () => this.#load(guildId),
-    );
+    const load = () => this.#load(guildId, options.quiet === true);
+    const next = previous.then(load, load);
     this.#chains.set(guildId, next);
     void next.finally(() => {
       if (this.#chains.get(guildId) === next) this.#chains.delete(guildId);
@@ -254,7 +257,7 @@ export class EngineHost {
     return next;
   }
 
-  async #load(guildId: string): Promise<GuildLoad> {
+  async #load(guildId: string, quiet: boolean): Promise<GuildLoad> {
     try {
       const live = await this.rulesets.latest(guildId);
       if (!live) return { guildId, status: 'empty' };
@@ -283,7 +286,7 @@ export class EngineHost {
         return { guildId, status: 'invalid', version: live.version, problems: result.problems };
       }
       this.#loaded.add(guildId);
-      this.#log.info({ guildId, version: live.version }, 'rule set loaded');
+      this.#log[quiet ? 'debug' : 'info']({ guildId, version: live.version }, 'rule set loaded');
       if (this.runTimers) await this.#syncSchedules(guildId);
       return { guildId, status: 'loaded', version: live.version, problems: result.problems };
     } catch (error) {
@@ -342,12 +345,27 @@ export class EngineHost {
     return this.#stopping;
   }
 
+  async #stopScheduler(): Promise<void> {
+    const graceMs = this.#options.stopGraceMs ?? 8_000;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), graceMs);
+      timer.unref();
+    });
+    const stopping = this.scheduler.stop();
+    const outcome = await Promise.race([stopping.then(() => 'done' as const), late]);
+    clearTimeout(timer);
+    if (outcome === 'done') return;
+    this.#log.warn({ graceMs }, 'timers still running at the end of the shutdown grace period: stopping without them');
+    if (this.scheduler instanceof BullMQScheduler) await this.scheduler.stop({ force: true });
+  }
+
   async #stop(): Promise<void> {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     await this.#started?.catch(() => undefined);
     await Promise.allSettled([...this.#chains.values()]);
-    if (this.#schedulerStarted || this.scheduler instanceof BullMQScheduler) await this.scheduler.stop();
+    if (this.#schedulerStarted || this.scheduler instanceof BullMQScheduler) await this.#stopScheduler();
     for (const close of this.#owned.reverse()) {
       await close().catch((err: unknown) => this.#log.warn({ err }, 'closing an engine resource failed'));
     }

@@ -149,6 +149,7 @@ export function servicesOf(
     registry: Registry;
     logger: Logger;
     config: { DISCORD_TOKEN?: string | undefined };
+    shutdownGraceMs?: number;
   },
   options: { runTimers: boolean },
 ): { services: ProcessServices; own: boolean } {
@@ -161,6 +162,7 @@ export function servicesOf(
       logger: ctx.logger,
       runTimers: options.runTimers,
       discordToken: ctx.config.DISCORD_TOKEN,
+      ...(ctx.shutdownGraceMs === undefined ? {} : { host: { stopGraceMs: ctx.shutdownGraceMs } }),
     }),
     own: true,
   };
