@@ -99,6 +99,11 @@ describe('formatRuleFile', () => {
     expect(formatRuleFile(r.output, { file: 'g.rules' })).toEqual({ output: r.output, changed: false, problems: [] });
   });
 
+  it('keeps a comment at the end of a line that has none above it', () => {
+    const r = formatRuleFile('guild   "1" # ours\n', { file: 'g.rules' });
+    expect(r.output).toBe('guild "1" # ours\n');
+  });
+
   it('keeps a comment with its line when the printer moves that line', () => {
     // The printer writes `guild` first: the commented `guild` line moves up, with its comment.
     const r = formatRuleFile('rule a\n  on member.join\n  then role.add role: "2"\n# the guild\nguild "1"\n', {

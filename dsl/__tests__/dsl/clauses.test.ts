@@ -25,6 +25,12 @@ describe('top-level items', () => {
     expect(guild.problems).toEqual(['2:1 RC_DSL_DUPLICATE_CLAUSE `guild` is given twice in the rule set']);
   });
 
+  it('keeps the sign of a negative zero', () => {
+    const r = read('set offset = -0\nset other = 0\n');
+    expect(Object.is(r.document.offset, -0)).toBe(true);
+    expect(Object.is(r.document.other, 0)).toBe(true);
+  });
+
   it('`set` writes a top-level field; `set rules` adds rules before those written after it', () => {
     const r = read('set priority = 5\nset rules = [{ id: x }]\nrule a\n  on member.join\n');
     expect(r.problems).toEqual([]);
