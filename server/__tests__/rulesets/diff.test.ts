@@ -88,11 +88,8 @@ describe('diffRules', () => {
   });
 
   it('compares entries without an id by position', () => {
-    expect(diffRules([{ on: 'a' }, { id: 'x' }], [{ on: 'b' }, { id: 'x' }, { on: 'c' }])).toEqual({
-      added: ['#2'],
-      removed: [],
-      changed: ['#0'],
-      unchanged: 1,
-    });
+    const before: { id?: unknown; on?: string }[] = [{ on: 'a' }, { id: 'x' }];
+    const after: { id?: unknown; on?: string }[] = [{ on: 'b' }, { id: 'x' }, { on: 'c' }];
+    expect(diffRules(before, after)).toEqual({ added: ['#2'], removed: [], changed: ['#0'], unchanged: 1 });
   });
 });
