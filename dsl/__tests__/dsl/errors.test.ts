@@ -149,6 +149,30 @@ describe('DSL errors', () => {
     }
   });
 
+  it('a condition without its operator is one error at its fact, saying what stands in its place', () => {
+    const fix = 'A condition is `fact operator value`, e.g. `message.length > 10`.';
+    expect(errorsOf('rule a\n  if message.length 10\n')).toEqual([
+      {
+        code: 'RC_DSL_SYNTAX',
+        line: 2,
+        column: 6,
+        message:
+          'the condition on `message.length` has no operator: found `10` where `==`, `>`, `in`, `contains`… should be',
+        fix,
+      },
+    ]);
+    const later = errorsOf('rule a\n  if a == 1 and b 2\n  then\n    c.d\n');
+    expect(later.map((e) => [e.line, e.column, e.fix])).toEqual([[2, 17, fix]]);
+    expect(errorsOf('rule a\n  if a.b\n')[0]?.message).toContain('found the end of the text where');
+  });
+
+  it('an error inside brackets that are closed further on is not blamed on the brackets', () => {
+    const errors = errorsOf('rule a\n  if (a == 1 and b 2)\n  then\n    c.d\n');
+    expect(errors.map((e) => [e.line, e.column])).toEqual([[2, 18]]);
+    expect(errors[0]?.message).not.toContain('is not closed');
+    expect(errors[0]?.fix).toBe('A condition is `fact operator value`, e.g. `message.length > 10`.');
+  });
+
   it('says what was expected, in the words an admin types', () => {
     expect(errorsOf('rule a\n  if a(x: 1) 1\n')[0]?.message).toBe(
       'unexpected `1`; expected a comparison (`==`, `>`, …), `=`, `in`, `contains`, `not`, a name or a "string"',

@@ -75,7 +75,9 @@ export function parseDsl(text: string, options: { file?: string } = {}): DslPars
   // Problems are placed on lines of the text, so their line has a start.
   const offsetOf = (line: number, column: number): number => (lineStarts[line - 1] as number) + column - 1;
 
-  const candidates: { offset: number; problem: SourceProblem }[] = [];
+  // `first`: a problem that explains the others at its place (a condition missing its operator makes recovery read
+  // its fact as a stray word too).
+  const candidates: { offset: number; problem: SourceProblem; first?: boolean }[] = [];
   for (const error of lexed.errors) candidates.push({ offset: error.offset, problem: lexProblem(file, text, error) });
   for (const p of builder.problems) {
     candidates.push({
@@ -93,7 +95,8 @@ export function parseDsl(text: string, options: { file?: string } = {}): DslPars
   let firstErrorSegment: number | undefined;
   const itemEnd = (segment: number): number => itemStarts[segment + 1] ?? text.length;
   for (const error of parseErrors) {
-    const p = parseProblem(file, error, lexed.tokens);
+    const missing = missingOperator(file, error, lexed.tokens);
+    const p = missing ?? parseProblem(file, error, lexed.tokens);
     const offset = offsetOf(p.line, p.column);
     const segment = segmentOf(offset);
     if (firstErrorSegment === undefined) firstErrorSegment = segment;
@@ -103,11 +106,11 @@ export function parseDsl(text: string, options: { file?: string } = {}): DslPars
       !segmentHasErrors(text.slice(itemStarts[segment], itemEnd(segment)))
     )
       continue;
-    candidates.push({ offset, problem: p });
+    candidates.push({ offset, problem: p, ...(missing ? { first: true } : {}) });
   }
   const problems: SourceProblem[] = [];
   const seenSegments = new Set<number>();
-  candidates.sort((a, b) => a.offset - b.offset);
+  candidates.sort((a, b) => a.offset - b.offset || Number(b.first ?? false) - Number(a.first ?? false));
   for (const { offset, problem } of candidates) {
     const segment = segmentOf(offset);
     if (seenSegments.has(segment)) continue;
@@ -141,15 +144,17 @@ function segmentHasErrors(text: string): boolean {
 
 const CLOSER: Record<string, string> = { '{': '}', '[': ']', '(': ')' };
 
-/** The innermost bracket opened before `offset` and not closed by then, if any. */
+/**
+ * The innermost bracket opened before `offset` that is never closed, if any. A bracket closed further on is not the
+ * cause of an error inside it (`if (a 1)` lacks an operator, not a `)`); a closer of another kind closes nothing.
+ */
 function unclosedBefore(tokens: IToken[], offset: number): IToken | undefined {
   const stack: IToken[] = [];
   for (const t of tokens) {
-    if (t.startOffset >= offset) break;
     if (t.image === '{' || t.image === '[' || t.image === '(') stack.push(t);
-    else if (t.image === '}' || t.image === ']' || t.image === ')') stack.pop();
+    else if (stack.length > 0 && CLOSER[(stack[stack.length - 1] as IToken).image] === t.image) stack.pop();
   }
-  return stack[stack.length - 1];
+  return stack.filter((t) => t.startOffset < offset).pop();
 }
 
 const MAX_DEPTH = 100;
@@ -226,6 +231,32 @@ function parseProblem(file: string, error: IRecognitionException, all: IToken[])
   if (expected.length > 0) message += `; expected ${formatList(expected)}`;
   const fix = hintFor(token, expected, atEnd);
   return sourceProblem('RC_DSL_SYNTAX', message, where, fix);
+}
+
+/**
+ * A condition written without its operator (`if message.length 10`): chevrotain sees no alternative at the fact,
+ * because every condition that starts with a name continues with an operator. Reported at the fact, naming what
+ * stands where the operator should be.
+ */
+function missingOperator(file: string, error: IRecognitionException, all: IToken[]): SourceProblem | undefined {
+  const token = error.token;
+  if (error.name !== 'NoViableAltException' || token.tokenType.name !== 'Name') return undefined;
+  const sequences = [...error.message.matchAll(/\d+\. \[([^\]]*)\]/g)].map((m) => (m[1] as string).split(', '));
+  if (!sequences.some((seq) => seq[0] === 'Name' && seq[1] === 'Comparison')) return undefined;
+  const next = all.find((t) => t.startOffset > token.startOffset);
+  const found = next ? `\`${next.image}\`` : 'the end of the text';
+  return sourceProblem(
+    'RC_DSL_SYNTAX',
+    `the condition on \`${token.image}\` has no operator: found ${found} where \`==\`, \`>\`, \`in\`, \`contains\`… should be`,
+    {
+      file,
+      line: token.startLine as number,
+      column: token.startColumn as number,
+      endLine: token.endLine as number,
+      endColumn: (token.endColumn as number) + 1,
+    },
+    'A condition is `fact operator value`, e.g. `message.length > 10`.',
+  );
 }
 
 /** The first tokens of each sequence chevrotain says it expected, as the words an admin types. */
