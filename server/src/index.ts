@@ -24,3 +24,5 @@ export * from './auth/index.js';
 export * from './rulesets/index.js';
 // engine-ports: the TimerStore on PostgreSQL/PGlite.
 export { KnexTimerStore } from './db/timer-store.js';
+// server-runtime: the engine in the server processes (engine host, per-process shared services).
+export * from './runtime/index.js';
