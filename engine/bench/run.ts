@@ -299,7 +299,20 @@ async function jreConditionsPass(facts: FactRecord[], n: number, fired: string[]
 
 // ───────────────────────────── Redis at a fixed offered load ─────────────────────────────
 
-async function redisRun(rate: number): Promise<{ p50Us: number; p99Us: number; maxUs: number; offered: number; completed: number; achievedPerSec: number } | { skipped: string }> {
+interface RedisResult {
+  p50Us: number;
+  p99Us: number;
+  maxUs: number;
+  offered: number;
+  completed: number;
+  achievedPerSec: number;
+  startLateP99Us: number;
+  serviceP50Us: number;
+  serviceP99Us: number;
+  cpuUsPerEvent: number;
+}
+
+async function redisRun(rate: number): Promise<RedisResult | { skipped: string }> {
   if (process.env.BENCH_REDIS === '0') return { skipped: 'BENCH_REDIS=0' };
   const { Redis } = await import('ioredis');
   const url = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -320,8 +333,13 @@ async function redisRun(rate: number): Promise<{ p50Us: number; p99Us: number; m
     // not earlier ones have finished; its latency runs from that offered instant to the end of its dispatch.
     for (let i = 0; i < warm; i++) await engine.dispatch({ ...(events[i] as RuleEvent), id: `w${i}` });
     const latencies = new Float64Array(total);
+    // How late each event's dispatch started after its offered instant (the loop was busy: queueing or a descheduled
+    // process), and its service time (dispatch start to end): latency = late + service.
+    const late = new Float64Array(total);
+    const service = new Float64Array(total);
     const interval = 1000 / rate;
     let done = 0;
+    const c0 = process.cpuUsage();
     const start = performance.now() + 5;
     await new Promise<void>((resolve, reject) => {
       let next = 0;
@@ -332,8 +350,12 @@ async function redisRun(rate: number): Promise<{ p50Us: number; p99Us: number; m
           const offered = start + i * interval;
           const e = events[warm + (i % (events.length - warm))] as RuleEvent;
           eventTime = e.at;
+          const began = performance.now();
+          late[i] = began - offered;
           engine.dispatch({ ...e, id: `r${i}` }).then(() => {
-            latencies[i] = performance.now() - offered;
+            const end = performance.now();
+            latencies[i] = end - offered;
+            service[i] = end - began;
             if (++done === total) resolve();
           }, reject);
         }
@@ -342,7 +364,10 @@ async function redisRun(rate: number): Promise<{ p50Us: number; p99Us: number; m
       setImmediate(tick);
     });
     const elapsed = (performance.now() - start) / 1000;
+    const cpu = cpuSince(c0);
     const sorted = latencies.slice().sort();
+    const lateSorted = late.slice().sort();
+    const serviceSorted = service.slice().sort();
     return {
       offered: rate,
       completed: total,
@@ -350,6 +375,11 @@ async function redisRun(rate: number): Promise<{ p50Us: number; p99Us: number; m
       p50Us: Math.round(percentile(sorted, 50) * 1000),
       p99Us: Math.round(percentile(sorted, 99) * 1000),
       maxUs: Math.round((sorted[sorted.length - 1] as number) * 1000),
+      startLateP99Us: Math.round(percentile(lateSorted, 99) * 1000),
+      serviceP50Us: Math.round(percentile(serviceSorted, 50) * 1000),
+      serviceP99Us: Math.round(percentile(serviceSorted, 99) * 1000),
+      // CPU of this process over the run (the generator's polling loop included) per event.
+      cpuUsPerEvent: Math.round((cpu / total) * 1e6),
     };
   } finally {
     let cursor = '0';

@@ -429,23 +429,19 @@ export class Engine {
 
   /** A run that ended at `where` or at a false condition: a summary, and a deferred trace when one is wanted. */
   private nonMatch(ev: EventRun, rule: CompiledRule, outcome: 'filtered' | 'condition-false', logStart: number): RunSummary {
-    const guildId = ev.event.guildId;
-    const summary: RunSummary = {
-      guildId,
-      ruleId: rule.id,
-      runId: `${ev.event.id}|${rule.id}`,
-      eventId: ev.event.id,
-      eventType: ev.event.type,
-      depth: ev.depth,
-      mode: rule.mode,
-      outcome,
-      actions: NONE,
-    };
+    const event = ev.event;
+    const guildId = event.guildId;
+    const runId = `${event.id}|${rule.id}`;
+    // One object literal per case (with or without a trace id), each created in its final shape.
+    let summary: RunSummary;
     if (this.traces.wants(guildId, outcome)) {
-      summary.traceId = `${this.tracePrefix}-${(++this.traceSeq).toString(36)}`;
-      this.traces.record(new DeferredRunTrace(summary.traceId, outcome, ev, rule, logStart, ev.facts.log.length));
+      const traceId = `${this.tracePrefix}-${(++this.traceSeq).toString(36)}`;
+      summary = { guildId, ruleId: rule.id, runId, eventId: event.id, eventType: event.type, depth: ev.depth, mode: rule.mode, outcome, actions: NONE, traceId };
+      this.traces.record(new DeferredRunTrace(traceId, outcome, ev, rule, logStart, ev.facts.log.length));
+    } else {
+      summary = { guildId, ruleId: rule.id, runId, eventId: event.id, eventType: event.type, depth: ev.depth, mode: rule.mode, outcome, actions: NONE };
     }
-    this.notify(summary);
+    if (this.runListeners.size > 0) this.notify(summary);
     return summary;
   }
 

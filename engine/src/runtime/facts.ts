@@ -74,7 +74,8 @@ export interface FactEnvironment {
  */
 export class EventFacts {
   private readonly memo = new Map<string, Entry>();
-  private readonly traced = new Map<string, TraceFact>();
+  /** Made on first use (most events build no trace). */
+  private traced: Map<string, TraceFact> | undefined;
   private ioCount = 0;
   readonly now: number;
   #context: FactContext | undefined;
@@ -224,7 +225,8 @@ export class EventFacts {
 
   /** One TraceFact per memo key and event, shared by every trace of the event that read it (never mutated). */
   private traceFact(key: string): TraceFact {
-    let fact = this.traced.get(key);
+    const traced = (this.traced ??= new Map());
+    let fact = traced.get(key);
     if (fact) return fact;
     const entry = this.memo.get(key);
     if (!entry) fact = { name: key, value: this.pseudoValue(key), ms: 0, cost: 'event' };
@@ -239,7 +241,7 @@ export class EventFacts {
       };
       if (entry.state === 'pending') return fact;
     }
-    this.traced.set(key, fact);
+    traced.set(key, fact);
     return fact;
   }
 

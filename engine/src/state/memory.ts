@@ -54,7 +54,7 @@ class MemoryData {
   readonly #clock: Clock;
   readonly #entries = new Map<string, Entry>();
   /** Where the incremental sweep stands (a Map iterator survives deletes and sees later inserts). */
-  #cursor: MapIterator<[string, Entry]> | undefined;
+  #cursor: MapIterator<string> | undefined;
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -101,19 +101,21 @@ class MemoryData {
     return out.sort();
   }
 
-  /** Checks the next few entries (in insertion order, wrapping around) and drops the expired ones. */
+  /** Checks the next few keys (in insertion order, wrapping around) and drops the expired ones. */
   #sweep(): void {
+    const entries = this.#entries;
     const now = this.#clock.now();
-    let cursor = this.#cursor ?? this.#entries.entries();
+    let cursor = this.#cursor ?? entries.keys();
     for (let i = 0; i < SWEEP_STEP; i++) {
       const next = cursor.next();
       if (next.done === true) {
-        // One full round done: start the next one at the oldest entry on the next write.
-        cursor = this.#entries.entries();
+        // One full round done: the next write starts the next round at the oldest key.
+        cursor = entries.keys();
         break;
       }
-      const [key, entry] = next.value;
-      if (entry.expiresAt !== null && entry.expiresAt <= now) this.#entries.delete(key);
+      const key = next.value;
+      const expiresAt = entries.get(key)?.expiresAt;
+      if (expiresAt !== undefined && expiresAt !== null && expiresAt <= now) entries.delete(key);
     }
     this.#cursor = cursor;
   }
