@@ -255,6 +255,35 @@ describe('rule set life cycle', () => {
     expect(plan.rules).toEqual({ added: [], removed: ['no-shouting'], changed: [], unchanged: 0 });
   });
 
+  it('stores a document with warnings and answers them next to the new version; the audit log has before/after', async () => {
+    const fresh = snowflake();
+    const c2 = await h.login(owner(h, [fresh]));
+    const rule = { ...SHOUT_RULE, if: { all: [{ fact: 'event.noSuchField', operator: 'equal', value: 1 }] } };
+    const put = await h.inject({
+      method: 'PUT',
+      url: `/api/guilds/${fresh}/ruleset`,
+      headers: c2.write,
+      payload: { document: doc(fresh, [rule]), message: 'with a warning' },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    expect(put.json().version).toBe(1);
+    expect(put.json().warnings).toEqual([
+      expect.objectContaining({
+        in: 'body',
+        severity: 'warning',
+        pointer: expect.stringMatching(/^\/document\/rules\/0\//),
+      }),
+    ]);
+    const audit = await h.inject({ method: 'GET', url: `/api/guilds/${fresh}/audit`, headers: c2.read });
+    expect(audit.json().entries).toEqual([
+      expect.objectContaining({
+        action: 'ruleset.update',
+        before: { version: 0 },
+        after: { version: 1, message: 'with a warning' },
+      }),
+    ]);
+  });
+
   it('a premium guild sees its tier', async () => {
     await h.db.knex('guilds').where({ id: g }).update({ tier: 'premium' });
     expect((await call('GET', '/premium')).json()).toMatchObject({

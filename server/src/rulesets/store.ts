@@ -17,7 +17,8 @@ export type RuleSetVersionSummary = Omit<RuleSetVersion, 'document'>;
 interface VersionRow {
   guild_id: string;
   version: number;
-  document: JsonObject | string;
+  /** jsonb: PostgreSQL and PGlite both hand it back parsed. */
+  document: JsonObject;
   author: string;
   message: string;
   created_at: Date | string;
@@ -27,7 +28,7 @@ function fromRow(row: VersionRow): RuleSetVersion {
   return {
     guildId: row.guild_id,
     version: Number(row.version),
-    document: (typeof row.document === 'string' ? JSON.parse(row.document) : row.document) as JsonObject,
+    document: row.document,
     author: row.author,
     message: row.message,
     createdAt: new Date(row.created_at).toISOString(),

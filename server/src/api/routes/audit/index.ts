@@ -24,15 +24,15 @@ export const auditRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }
     },
     async (request) => {
       const rows = await listAudit(forGuild(ctx.db, request.params.guildId), request.query.limit);
-      const parse = (v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as unknown) : v);
+      // before/after are jsonb: PostgreSQL and PGlite both hand them back parsed.
       return {
         entries: rows.map((r) => ({
           id: Number(r.id),
           actor: r.actor,
           action: r.action,
           target: r.target,
-          before: parse(r.before),
-          after: parse(r.after),
+          before: r.before,
+          after: r.after,
           at: new Date(r.created_at).toISOString(),
         })),
       };
