@@ -34,7 +34,9 @@ function apply(value: Json, changes: Change[]): Json {
     if (c.op === 'remove') {
       if (Array.isArray(parent)) parent.splice(Number(last), 1);
       else delete parent[last];
-    } else (parent as Record<string, Json>)[last] = c.after as Json;
+    } else if (Array.isArray(parent)) parent[Number(last)] = c.after as Json;
+    // defineProperty: a `__proto__` key is data here, not the prototype
+    else Object.defineProperty(parent, last, { value: c.after, enumerable: true, writable: true, configurable: true });
   }
   return root;
 }
@@ -62,6 +64,13 @@ describe('diffJson', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('reads only own keys: `__proto__` and `constructor` are keys like any other', () => {
+    const proto = JSON.parse('{"__proto__": false}') as Json;
+    expect(diffJson({}, proto)).toEqual([{ op: 'add', pointer: '/__proto__', after: false }]);
+    expect(diffJson(proto, {})).toEqual([{ op: 'remove', pointer: '/__proto__', before: false }]);
+    expect(diffJson({}, { constructor: 1 })).toEqual([{ op: 'add', pointer: '/constructor', after: 1 }]);
   });
 
   it('escapes pointer tokens (RFC 6901)', () => {

@@ -11,6 +11,9 @@ export interface Change {
 
 const isObject = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** `o[k]` when `o` has its own `k`: a missing `__proto__` or `constructor` key is missing, not Object.prototype's. */
+const own = (o: Record<string, Json>, k: string): Json | undefined => (Object.hasOwn(o, k) ? o[k] : undefined);
+
 /**
  * Structural diff of two JSON values. Objects are compared key by key, arrays index by index (a removed middle element
  * shows as replaced elements plus one removal), everything else by value.
@@ -24,7 +27,8 @@ export function diffJson(before: Json | undefined, after: Json | undefined, poin
   if (isObject(before) && isObject(after)) {
     const out: Change[] = [];
     const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-    for (const k of [...keys].sort()) out.push(...diffJson(before[k], after[k], `${pointer}/${escapePointer(k)}`));
+    for (const k of [...keys].sort())
+      out.push(...diffJson(own(before, k), own(after, k), `${pointer}/${escapePointer(k)}`));
     return out;
   }
   if (Array.isArray(before) && Array.isArray(after)) {
