@@ -120,6 +120,7 @@ export class Engine {
   private readonly runListeners = new Set<(summary: RunSummary) => void>();
   private readonly stateHandles = new Map<string, GuildState>();
   private readonly discordHandles = new Map<string, GuildDiscord>();
+  private readonly ruleLoggers = new WeakMap<CompiledRule, Logger>();
 
   constructor(options: EngineOptions) {
     this.options = options;
@@ -751,11 +752,26 @@ export class Engine {
     });
   }
 
+  /** The logger handed to a rule's actions: made once per compiled rule (a rule belongs to one guild). */
+  private ruleLogger(rule: CompiledRule, guildId: string): Logger {
+    let log = this.ruleLoggers.get(rule);
+    if (log === undefined) {
+      const logger = this.logger;
+      log = {
+        debug: (o, m) => logger.debug({ ...o, guildId, rule: rule.id }, m),
+        info: (o, m) => logger.info({ ...o, guildId, rule: rule.id }, m),
+        warn: (o, m) => logger.warn({ ...o, guildId, rule: rule.id }, m),
+        error: (o, m) => logger.error({ ...o, guildId, rule: rule.id }, m),
+      };
+      this.ruleLoggers.set(rule, log);
+    }
+    return log;
+  }
+
   private actionContext(run: Run): ActionContext {
     const { ev, rule } = run;
     const guildId = ev.event.guildId;
     const scheduler = this.options.scheduler;
-    const logger = this.logger;
     const base = ev.facts.context;
     const ctx: ActionContext = {
       event: base.event,
@@ -790,12 +806,7 @@ export class Engine {
         });
       },
       cancelTimer: (id) => scheduler.cancel(guildId, `evt.${id}`),
-      log: {
-        debug: (o, m) => logger.debug({ ...o, guildId, rule: rule.id }, m),
-        info: (o, m) => logger.info({ ...o, guildId, rule: rule.id }, m),
-        warn: (o, m) => logger.warn({ ...o, guildId, rule: rule.id }, m),
-        error: (o, m) => logger.error({ ...o, guildId, rule: rule.id }, m),
-      },
+      log: this.ruleLogger(rule, guildId),
     };
     attachRun(ctx, {
       depth: ev.depth,

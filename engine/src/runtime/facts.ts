@@ -57,6 +57,60 @@ const factKey = (name: string, params: JsonObject | undefined): string => {
   return c.key;
 };
 
+/** `ctx.settings(moduleId)`, made once per loaded rule set (its settings object), not per event. */
+const settingsReaders = new WeakMap<Record<string, JsonObject>, FactContext['settings']>();
+function settingsReader(settings: Record<string, JsonObject>): FactContext['settings'] {
+  let read = settingsReaders.get(settings);
+  if (read === undefined) {
+    read = <T>(moduleId: string) => (settings[moduleId] ?? {}) as T;
+    settingsReaders.set(settings, read);
+  }
+  return read;
+}
+
+/**
+ * An event's fact memo: a few keys (one per fact and params an event reads, ~10 here), so two parallel arrays with a
+ * linear scan, turning into a Map past 32 keys. Keys are the condition's own strings, so comparisons are mostly by
+ * reference.
+ */
+class Memo {
+  private readonly keys: string[] = [];
+  private readonly entries: Entry[] = [];
+  private map: Map<string, Entry> | undefined;
+
+  get(key: string): Entry | undefined {
+    if (this.map !== undefined) return this.map.get(key);
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) if (keys[i] === key) return this.entries[i];
+    return undefined;
+  }
+
+  set(key: string, entry: Entry): void {
+    if (this.map !== undefined) {
+      this.map.set(key, entry);
+      return;
+    }
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] === key) {
+        this.entries[i] = entry;
+        return;
+      }
+    }
+    keys.push(key);
+    this.entries.push(entry);
+    if (keys.length > 32) this.map = new Map(keys.map((k, i) => [k, this.entries[i] as Entry]));
+  }
+
+  forEach(f: (entry: Entry, key: string) => void): void {
+    if (this.map !== undefined) {
+      for (const [key, entry] of this.map) f(entry, key);
+      return;
+    }
+    for (let i = 0; i < this.keys.length; i++) f(this.entries[i] as Entry, this.keys[i] as string);
+  }
+}
+
 /** What a FactContext is made of, per event and guild. */
 export interface FactEnvironment {
   event: RuleEvent;
@@ -73,7 +127,7 @@ export interface FactEnvironment {
  * `now` is fixed when the event starts being processed, so every rule sees the same instant.
  */
 export class EventFacts {
-  private readonly memo = new Map<string, Entry>();
+  private readonly memo = new Memo();
   /** Made on first use (most events build no trace). */
   private traced: Map<string, TraceFact> | undefined;
   private ioCount = 0;
@@ -123,7 +177,7 @@ export class EventFacts {
       state: env.state,
       discord: env.discord,
       services: env.services,
-      settings: <T>(moduleId: string) => (settings[moduleId] ?? {}) as T,
+      settings: settingsReader(settings),
       fact: (name: string, params?: JsonObject) => this.get(name, params),
     };
     return this.#context;
@@ -248,7 +302,9 @@ export class EventFacts {
   /** Waits for every fact still resolving. */
   async settle(): Promise<void> {
     const pending: Promise<void>[] = [];
-    for (const e of this.memo.values()) if (e.state === 'pending') pending.push(e.promise);
+    this.memo.forEach((e) => {
+      if (e.state === 'pending') pending.push(e.promise);
+    });
     await Promise.all(pending);
   }
 
@@ -273,7 +329,9 @@ export class EventFacts {
   /** Resolved facts as JSON, for a parked run's context. */
   snapshot(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const [key, e] of this.memo) if (e.state === 'done' && e.value !== undefined) out[key] = e.value;
+    this.memo.forEach((e, key) => {
+      if (e.state === 'done' && e.value !== undefined) out[key] = e.value;
+    });
     return JSON.parse(JSON.stringify(out)) as Record<string, unknown>;
   }
 }
