@@ -37,6 +37,7 @@ export async function connectRedis(url: string, options: { connectTimeoutMs?: nu
     redis.disconnect();
     throw new RulecordError('RC_REDIS_UNREACHABLE', `cannot read Redis settings at ${location}: ${messageOf(error)}`, {
       kind: 'transient',
+      fix: 'let the Redis user run INFO (ACL: +info): Rulecord reads maxmemory-policy from it before it starts',
       cause: error,
     });
   }

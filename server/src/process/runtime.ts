@@ -163,19 +163,33 @@ export async function stopOnSignal(
 ): Promise<number> {
   const { logger, timeoutMs } = options;
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
+    const onTerm = () => received('SIGTERM');
+    const onInt = () => received('SIGINT');
+    const received = (name: NodeJS.Signals) => {
+      process.removeListener('SIGTERM', onTerm);
+      process.removeListener('SIGINT', onInt);
+      resolve(name);
+    };
+    process.once('SIGTERM', onTerm);
+    process.once('SIGINT', onInt);
   });
   logger.info({ signal }, 'shutting down');
   const force = (why: string) => {
     logger.error(why);
     process.exit(1);
   };
-  process.once('SIGTERM', () => force('second signal: exiting without finishing the shutdown'));
-  process.once('SIGINT', () => force('second signal: exiting without finishing the shutdown'));
+  const again = () => force('second signal: exiting without finishing the shutdown');
+  process.once('SIGTERM', again);
+  process.once('SIGINT', again);
   const timer = setTimeout(() => force(`shutdown took longer than ${timeoutMs} ms: exiting`), timeoutMs);
   timer.unref();
-  await stop();
-  clearTimeout(timer);
+  try {
+    await stop();
+  } finally {
+    // Stopped (or failed to): a later signal is no longer a "second" one of this shutdown.
+    clearTimeout(timer);
+    process.removeListener('SIGTERM', again);
+    process.removeListener('SIGINT', again);
+  }
   return 0;
 }

@@ -1,0 +1,81 @@
+import knexFactory from 'knex';
+import { afterAll, describe, expect, it } from 'vitest';
+import { RecordingDiscord } from '@rulecord/engine';
+import { createCatalogRegistry } from '@rulecord/catalog';
+import { createLogger } from '../../src/logging/logger.js';
+import { createProcessServices, servicesOf } from '../../src/runtime/services.js';
+
+// Never queried: these tests stop before the engine loads anything.
+const knex = knexFactory({ client: 'pg' });
+afterAll(() => knex.destroy());
+const registry = createCatalogRegistry();
+
+function capture() {
+  const lines: { level: number; msg: string; tokenSet?: boolean }[] = [];
+  const logger = createLogger(
+    { LOG_LEVEL: 'info' },
+    { write: (line: string) => void lines.push(JSON.parse(line) as (typeof lines)[number]) },
+  );
+  return { logger, lines };
+}
+
+describe('createProcessServices: the DiscordPort', () => {
+  it('acts through the port it is handed ("port" mode), with no sandbox warning', async () => {
+    const { logger, lines } = capture();
+    const port = new RecordingDiscord({ guild: { id: '1', name: 'Real' } });
+    const services = createProcessServices({
+      db: knex,
+      redis: undefined,
+      registry,
+      logger,
+      runTimers: false,
+      discord: port,
+    });
+    expect(services.discordMode).toBe('port');
+    expect(services.discord()).toBe(port);
+    expect(services.discord()).toBe(port);
+    expect(lines.filter((l) => l.msg.includes('SANDBOX'))).toEqual([]);
+    await services.close();
+  });
+
+  it.each([
+    [undefined, false, 'SANDBOX MODE: no DISCORD_TOKEN'],
+    ['token', true, 'SANDBOX MODE: DISCORD_TOKEN is set but this build has no gateway bot yet'],
+  ] as const)('without a port (token %s) warns once that nothing reaches Discord', async (token, tokenSet, text) => {
+    const { logger, lines } = capture();
+    const services = createProcessServices({
+      db: knex,
+      redis: undefined,
+      registry,
+      logger,
+      runTimers: false,
+      discordToken: token,
+      sandboxGuildId: '42',
+    });
+    expect(services.discordMode).toBe('sandbox');
+    const sandbox = services.discord();
+    expect(sandbox).toBeInstanceOf(RecordingDiscord);
+    expect(services.discord()).toBe(sandbox);
+    const warnings = lines.filter((l) => l.level === 40);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ tokenSet, sandboxGuildId: '42' });
+    expect(warnings[0]?.msg.startsWith(text)).toBe(true);
+    await services.close();
+    await services.close();
+  });
+});
+
+describe('servicesOf', () => {
+  it('uses the process services when the context has them, and builds its own (to close) otherwise', async () => {
+    const { logger } = capture();
+    const shared = createProcessServices({ db: knex, redis: undefined, registry, logger, runTimers: false });
+    const ctx = { db: { knex }, redis: undefined, registry, logger, config: { DISCORD_TOKEN: 'x' } };
+    expect(servicesOf({ ...ctx, services: shared }, { runTimers: true })).toEqual({ services: shared, own: false });
+    const own = servicesOf({ ...ctx, shutdownGraceMs: 500 }, { runTimers: true });
+    expect(own.own).toBe(true);
+    expect(own.services).not.toBe(shared);
+    expect(own.services.discordMode).toBe('sandbox');
+    await own.services.close();
+    await shared.close();
+  });
+});
