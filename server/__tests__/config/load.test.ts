@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, configSchema, loadConfig } from '../../src/config/index.js';
 import { tempDir } from '../../src/testing/index.js';
 
@@ -59,6 +59,22 @@ describe('loadConfig', () => {
     expect(problems({ TWITCH_CLIENT_ID: 'abc' })).toEqual([
       'TWITCH_CLIENT_SECRET: is required when TWITCH_CLIENT_ID is set',
     ]);
+  });
+
+  describe('without an env option', () => {
+    afterEach(() => {
+      vi.unstubAllEnvs();
+    });
+    it('reads the process environment, resolving RULECORD_DATA_DIR from cwd', () => {
+      vi.stubEnv('PORT', '4321');
+      vi.stubEnv('RULECORD_DATA_DIR', 'state');
+      const config = loadConfig({ cwd: '/srv/app', envFile: false });
+      expect(config.PORT).toBe(4321);
+      expect(config.dataDir).toBe('/srv/app/state');
+      expect(config.publicUrl).toBe('http://localhost:4321');
+      vi.stubEnv('PORT', '0');
+      expect(() => loadConfig({ cwd: '/srv/app', envFile: false })).toThrow(/PORT: must be .*, got "0"/);
+    });
   });
 
   it('treats empty values as unset', () => {

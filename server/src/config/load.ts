@@ -56,7 +56,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     if (value !== undefined && value.trim() !== '') raw[name] = value.trim();
   }
   const data: Record<string, unknown> = { ...raw };
-  if (!validate(data)) throw new ConfigError(describeErrors(validate.errors ?? [], raw));
+  // ajv sets `errors` whenever validation fails.
+  if (!validate(data)) throw new ConfigError(describeErrors(validate.errors as ErrorObject[], raw));
 
   const values = data as Record<ConfigVariable, unknown>;
   return Object.freeze({
@@ -74,16 +75,20 @@ function describeErrors(errors: ErrorObject[], raw: Record<string, string>): str
   for (const error of errors) {
     if (error.keyword === 'dependentRequired') {
       const { property, missingProperty } = error.params as { property: string; missingProperty: string };
-      if (!byVariable.has(missingProperty))
-        byVariable.set(missingProperty, `${missingProperty}: is required when ${property} is set`);
+      // A missing variable has no other problem, so this is its only line.
+      byVariable.set(missingProperty, `${missingProperty}: is required when ${property} is set`);
       continue;
     }
     const name = error.instancePath.slice(1);
     if (byVariable.has(name)) continue;
-    const property = (configSchema.properties as Record<string, { 'x-expect'?: string }>)[name];
-    const expect = property?.['x-expect'] ?? error.message ?? 'valid';
+    // Every error is about one of the schema's variables (only they are validated), and each has an x-expect phrase
+    // (a test in config/load.test.ts holds every variable to it).
+    const property = (
+      configSchema.properties as Record<string, { 'x-expect': string; 'x-secret'?: true | 'password' }>
+    )[name] as { 'x-expect': string; 'x-secret'?: true | 'password' };
+    const expect = property['x-expect'];
     const value = raw[name];
-    const secret = (property as { 'x-secret'?: true | 'password' } | undefined)?.['x-secret'];
+    const secret = property['x-secret'];
     const shown =
       value === undefined
         ? ''

@@ -95,7 +95,11 @@ export async function openDatabase(
   let unlock = () => {};
   if (!options.inMemory) {
     location = `${config.dataDir}/pgdata`;
-    mkdirSync(location, { recursive: true });
+    try {
+      mkdirSync(location, { recursive: true });
+    } catch (error) {
+      throw embeddedOpenError(location, error);
+    }
     unlock = lockDataDir(`${config.dataDir}/pgdata.lock`, location);
   }
   let pglite: PGlite;
@@ -105,15 +109,7 @@ export async function openDatabase(
     if (schema !== undefined) await pglite.exec(`create schema if not exists "${schema}"`);
   } catch (error) {
     unlock();
-    throw new RulecordError(
-      'RC_DB_EMBEDDED_OPEN',
-      `cannot open the embedded database in ${location}: ${message(error)}`,
-      {
-        kind: 'transient',
-        fix: 'check that RULECORD_DATA_DIR is writable and holds a Rulecord database (or is empty)',
-        cause: error,
-      },
-    );
+    throw embeddedOpenError(location, error);
   }
   const knex = knexFactory({
     client: PgLiteClient,
@@ -143,18 +139,20 @@ const PgLiteClient = PgLiteClientImpl as unknown as typeof knexFactory.Client;
 
 /**
  * knex's own log, minus the pool's "Acquire connection error" lines: an unreachable database is reported once, as
- * `RC_DB_UNREACHABLE` or by `/readyz`, not as a stack trace per attempt.
+ * `RC_DB_UNREACHABLE` or by `/readyz`, not as a stack trace per attempt. Exported for tests.
  */
-const knexLog = {
+export const knexLog = {
   warn(message: unknown) {
     if (!String(message).startsWith('Acquire connection error')) console.warn(`knex: ${String(message)}`);
   },
   error(message: unknown) {
     console.error(`knex: ${String(message)}`);
   },
-  deprecate(method: unknown, alternative: unknown) {
-    console.warn(`knex: ${String(method)} is deprecated, use ${String(alternative)}`);
+  // knex hands over the whole sentence ("json(true) is deprecated, please use jsonb()"), not (method, alternative).
+  deprecate(message: unknown) {
+    console.warn(`knex: ${String(message)}`);
   },
+  // A query's `.debug()` output would break the JSON log lines on stdout: dropped.
   debug() {},
 };
 
@@ -172,6 +170,18 @@ function wrap(knex: Knex, kind: Database['kind'], location: string, release: () 
       return closing;
     },
   };
+}
+
+function embeddedOpenError(location: string, error: unknown): RulecordError {
+  return new RulecordError(
+    'RC_DB_EMBEDDED_OPEN',
+    `cannot open the embedded database in ${location}: ${message(error)}`,
+    {
+      kind: 'transient',
+      fix: 'check that RULECORD_DATA_DIR is writable and holds a Rulecord database (or is empty)',
+      cause: error,
+    },
+  );
 }
 
 function unreachable(location: string, error: unknown): RulecordError {
