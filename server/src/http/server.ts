@@ -113,11 +113,15 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
 export async function closeGracefully(app: FastifyInstance, graceMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const closed = app.close();
+  // `close` ends the connections idle at that moment only; a keep-alive connection whose request finishes later would
+  // hold the close open until the client drops it. End each one as soon as it falls idle.
+  const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
   const late = new Promise<'late'>((resolve) => {
     timer = setTimeout(() => resolve('late'), graceMs);
   });
   const outcome = await Promise.race([closed.then(() => 'closed' as const), late]);
   clearTimeout(timer);
+  clearInterval(sweep);
   if (outcome === 'late') {
     app.log.warn({ graceMs }, 'requests still running after the shutdown grace period; closing their connections');
     app.server.closeAllConnections();
