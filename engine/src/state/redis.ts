@@ -4,6 +4,7 @@ import { RulecordError } from '../errors/error.js';
 import type { GuildState, StateStore, TakeResult } from './port.js';
 import {
   checkGuildId,
+  checkKeyPart,
   checkPositive,
   DEFAULT_STATE_PREFIX,
   stateFeaturePrefix,
@@ -137,8 +138,18 @@ class RedisGuildState implements GuildState {
     this.#prefix = prefix;
   }
 
+  /** `prefix:guildId:feature:` per feature already checked (prefix and guild id are checked by `forGuild`). */
+  readonly #features = new Map<string, string>();
+
   #key(feature: string, key: string): string {
-    return stateKey(this.#prefix, this.guildId, feature, key);
+    const base = this.#features.get(feature);
+    if (base === undefined) {
+      const k = stateKey(this.#prefix, this.guildId, feature, key);
+      if (this.#features.size < 256) this.#features.set(feature, stateFeaturePrefix(this.#prefix, this.guildId, feature));
+      return k;
+    }
+    checkKeyPart(key);
+    return base + key;
   }
 
   async get(feature: string, key: string): Promise<string | null> {
