@@ -59,3 +59,29 @@ describe.each(await testDatabaseKinds())('rulecord migrate on %s', (kind: TestDa
     expect((await cli(['migrate', 'status'], env, dir.path)).stdout).toContain(`Applied (${all.length}):`);
   });
 });
+
+describe('rulecord migrate: command-line errors (exit 2 with the usage, nothing opened)', () => {
+  it.each([
+    [[], 'say up, down or status'],
+    [['sideways'], 'unknown action "sideways"; say up, down or status'],
+    [['up', 'now'], 'unexpected argument "now"'],
+    [['status', '--all'], '--all goes with down only'],
+    [['down', '--all=yes'], 'option --all takes no value'],
+  ])('%j → %s', async (args, message) => {
+    const result = await cli(['migrate', ...args], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }, '/');
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(
+      result.stderr.startsWith(`rulecord migrate: ${message}\nUsage: rulecord migrate up|down|status [--all]\n`),
+    ).toBe(true);
+  });
+
+  it('reports an unreachable PostgreSQL as one line with the fix, exit 1', async () => {
+    const result = await cli(['migrate', 'status'], { DATABASE_URL: 'postgres://ops:hunter2@127.0.0.1:1/none' }, '/');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^rulecord migrate: cannot reach PostgreSQL at postgres:\/\/ops:\*\*\*@127\.0\.0\.1:1\/none: .*\n {2}fix: check DATABASE_URL and that PostgreSQL is running, or unset DATABASE_URL to use the embedded database \[RC_DB_UNREACHABLE\]\n$/,
+    );
+    expect(result.stderr).not.toContain('hunter2');
+  });
+});
