@@ -79,9 +79,16 @@ export const RATE_FEATURE = 'automod.rate';
  * Messages of the author in the last `windowSec` seconds, this one included (a sliding window on the StateStore):
  * synchronous on a store that offers `hitSync` (in-process), a promise otherwise (Redis).
  */
-export function messageRate(state: GuildState, userId: string, windowSec: number, now: number): number | Promise<number> {
+export function messageRate(
+  state: GuildState,
+  userId: string,
+  windowSec: number,
+  now: number,
+): number | Promise<number> {
   const key = `${userId}:${windowSec}`;
-  return state.hitSync !== undefined ? state.hitSync(RATE_FEATURE, key, windowSec * 1000, now) : state.hit(RATE_FEATURE, key, windowSec * 1000, now);
+  return state.hitSync !== undefined
+    ? state.hitSync(RATE_FEATURE, key, windowSec * 1000, now)
+    : state.hit(RATE_FEATURE, key, windowSec * 1000, now);
 }
 
 // ───────────────────────────── the module ─────────────────────────────
@@ -103,37 +110,110 @@ export const automodBenchModule = defineModule({
     }),
   ],
   facts: [
-    defineFact({ name: 'message.content', description: 'Text of the message.', schema: { type: 'string' }, events: onMessage, resolve: (ctx) => p(ctx).content }),
-    defineFact({ name: 'message.length', description: 'Characters.', schema: { type: 'integer' }, events: onMessage, resolve: (ctx) => p(ctx).content.length }),
-    defineFact({ name: 'message.capsRatio', description: 'Share of capitals among letters.', schema: { type: 'number' }, events: onMessage, resolve: (ctx) => capsRatio(p(ctx).content) }),
-    defineFact({ name: 'message.mentionCount', description: 'User, role and everyone mentions.', schema: { type: 'integer' }, events: onMessage, resolve: (ctx) => mentionCount(p(ctx)) }),
-    defineFact({ name: 'message.hasInvite', description: 'Contains a Discord invite.', schema: { type: 'boolean' }, events: onMessage, resolve: (ctx) => hasInvite(p(ctx).content) }),
-    defineFact({ name: 'message.linkDomains', description: 'Hosts of the links.', schema: { type: 'array', items: { type: 'string' } }, events: onMessage, resolve: (ctx) => linkDomains(p(ctx).content) }),
-    defineFact({ name: 'message.emojiCount', description: 'Emoji.', schema: { type: 'integer' }, events: onMessage, resolve: (ctx) => emojiCount(p(ctx).content) }),
-    defineFact({ name: 'author.accountAgeDays', description: 'Days since the account was created.', schema: { type: 'integer' }, events: onMessage, resolve: (ctx) => accountAgeDays(p(ctx), ctx.event.at) }),
-    defineFact({ name: 'author.roles', description: 'Role ids of the author.', schema: { type: 'array', items: { type: 'string' } }, events: onMessage, resolve: (ctx) => p(ctx).member.roles }),
+    defineFact({
+      name: 'message.content',
+      description: 'Text of the message.',
+      schema: { type: 'string' },
+      events: onMessage,
+      resolve: (ctx) => p(ctx).content,
+    }),
+    defineFact({
+      name: 'message.length',
+      description: 'Characters.',
+      schema: { type: 'integer' },
+      events: onMessage,
+      resolve: (ctx) => p(ctx).content.length,
+    }),
+    defineFact({
+      name: 'message.capsRatio',
+      description: 'Share of capitals among letters.',
+      schema: { type: 'number' },
+      events: onMessage,
+      resolve: (ctx) => capsRatio(p(ctx).content),
+    }),
+    defineFact({
+      name: 'message.mentionCount',
+      description: 'User, role and everyone mentions.',
+      schema: { type: 'integer' },
+      events: onMessage,
+      resolve: (ctx) => mentionCount(p(ctx)),
+    }),
+    defineFact({
+      name: 'message.hasInvite',
+      description: 'Contains a Discord invite.',
+      schema: { type: 'boolean' },
+      events: onMessage,
+      resolve: (ctx) => hasInvite(p(ctx).content),
+    }),
+    defineFact({
+      name: 'message.linkDomains',
+      description: 'Hosts of the links.',
+      schema: { type: 'array', items: { type: 'string' } },
+      events: onMessage,
+      resolve: (ctx) => linkDomains(p(ctx).content),
+    }),
+    defineFact({
+      name: 'message.emojiCount',
+      description: 'Emoji.',
+      schema: { type: 'integer' },
+      events: onMessage,
+      resolve: (ctx) => emojiCount(p(ctx).content),
+    }),
+    defineFact({
+      name: 'author.accountAgeDays',
+      description: 'Days since the account was created.',
+      schema: { type: 'integer' },
+      events: onMessage,
+      resolve: (ctx) => accountAgeDays(p(ctx), ctx.event.at),
+    }),
+    defineFact({
+      name: 'author.roles',
+      description: 'Role ids of the author.',
+      schema: { type: 'array', items: { type: 'string' } },
+      events: onMessage,
+      resolve: (ctx) => p(ctx).member.roles,
+    }),
     defineFact({
       name: 'spam.messageRate',
       description: 'Messages of the author in the last `windowSec` seconds (records this one).',
       schema: { type: 'integer' },
-      params: { type: 'object', properties: { windowSec: { type: 'integer', minimum: 1 } }, additionalProperties: false },
+      params: {
+        type: 'object',
+        properties: { windowSec: { type: 'integer', minimum: 1 } },
+        additionalProperties: false,
+      },
       events: onMessage,
       cost: 'io',
       resolve: (ctx, params) => messageRate(ctx.state, p(ctx).author.id, Number(params?.windowSec ?? 10), ctx.event.at),
     }),
   ],
   actions: [
-    defineAction({ name: 'message.delete', description: 'Deletes the message (no-op in the bench).', params: { type: 'object', additionalProperties: false }, run: async () => {} }),
+    defineAction({
+      name: 'message.delete',
+      description: 'Deletes the message (no-op in the bench).',
+      params: { type: 'object', additionalProperties: false },
+      run: async () => {},
+    }),
     defineAction({
       name: 'member.timeout',
       description: 'Times the member out (no-op in the bench).',
-      params: { type: 'object', properties: { user: { type: 'string' }, duration: { type: 'string' }, reason: { type: 'string' } }, required: ['user'], additionalProperties: false },
+      params: {
+        type: 'object',
+        properties: { user: { type: 'string' }, duration: { type: 'string' }, reason: { type: 'string' } },
+        required: ['user'],
+        additionalProperties: false,
+      },
       run: async () => {},
     }),
     defineAction({
       name: 'automod.log',
       description: 'Writes to the log channel (no-op in the bench).',
-      params: { type: 'object', properties: { channel: { type: 'string' }, text: { type: 'string' } }, required: ['text'], additionalProperties: false },
+      params: {
+        type: 'object',
+        properties: { channel: { type: 'string' }, text: { type: 'string' } },
+        required: ['text'],
+        additionalProperties: false,
+      },
       run: async () => {},
     }),
   ],
@@ -142,11 +222,51 @@ export const automodBenchModule = defineModule({
 // ───────────────────────────── the rule sets ─────────────────────────────
 
 export const BAD_WORDS = [
-  'idiot', 'moron', 'stupid', 'loser', 'dumbass', 'trash', 'noob', 'clown', 'scammer', 'retard',
-  'free nitro', 'nitro giveaway', 'steam gift', 'crypto giveaway', 'airdrop', 'double your', 'click here', 'onlyfans', 'sugar daddy', 'cashapp',
-  'kys', 'stfu', 'wtf', 'omfg', 'bitch', 'bastard', 'jerk', 'dipshit', 'asshole', 'prick',
-  'nazi', 'incel', 'simp', 'cuck', 'degenerate', 'pervert', 'creep', 'freak', 'twat', 'wanker',
-  'bollocks', 'arse', 'bugger', 'tosser', 'git',
+  'idiot',
+  'moron',
+  'stupid',
+  'loser',
+  'dumbass',
+  'trash',
+  'noob',
+  'clown',
+  'scammer',
+  'retard',
+  'free nitro',
+  'nitro giveaway',
+  'steam gift',
+  'crypto giveaway',
+  'airdrop',
+  'double your',
+  'click here',
+  'onlyfans',
+  'sugar daddy',
+  'cashapp',
+  'kys',
+  'stfu',
+  'wtf',
+  'omfg',
+  'bitch',
+  'bastard',
+  'jerk',
+  'dipshit',
+  'asshole',
+  'prick',
+  'nazi',
+  'incel',
+  'simp',
+  'cuck',
+  'degenerate',
+  'pervert',
+  'creep',
+  'freak',
+  'twat',
+  'wanker',
+  'bollocks',
+  'arse',
+  'bugger',
+  'tosser',
+  'git',
 ];
 /** Obfuscated spellings (RE2), one leaf each: together with the word list about fifty patterns. */
 export const BAD_PATTERNS = [
@@ -183,7 +303,14 @@ export function guildWorld(index: number): GuildWorld {
   const g = `9${String(index).padStart(17, '0')}`;
   const channels = Array.from({ length: 10 }, (_, i) => `${g.slice(0, 14)}c${String(i).padStart(3, '0')}`);
   const roles = Array.from({ length: 6 }, (_, i) => `${g.slice(0, 14)}r${String(i).padStart(3, '0')}`);
-  return { guildId: g, channels, roles, staffChannel: channels[9] as string, logChannel: channels[8] as string, mediaChannel: channels[7] as string };
+  return {
+    guildId: g,
+    channels,
+    roles,
+    staffChannel: channels[9] as string,
+    logChannel: channels[8] as string,
+    mediaChannel: channels[7] as string,
+  };
 }
 
 /** The 20 rules of one guild: a realistic automod, parameters varied per guild. */
@@ -195,34 +322,224 @@ export function guildRules(w: GuildWorld, index: number): Rule[] {
   const notStaffChannel = { notIn: [w.staffChannel, w.logChannel] };
   const log = (text: string) => ({ 'automod.log': { channel: w.logChannel, text } });
   const del = { 'message.delete': {} };
-  const timeout = (d: string, reason: string) => ({ 'member.timeout': { user: '{{ event.author.id }}', duration: d, reason } });
+  const timeout = (d: string, reason: string) => ({
+    'member.timeout': { user: '{{ event.author.id }}', duration: d, reason },
+  });
   const capsThreshold = pick([0.6, 0.7, 0.8]);
   const mentionMax = pick([4, 5, 6]);
   const newDays = pick([3, 7, 14]);
   const rate = pick([5, 6, 8]);
   const words = BAD_WORDS.slice(0, 40 + Math.floor(r() * 6));
   const rules: Rule[] = [
-    { id: 'no-shouting', on: 'message.create', where: { channel: notStaffChannel, roles: staff }, if: { all: [{ fact: 'message.capsRatio', operator: 'greaterThan', value: capsThreshold }, { fact: 'message.length', operator: 'greaterThanInclusive', value: 12 }] }, then: [del, log('shouting by {{ event.author.id }}')] },
-    { id: 'mass-mentions', on: 'message.create', where: { roles: staff }, if: { any: [{ fact: 'message.mentionCount', operator: 'greaterThan', value: mentionMax }, { fact: 'event.mentions.everyone', operator: 'equal', value: true }] }, then: [del, timeout('10m', 'mass mentions')] },
-    { id: 'invites', on: 'message.create', where: { channel: notStaffChannel }, if: { all: [{ fact: 'message.hasInvite', operator: 'equal', value: true }, { not: { fact: 'author.roles', operator: 'hasRole', value: [trusted, mod, admin] } }] }, then: [del, log('invite from {{ event.author.id }}')] },
-    { id: 'bad-words', on: 'message.create', where: { roles: staff }, if: { fact: 'message.content', operator: 'containsAnyWord', value: words }, then: [del, log('bad word from {{ event.author.id }}')] },
-    { id: 'bad-patterns', on: 'message.create', where: { roles: staff }, if: { any: BAD_PATTERNS.map((pattern) => ({ fact: 'message.content', operator: 'matches', value: { pattern, flags: 'i' } })) }, then: [del] },
-    { id: 'new-account-links', on: 'message.create', if: { all: [{ fact: 'author.accountAgeDays', operator: 'lessThan', value: newDays }, { fact: 'message.linkDomains', operator: 'lengthGreaterThan', value: 0 }] }, then: [del, log('link from a new account')] },
+    {
+      id: 'no-shouting',
+      on: 'message.create',
+      where: { channel: notStaffChannel, roles: staff },
+      if: {
+        all: [
+          { fact: 'message.capsRatio', operator: 'greaterThan', value: capsThreshold },
+          { fact: 'message.length', operator: 'greaterThanInclusive', value: 12 },
+        ],
+      },
+      then: [del, log('shouting by {{ event.author.id }}')],
+    },
+    {
+      id: 'mass-mentions',
+      on: 'message.create',
+      where: { roles: staff },
+      if: {
+        any: [
+          { fact: 'message.mentionCount', operator: 'greaterThan', value: mentionMax },
+          { fact: 'event.mentions.everyone', operator: 'equal', value: true },
+        ],
+      },
+      then: [del, timeout('10m', 'mass mentions')],
+    },
+    {
+      id: 'invites',
+      on: 'message.create',
+      where: { channel: notStaffChannel },
+      if: {
+        all: [
+          { fact: 'message.hasInvite', operator: 'equal', value: true },
+          { not: { fact: 'author.roles', operator: 'hasRole', value: [trusted, mod, admin] } },
+        ],
+      },
+      then: [del, log('invite from {{ event.author.id }}')],
+    },
+    {
+      id: 'bad-words',
+      on: 'message.create',
+      where: { roles: staff },
+      if: { fact: 'message.content', operator: 'containsAnyWord', value: words },
+      then: [del, log('bad word from {{ event.author.id }}')],
+    },
+    {
+      id: 'bad-patterns',
+      on: 'message.create',
+      where: { roles: staff },
+      if: {
+        any: BAD_PATTERNS.map((pattern) => ({
+          fact: 'message.content',
+          operator: 'matches',
+          value: { pattern, flags: 'i' },
+        })),
+      },
+      then: [del],
+    },
+    {
+      id: 'new-account-links',
+      on: 'message.create',
+      if: {
+        all: [
+          { fact: 'author.accountAgeDays', operator: 'lessThan', value: newDays },
+          { fact: 'message.linkDomains', operator: 'lengthGreaterThan', value: 0 },
+        ],
+      },
+      then: [del, log('link from a new account')],
+    },
     // bots: true and no filter, so the rate is read (and recorded) on every message, in both engines.
-    { id: 'message-rate', on: 'message.create', where: { bots: true }, if: { all: [{ fact: 'spam.messageRate', params: { windowSec: 10 }, operator: 'greaterThan', value: rate }, { not: { fact: 'event.author.bot', operator: 'equal', value: true } }] }, then: [timeout('5m', 'spam')] },
-    { id: 'link-spam', on: 'message.create', where: { channel: { in: [w.channels[0] as string, w.channels[1] as string] } }, if: { any: [{ fact: 'message.linkDomains', operator: 'lengthGreaterThan', value: 2 }, { all: [{ fact: 'message.hasInvite', operator: 'equal', value: true }, { fact: 'author.accountAgeDays', operator: 'lessThan', value: 30 }] }] }, then: [del] },
-    { id: 'blocked-domains', on: 'message.create', if: { fact: 'message.linkDomains', operator: 'containsAny', value: ['grabify.link', 'iplogger.org', 'bit.ly', 'steamcommunity.ru', 'discord-nitro.gift', 'free-nitro.xyz'] }, then: [del, timeout('1h', 'malicious link')] },
-    { id: 'wall-of-text', on: 'message.create', where: { channel: notStaffChannel }, if: { fact: 'message.length', operator: 'greaterThan', value: pick([1200, 1500, 1800]) }, then: [del] },
-    { id: 'emoji-spam', on: 'message.create', where: { roles: { none: [admin] } }, if: { fact: 'message.emojiCount', operator: 'greaterThan', value: 10 }, then: [del] },
+    {
+      id: 'message-rate',
+      on: 'message.create',
+      where: { bots: true },
+      if: {
+        all: [
+          { fact: 'spam.messageRate', params: { windowSec: 10 }, operator: 'greaterThan', value: rate },
+          { not: { fact: 'event.author.bot', operator: 'equal', value: true } },
+        ],
+      },
+      then: [timeout('5m', 'spam')],
+    },
+    {
+      id: 'link-spam',
+      on: 'message.create',
+      where: { channel: { in: [w.channels[0] as string, w.channels[1] as string] } },
+      if: {
+        any: [
+          { fact: 'message.linkDomains', operator: 'lengthGreaterThan', value: 2 },
+          {
+            all: [
+              { fact: 'message.hasInvite', operator: 'equal', value: true },
+              { fact: 'author.accountAgeDays', operator: 'lessThan', value: 30 },
+            ],
+          },
+        ],
+      },
+      then: [del],
+    },
+    {
+      id: 'blocked-domains',
+      on: 'message.create',
+      if: {
+        fact: 'message.linkDomains',
+        operator: 'containsAny',
+        value: ['grabify.link', 'iplogger.org', 'bit.ly', 'steamcommunity.ru', 'discord-nitro.gift', 'free-nitro.xyz'],
+      },
+      then: [del, timeout('1h', 'malicious link')],
+    },
+    {
+      id: 'wall-of-text',
+      on: 'message.create',
+      where: { channel: notStaffChannel },
+      if: { fact: 'message.length', operator: 'greaterThan', value: pick([1200, 1500, 1800]) },
+      then: [del],
+    },
+    {
+      id: 'emoji-spam',
+      on: 'message.create',
+      where: { roles: { none: [admin] } },
+      if: { fact: 'message.emojiCount', operator: 'greaterThan', value: 10 },
+      then: [del],
+    },
     { id: 'muted-speaks', on: 'message.create', where: { roles: { any: [muted] } }, then: [del] },
-    { id: 'media-only', on: 'message.create', where: { channel: { in: [w.mediaChannel] } }, if: { all: [{ fact: 'event.attachments', operator: 'equal', value: 0 }, { not: { fact: 'message.linkDomains', operator: 'lengthGreaterThan', value: 0 } }] }, then: [del] },
-    { id: 'new-member-mentions', on: 'message.create', if: { all: [{ fact: 'author.accountAgeDays', operator: 'lessThan', value: 2 }, { fact: 'message.mentionCount', operator: 'greaterThan', value: 1 }] }, then: [del] },
-    { id: 'caps-and-mentions', on: 'message.create', where: { roles: { none: [regular, trusted] } }, if: { all: [{ fact: 'message.capsRatio', operator: 'greaterThan', value: 0.5 }, { fact: 'message.mentionCount', operator: 'greaterThan', value: 2 }] }, then: [del] },
-    { id: 'everyone-ping', on: 'message.create', where: { roles: staff }, if: { fact: 'event.mentions.everyone', operator: 'equal', value: true }, then: [log('@everyone by {{ event.author.id }}')] },
-    { id: 'scam-combo', on: 'message.create', if: { all: [{ fact: 'message.content', operator: 'containsText', value: ['nitro', 'gift', 'airdrop'] }, { any: [{ fact: 'message.linkDomains', operator: 'lengthGreaterThan', value: 0 }, { fact: 'message.hasInvite', operator: 'equal', value: true }] }] }, then: [del, timeout('1d', 'scam')] },
-    { id: 'staff-channel-guard', on: 'message.create', where: { channel: { in: [w.staffChannel] }, roles: staff }, then: [del] },
-    { id: 'young-account-invite', on: 'message.create', if: { all: [{ fact: 'author.accountAgeDays', operator: 'between', value: [0, newDays] }, { fact: 'message.hasInvite', operator: 'equal', value: true }] }, then: [timeout('1h', 'invite from a new account')] },
-    { id: 'command-prefix', on: 'message.create', where: { channel: { notIn: [w.channels[2] as string] } }, if: { all: [{ fact: 'message.content', operator: 'startsWith', value: ['!', '?', '$'] }, { fact: 'message.length', operator: 'lessThan', value: 40 }] }, then: [log('command outside bot channel')] },
+    {
+      id: 'media-only',
+      on: 'message.create',
+      where: { channel: { in: [w.mediaChannel] } },
+      if: {
+        all: [
+          { fact: 'event.attachments', operator: 'equal', value: 0 },
+          { not: { fact: 'message.linkDomains', operator: 'lengthGreaterThan', value: 0 } },
+        ],
+      },
+      then: [del],
+    },
+    {
+      id: 'new-member-mentions',
+      on: 'message.create',
+      if: {
+        all: [
+          { fact: 'author.accountAgeDays', operator: 'lessThan', value: 2 },
+          { fact: 'message.mentionCount', operator: 'greaterThan', value: 1 },
+        ],
+      },
+      then: [del],
+    },
+    {
+      id: 'caps-and-mentions',
+      on: 'message.create',
+      where: { roles: { none: [regular, trusted] } },
+      if: {
+        all: [
+          { fact: 'message.capsRatio', operator: 'greaterThan', value: 0.5 },
+          { fact: 'message.mentionCount', operator: 'greaterThan', value: 2 },
+        ],
+      },
+      then: [del],
+    },
+    {
+      id: 'everyone-ping',
+      on: 'message.create',
+      where: { roles: staff },
+      if: { fact: 'event.mentions.everyone', operator: 'equal', value: true },
+      then: [log('@everyone by {{ event.author.id }}')],
+    },
+    {
+      id: 'scam-combo',
+      on: 'message.create',
+      if: {
+        all: [
+          { fact: 'message.content', operator: 'containsText', value: ['nitro', 'gift', 'airdrop'] },
+          {
+            any: [
+              { fact: 'message.linkDomains', operator: 'lengthGreaterThan', value: 0 },
+              { fact: 'message.hasInvite', operator: 'equal', value: true },
+            ],
+          },
+        ],
+      },
+      then: [del, timeout('1d', 'scam')],
+    },
+    {
+      id: 'staff-channel-guard',
+      on: 'message.create',
+      where: { channel: { in: [w.staffChannel] }, roles: staff },
+      then: [del],
+    },
+    {
+      id: 'young-account-invite',
+      on: 'message.create',
+      if: {
+        all: [
+          { fact: 'author.accountAgeDays', operator: 'between', value: [0, newDays] },
+          { fact: 'message.hasInvite', operator: 'equal', value: true },
+        ],
+      },
+      then: [timeout('1h', 'invite from a new account')],
+    },
+    {
+      id: 'command-prefix',
+      on: 'message.create',
+      where: { channel: { notIn: [w.channels[2] as string] } },
+      if: {
+        all: [
+          { fact: 'message.content', operator: 'startsWith', value: ['!', '?', '$'] },
+          { fact: 'message.length', operator: 'lessThan', value: 40 },
+        ],
+      },
+      then: [log('command outside bot channel')],
+    },
   ];
   return rules;
 }

@@ -8,7 +8,16 @@ const WORDS = (
   'going really see people want would them there make some when from will any did been has more well only back'
 ).split(' ');
 const EMOJI = ['😀', '😂', '🔥', '👍', '🎉', '💀', '😭'];
-const DOMAINS = ['youtube.com', 'github.com', 'imgur.com', 'twitter.com', 'tenor.com', 'bit.ly', 'grabify.link', 'reddit.com'];
+const DOMAINS = [
+  'youtube.com',
+  'github.com',
+  'imgur.com',
+  'twitter.com',
+  'tenor.com',
+  'bit.ly',
+  'grabify.link',
+  'reddit.com',
+];
 const DAY = 86_400_000;
 export const BENCH_START = Date.UTC(2026, 0, 1);
 
@@ -33,7 +42,13 @@ export function makeEvents(count: number, guilds: number, seed = 42): BenchEvent
       if (x < 0.01) roles.push(w.roles[4] as string);
       if (r() < 0.01) roles.push(w.roles[5] as string);
       const ageDays = r() < 0.08 ? r() * 10 : 10 + r() * 2000;
-      return { id: `${w.guildId.slice(0, 12)}u${String(i).padStart(5, '0')}`, bot: r() < 0.03, createdAt: BENCH_START - ageDays * DAY, joinedAt: BENCH_START - r() * 100 * DAY, roles };
+      return {
+        id: `${w.guildId.slice(0, 12)}u${String(i).padStart(5, '0')}`,
+        bot: r() < 0.03,
+        createdAt: BENCH_START - ageDays * DAY,
+        joinedAt: BENCH_START - r() * 100 * DAY,
+        roles,
+      };
     }),
   );
   const events: RuleEvent<MessagePayload>[] = [];

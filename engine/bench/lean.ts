@@ -113,8 +113,10 @@ export class LeanPipeline {
       }
       if (!r) continue;
       fired += `${rule.id} `;
-      const scope = (root: VariableRoot, path: readonly string[]) => (root === 'event' ? getPath(payload, path.join('.')) : undefined);
-      for (const a of rule.actions) plan.push({ rule: rule.id, action: a.name, params: await renderValue(a.params, scope) });
+      const scope = (root: VariableRoot, path: readonly string[]) =>
+        root === 'event' ? getPath(payload, path.join('.')) : undefined;
+      for (const a of rule.actions)
+        plan.push({ rule: rule.id, action: a.name, params: await renderValue(a.params, scope) });
     }
     return fired;
   }

@@ -3,7 +3,17 @@
  * printing µs of CPU per event. Run with a profiler, e.g.
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx engine/bench/profile.ts
  */
-import { Engine, InMemoryStateStore, InMemoryTimerStore, InProcessScheduler, coreModule, type Clock, type DiscordPort, type GuildDiscord, type RuleEvent } from '../src/index.js';
+import {
+  Engine,
+  InMemoryStateStore,
+  InMemoryTimerStore,
+  InProcessScheduler,
+  coreModule,
+  type Clock,
+  type DiscordPort,
+  type GuildDiscord,
+  type RuleEvent,
+} from '../src/index.js';
 import { createRegistry } from '../src/model/registry.js';
 import { automodBenchModule, guildDocument } from './automod.js';
 import { makeEvents } from './events.js';
@@ -17,7 +27,13 @@ const clock: Clock & { set(ms: number): void } = { now: () => eventTime, set: (m
 const discord: DiscordPort = { forGuild: (guildId) => ({ guildId }) as GuildDiscord };
 
 for (let pass = 0; pass < PASSES; pass++) {
-  const engine = new Engine({ registry, state: new InMemoryStateStore({ clock }), scheduler: new InProcessScheduler({ store: new InMemoryTimerStore(), clock, virtual: true }), discord, clock });
+  const engine = new Engine({
+    registry,
+    state: new InMemoryStateStore({ clock }),
+    scheduler: new InProcessScheduler({ store: new InMemoryTimerStore(), clock, virtual: true }),
+    discord,
+    clock,
+  });
   worlds.forEach((w, i) => engine.load(guildDocument(w, i), { tier: 'premium' }));
   let fired = 0;
   const c0 = process.cpuUsage();
@@ -26,5 +42,5 @@ for (let pass = 0; pass < PASSES; pass++) {
     for (const s of await engine.dispatch(e as unknown as RuleEvent)) if (s.outcome === 'fired') fired++;
   }
   const c = process.cpuUsage(c0);
-  console.log(`pass ${pass + 1}: ${(((c.user + c.system) / EVENTS)).toFixed(2)} µs CPU/event, ${fired} fired`);
+  console.log(`pass ${pass + 1}: ${((c.user + c.system) / EVENTS).toFixed(2)} µs CPU/event, ${fired} fired`);
 }

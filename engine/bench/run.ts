@@ -14,7 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import type { Almanac} from 'json-rules-engine';
+import type { Almanac } from 'json-rules-engine';
 import { Engine as JreEngine, type Event as JreEvent } from 'json-rules-engine';
 import {
   Engine,
@@ -106,7 +106,10 @@ const discord: DiscordPort = {
     let handle = discordHandles.get(guildId);
     if (!handle) {
       handle = new Proxy({ guildId } as GuildDiscord, {
-        get: (target, key) => (key === 'guildId' || key === 'then' ? target[key as 'guildId'] : () => Promise.reject(new Error(`the bench never calls Discord (${String(key)})`))),
+        get: (target, key) =>
+          key === 'guildId' || key === 'then'
+            ? target[key as 'guildId']
+            : () => Promise.reject(new Error(`the bench never calls Discord (${String(key)})`)),
       });
       discordHandles.set(guildId, handle);
     }
@@ -167,7 +170,18 @@ async function leanPass(n: number, fired: string[] | null): Promise<number> {
 // ───────────────────────────── (b) json-rules-engine end to end ─────────────────────────────
 
 /** Our operators json-rules-engine lacks, registered with the same code (their `evaluate`, value caches included). */
-const EXTRA_OPERATORS = ['containsAny', 'containsAll', 'containsNone', 'hasRole', 'containsAnyWord', 'matches', 'lengthGreaterThan', 'containsText', 'startsWith', 'between'];
+const EXTRA_OPERATORS = [
+  'containsAny',
+  'containsAll',
+  'containsNone',
+  'hasRole',
+  'containsAnyWord',
+  'matches',
+  'lengthGreaterThan',
+  'containsText',
+  'startsWith',
+  'between',
+];
 const dotted = (value: object, path: string) => getPath(value, path);
 /** json-rules-engine reports successes in completion order; ours come in document order. Compare in document order. */
 const RULE_ORDER = new Map(guildRules(worlds[0]!, 0).map((r, i) => [r.id, i]));
@@ -182,13 +196,20 @@ function sortedIds(ok: JreEvent[]): string {
 function jreEngine(withFacts: boolean, state: StateStore | null): Map<string, JreEngine> {
   const engines = new Map<string, JreEngine>();
   worlds.forEach((w, gi) => {
-    const engine = new JreEngine([], JRE_JSONPATH ? { allowUndefinedFacts: true } : { allowUndefinedFacts: true, pathResolver: dotted });
+    const engine = new JreEngine(
+      [],
+      JRE_JSONPATH ? { allowUndefinedFacts: true } : { allowUndefinedFacts: true, pathResolver: dotted },
+    );
     for (const name of EXTRA_OPERATORS) {
       const op = builtinOperators.get(name)!;
       engine.addOperator(name, (a: unknown, b: unknown) => op.evaluate(a, b));
     }
     for (const rule of guildRules(w, gi)) {
-      engine.addRule({ name: rule.id, conditions: toJre(fullCondition(rule), JRE_JSONPATH) as never, event: { type: rule.id } });
+      engine.addRule({
+        name: rule.id,
+        conditions: toJre(fullCondition(rule), JRE_JSONPATH) as never,
+        event: { type: rule.id },
+      });
     }
     if (withFacts && state) {
       const guild = state.forGuild(w.guildId);
@@ -200,10 +221,17 @@ function jreEngine(withFacts: boolean, state: StateStore | null): Map<string, Jr
       engine.addFact('message.hasInvite', async (_p, a) => hasInvite((await payload(a)).content));
       engine.addFact('message.linkDomains', async (_p, a) => linkDomains((await payload(a)).content));
       engine.addFact('message.emojiCount', async (_p, a) => emojiCount((await payload(a)).content));
-      engine.addFact('author.accountAgeDays', async (_p, a) => accountAgeDays(await payload(a), await a.factValue<number>('at')));
+      engine.addFact('author.accountAgeDays', async (_p, a) =>
+        accountAgeDays(await payload(a), await a.factValue<number>('at')),
+      );
       engine.addFact('author.roles', async (_p, a) => (await payload(a)).member.roles);
       engine.addFact('spam.messageRate', async (params: { windowSec?: number }, a) =>
-        messageRate(guild, (await payload(a)).author.id, Number(params.windowSec ?? 10), await a.factValue<number>('at')),
+        messageRate(
+          guild,
+          (await payload(a)).author.id,
+          Number(params.windowSec ?? 10),
+          await a.factValue<number>('at'),
+        ),
       );
     }
     engines.set(w.guildId, engine);
@@ -228,7 +256,13 @@ async function jrePass(n: number, fired: string[] | null): Promise<number> {
 // ───────────────────────────── (c) conditions alone ─────────────────────────────
 
 type FactRecord = Record<string, unknown>;
-const EVENT_FACTS = ['event.author.bot', 'event.channelId', 'event.member.roles', 'event.mentions.everyone', 'event.attachments'];
+const EVENT_FACTS = [
+  'event.author.bot',
+  'event.channelId',
+  'event.member.roles',
+  'event.mentions.everyone',
+  'event.attachments',
+];
 
 /** Every fact of every event, computed once (the rate from a fresh store, in event order, as both engines see it). */
 async function precompute(n: number): Promise<FactRecord[]> {
@@ -257,7 +291,10 @@ async function precompute(n: number): Promise<FactRecord[]> {
 }
 
 const compiled = new Map<string, { id: string; condition: CompiledCondition }[]>(
-  worlds.map((w, gi) => [w.guildId, guildRules(w, gi).map((r) => ({ id: r.id, condition: compileCondition(fullCondition(r)) }))]),
+  worlds.map((w, gi) => [
+    w.guildId,
+    guildRules(w, gi).map((r) => ({ id: r.id, condition: compileCondition(fullCondition(r)) })),
+  ]),
 );
 
 function conditionsPass(facts: FactRecord[], fired: string[] | null): number {
@@ -439,7 +476,9 @@ async function main(): Promise<void> {
     log(`redis at ${REDIS_RATE} events/s offered (open loop):`, JSON.stringify(await redisRun(REDIS_RATE)));
     return;
   }
-  log(`bench: ${EVENTS} events, ${GUILDS} guilds × ${documents[0]?.rules.length} rules, median of ${REPS} after warm-up (json-rules-engine on ${JRE_EVENTS} events)`);
+  log(
+    `bench: ${EVENTS} events, ${GUILDS} guilds × ${documents[0]?.rules.length} rules, median of ${REPS} after warm-up (json-rules-engine on ${JRE_EVENTS} events)`,
+  );
 
   // Correctness first: one pass of each, every event compared.
   const rcFired: string[] = new Array(EVENTS);
@@ -463,7 +502,10 @@ async function main(): Promise<void> {
     const a = rcFired[i];
     if (a !== condFired[i] || a !== leanFired[i]) mismatches++;
     if (a !== jreFired[i] || (i < JRE_EVENTS && a !== jreCondFired[i])) {
-      if (mismatches < 5) log(`mismatch at event ${i}: rulecord [${a}] jre [${jreFired[i]}] jre-conditions [${jreCondFired[i]}] conditions [${condFired[i]}]`);
+      if (mismatches < 5)
+        log(
+          `mismatch at event ${i}: rulecord [${a}] jre [${jreFired[i]}] jre-conditions [${jreCondFired[i]}] conditions [${condFired[i]}]`,
+        );
       mismatches++;
     }
     for (const id of (a ?? '').split(' ')) if (id) firedCounts.set(id, (firedCounts.get(id) ?? 0) + 1);
@@ -521,7 +563,9 @@ async function main(): Promise<void> {
     conditionRatioCpu: Math.round((median(cpu.cond) / median(cpu.jreCond)) * 10) / 10,
     leanEventsPerSec: Math.round(median(lean)),
     leanRatio: Math.round((median(lean) / median(jre)) * 10) / 10,
-    ...('p99Us' in redis ? { redisOfferedPerSec: redis.offered, redisP50Us: redis.p50Us, redisP99Us: redis.p99Us } : {}),
+    ...('p99Us' in redis
+      ? { redisOfferedPerSec: redis.offered, redisP50Us: redis.p50Us, redisP99Us: redis.p99Us }
+      : {}),
   };
   log(JSON.stringify(result));
 }

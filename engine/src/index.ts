@@ -36,11 +36,24 @@ export {
   renderValue as renderVariables,
   renderTemplate as renderVariableString,
 } from './runtime/variables.js';
-export type { VariableRoot, VariableScope, CompiledValue as CompiledVariables, Placeholder } from './runtime/variables.js';
+export type {
+  VariableRoot,
+  VariableScope,
+  CompiledValue as CompiledVariables,
+  Placeholder,
+} from './runtime/variables.js';
 export { TRACE_OUTCOMES } from './trace/model.js';
 export type * from './trace/model.js';
 export { InMemoryTraceStore, DEFAULT_TRACE_RETENTION } from './trace/store.js';
-export type { TraceStore, GuildTraces, TraceQuery, TraceRetention, TraceListener, TraceSubscription, DeferredTrace } from './trace/store.js';
+export type {
+  TraceStore,
+  GuildTraces,
+  TraceQuery,
+  TraceRetention,
+  TraceListener,
+  TraceSubscription,
+  DeferredTrace,
+} from './trace/store.js';
 export { BullMQScheduler } from './timers/bullmq.js';
 export type { BullMQSchedulerOptions, FailedTimerJob } from './timers/bullmq.js';
 export { timerJobId, parseTimerJobId } from './timers/job-id.js';
@@ -59,7 +72,12 @@ export {
   STEP_NAME_PATTERN,
   TEMPLATE_REF_PATTERN,
 } from './schema/core.js';
-export { documentSchema, compiledRegistry, checkRegistrySchemas, coreDocumentValidator } from './schema/document-schema.js';
+export {
+  documentSchema,
+  compiledRegistry,
+  checkRegistrySchemas,
+  coreDocumentValidator,
+} from './schema/document-schema.js';
 export type { CompiledRegistry } from './schema/document-schema.js';
 export { validateRuleSet } from './schema/validate.js';
 export type { ResolvedRuleSet, ValidationResult } from './schema/validate.js';

@@ -11,8 +11,10 @@ export function dotted(value: unknown, path: string): unknown {
   let cur: unknown = value;
   for (const seg of path.split('.')) {
     if (cur === null || cur === undefined) return undefined;
-    if (Array.isArray(cur)) cur = seg === 'length' ? cur.length : /^(0|[1-9]\d*)$/.test(seg) ? cur[Number(seg)] : undefined;
-    else if (typeof cur === 'object') cur = Object.prototype.hasOwnProperty.call(cur, seg) ? (cur as Record<string, unknown>)[seg] : undefined;
+    if (Array.isArray(cur))
+      cur = seg === 'length' ? cur.length : /^(0|[1-9]\d*)$/.test(seg) ? cur[Number(seg)] : undefined;
+    else if (typeof cur === 'object')
+      cur = Object.prototype.hasOwnProperty.call(cur, seg) ? (cur as Record<string, unknown>)[seg] : undefined;
     else if (typeof cur === 'string' && seg === 'length') cur = cur.length;
     else return undefined;
   }
@@ -23,7 +25,28 @@ export function dotted(value: unknown, path: string): unknown {
 export const primitive = fc.oneof(
   { arbitrary: fc.integer({ min: -1, max: 2 }), weight: 4 },
   { arbitrary: fc.constantFrom(0.5, -0, 1e21, Number.NaN, Infinity, -Infinity), weight: 1 },
-  { arbitrary: fc.constantFrom('', 'a', 'ab', '1', '2', ' 1', '1x', 'x1', '-1', '0.5', 'NaN', 'Infinity', 'true', 'null', 'undefined', 'a,b', '[object Object]'), weight: 3 },
+  {
+    arbitrary: fc.constantFrom(
+      '',
+      'a',
+      'ab',
+      '1',
+      '2',
+      ' 1',
+      '1x',
+      'x1',
+      '-1',
+      '0.5',
+      'NaN',
+      'Infinity',
+      'true',
+      'null',
+      'undefined',
+      'a,b',
+      '[object Object]',
+    ),
+    weight: 3,
+  },
   { arbitrary: fc.boolean(), weight: 1 },
   { arbitrary: fc.constant(null), weight: 1 },
 );
@@ -42,8 +65,18 @@ const path = fc.option(
 );
 const operator = fc.oneof(
   { arbitrary: fc.constantFrom(...jreOperatorNames), weight: 6 },
-  { arbitrary: fc.tuple(fc.constantFrom(...DECORATORS), fc.constantFrom(...jreOperatorNames)).map(([d, o]) => `${d}:${o}`), weight: 2 },
-  { arbitrary: fc.tuple(fc.constantFrom(...DECORATORS), fc.constantFrom(...DECORATORS), fc.constantFrom(...jreOperatorNames)).map(([d, e, o]) => `${d}:${e}:${o}`), weight: 1 },
+  {
+    arbitrary: fc
+      .tuple(fc.constantFrom(...DECORATORS), fc.constantFrom(...jreOperatorNames))
+      .map(([d, o]) => `${d}:${o}`),
+    weight: 2,
+  },
+  {
+    arbitrary: fc
+      .tuple(fc.constantFrom(...DECORATORS), fc.constantFrom(...DECORATORS), fc.constantFrom(...jreOperatorNames))
+      .map(([d, e, o]) => `${d}:${e}:${o}`),
+    weight: 1,
+  },
 );
 /** Values shaped for the operator most of the time (a list for `in`, `someValue:`…), anything at all otherwise. */
 function valueFor(op: string): fc.Arbitrary<unknown> {
@@ -57,16 +90,28 @@ function valueFor(op: string): fc.Arbitrary<unknown> {
 }
 export const leaf = operator.chain((op) =>
   fc.record(
-    { fact: fc.constantFrom(...FACTS), operator: fc.constant(op), value: valueFor(op), path, priority: fc.integer({ min: 1, max: 3 }) },
+    {
+      fact: fc.constantFrom(...FACTS),
+      operator: fc.constant(op),
+      value: valueFor(op),
+      path,
+      priority: fc.integer({ min: 1, max: 3 }),
+    },
     { requiredKeys: ['fact', 'operator', 'value'] },
   ),
 );
-export const tree: fc.Arbitrary<Record<string, unknown>> = fc.letrec<{ node: Record<string, unknown>; bool: Record<string, unknown> }>((tie) => ({
-  node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, { arbitrary: leaf as fc.Arbitrary<Record<string, unknown>>, weight: 3 }, { arbitrary: tie('bool'), weight: 2 }),
+export const tree: fc.Arbitrary<Record<string, unknown>> = fc.letrec<{
+  node: Record<string, unknown>;
+  bool: Record<string, unknown>;
+}>((tie) => ({
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    { arbitrary: leaf as fc.Arbitrary<Record<string, unknown>>, weight: 3 },
+    { arbitrary: tie('bool'), weight: 2 },
+  ),
   bool: fc.oneof(
     fc.array(tie('node'), { maxLength: 4 }).map((all) => ({ all })),
     fc.array(tie('node'), { maxLength: 4 }).map((any) => ({ any })),
     tie('node').map((not) => ({ not })),
   ),
 })).bool;
-

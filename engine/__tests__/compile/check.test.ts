@@ -10,7 +10,12 @@ describe('checkCondition', () => {
         {
           all: [
             { fact: 'message.capsRatio', operator: 'greaterThan', value: 0.7 },
-            { any: [{ fact: 'author.roles', operator: 'hasRole', value: ['r1'] }, { not: { fact: 'event.channelId', operator: 'in', value: ['c1'] } }] },
+            {
+              any: [
+                { fact: 'author.roles', operator: 'hasRole', value: ['r1'] },
+                { not: { fact: 'event.channelId', operator: 'in', value: ['c1'] } },
+              ],
+            },
             { fact: 'a', operator: 'equal', value: { fact: 'b', path: 'c.d' }, priority: 2, name: 'x' },
           ],
         },
@@ -30,10 +35,18 @@ describe('checkCondition', () => {
 
   it('reports values of the wrong shape for their operator', () => {
     expect(codes({ fact: 'x', operator: 'in', value: 3 })).toEqual([['RC_BAD_OPERATOR_VALUE', '/rules/0/if/value']]);
-    expect(codes({ fact: 'x', operator: 'between', value: [1] })).toEqual([['RC_BAD_OPERATOR_VALUE', '/rules/0/if/value']]);
-    expect(codes({ fact: 'x', operator: 'between', value: [5, 1] })).toEqual([['RC_BAD_OPERATOR_VALUE', '/rules/0/if/value']]);
-    expect(codes({ fact: 'x', operator: 'containsAnyWord', value: ['a', 2] })).toEqual([['RC_BAD_OPERATOR_VALUE', '/rules/0/if/value/1']]);
-    expect(codes({ fact: 'x', operator: 'matches', value: { pattern: 'a', flags: 'g' } })[0]![0]).toBe('RC_BAD_OPERATOR_VALUE');
+    expect(codes({ fact: 'x', operator: 'between', value: [1] })).toEqual([
+      ['RC_BAD_OPERATOR_VALUE', '/rules/0/if/value'],
+    ]);
+    expect(codes({ fact: 'x', operator: 'between', value: [5, 1] })).toEqual([
+      ['RC_BAD_OPERATOR_VALUE', '/rules/0/if/value'],
+    ]);
+    expect(codes({ fact: 'x', operator: 'containsAnyWord', value: ['a', 2] })).toEqual([
+      ['RC_BAD_OPERATOR_VALUE', '/rules/0/if/value/1'],
+    ]);
+    expect(codes({ fact: 'x', operator: 'matches', value: { pattern: 'a', flags: 'g' } })[0]![0]).toBe(
+      'RC_BAD_OPERATOR_VALUE',
+    );
     // a fact reference is checked at run time, not here
     expect(codes({ fact: 'x', operator: 'in', value: { fact: 'y' } })).toEqual([]);
   });
@@ -43,9 +56,15 @@ describe('checkCondition', () => {
     expect(codes({ not: [] })).toEqual([['RC_BAD_CONDITION', '/rules/0/if/not']]);
     expect(codes({ all: [], any: [] })[0]).toEqual(['RC_BAD_CONDITION', '/rules/0/if']);
     expect(codes({ fact: 'x', operator: 'equal' })).toEqual([['RC_BAD_CONDITION', '/rules/0/if']]);
-    expect(codes({ fact: 'x', operator: 'equal', value: 1, path: '$.a[0]' })).toEqual([['RC_BAD_PATH', '/rules/0/if/path']]);
-    expect(codes({ fact: 'x', operator: 'equal', value: 1, path: 'a..b' })).toEqual([['RC_BAD_PATH', '/rules/0/if/path']]);
-    expect(codes({ fact: 'x', operator: 'equal', value: 1, extra: true })).toEqual([['RC_BAD_CONDITION', '/rules/0/if/extra']]);
+    expect(codes({ fact: 'x', operator: 'equal', value: 1, path: '$.a[0]' })).toEqual([
+      ['RC_BAD_PATH', '/rules/0/if/path'],
+    ]);
+    expect(codes({ fact: 'x', operator: 'equal', value: 1, path: 'a..b' })).toEqual([
+      ['RC_BAD_PATH', '/rules/0/if/path'],
+    ]);
+    expect(codes({ fact: 'x', operator: 'equal', value: 1, extra: true })).toEqual([
+      ['RC_BAD_CONDITION', '/rules/0/if/extra'],
+    ]);
     expect(codes('x')).toEqual([['RC_BAD_CONDITION', '/rules/0/if']]);
     expect(codes({ all: [null] })).toEqual([['RC_BAD_CONDITION', '/rules/0/if/all/0']]);
   });
@@ -58,11 +77,19 @@ describe('checkCondition', () => {
 
   it('refuses invalid RE2 patterns and catastrophic ones', { timeout: 20_000 }, () => {
     expect(codes({ fact: 'x', operator: 'matches', value: '(a' })).toEqual([['RC_INVALID_REGEX', '/rules/0/if/value']]);
-    expect(codes({ fact: 'x', operator: 'matches', value: '(?<=a)b' })).toEqual([['RC_INVALID_REGEX', '/rules/0/if/value']]);
-    expect(codes({ fact: 'x', operator: 'matches', value: '^(a+)+$' })).toEqual([['RC_UNSAFE_REGEX', '/rules/0/if/value']]);
+    expect(codes({ fact: 'x', operator: 'matches', value: '(?<=a)b' })).toEqual([
+      ['RC_INVALID_REGEX', '/rules/0/if/value'],
+    ]);
+    expect(codes({ fact: 'x', operator: 'matches', value: '^(a+)+$' })).toEqual([
+      ['RC_UNSAFE_REGEX', '/rules/0/if/value'],
+    ]);
     expect(checkCondition({ fact: 'x', operator: 'matches', value: '^(a+)+$' }, '')[0]!.severity).toBe('error');
-    expect(codes({ fact: 'x', operator: 'not:matches', value: { pattern: '^(\\w+\\s?)*$', flags: 'i' } })).toEqual([['RC_UNSAFE_REGEX', '/rules/0/if/value']]);
-    expect(codes({ fact: 'x', operator: 'matches', value: { pattern: '\\bfree\\s+nitro\\b', flags: 'i' } })).toEqual([]);
+    expect(codes({ fact: 'x', operator: 'not:matches', value: { pattern: '^(\\w+\\s?)*$', flags: 'i' } })).toEqual([
+      ['RC_UNSAFE_REGEX', '/rules/0/if/value'],
+    ]);
+    expect(codes({ fact: 'x', operator: 'matches', value: { pattern: '\\bfree\\s+nitro\\b', flags: 'i' } })).toEqual(
+      [],
+    );
     expect(regexSafety({ pattern: '^[a-z]+$', flags: '' })).toEqual({ status: 'safe' });
     // quadratic on V8 (almost any unanchored `x+`), linear on RE2: accepted without a word
     expect(codes({ fact: 'x', operator: 'matches', value: { pattern: 's+c+[a4@]+m+', flags: 'i' } })).toEqual([]);
@@ -86,7 +113,9 @@ describe('operator tables and decorators', () => {
     const leaf = { fact: 'x', operator: 'isSnowflake', value: true };
     expect(checkCondition(leaf, '')).toMatchObject([{ code: 'RC_UNKNOWN_OPERATOR' }]);
     expect(checkCondition(leaf, '', { operators })).toEqual([]);
-    expect(checkCondition({ ...leaf, value: 'yes' }, '', { operators })).toMatchObject([{ code: 'RC_BAD_OPERATOR_VALUE' }]);
+    expect(checkCondition({ ...leaf, value: 'yes' }, '', { operators })).toMatchObject([
+      { code: 'RC_BAD_OPERATOR_VALUE' },
+    ]);
     expect(checkCondition({ ...leaf, operator: 'not:isSnowflake' }, '', { operators })).toEqual([]);
     const c = compileCondition({ fact: 'x', operator: 'not:isSnowflake', value: true }, { operators });
     expect(c.evaluate(() => '112233445566778899', null)).toBe(false);
@@ -94,9 +123,13 @@ describe('operator tables and decorators', () => {
   });
 
   it('keeps the value schema through not:/someFact:/everyFact: and suggests the inner name', () => {
-    expect(codes({ fact: 'x', operator: 'not:in', value: 3 })).toEqual([['RC_BAD_OPERATOR_VALUE', '/rules/0/if/value']]);
+    expect(codes({ fact: 'x', operator: 'not:in', value: 3 })).toEqual([
+      ['RC_BAD_OPERATOR_VALUE', '/rules/0/if/value'],
+    ]);
     expect(codes({ fact: 'x', operator: 'someFact:between', value: [1, 2] })).toEqual([]);
     expect(codes({ fact: 'x', operator: 'someValue:startsWith', value: ['a', 'b'] })).toEqual([]);
-    expect(codes({ fact: 'x', operator: 'nope:equal', value: 1 })).toEqual([['RC_UNKNOWN_OPERATOR', '/rules/0/if/operator']]);
+    expect(codes({ fact: 'x', operator: 'nope:equal', value: 1 })).toEqual([
+      ['RC_UNKNOWN_OPERATOR', '/rules/0/if/operator'],
+    ]);
   });
 });

@@ -11,7 +11,12 @@ describe('compileCondition', () => {
     const c = compileCondition({
       all: [
         { fact: 'a', operator: 'equal', value: 1 },
-        { any: [{ fact: 'b', operator: 'greaterThan', value: 5 }, { not: { fact: 'c', operator: 'in', value: ['x', 'y'] } }] },
+        {
+          any: [
+            { fact: 'b', operator: 'greaterThan', value: 5 },
+            { not: { fact: 'c', operator: 'in', value: ['x', 'y'] } },
+          ],
+        },
       ],
     });
     const reads: string[] = [];
@@ -40,14 +45,21 @@ describe('compileCondition', () => {
     const c = compileCondition({ fact: 'author', path: 'roles.1', operator: 'equal', value: 'mod' });
     expect(c.evaluate(() => ({ roles: ['member', 'mod'] }), null)).toBe(true);
     expect(c.evaluate(() => ({ roles: ['member'] }), null)).toBe(false);
-    expect(compileCondition({ fact: 'x', path: 'a.b', operator: 'equal', value: 'plain' }).evaluate(() => 'plain', null)).toBe(true);
+    expect(
+      compileCondition({ fact: 'x', path: 'a.b', operator: 'equal', value: 'plain' }).evaluate(() => 'plain', null),
+    ).toBe(true);
     expect(getPath({ a: { constructor: 1 } }, 'a.constructor')).toBe(1);
     expect(getPath({}, 'constructor')).toBeUndefined();
     expect(getPath({ a: 'hello' }, 'a.length')).toBe(5);
   });
 
   it('compares with another fact through `value: { fact, path }`', () => {
-    const c = compileCondition({ fact: 'msg', path: 'author', operator: 'notEqual', value: { fact: 'guild', path: 'ownerId' } });
+    const c = compileCondition({
+      fact: 'msg',
+      path: 'author',
+      operator: 'notEqual',
+      value: { fact: 'guild', path: 'ownerId' },
+    });
     expect(c.evaluate((n) => (n === 'msg' ? { author: 'u1' } : { ownerId: 'u1' }), null)).toBe(false);
     expect(c.evaluate((n) => (n === 'msg' ? { author: 'u2' } : { ownerId: 'u1' }), null)).toBe(true);
     expect([...c.facts].sort()).toEqual(['guild', 'msg']);
@@ -69,14 +81,27 @@ describe('compileCondition', () => {
 
   it('records every evaluated leaf with its pointer when asked', () => {
     const c = compileCondition(
-      { all: [{ fact: 'a', operator: 'greaterThan', value: 1 }, { fact: 'b', path: 'x', operator: 'equal', value: 'y' }] },
+      {
+        all: [
+          { fact: 'a', operator: 'greaterThan', value: 1 },
+          { fact: 'b', path: 'x', operator: 'equal', value: 'y' },
+        ],
+      },
       { pointer: '/rules/0/if' },
     );
     const leaves: LeafResult[] = [];
     expect(c.evaluate((n) => (n === 'a' ? 2 : { x: 'z' }), leaves)).toBe(false);
     expect(leaves).toEqual([
       { pointer: '/rules/0/if/all/0', fact: 'a', operator: 'greaterThan', expected: 1, actual: 2, result: true },
-      { pointer: '/rules/0/if/all/1', fact: 'b', path: 'x', operator: 'equal', expected: 'y', actual: 'z', result: false },
+      {
+        pointer: '/rules/0/if/all/1',
+        fact: 'b',
+        path: 'x',
+        operator: 'equal',
+        expected: 'y',
+        actual: 'z',
+        result: false,
+      },
     ]);
   });
 
@@ -155,13 +180,24 @@ describe('`any` of `matches` leaves on one fact (run as one RE2 alternation)', (
       fc.property(
         fc.array(fc.constantFrom(...patterns), { minLength: 1, maxLength: 6 }),
         fc.constantFrom('', 'i'),
-        fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('FREE stuff', 'abc', 'tax', 'cd', 'ab', '123', 'a word.', 'éé', 42, null)),
+        fc.oneof(
+          fc.string({ maxLength: 12 }),
+          fc.constantFrom('FREE stuff', 'abc', 'tax', 'cd', 'ab', '123', 'a word.', 'éé', 42, null),
+        ),
         (list, flags, text) => {
-          const c = compileCondition({ any: list.map((pattern) => ({ fact: 'm', operator: 'matches', value: { pattern, flags } })) });
+          const c = compileCondition({
+            any: list.map((pattern) => ({ fact: 'm', operator: 'matches', value: { pattern, flags } })),
+          });
           const leaves: LeafResult[] = [];
           const fast = c.evaluate(() => text, null);
           expect(c.evaluate(() => text, leaves)).toBe(fast);
-          const expected = list.some((pattern) => compileCondition({ fact: 'm', operator: 'matches', value: { pattern, flags } }).evaluate(() => text, null) === true);
+          const expected = list.some(
+            (pattern) =>
+              compileCondition({ fact: 'm', operator: 'matches', value: { pattern, flags } }).evaluate(
+                () => text,
+                null,
+              ) === true,
+          );
           expect(fast).toBe(expected);
           expect(leaves.length).toBeGreaterThan(0);
         },
@@ -171,7 +207,12 @@ describe('`any` of `matches` leaves on one fact (run as one RE2 alternation)', (
   });
 
   it('keeps PENDING: the combined leaf asks for its fact like the separate ones', () => {
-    const c = compileCondition({ any: [{ fact: 'm', operator: 'matches', value: 'a' }, { fact: 'm', operator: 'matches', value: 'b' }] });
+    const c = compileCondition({
+      any: [
+        { fact: 'm', operator: 'matches', value: 'a' },
+        { fact: 'm', operator: 'matches', value: 'b' },
+      ],
+    });
     expect(c.evaluate(() => PENDING, null)).toBe(PENDING);
   });
 });

@@ -8,7 +8,6 @@ import { dotted, factValue, tree } from './arbitraries.js';
 import { describe, expect, it } from 'vitest';
 import { compileCondition, jreOperatorNames, type Condition } from '@rulecord/engine';
 
-
 const engine = new Engine([], { allowUndefinedFacts: true, pathResolver: (v: object, p: string) => dotted(v, p) });
 
 async function oracle(condition: Record<string, unknown>, facts: Record<string, unknown>): Promise<boolean | 'throws'> {
@@ -47,7 +46,9 @@ describe('compiled conditions agree with json-rules-engine', () => {
             }
             const actual = compileCondition(condition as unknown as Condition).evaluate(read, null);
             if (actual !== expected) {
-              throw new Error(`mismatch: ours ${String(actual)}, json-rules-engine ${String(expected)}\n${JSON.stringify({ condition, facts })}`);
+              throw new Error(
+                `mismatch: ours ${String(actual)}, json-rules-engine ${String(expected)}\n${JSON.stringify({ condition, facts })}`,
+              );
             }
             compared++;
             JSON.stringify(condition).replace(/"operator":"([^"]+)"/g, (_, op: string) => {
@@ -59,7 +60,10 @@ describe('compiled conditions agree with json-rules-engine', () => {
       ),
       { numRuns: 2_000, seed: Number(process.env.FC_SEED ?? 20261125) },
     );
-    console.log(`differential: ${compared} compared, ${oracleThrew} skipped (json-rules-engine threw)`, Object.fromEntries(perOperator));
+    console.log(
+      `differential: ${compared} compared, ${oracleThrew} skipped (json-rules-engine threw)`,
+      Object.fromEntries(perOperator),
+    );
     expect(compared).toBeGreaterThanOrEqual(10_000);
     for (const op of jreOperatorNames) expect(perOperator.get(op) ?? 0).toBeGreaterThan(500);
   });

@@ -4,7 +4,10 @@ import { builtinOperators, checkCondition, compileCondition, resolveOperator, ty
 import { value } from './arbitraries.js';
 
 const test = (operator: string, actual: unknown, expected: unknown): boolean =>
-  compileCondition({ fact: 'x', operator, value: expected as never } as Condition).evaluate(() => actual, null) as boolean;
+  compileCondition({ fact: 'x', operator, value: expected as never } as Condition).evaluate(
+    () => actual,
+    null,
+  ) as boolean;
 
 describe('our operators', () => {
   const table: [string, unknown, unknown, boolean][] = [
@@ -93,16 +96,30 @@ describe('our operators', () => {
     );
   });
 
-  it('property: a compiled leaf (inlined or not) answers as the operator\'s `evaluate`', () => {
+  it("property: a compiled leaf (inlined or not) answers as the operator's `evaluate`", () => {
     const names = [...builtinOperators.keys()];
     const small = fc.array(fc.oneof(value, fc.constantFrom('a', 'r1', 0, -0, 1)), { maxLength: 10 });
     fc.assert(
-      fc.property(fc.constantFrom(...names), fc.oneof(value, small), fc.oneof(value, small), (name, actual, expected) => {
-        if (expected !== null && typeof expected === 'object' && Object.prototype.hasOwnProperty.call(expected, 'fact')) return;
-        const viaLeaf = compileCondition({ fact: 'x', operator: name, value: expected as never } as Condition).evaluate(() => actual, null);
-        // compileCondition keeps a structured clone of the value (plain JSON, prototypes dropped)
-        expect(viaLeaf).toBe(builtinOperators.get(name)!.evaluate(actual, structuredClone(expected)));
-      }),
+      fc.property(
+        fc.constantFrom(...names),
+        fc.oneof(value, small),
+        fc.oneof(value, small),
+        (name, actual, expected) => {
+          if (
+            expected !== null &&
+            typeof expected === 'object' &&
+            Object.prototype.hasOwnProperty.call(expected, 'fact')
+          )
+            return;
+          const viaLeaf = compileCondition({
+            fact: 'x',
+            operator: name,
+            value: expected as never,
+          } as Condition).evaluate(() => actual, null);
+          // compileCondition keeps a structured clone of the value (plain JSON, prototypes dropped)
+          expect(viaLeaf).toBe(builtinOperators.get(name)!.evaluate(actual, structuredClone(expected)));
+        },
+      ),
       { numRuns: 20_000 },
     );
   });
@@ -120,8 +137,12 @@ describe('docs/operators.md', () => {
   it('documents every built-in operator and decorator under a heading', async () => {
     const { readFile } = await import('node:fs/promises');
     const doc = await readFile(new URL('../../../docs/operators.md', import.meta.url), 'utf8');
-    const headings = doc.split('\n').filter((l) => l.startsWith('### ')).join('\n');
+    const headings = doc
+      .split('\n')
+      .filter((l) => l.startsWith('### '))
+      .join('\n');
     for (const name of builtinOperators.keys()) expect(headings, name).toContain(`\`${name}\``);
-    for (const d of ['not', 'someFact', 'everyFact', 'someValue', 'everyValue', 'swap']) expect(headings).toContain(`\`${d}:\``);
+    for (const d of ['not', 'someFact', 'everyFact', 'someValue', 'everyValue', 'swap'])
+      expect(headings).toContain(`\`${d}:\``);
   });
 });

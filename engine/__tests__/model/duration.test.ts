@@ -18,16 +18,19 @@ describe('parseDuration', () => {
     expect(parseDuration(text)).toBe(ms);
   });
 
-  test.each(['', '10', '10x', '1 h', '30m1h', '1h1h', '-5s', '1.5h', 'h', 'ms', '10M'])('%j is refused with RC_BAD_DURATION', (text) => {
-    expect(() => parseDuration(text)).toThrow(RulecordError);
-    try {
-      parseDuration(text);
-    } catch (e) {
-      expect((e as RulecordError).code).toBe('RC_BAD_DURATION');
-      expect((e as RulecordError).message).toContain('is not a duration');
-      expect((e as RulecordError).fix).toContain('1h30m');
-    }
-  });
+  test.each(['', '10', '10x', '1 h', '30m1h', '1h1h', '-5s', '1.5h', 'h', 'ms', '10M'])(
+    '%j is refused with RC_BAD_DURATION',
+    (text) => {
+      expect(() => parseDuration(text)).toThrow(RulecordError);
+      try {
+        parseDuration(text);
+      } catch (e) {
+        expect((e as RulecordError).code).toBe('RC_BAD_DURATION');
+        expect((e as RulecordError).message).toContain('is not a duration');
+        expect((e as RulecordError).fix).toContain('1h30m');
+      }
+    },
+  );
 
   test.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60])('the number %d is refused', (n) => {
     expect(() => parseDuration(n)).toThrow(/not a duration/);
@@ -61,16 +64,19 @@ describe('formatDuration', () => {
 
   test('isDuration never throws and agrees with parseDuration', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.stringMatching(/^(\d{1,4}[wdhms]){1,3}$/), fc.double(), fc.anything()), (value) => {
-        let parses = true;
-        try {
-          parseDuration(value as string);
-        } catch (e) {
-          expect((e as RulecordError).code).toBe('RC_BAD_DURATION');
-          parses = false;
-        }
-        expect(isDuration(value)).toBe(parses);
-      }),
+      fc.property(
+        fc.oneof(fc.string(), fc.stringMatching(/^(\d{1,4}[wdhms]){1,3}$/), fc.double(), fc.anything()),
+        (value) => {
+          let parses = true;
+          try {
+            parseDuration(value as string);
+          } catch (e) {
+            expect((e as RulecordError).code).toBe('RC_BAD_DURATION');
+            parses = false;
+          }
+          expect(isDuration(value)).toBe(parses);
+        },
+      ),
     );
   });
 });

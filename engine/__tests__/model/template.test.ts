@@ -15,7 +15,9 @@ describe('instantiateTemplate', () => {
     expect(flood?.pointer).toBe('/rules/3');
     expect(flood?.template).toEqual({ id: 'anti-spam', version: 2, useId: 'spam' });
     // A string that is exactly one placeholder keeps the input's type; inside text it is written out.
-    expect(flood?.if).toEqual({ all: [{ fact: 'spam.recentMessages', params: { window: '10s' }, operator: 'greaterThan', value: 8 }] });
+    expect(flood?.if).toEqual({
+      all: [{ fact: 'spam.recentMessages', params: { window: '10s' }, operator: 'greaterThan', value: 8 }],
+    });
     expect(flood?.description).toBe('More than 8 messages in 10s');
     // Run-time placeholders are left alone.
     expect(flood?.then[1]).toEqual({ 'member.timeout': { user: '{{ author.id }}', duration: '10m' } });
@@ -47,12 +49,22 @@ describe('instantiateTemplate', () => {
       name: 'Greet',
       description: 'Greets.',
       inputs: { type: 'object', properties: { channel: { type: 'string' } } },
-      rules: [{ id: 'hello', on: 'member.join', then: [{ 'message.send': { channel: '{{ inputs.channel }}', content: 'hi' } }] }],
+      rules: [
+        {
+          id: 'hello',
+          on: 'member.join',
+          then: [{ 'message.send': { channel: '{{ inputs.channel }}', content: 'hi' } }],
+        },
+      ],
     });
     const { rules, problems } = instantiateTemplate(t, {}, 'g', '/rules/0');
     expect(rules).toEqual([]);
     expect(problems).toEqual([
-      expect.objectContaining({ code: 'RC_BAD_TEMPLATE_INPUTS', pointer: '/rules/0/use/inputs', message: expect.stringContaining('{{ inputs.channel }}') }),
+      expect.objectContaining({
+        code: 'RC_BAD_TEMPLATE_INPUTS',
+        pointer: '/rules/0/use/inputs',
+        message: expect.stringContaining('{{ inputs.channel }}'),
+      }),
     ]);
   });
 });
@@ -73,18 +85,23 @@ describe('substituteInputs', () => {
 
   test('property: no placeholder of a provided input is left, and an exact placeholder keeps the input’s value', () => {
     fc.assert(
-      fc.property(fc.dictionary(key, noBraces, { minKeys: 1, maxKeys: 5 }), fc.array(fc.tuple(text, fc.nat(), fc.boolean()), { minLength: 1, maxLength: 6 }), (inputs, parts) => {
-        const names = Object.keys(inputs);
-        const placeholder = (i: number, spaced: boolean): string => (spaced ? `{{ inputs.${names[i % names.length]} }}` : `{{inputs.${names[i % names.length]}}}`);
-        const mixed = parts.map(([t, i, spaced]) => `${t}${placeholder(i, spaced)}`).join('');
-        const exact = placeholder(parts[0]![1], parts[0]![2]);
-        const tree = { text: mixed, list: [exact, { deep: mixed }] };
-        const out = substituteInputs(tree, inputs as JsonObject) as { text: Json; list: [Json, { deep: Json }] };
-        for (const name of names) {
-          expect(JSON.stringify(out)).not.toMatch(new RegExp(`\\{\\{\\s*inputs\\.${name}\\s*\\}\\}`));
-        }
-        expect(out.list[0]).toEqual(inputs[names[parts[0]![1] % names.length]!]);
-      }),
+      fc.property(
+        fc.dictionary(key, noBraces, { minKeys: 1, maxKeys: 5 }),
+        fc.array(fc.tuple(text, fc.nat(), fc.boolean()), { minLength: 1, maxLength: 6 }),
+        (inputs, parts) => {
+          const names = Object.keys(inputs);
+          const placeholder = (i: number, spaced: boolean): string =>
+            spaced ? `{{ inputs.${names[i % names.length]} }}` : `{{inputs.${names[i % names.length]}}}`;
+          const mixed = parts.map(([t, i, spaced]) => `${t}${placeholder(i, spaced)}`).join('');
+          const exact = placeholder(parts[0]![1], parts[0]![2]);
+          const tree = { text: mixed, list: [exact, { deep: mixed }] };
+          const out = substituteInputs(tree, inputs as JsonObject) as { text: Json; list: [Json, { deep: Json }] };
+          for (const name of names) {
+            expect(JSON.stringify(out)).not.toMatch(new RegExp(`\\{\\{\\s*inputs\\.${name}\\s*\\}\\}`));
+          }
+          expect(out.list[0]).toEqual(inputs[names[parts[0]![1] % names.length]!]);
+        },
+      ),
     );
   });
 });

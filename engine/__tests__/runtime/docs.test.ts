@@ -18,12 +18,23 @@ import {
 import type { JsonObject, Rule, SimStep } from '../../src/index.js';
 import { createRegistry } from '../../src/runtime/deps.js';
 
-const markdown = readFileSync(process.env.RULECORD_RULES_MD ?? join(import.meta.dirname, '../../../docs/rules.md'), 'utf8');
+const markdown = readFileSync(
+  process.env.RULECORD_RULES_MD ?? join(import.meta.dirname, '../../../docs/rules.md'),
+  'utf8',
+);
 const runtimePart = markdown.slice(markdown.indexOf('# How rules run'));
 
 const text = (ctx: { event: { payload: JsonObject } }): string => String(ctx.event.payload.content ?? '');
-const send = (name: string, call: (p: JsonObject, ctx: Parameters<NonNullable<Parameters<typeof defineAction>[0]['run']>>[1]) => Promise<unknown>) =>
-  defineAction({ name, description: name, params: { type: 'object' }, run: async (p, ctx) => void (await call(p, ctx)) });
+const send = (
+  name: string,
+  call: (p: JsonObject, ctx: Parameters<NonNullable<Parameters<typeof defineAction>[0]['run']>>[1]) => Promise<unknown>,
+) =>
+  defineAction({
+    name,
+    description: name,
+    params: { type: 'object' },
+    run: async (p, ctx) => void (await call(p, ctx)),
+  });
 
 /** Stand-ins for the catalog's actions and facts the examples use (the engine cannot import the catalog). */
 const docsModule = defineModule({
@@ -33,7 +44,12 @@ const docsModule = defineModule({
   description: 'Facts, actions and events the runtime examples of docs/rules.md use.',
   areas: ['message', 'member', 'role', 'command'],
   facts: [
-    defineFact({ name: 'message.length', description: 'length', schema: { type: 'integer' }, resolve: (ctx) => text(ctx).length }),
+    defineFact({
+      name: 'message.length',
+      description: 'length',
+      schema: { type: 'integer' },
+      resolve: (ctx) => text(ctx).length,
+    }),
     defineFact({
       name: 'message.capsRatio',
       description: 'caps',
@@ -45,12 +61,19 @@ const docsModule = defineModule({
     }),
   ],
   actions: [
-    send('message.delete', (_p, ctx) => ctx.discord.deleteMessage(String(ctx.event.payload.channelId), String(ctx.event.payload.messageId))),
+    send('message.delete', (_p, ctx) =>
+      ctx.discord.deleteMessage(String(ctx.event.payload.channelId), String(ctx.event.payload.messageId)),
+    ),
     send('message.send', (p, ctx) => ctx.discord.sendMessage(String(p.channel), { content: String(p.content) })),
     defineAction({
       name: 'member.warn',
       description: 'warn',
-      params: { type: 'object', required: ['user'], properties: { user: { type: 'string' }, reason: { type: 'string' } }, additionalProperties: false },
+      params: {
+        type: 'object',
+        required: ['user'],
+        properties: { user: { type: 'string' }, reason: { type: 'string' } },
+        additionalProperties: false,
+      },
       run: () => Promise.resolve({ caseId: 'case-1' }),
     }),
     send('member.timeout', (p, ctx) => ctx.discord.timeout(String(p.user), 3_600_000, String(p.reason))),
@@ -71,12 +94,20 @@ const world = {
 interface Example {
   rules: Rule[];
   steps: SimStep[];
-  expect: { outcomes?: string[]; actions?: string[]; wouldRun?: string[]; params?: JsonObject[]; steps?: number[]; calls?: number };
+  expect: {
+    outcomes?: string[];
+    actions?: string[];
+    wouldRun?: string[];
+    params?: JsonObject[];
+    steps?: number[];
+    calls?: number;
+  };
 }
 
 function examples(): [string, Example][] {
   const found: [string, Example][] = [];
-  for (const m of runtimePart.matchAll(/<!-- runtime-example: ([a-z0-9-]+) -->\n```yaml\n([\s\S]*?)```/g)) found.push([m[1]!, parse(m[2]!) as Example]);
+  for (const m of runtimePart.matchAll(/<!-- runtime-example: ([a-z0-9-]+) -->\n```yaml\n([\s\S]*?)```/g))
+    found.push([m[1]!, parse(m[2]!) as Example]);
   return found;
 }
 
@@ -97,7 +128,8 @@ describe('docs/rules.md runtime examples', () => {
       const performed = result.actions.filter((a) => a.mode === 'enforce' && a.status === 'ok');
       if (ex.expect.outcomes) expect(result.traces.map((t) => t.outcome)).toEqual(ex.expect.outcomes);
       if (ex.expect.actions) expect(performed.map((a) => a.action)).toEqual(ex.expect.actions);
-      if (ex.expect.wouldRun) expect(result.actions.filter((a) => a.status === 'would-run').map((a) => a.action)).toEqual(ex.expect.wouldRun);
+      if (ex.expect.wouldRun)
+        expect(result.actions.filter((a) => a.status === 'would-run').map((a) => a.action)).toEqual(ex.expect.wouldRun);
       if (ex.expect.params) expect(performed.map((a) => a.params)).toMatchObject(ex.expect.params);
       if (ex.expect.steps) expect(performed.map((a) => a.step)).toEqual(ex.expect.steps);
       if (ex.expect.calls !== undefined) expect(result.calls.length).toBe(ex.expect.calls);
@@ -105,7 +137,10 @@ describe('docs/rules.md runtime examples', () => {
   }
 
   it('documents every variable root and filter', () => {
-    const section = runtimePart.slice(runtimePart.indexOf('## Variables: every root and filter'), runtimePart.indexOf('## Actions: errors and retries'));
+    const section = runtimePart.slice(
+      runtimePart.indexOf('## Variables: every root and filter'),
+      runtimePart.indexOf('## Actions: errors and retries'),
+    );
     for (const root of VARIABLE_ROOTS) expect(section, root).toContain(`\`${root}\``);
     for (const filter of VARIABLE_FILTERS) expect(section, filter).toContain(`\`${filter}`);
   });

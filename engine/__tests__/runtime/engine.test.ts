@@ -9,8 +9,16 @@ describe('Engine: routing, where, conditions', () => {
       {
         id: 'no-shouting',
         on: 'message.create',
-        if: { all: [{ fact: 'message.capsRatio', operator: 'greaterThan', value: 0.7 }, { fact: 'message.length', operator: 'greaterThanInclusive', value: 10 }] },
-        then: [{ 'message.delete': { reason: 'caps' } }, { 'member.warn': { user: '{{ user.id }}', reason: 'Too many capitals' } }],
+        if: {
+          all: [
+            { fact: 'message.capsRatio', operator: 'greaterThan', value: 0.7 },
+            { fact: 'message.length', operator: 'greaterThanInclusive', value: 10 },
+          ],
+        },
+        then: [
+          { 'message.delete': { reason: 'caps' } },
+          { 'member.warn': { user: '{{ user.id }}', reason: 'Too many capitals' } },
+        ],
       },
     ]);
     const [run] = await h.engine.dispatch(message('HELLO EVERYONE LOOK AT ME'));
@@ -31,7 +39,14 @@ describe('Engine: routing, where, conditions', () => {
 
   it('does not fire when the condition is false, and leaves a condition-false trace', async () => {
     const h = await harness();
-    load(h, [{ id: 'caps', on: 'message.create', if: { fact: 'message.capsRatio', operator: 'greaterThan', value: 0.7 }, then: [{ 'message.delete': {} }] }]);
+    load(h, [
+      {
+        id: 'caps',
+        on: 'message.create',
+        if: { fact: 'message.capsRatio', operator: 'greaterThan', value: 0.7 },
+        then: [{ 'message.delete': {} }],
+      },
+    ]);
     const [run] = await h.engine.dispatch(message('hello there'));
     expect(run?.outcome).toBe('condition-false');
     expect(h.probe.actions).toEqual([]);
@@ -44,7 +59,17 @@ describe('Engine: routing, where, conditions', () => {
       {
         id: 'caps-and-long',
         on: 'message.create',
-        if: { any: [{ all: [{ fact: 'message.length', operator: 'greaterThan', value: 3 }, { fact: 'message.capsRatio', operator: 'greaterThan', value: 0.9 }] }, { fact: 'member.accountAge', operator: 'lessThan', value: 2 }] },
+        if: {
+          any: [
+            {
+              all: [
+                { fact: 'message.length', operator: 'greaterThan', value: 3 },
+                { fact: 'message.capsRatio', operator: 'greaterThan', value: 0.9 },
+              ],
+            },
+            { fact: 'member.accountAge', operator: 'lessThan', value: 2 },
+          ],
+        },
         then: [{ 'message.delete': {} }],
       },
     ]);
@@ -63,14 +88,29 @@ describe('Engine: routing, where, conditions', () => {
       ['message.capsRatio', 0.2],
       ['member.accountAge', 400],
     ]);
-    expect(trace?.where).toEqual({ result: true, checks: [{ filter: 'bots', expected: false, actual: false, result: true }] });
+    expect(trace?.where).toEqual({
+      result: true,
+      checks: [{ filter: 'bots', expected: false, actual: false, result: true }],
+    });
   });
 
   it('applies where before any fact, skips bots on message events by default', async () => {
     const h = await harness();
     load(h, [
-      { id: 'only-general', on: 'message.create', where: { channel: { in: ['general'] } }, if: { fact: 'message.length', operator: 'greaterThan', value: 0 }, then: [{ 'message.delete': {} }] },
-      { id: 'not-mods', on: 'message.create', where: { roles: { none: ['mod'] } }, if: { fact: 'message.length', operator: 'greaterThan', value: 0 }, then: [{ 'member.warn': { user: 'x' } }] },
+      {
+        id: 'only-general',
+        on: 'message.create',
+        where: { channel: { in: ['general'] } },
+        if: { fact: 'message.length', operator: 'greaterThan', value: 0 },
+        then: [{ 'message.delete': {} }],
+      },
+      {
+        id: 'not-mods',
+        on: 'message.create',
+        where: { roles: { none: ['mod'] } },
+        if: { fact: 'message.length', operator: 'greaterThan', value: 0 },
+        then: [{ 'member.warn': { user: 'x' } }],
+      },
       { id: 'bots-too', on: 'message.create', where: { bots: true }, then: [{ 'log.trace': { message: 'seen' } }] },
     ]);
     const other = await h.engine.dispatch(message('hi', { channelId: 'random', member: { roles: ['mod'] } }));
@@ -89,7 +129,20 @@ describe('Engine: routing, where, conditions', () => {
   });
 
   it('filtered runs are not kept by default, and are when retention asks for them', async () => {
-    const rules = [{ id: 'staff-only', on: 'message.create', where: { channel: { in: ['staff'] } }, then: [{ 'log.trace': { message: 'x' } }] }, { id: 'no-mods', on: 'message.create', where: { roles: { none: ['member'] } }, then: [{ 'log.trace': { message: 'x' } }] }];
+    const rules = [
+      {
+        id: 'staff-only',
+        on: 'message.create',
+        where: { channel: { in: ['staff'] } },
+        then: [{ 'log.trace': { message: 'x' } }],
+      },
+      {
+        id: 'no-mods',
+        on: 'message.create',
+        where: { roles: { none: ['member'] } },
+        then: [{ 'log.trace': { message: 'x' } }],
+      },
+    ];
     const h = await harness();
     load(h, rules);
     const [run] = await h.engine.dispatch(message('hi'));
@@ -115,8 +168,18 @@ describe('Engine: routing, where, conditions', () => {
   it('memoises facts per event across rules and resolves async io facts', async () => {
     const h = await harness();
     load(h, [
-      { id: 'a', on: 'message.create', if: { fact: 'member.accountAge', operator: 'greaterThan', value: 30 }, then: [{ 'log.trace': { message: 'old' } }] },
-      { id: 'b', on: 'message.create', if: { fact: 'member.accountAge', operator: 'greaterThan', value: 300 }, then: [{ 'log.trace': { message: 'very old' } }] },
+      {
+        id: 'a',
+        on: 'message.create',
+        if: { fact: 'member.accountAge', operator: 'greaterThan', value: 30 },
+        then: [{ 'log.trace': { message: 'old' } }],
+      },
+      {
+        id: 'b',
+        on: 'message.create',
+        if: { fact: 'member.accountAge', operator: 'greaterThan', value: 300 },
+        then: [{ 'log.trace': { message: 'very old' } }],
+      },
     ]);
     const runs = await h.engine.dispatch(message('x'));
     expect(runs.map((r) => r.outcome)).toEqual(['fired', 'fired']);
@@ -132,7 +195,13 @@ describe('Engine: routing, where, conditions', () => {
       {
         id: 'p',
         on: 'message.create',
-        if: { all: [{ fact: 'event.content', operator: 'equal', value: 'ping' }, { fact: 'now', operator: 'greaterThan', value: 0 }, { fact: 'test.greeting', operator: 'equal', value: 'hello' }] },
+        if: {
+          all: [
+            { fact: 'event.content', operator: 'equal', value: 'ping' },
+            { fact: 'now', operator: 'greaterThan', value: 0 },
+            { fact: 'test.greeting', operator: 'equal', value: 'hello' },
+          ],
+        },
         then: [{ 'member.warn': { user: '{{ user.id }}', reason: '{{ event.content | upper }} at {{ now }}' } }],
       },
     ]);
@@ -159,7 +228,14 @@ describe('Engine: routing, where, conditions', () => {
 
   it('a throwing fact provider is an error trace, not an exception', async () => {
     const h = await harness();
-    load(h, [{ id: 'broken', on: 'message.create', if: { fact: 'test.broken', operator: 'equal', value: 1 }, then: [{ 'message.delete': {} }] }]);
+    load(h, [
+      {
+        id: 'broken',
+        on: 'message.create',
+        if: { fact: 'test.broken', operator: 'equal', value: 1 },
+        then: [{ 'message.delete': {} }],
+      },
+    ]);
     const [run] = await h.engine.dispatch(message('x'));
     expect(run?.outcome).toBe('error');
     expect(run?.error?.code).toBe('RC_FACT_FAILED');
@@ -169,7 +245,15 @@ describe('Engine: routing, where, conditions', () => {
   it('a failed load keeps the previous rule set', async () => {
     const h = await harness();
     load(h, [{ id: 'a', on: 'message.create', then: [{ 'log.trace': { message: 'a' } }] }]);
-    const bad = h.engine.load({ apiVersion: 'rulecord/v1', kind: 'RuleSet', guild: GUILD, rules: [{ id: 'b', on: 'message.create', then: [{ 'no.such': {} }] }] }, { tier: 'free' });
+    const bad = h.engine.load(
+      {
+        apiVersion: 'rulecord/v1',
+        kind: 'RuleSet',
+        guild: GUILD,
+        rules: [{ id: 'b', on: 'message.create', then: [{ 'no.such': {} }] }],
+      },
+      { tier: 'free' },
+    );
     expect(bad.ok).toBe(false);
     expect(bad.problems.length).toBeGreaterThan(0);
     expect(h.engine.loaded(GUILD)?.rules).toEqual(['a']);
@@ -205,7 +289,13 @@ describe('Engine: actions', () => {
         on: 'message.create',
         then: [
           { 'member.warn': { user: '{{ user.id }}' }, as: 'first' },
-          { 'member.warn': { user: '{{ user.id }}', reason: 'after {{ steps.first.caseId }}', count: '{{ facts.message.length }}' } },
+          {
+            'member.warn': {
+              user: '{{ user.id }}',
+              reason: 'after {{ steps.first.caseId }}',
+              count: '{{ facts.message.length }}',
+            },
+          },
         ],
       },
     ]);
@@ -220,7 +310,15 @@ describe('Engine: actions', () => {
       {
         id: 'vars',
         on: 'message.create',
-        then: [{ 'member.warn': { user: '{{ user.mention }}', reason: '{{ member.displayName }}|{{ author.username }}|{{ channel.mention }}|{{ guild.name }}|{{ guild.memberCount }}|{{ event.missing | default: "none" }}' } }],
+        then: [
+          {
+            'member.warn': {
+              user: '{{ user.mention }}',
+              reason:
+                '{{ member.displayName }}|{{ author.username }}|{{ channel.mention }}|{{ guild.name }}|{{ guild.memberCount }}|{{ event.missing | default: "none" }}',
+            },
+          },
+        ],
       },
     ]);
     await h.engine.dispatch(message('x'));
@@ -238,7 +336,13 @@ describe('Engine: actions', () => {
 
   it('an action that hangs times out (RC_ACTION_TIMEOUT, transient) and onError decides what follows', async () => {
     const h = await harness({ limits: { actionTimeoutMs: 20 } });
-    load(h, [{ id: 'hang', on: 'message.create', then: [{ 'custom.hang': {}, onError: 'continue' }, { 'member.warn': { user: 'u' } }] }]);
+    load(h, [
+      {
+        id: 'hang',
+        on: 'message.create',
+        then: [{ 'custom.hang': {}, onError: 'continue' }, { 'member.warn': { user: 'u' } }],
+      },
+    ]);
     const [run] = await h.engine.dispatch(message('x'));
     expect(run?.outcome).toBe('fired');
     const [trace] = await h.engine.traces.forGuild(GUILD).list();
@@ -250,7 +354,14 @@ describe('Engine: actions', () => {
     const sleeps: number[] = [];
     const h = await harness({ sleep: (ms) => (sleeps.push(ms), Promise.resolve()) });
     load(h, [
-      { id: 'retry', on: 'message.create', then: [{ 'custom.flaky': { failures: 2 }, retry: { attempts: 3, backoff: '1s' } }, { 'log.trace': { message: 'after' } }] },
+      {
+        id: 'retry',
+        on: 'message.create',
+        then: [
+          { 'custom.flaky': { failures: 2 }, retry: { attempts: 3, backoff: '1s' } },
+          { 'log.trace': { message: 'after' } },
+        ],
+      },
     ]);
     const [run] = await h.engine.dispatch(message('x'));
     expect(run?.outcome).toBe('fired');
@@ -259,7 +370,14 @@ describe('Engine: actions', () => {
     expect(trace?.actions[0]?.attempts).toBe(3);
 
     load(h, [
-      { id: 'bug', on: 'message.create', then: [{ 'custom.flaky': { bug: true }, retry: { attempts: 5 }, onError: 'continue' }, { 'member.warn': { user: 'u' } }] },
+      {
+        id: 'bug',
+        on: 'message.create',
+        then: [
+          { 'custom.flaky': { bug: true }, retry: { attempts: 5 }, onError: 'continue' },
+          { 'member.warn': { user: 'u' } },
+        ],
+      },
     ]);
     h.probe.actions.length = 0;
     const [run2] = await h.engine.dispatch(message('x'));
@@ -267,9 +385,15 @@ describe('Engine: actions', () => {
     expect(h.probe.actions.map((a) => a.name)).toEqual(['custom.flaky', 'member.warn']);
     const [t2] = await h.engine.traces.forGuild(GUILD).list({ rule: 'bug' });
     expect(t2?.errors).toBe(1);
-    expect(t2?.actions[0]).toMatchObject({ status: 'error', attempts: 1, error: { code: 'RC_ACTION_FAILED', kind: 'bug' } });
+    expect(t2?.actions[0]).toMatchObject({
+      status: 'error',
+      attempts: 1,
+      error: { code: 'RC_ACTION_FAILED', kind: 'bug' },
+    });
 
-    load(h, [{ id: 'stop', on: 'message.create', then: [{ 'custom.flaky': { bug: true } }, { 'member.warn': { user: 'u' } }] }]);
+    load(h, [
+      { id: 'stop', on: 'message.create', then: [{ 'custom.flaky': { bug: true } }, { 'member.warn': { user: 'u' } }] },
+    ]);
     h.probe.actions.length = 0;
     const [run3] = await h.engine.dispatch(message('x'));
     expect(run3?.outcome).toBe('error');

@@ -93,7 +93,11 @@ export function testModule(probe: Probe): ModuleDefinition {
         params: { type: 'object', properties: { reason: { type: 'string' } }, additionalProperties: false },
         async run(params, ctx) {
           probe.actions.push({ name: 'message.delete', params });
-          await ctx.discord.deleteMessage(String(ctx.event.payload.channelId), String(ctx.event.payload.messageId), params.reason as string | undefined);
+          await ctx.discord.deleteMessage(
+            String(ctx.event.payload.channelId),
+            String(ctx.event.payload.messageId),
+            params.reason as string | undefined,
+          );
         },
       }),
       defineAction({
@@ -102,7 +106,11 @@ export function testModule(probe: Probe): ModuleDefinition {
         params: {
           type: 'object',
           required: ['user'],
-          properties: { user: { type: 'string', minLength: 1 }, reason: { type: 'string' }, count: { type: 'integer' } },
+          properties: {
+            user: { type: 'string', minLength: 1 },
+            reason: { type: 'string' },
+            count: { type: 'integer' },
+          },
           additionalProperties: false,
         },
         result: { type: 'object', properties: { caseId: { type: 'string' } } },
@@ -134,10 +142,18 @@ export function testModule(probe: Probe): ModuleDefinition {
       defineAction({
         name: 'custom.schedule',
         description: 'schedules an event',
-        params: { type: 'object', required: ['id', 'in'], properties: { id: { type: 'string' }, in: { type: 'integer' } } },
+        params: {
+          type: 'object',
+          required: ['id', 'in'],
+          properties: { id: { type: 'string' }, in: { type: 'integer' } },
+        },
         async run(params, ctx) {
           probe.actions.push({ name: 'custom.schedule', params });
-          await ctx.schedule({ id: String(params.id), at: ctx.clock.now() + Number(params.in), event: { type: 'custom.reminder', payload: { userId: String(ctx.event.payload.userId ?? '') } } });
+          await ctx.schedule({
+            id: String(params.id),
+            at: ctx.clock.now() + Number(params.in),
+            event: { type: 'custom.reminder', payload: { userId: String(ctx.event.payload.userId ?? '') } },
+          });
         },
       }),
     ],
@@ -164,7 +180,15 @@ export function message(content: string, extra: JsonObject = {}, guildId = GUILD
     guildId,
     type: 'message.create',
     at: 0,
-    payload: { messageId: `msg${seq}`, channelId: 'general', userId: 'u1', author: { id: 'u1', username: 'ada', bot: false }, member: { roles: ['member'] }, content, ...extra },
+    payload: {
+      messageId: `msg${seq}`,
+      channelId: 'general',
+      userId: 'u1',
+      author: { id: 'u1', username: 'ada', bot: false },
+      member: { roles: ['member'] },
+      content,
+      ...extra,
+    },
   };
 }
 
@@ -177,12 +201,20 @@ export interface Harness {
   discord: RecordingDiscord;
 }
 
-export async function harness(options: Partial<EngineOptions> & { world?: WorldSpec; modules?: ModuleDefinition[] } = {}): Promise<Harness> {
+export async function harness(
+  options: Partial<EngineOptions> & { world?: WorldSpec; modules?: ModuleDefinition[] } = {},
+): Promise<Harness> {
   const probe: Probe = { factCalls: {}, actions: [], flakyFailures: 0 };
   const clock = new VirtualClock(1_700_000_000_000);
   const state = new InMemoryStateStore({ clock });
   const scheduler = new InProcessScheduler({ store: new InMemoryTimerStore(), clock, virtual: true });
-  const discord = new RecordingDiscord(options.world ?? { members: [{ id: 'u1', username: 'ada', displayName: 'Ada', createdAt: 1_700_000_000_000 - 400 * 86_400_000 }], guild: { name: 'Test Guild', memberCount: 42 } }, clock);
+  const discord = new RecordingDiscord(
+    options.world ?? {
+      members: [{ id: 'u1', username: 'ada', displayName: 'Ada', createdAt: 1_700_000_000_000 - 400 * 86_400_000 }],
+      guild: { name: 'Test Guild', memberCount: 42 },
+    },
+    clock,
+  );
   const registry = createRegistry([coreModule, testModule(probe), ...(options.modules ?? [])]);
   const engine = new Engine({ registry, state, scheduler, discord, clock, sleep: () => Promise.resolve(), ...options });
   await scheduler.start((timer) => engine.handleTimer(timer));

@@ -16,7 +16,16 @@ describe('Engine: wait, resume and timers', () => {
         id: 'two-stage',
         on: 'message.create',
         if: { fact: 'message.length', operator: 'greaterThan', value: 0 },
-        then: [{ 'member.warn': { user: '{{ user.id }}' }, as: 'w' }, { wait: '10m' }, { 'member.warn': { user: '{{ user.id }}', reason: 'follow-up to {{ steps.w.caseId }} ({{ facts.message.length }})' } }],
+        then: [
+          { 'member.warn': { user: '{{ user.id }}' }, as: 'w' },
+          { wait: '10m' },
+          {
+            'member.warn': {
+              user: '{{ user.id }}',
+              reason: 'follow-up to {{ steps.w.caseId }} ({{ facts.message.length }})',
+            },
+          },
+        ],
       },
     ]);
     const [first] = await h.engine.dispatch(message('hello'));
@@ -67,14 +76,20 @@ describe('Engine: wait, resume and timers', () => {
 
   it('a parked run whose rule was switched to shadow finishes as would-run, performing nothing', async () => {
     const h = await harness();
-    const rule = { id: 'later', on: 'message.create', then: [{ 'member.warn': { user: 'first' } }, { wait: '1m' }, { 'member.warn': { user: 'second' } }] };
+    const rule = {
+      id: 'later',
+      on: 'message.create',
+      then: [{ 'member.warn': { user: 'first' } }, { wait: '1m' }, { 'member.warn': { user: 'second' } }],
+    };
     load(h, [rule]);
     await h.engine.dispatch(message('a'));
     load(h, [{ ...rule, mode: 'shadow' as const }]);
     const runs = collect(h);
     await h.scheduler.advance(60_000);
     expect(h.probe.actions.map((a) => a.params.user)).toEqual(['first']);
-    expect(runs.map((r) => [r.outcome, r.actions.map((a) => [a.action, a.status])])).toEqual([['shadow', [['member.warn', 'would-run']]]]);
+    expect(runs.map((r) => [r.outcome, r.actions.map((a) => [a.action, a.status])])).toEqual([
+      ['shadow', [['member.warn', 'would-run']]],
+    ]);
   });
 
   it('a parked run that falls due before its guild is loaded is retried by the scheduler, not dropped', async () => {
@@ -96,7 +111,11 @@ describe('Engine: wait, resume and timers', () => {
     const h = await harness();
     load(h, [
       { id: 'remind-me', on: 'message.create', then: [{ 'custom.schedule': { id: 'r1', in: 3_600_000 } }] },
-      { id: 'on-reminder', on: 'custom.reminder', then: [{ 'member.warn': { user: '{{ event.userId }}', reason: 'reminder' } }] },
+      {
+        id: 'on-reminder',
+        on: 'custom.reminder',
+        then: [{ 'member.warn': { user: '{{ event.userId }}', reason: 'reminder' } }],
+      },
     ]);
     await h.engine.dispatch(message('x'));
     const runs = collect(h);
@@ -107,20 +126,46 @@ describe('Engine: wait, resume and timers', () => {
 
   it('a timer of another kind becomes a timer.fired event', async () => {
     const h = await harness();
-    load(h, [{ id: 'tf', on: 'timer.fired', if: { fact: 'event.kind', operator: 'equal', value: 'custom' }, then: [{ 'member.warn': { user: '{{ event.data.who }}' } }] }]);
-    await h.scheduler.schedule({ id: 'x1', guildId: GUILD, kind: 'custom', dueAt: h.clock.now() + 5, payload: { who: 'u9' } });
+    load(h, [
+      {
+        id: 'tf',
+        on: 'timer.fired',
+        if: { fact: 'event.kind', operator: 'equal', value: 'custom' },
+        then: [{ 'member.warn': { user: '{{ event.data.who }}' } }],
+      },
+    ]);
+    await h.scheduler.schedule({
+      id: 'x1',
+      guildId: GUILD,
+      kind: 'custom',
+      dueAt: h.clock.now() + 5,
+      payload: { who: 'u9' },
+    });
     await h.scheduler.advance(5);
     expect(h.probe.actions).toEqual([{ name: 'member.warn', params: { user: 'u9' } }]);
   });
 
-  it('timerEvents maps a timer kind to an event (e.g. the schedule module\'s ticks), once per occurrence', async () => {
+  it("timerEvents maps a timer kind to an event (e.g. the schedule module's ticks), once per occurrence", async () => {
     const h = await harness({
       timerEvents: {
-        'custom.tick': (t) => ({ id: `tick:${t.id}:${t.dueAt}`, guildId: 'ignored', type: 'custom.ping', at: t.dueAt, payload: { userId: String((t.payload as { who: string }).who) } }),
+        'custom.tick': (t) => ({
+          id: `tick:${t.id}:${t.dueAt}`,
+          guildId: 'ignored',
+          type: 'custom.ping',
+          at: t.dueAt,
+          payload: { userId: String((t.payload as { who: string }).who) },
+        }),
       },
     });
     load(h, [{ id: 'on-tick', on: 'custom.ping', then: [{ 'member.warn': { user: '{{ event.userId }}' } }] }]);
-    await h.scheduler.schedule({ id: 'tick-1', guildId: GUILD, kind: 'custom.tick', dueAt: h.clock.now() + 60_000, payload: { who: 'u7' }, cron: '* * * * *' });
+    await h.scheduler.schedule({
+      id: 'tick-1',
+      guildId: GUILD,
+      kind: 'custom.tick',
+      dueAt: h.clock.now() + 60_000,
+      payload: { who: 'u7' },
+      cron: '* * * * *',
+    });
     await h.scheduler.advance(180_000);
     expect(h.probe.actions.map((a) => a.params.user)).toEqual(['u7', 'u7', 'u7']);
   });
@@ -129,7 +174,14 @@ describe('Engine: wait, resume and timers', () => {
 describe('Engine: limits, concurrency, redelivery, emit, shadow', () => {
   it('cooldown per user: the second run within the window is limited', async () => {
     const h = await harness();
-    load(h, [{ id: 'cd', on: 'message.create', limits: { cooldown: { per: 'user', window: '30s' } }, then: [{ 'member.warn': { user: 'u' } }] }]);
+    load(h, [
+      {
+        id: 'cd',
+        on: 'message.create',
+        limits: { cooldown: { per: 'user', window: '30s' } },
+        then: [{ 'member.warn': { user: 'u' } }],
+      },
+    ]);
     expect((await h.engine.dispatch(message('a')))[0]?.outcome).toBe('fired');
     const [limited] = await h.engine.dispatch(message('b'));
     expect(limited?.outcome).toBe('limited');
@@ -142,7 +194,14 @@ describe('Engine: limits, concurrency, redelivery, emit, shadow', () => {
 
   it('rate per channel: at most max runs per window', async () => {
     const h = await harness();
-    load(h, [{ id: 'rt', on: 'message.create', limits: { rate: { per: 'channel', max: 2, window: '1m' } }, then: [{ 'member.warn': { user: 'u' } }] }]);
+    load(h, [
+      {
+        id: 'rt',
+        on: 'message.create',
+        limits: { rate: { per: 'channel', max: 2, window: '1m' } },
+        then: [{ 'member.warn': { user: 'u' } }],
+      },
+    ]);
     const outcomes = [];
     for (let i = 0; i < 4; i++) outcomes.push((await h.engine.dispatch(message(`m${i}`)))[0]?.outcome);
     expect(outcomes).toEqual(['fired', 'fired', 'limited', 'limited']);
@@ -164,7 +223,11 @@ describe('Engine: limits, concurrency, redelivery, emit, shadow', () => {
       id: `c-${mode}`,
       on: 'message.create',
       concurrency: { mode, per: 'user' as const },
-      then: [{ 'member.warn': { user: 'start {{ event.content }}' } }, { wait: '10m' }, { 'member.warn': { user: 'end {{ event.content }}' } }],
+      then: [
+        { 'member.warn': { user: 'start {{ event.content }}' } },
+        { wait: '10m' },
+        { 'member.warn': { user: 'end {{ event.content }}' } },
+      ],
     });
     // drop: the second run is limited while the first waits.
     let h = await harness();
@@ -200,8 +263,19 @@ describe('Engine: limits, concurrency, redelivery, emit, shadow', () => {
   it('emitted events re-enter the router after the run, and loops stop at the depth limit', async () => {
     const h = await harness({ limits: { emitDepth: 3 } });
     load(h, [
-      { id: 'start', on: 'message.create', then: [{ 'event.emit': { type: 'custom.ping', payload: { n: 0, userId: '{{ user.id }}' } } }] },
-      { id: 'loop', on: 'custom.ping', then: [{ 'member.warn': { user: '{{ event.userId }}' } }, { 'event.emit': { type: 'custom.ping', payload: { userId: '{{ event.userId }}' } } }] },
+      {
+        id: 'start',
+        on: 'message.create',
+        then: [{ 'event.emit': { type: 'custom.ping', payload: { n: 0, userId: '{{ user.id }}' } } }],
+      },
+      {
+        id: 'loop',
+        on: 'custom.ping',
+        then: [
+          { 'member.warn': { user: '{{ event.userId }}' } },
+          { 'event.emit': { type: 'custom.ping', payload: { userId: '{{ event.userId }}' } } },
+        ],
+      },
     ]);
     const runs = await h.engine.dispatch(message('x'));
     expect(runs.map((r) => [r.ruleId, r.depth, r.outcome])).toEqual([
@@ -223,7 +297,11 @@ describe('Engine: limits, concurrency, redelivery, emit, shadow', () => {
         mode: 'shadow',
         limits: { cooldown: { per: 'user', window: '1h' } },
         if: { fact: 'message.length', operator: 'greaterThan', value: 0 },
-        then: [{ 'message.delete': {} }, { wait: '1m' }, { 'member.warn': { user: '{{ user.id }}', reason: 'in {{ guild.name }}' } }],
+        then: [
+          { 'message.delete': {} },
+          { wait: '1m' },
+          { 'member.warn': { user: '{{ user.id }}', reason: 'in {{ guild.name }}' } },
+        ],
       },
     ]);
     const [a] = await h.engine.dispatch(message('x'));

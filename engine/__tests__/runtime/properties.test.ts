@@ -34,7 +34,10 @@ function counting<T extends object>(target: T, calls: string[], label: string): 
 
 function countingPorts(state: StateStore, discord: DiscordPort, scheduler: Scheduler, calls: string[]) {
   return {
-    state: { forGuild: (g: string) => counting(state.forGuild(g), calls, 'state'), close: () => state.close() } satisfies StateStore,
+    state: {
+      forGuild: (g: string) => counting(state.forGuild(g), calls, 'state'),
+      close: () => state.close(),
+    } satisfies StateStore,
     discord: { forGuild: (g: string) => counting(discord.forGuild(g), calls, 'discord') } satisfies DiscordPort,
     scheduler: counting(scheduler, calls, 'scheduler'),
   };
@@ -77,19 +80,36 @@ function mustLoad(engine: Engine, rules: Rule[], guild = 'g1'): void {
 }
 
 let seq = 0;
-const event = (e: { user: string; channel: string; content?: string; id?: string | undefined; guild?: string; type?: string }): RuleEvent => ({
+const event = (e: {
+  user: string;
+  channel: string;
+  content?: string;
+  id?: string | undefined;
+  guild?: string;
+  type?: string;
+}): RuleEvent => ({
   id: e.id ?? `p${++seq}`,
   guildId: e.guild ?? 'g1',
   type: e.type ?? 'message.create',
   at: 0,
-  payload: { messageId: `m${seq}`, userId: e.user, channelId: e.channel, content: e.content ?? 'x', author: { id: e.user, bot: false }, member: { roles: [] } },
+  payload: {
+    messageId: `m${seq}`,
+    userId: e.user,
+    channelId: e.channel,
+    content: e.content ?? 'x',
+    author: { id: e.user, bot: false },
+    member: { roles: [] },
+  },
 });
 
 const userArb = fc.constantFrom('u1', 'u2', 'u3');
 const channelArb = fc.constantFrom('c1', 'c2');
 /** Batches of simultaneous events, each batch followed by a clock step. */
 const batchesArb = fc.array(
-  fc.record({ events: fc.array(fc.record({ user: userArb, channel: channelArb }), { minLength: 1, maxLength: 8 }), stepMs: fc.integer({ min: 0, max: 40_000 }) }),
+  fc.record({
+    events: fc.array(fc.record({ user: userArb, channel: channelArb }), { minLength: 1, maxLength: 8 }),
+    stepMs: fc.integer({ min: 0, max: 40_000 }),
+  }),
   { minLength: 1, maxLength: 8 },
 );
 const perArb = fc.constantFrom('user' as const, 'channel' as const, 'guild' as const);
@@ -118,7 +138,14 @@ describe('property: limits are never exceeded under concurrent events', () => {
     await fc.assert(
       fc.asyncProperty(perArb, fc.integer({ min: 1, max: 60 }), batchesArb, async (per, windowS, batches) => {
         const s = await setup();
-        mustLoad(s.engine, [{ id: 'cd', on: 'message.create', limits: { cooldown: { per, window: `${windowS}s` } }, then: [{ 'log.trace': { message: 'x' } }] }]);
+        mustLoad(s.engine, [
+          {
+            id: 'cd',
+            on: 'message.create',
+            limits: { cooldown: { per, window: `${windowS}s` } },
+            then: [{ 'log.trace': { message: 'x' } }],
+          },
+        ]);
         const { fired, payloads } = await runBatches(s, batches);
         const last = new Map<string, number>();
         for (const f of fired) {
@@ -135,19 +162,33 @@ describe('property: limits are never exceeded under concurrent events', () => {
 
   it('rate: never more than max fires of one key in any window (in-process state, virtual clock)', async () => {
     await fc.assert(
-      fc.asyncProperty(perArb, fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 60 }), batchesArb, async (per, max, windowS, batches) => {
-        const s = await setup();
-        mustLoad(s.engine, [{ id: 'rt', on: 'message.create', limits: { rate: { per, max, window: `${windowS}s` } }, then: [{ 'log.trace': { message: 'x' } }] }]);
-        const { fired, payloads } = await runBatches(s, batches);
-        const byKey = new Map<string, number[]>();
-        for (const f of fired) {
-          const k = keyOf(per, f.key, payloads);
-          byKey.set(k, [...(byKey.get(k) ?? []), f.at]);
-        }
-        for (const times of byKey.values()) {
-          for (const t of times) expect(times.filter((u) => u > t - windowS * 1000 && u <= t).length).toBeLessThanOrEqual(max);
-        }
-      }),
+      fc.asyncProperty(
+        perArb,
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 60 }),
+        batchesArb,
+        async (per, max, windowS, batches) => {
+          const s = await setup();
+          mustLoad(s.engine, [
+            {
+              id: 'rt',
+              on: 'message.create',
+              limits: { rate: { per, max, window: `${windowS}s` } },
+              then: [{ 'log.trace': { message: 'x' } }],
+            },
+          ]);
+          const { fired, payloads } = await runBatches(s, batches);
+          const byKey = new Map<string, number[]>();
+          for (const f of fired) {
+            const k = keyOf(per, f.key, payloads);
+            byKey.set(k, [...(byKey.get(k) ?? []), f.at]);
+          }
+          for (const times of byKey.values()) {
+            for (const t of times)
+              expect(times.filter((u) => u > t - windowS * 1000 && u <= t).length).toBeLessThanOrEqual(max);
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -170,26 +211,40 @@ describe('property: limits are never exceeded under concurrent events', () => {
       const r = redis;
       let run = 0;
       await fc.assert(
-        fc.asyncProperty(fc.integer({ min: 1, max: 5 }), fc.array(fc.record({ user: userArb, channel: channelArb }), { minLength: 1, maxLength: 40 }), async (max, evs) => {
-          const s = await setup({ state: new RedisStateStore(r, { prefix: `${prefix}:${++run}` }) });
-          mustLoad(s.engine, [
-            { id: 'cd', on: 'message.create', limits: { cooldown: { per: 'user', window: '1h' } }, then: [{ 'log.trace': { message: 'cd' } }] },
-            { id: 'rt', on: 'message.create', limits: { rate: { per: 'channel', max, window: '1h' } }, then: [{ 'log.trace': { message: 'rt' } }] },
-          ]);
-          const events = evs.map((e) => event(e));
-          const runs = (await Promise.all(events.map((e) => s.engine.dispatch(e)))).flat();
-          const users = new Set(evs.map((e) => e.user));
-          const channels = new Map<string, number>();
-          for (const e of evs) channels.set(e.channel, (channels.get(e.channel) ?? 0) + 1);
-          const cdFired = runs.filter((x) => x.ruleId === 'cd' && x.outcome === 'fired');
-          expect(cdFired.length).toBe(users.size);
-          const byChannel = new Map<string, number>();
-          for (const x of runs.filter((y) => y.ruleId === 'rt' && y.outcome === 'fired')) {
-            const ch = String(events.find((e) => e.id === x.eventId)?.payload.channelId);
-            byChannel.set(ch, (byChannel.get(ch) ?? 0) + 1);
-          }
-          for (const [ch, n] of channels) expect(byChannel.get(ch) ?? 0).toBe(Math.min(n, max));
-        }),
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 5 }),
+          fc.array(fc.record({ user: userArb, channel: channelArb }), { minLength: 1, maxLength: 40 }),
+          async (max, evs) => {
+            const s = await setup({ state: new RedisStateStore(r, { prefix: `${prefix}:${++run}` }) });
+            mustLoad(s.engine, [
+              {
+                id: 'cd',
+                on: 'message.create',
+                limits: { cooldown: { per: 'user', window: '1h' } },
+                then: [{ 'log.trace': { message: 'cd' } }],
+              },
+              {
+                id: 'rt',
+                on: 'message.create',
+                limits: { rate: { per: 'channel', max, window: '1h' } },
+                then: [{ 'log.trace': { message: 'rt' } }],
+              },
+            ]);
+            const events = evs.map((e) => event(e));
+            const runs = (await Promise.all(events.map((e) => s.engine.dispatch(e)))).flat();
+            const users = new Set(evs.map((e) => e.user));
+            const channels = new Map<string, number>();
+            for (const e of evs) channels.set(e.channel, (channels.get(e.channel) ?? 0) + 1);
+            const cdFired = runs.filter((x) => x.ruleId === 'cd' && x.outcome === 'fired');
+            expect(cdFired.length).toBe(users.size);
+            const byChannel = new Map<string, number>();
+            for (const x of runs.filter((y) => y.ruleId === 'rt' && y.outcome === 'fired')) {
+              const ch = String(events.find((e) => e.id === x.eventId)?.payload.channelId);
+              byChannel.set(ch, (byChannel.get(ch) ?? 0) + 1);
+            }
+            for (const [ch, n] of channels) expect(byChannel.get(ch) ?? 0).toBe(Math.min(n, max));
+          },
+        ),
         { numRuns: 50 },
       );
     });
@@ -199,27 +254,45 @@ describe('property: limits are never exceeded under concurrent events', () => {
       const r = redis;
       let run = 0;
       await fc.assert(
-        fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom('e1', 'e2', 'e3', 'e4'), fc.constantFrom(0, 1), userArb), { minLength: 1, maxLength: 24 }), async (deliveries) => {
-          const shared = `${prefix}:pair:${++run}`;
-          const engines = [await setup({ state: new RedisStateStore(r, { prefix: shared }) }), await setup({ state: new RedisStateStore(r, { prefix: shared }) })];
-          const acted: string[] = [];
-          for (const s of engines) {
-            mustLoad(s.engine, [
-              { id: 'act', on: 'message.create', then: [{ 'log.trace': { message: 'x' } }] },
-              { id: 'cd', on: 'message.create', limits: { cooldown: { per: 'user', window: '1h' } }, then: [{ 'log.trace': { message: 'x' } }] },
-            ]);
-            s.engine.onRun((x) => {
-              if (x.outcome === 'fired') acted.push(`${x.ruleId}:${x.eventId}`);
-            });
-          }
-          // The same id always carries the same user (it is the same event).
-          const userOf = new Map<string, string>();
-          for (const [id, , user] of deliveries) if (!userOf.has(id)) userOf.set(id, user);
-          await Promise.all(deliveries.map(([id, which]) => engines[which]!.engine.dispatch(event({ id, user: userOf.get(id)!, channel: 'c1' }))));
-          const distinct = [...userOf.keys()];
-          expect(acted.filter((a) => a.startsWith('act:')).sort()).toEqual(distinct.map((d) => `act:${d}`).sort());
-          expect(acted.filter((a) => a.startsWith('cd:')).length).toBe(new Set(userOf.values()).size);
-        }),
+        fc.asyncProperty(
+          fc.array(fc.tuple(fc.constantFrom('e1', 'e2', 'e3', 'e4'), fc.constantFrom(0, 1), userArb), {
+            minLength: 1,
+            maxLength: 24,
+          }),
+          async (deliveries) => {
+            const shared = `${prefix}:pair:${++run}`;
+            const engines = [
+              await setup({ state: new RedisStateStore(r, { prefix: shared }) }),
+              await setup({ state: new RedisStateStore(r, { prefix: shared }) }),
+            ];
+            const acted: string[] = [];
+            for (const s of engines) {
+              mustLoad(s.engine, [
+                { id: 'act', on: 'message.create', then: [{ 'log.trace': { message: 'x' } }] },
+                {
+                  id: 'cd',
+                  on: 'message.create',
+                  limits: { cooldown: { per: 'user', window: '1h' } },
+                  then: [{ 'log.trace': { message: 'x' } }],
+                },
+              ]);
+              s.engine.onRun((x) => {
+                if (x.outcome === 'fired') acted.push(`${x.ruleId}:${x.eventId}`);
+              });
+            }
+            // The same id always carries the same user (it is the same event).
+            const userOf = new Map<string, string>();
+            for (const [id, , user] of deliveries) if (!userOf.has(id)) userOf.set(id, user);
+            await Promise.all(
+              deliveries.map(([id, which]) =>
+                engines[which]!.engine.dispatch(event({ id, user: userOf.get(id)!, channel: 'c1' })),
+              ),
+            );
+            const distinct = [...userOf.keys()];
+            expect(acted.filter((a) => a.startsWith('act:')).sort()).toEqual(distinct.map((d) => `act:${d}`).sort());
+            expect(acted.filter((a) => a.startsWith('cd:')).length).toBe(new Set(userOf.values()).size);
+          },
+        ),
         { numRuns: 40 },
       );
     });
@@ -238,7 +311,10 @@ const stepArb = fc.constantFrom<Rule['then'][number]>(
 );
 const shadowRuleArb = fc.record({
   on: fc.constantFrom('message.create', 'custom.ping'),
-  cond: fc.option(fc.record({ fact: fc.constantFrom('message.length', 'event.content'), value: fc.constantFrom(0, 1, 'x') }), { nil: undefined }),
+  cond: fc.option(
+    fc.record({ fact: fc.constantFrom('message.length', 'event.content'), value: fc.constantFrom(0, 1, 'x') }),
+    { nil: undefined },
+  ),
   then: fc.array(stepArb, { minLength: 1, maxLength: 5 }),
   cooldown: fc.boolean(),
   rate: fc.boolean(),
@@ -250,7 +326,15 @@ describe('property: shadow mode performs zero port calls', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(shadowRuleArb, { minLength: 1, maxLength: 4 }),
-        fc.array(fc.record({ user: userArb, channel: channelArb, content: fc.constantFrom('x', 'HELLO', ''), id: fc.constantFrom('a', 'b', 'c', undefined) }), { minLength: 1, maxLength: 10 }),
+        fc.array(
+          fc.record({
+            user: userArb,
+            channel: channelArb,
+            content: fc.constantFrom('x', 'HELLO', ''),
+            id: fc.constantFrom('a', 'b', 'c', undefined),
+          }),
+          { minLength: 1, maxLength: 10 },
+        ),
         async (rules, evs) => {
           const calls: string[] = [];
           const s = await setup({ calls });
@@ -260,13 +344,30 @@ describe('property: shadow mode performs zero port calls', () => {
               id: `r${i}`,
               on: r.on,
               mode: 'shadow',
-              ...(r.cond ? { if: { fact: r.cond.fact, operator: typeof r.cond.value === 'number' ? 'greaterThan' : 'equal', value: r.cond.value } } : {}),
-              ...(r.cooldown || r.rate ? { limits: { ...(r.cooldown ? { cooldown: { per: 'user' as const, window: '1m' } } : {}), ...(r.rate ? { rate: { per: 'guild' as const, max: 1, window: '1m' } } : {}) } } : {}),
+              ...(r.cond
+                ? {
+                    if: {
+                      fact: r.cond.fact,
+                      operator: typeof r.cond.value === 'number' ? 'greaterThan' : 'equal',
+                      value: r.cond.value,
+                    },
+                  }
+                : {}),
+              ...(r.cooldown || r.rate
+                ? {
+                    limits: {
+                      ...(r.cooldown ? { cooldown: { per: 'user' as const, window: '1m' } } : {}),
+                      ...(r.rate ? { rate: { per: 'guild' as const, max: 1, window: '1m' } } : {}),
+                    },
+                  }
+                : {}),
               concurrency: r.concurrency as 'parallel',
               then: r.then,
             })),
           );
-          const runs = (await Promise.all(evs.map((e) => s.engine.dispatch(event({ ...e, ...(e.id ? { id: e.id } : {}) }))))).flat();
+          const runs = (
+            await Promise.all(evs.map((e) => s.engine.dispatch(event({ ...e, ...(e.id ? { id: e.id } : {}) }))))
+          ).flat();
           await s.scheduler.advance(3_600_000);
           expect(calls).toEqual([]);
           expect(s.probe.actions).toEqual([]);
@@ -283,7 +384,14 @@ describe('property: shadow mode performs zero port calls', () => {
   it('the counting proxies do count (the same rules in enforce mode make calls)', async () => {
     const calls: string[] = [];
     const s = await setup({ calls });
-    mustLoad(s.engine, [{ id: 'e', on: 'message.create', limits: { cooldown: { per: 'user', window: '1m' } }, then: [{ 'message.delete': {} }, { wait: '1m' }] }]);
+    mustLoad(s.engine, [
+      {
+        id: 'e',
+        on: 'message.create',
+        limits: { cooldown: { per: 'user', window: '1m' } },
+        then: [{ 'message.delete': {} }, { wait: '1m' }],
+      },
+    ]);
     await s.engine.dispatch(event({ user: 'u1', channel: 'c1' }));
     expect(calls).toEqual(expect.arrayContaining(['state.setIfAbsent', 'discord.deleteMessage', 'scheduler.schedule']));
   });
@@ -292,21 +400,40 @@ describe('property: shadow mode performs zero port calls', () => {
 describe('property: a redelivered event id acts once', () => {
   it('each distinct id acts exactly once, whatever the redeliveries and their concurrency', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.array(fc.constantFrom('e1', 'e2', 'e3', 'e4', 'e5'), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 5 }), async (batches) => {
-        const s = await setup();
-        mustLoad(s.engine, [
-          { id: 'act', on: 'message.create', then: [{ 'member.warn': { user: '{{ event.tag }}' } }] },
-          { id: 'emit', on: 'message.create', then: [{ 'event.emit': { type: 'custom.ping', payload: { tag: '{{ event.tag }}' } } }] },
-          { id: 'child', on: 'custom.ping', then: [{ 'member.warn': { user: 'child-{{ event.tag }}' } }] },
-        ]);
-        for (const batch of batches) {
-          await Promise.all(batch.map((id) => s.engine.dispatch({ ...event({ user: 'u1', channel: 'c1', id }), payload: { userId: 'u1', channelId: 'c1', tag: id } })));
-        }
-        const distinct = new Set(batches.flat());
-        const warned = s.probe.actions.map((a) => a.params.user);
-        expect(warned.filter((u) => !String(u).startsWith('child-')).sort()).toEqual([...distinct].sort());
-        expect(warned.filter((u) => String(u).startsWith('child-')).sort()).toEqual([...distinct].map((d) => `child-${d}`).sort());
-      }),
+      fc.asyncProperty(
+        fc.array(fc.array(fc.constantFrom('e1', 'e2', 'e3', 'e4', 'e5'), { minLength: 1, maxLength: 6 }), {
+          minLength: 1,
+          maxLength: 5,
+        }),
+        async (batches) => {
+          const s = await setup();
+          mustLoad(s.engine, [
+            { id: 'act', on: 'message.create', then: [{ 'member.warn': { user: '{{ event.tag }}' } }] },
+            {
+              id: 'emit',
+              on: 'message.create',
+              then: [{ 'event.emit': { type: 'custom.ping', payload: { tag: '{{ event.tag }}' } } }],
+            },
+            { id: 'child', on: 'custom.ping', then: [{ 'member.warn': { user: 'child-{{ event.tag }}' } }] },
+          ]);
+          for (const batch of batches) {
+            await Promise.all(
+              batch.map((id) =>
+                s.engine.dispatch({
+                  ...event({ user: 'u1', channel: 'c1', id }),
+                  payload: { userId: 'u1', channelId: 'c1', tag: id },
+                }),
+              ),
+            );
+          }
+          const distinct = new Set(batches.flat());
+          const warned = s.probe.actions.map((a) => a.params.user);
+          expect(warned.filter((u) => !String(u).startsWith('child-')).sort()).toEqual([...distinct].sort());
+          expect(warned.filter((u) => String(u).startsWith('child-')).sort()).toEqual(
+            [...distinct].map((d) => `child-${d}`).sort(),
+          );
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -315,32 +442,43 @@ describe('property: a redelivered event id acts once', () => {
 describe('property: traces are isolated per guild', () => {
   it("a guild's handle (list, get, stream) never reaches another guild's traces", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.record({ guild: fc.constantFrom('g1', 'g2', 'g3'), user: userArb, content: fc.constantFrom('a', 'bb') }), { minLength: 1, maxLength: 30 }), async (evs) => {
-        const s = await setup();
-        const guilds = ['g1', 'g2', 'g3'];
-        const rules: Rule[] = [
-          { id: 'long', on: 'message.create', if: { fact: 'message.length', operator: 'greaterThan', value: 1 }, then: [{ 'log.trace': { message: 'long' } }] },
-          { id: 'any', on: 'message.create', then: [{ 'log.trace': { message: 'any' } }] },
-        ];
-        for (const g of guilds) mustLoad(s.engine, rules, g);
-        const streamed = new Map<string, Trace[]>(guilds.map((g) => [g, []]));
-        for (const g of guilds) s.engine.traces.forGuild(g).subscribe((t) => streamed.get(g)?.push(t));
-        const runs = (await Promise.all(evs.map((e) => s.engine.dispatch(event({ ...e, channel: 'c1' }))))).flat();
-        const allIds = new Map(runs.filter((r) => r.traceId).map((r) => [r.traceId as string, r.guildId]));
-        for (const g of guilds) {
-          const handle = s.engine.traces.forGuild(g);
-          const listed = await handle.list({ limit: 10_000 });
-          expect(listed.every((t) => t.guildId === g)).toBe(true);
-          expect(listed.length).toBe(runs.filter((r) => r.guildId === g).length);
-          expect(streamed.get(g)?.every((t) => t.guildId === g)).toBe(true);
-          expect(streamed.get(g)?.length).toBe(listed.length);
-          for (const [id, owner] of allIds) {
-            const got = await handle.get(id);
-            if (owner === g) expect(got?.id).toBe(id);
-            else expect(got).toBeUndefined();
+      fc.asyncProperty(
+        fc.array(
+          fc.record({ guild: fc.constantFrom('g1', 'g2', 'g3'), user: userArb, content: fc.constantFrom('a', 'bb') }),
+          { minLength: 1, maxLength: 30 },
+        ),
+        async (evs) => {
+          const s = await setup();
+          const guilds = ['g1', 'g2', 'g3'];
+          const rules: Rule[] = [
+            {
+              id: 'long',
+              on: 'message.create',
+              if: { fact: 'message.length', operator: 'greaterThan', value: 1 },
+              then: [{ 'log.trace': { message: 'long' } }],
+            },
+            { id: 'any', on: 'message.create', then: [{ 'log.trace': { message: 'any' } }] },
+          ];
+          for (const g of guilds) mustLoad(s.engine, rules, g);
+          const streamed = new Map<string, Trace[]>(guilds.map((g) => [g, []]));
+          for (const g of guilds) s.engine.traces.forGuild(g).subscribe((t) => streamed.get(g)?.push(t));
+          const runs = (await Promise.all(evs.map((e) => s.engine.dispatch(event({ ...e, channel: 'c1' }))))).flat();
+          const allIds = new Map(runs.filter((r) => r.traceId).map((r) => [r.traceId as string, r.guildId]));
+          for (const g of guilds) {
+            const handle = s.engine.traces.forGuild(g);
+            const listed = await handle.list({ limit: 10_000 });
+            expect(listed.every((t) => t.guildId === g)).toBe(true);
+            expect(listed.length).toBe(runs.filter((r) => r.guildId === g).length);
+            expect(streamed.get(g)?.every((t) => t.guildId === g)).toBe(true);
+            expect(streamed.get(g)?.length).toBe(listed.length);
+            for (const [id, owner] of allIds) {
+              const got = await handle.get(id);
+              if (owner === g) expect(got?.id).toBe(id);
+              else expect(got).toBeUndefined();
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -360,7 +498,13 @@ describe('property: emitted-event loops stop at the depth limit', () => {
                 { id: 'pong', on: 'custom.reminder', then: [{ 'event.emit': { type: 'custom.ping', payload: {} } }] },
               ],
         );
-        const runs = await s.engine.dispatch({ id: `loop-${++seq}`, guildId: 'g1', type: 'custom.ping', at: 0, payload: {} });
+        const runs = await s.engine.dispatch({
+          id: `loop-${++seq}`,
+          guildId: 'g1',
+          type: 'custom.ping',
+          at: 0,
+          payload: {},
+        });
         expect(runs.length).toBe(limit + 1);
         expect(Math.max(...runs.map((r) => r.depth))).toBe(limit);
         expect(runs.slice(0, -1).every((r) => r.outcome === 'fired')).toBe(true);
@@ -377,7 +521,10 @@ describe('property: concurrency keeps at most one run per key in flight', () => 
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('drop' as const, 'queue' as const, 'restart' as const),
-        fc.array(fc.record({ user: userArb, gap: fc.integer({ min: 0, max: 90_000 }) }), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.record({ user: userArb, gap: fc.integer({ min: 0, max: 90_000 }) }), {
+          minLength: 1,
+          maxLength: 12,
+        }),
         async (mode, evs) => {
           const s = await setup();
           mustLoad(s.engine, [

@@ -23,7 +23,11 @@ describe('variables', () => {
     expect(await render('hi {{ user.name }}!')).toBe('hi ada!');
     expect(await render('{{ event.content | upper }} {{ event.content | lower }}')).toBe('HELLO hello');
     expect(await render('{{ event.missing | default: "none" }}/{{ event.empty | default: \'x\' }}')).toBe('none/x');
-    expect(await render('{{ user.tags | join: "+" }} {{ user.tags | length }} {{ user.tags | first }}{{ user.tags | last }}')).toBe('a+b 2 ab');
+    expect(
+      await render(
+        '{{ user.tags | join: "+" }} {{ user.tags | length }} {{ user.tags | first }}{{ user.tags | last }}',
+      ),
+    ).toBe('a+b 2 ab');
     expect(await render('{{ event.content | truncate: 4 }}')).toBe('Hel…');
     expect(await render('{{ user.id | mention }} {{ guild.name }} at {{ now }}')).toBe('<@u1> Guild at 1000');
     expect(await render('{{ event.nested }}')).toEqual({ list: [1, 2, 3] });
@@ -39,7 +43,11 @@ describe('variables', () => {
 
   it('drops a key whose single placeholder renders nothing; leaves unresolved placeholders as written', async () => {
     const problems: Problem[] = [];
-    const compiled = compileVariables({ a: '{{ event.none }}', b: ['{{ event.count }}', '{{ event.none }}'], c: 'in {{ channel.name }}' }, '/p', problems);
+    const compiled = compileVariables(
+      { a: '{{ event.none }}', b: ['{{ event.count }}', '{{ event.none }}'], c: 'in {{ channel.name }}' },
+      '/p',
+      problems,
+    );
     expect(problems).toEqual([]);
     const unresolved: string[] = [];
     expect(await renderVariables(compiled, scope, unresolved)).toEqual({ b: [3], c: 'in {{ channel.name }}' });
@@ -47,7 +55,16 @@ describe('variables', () => {
   });
 
   it('reports malformed placeholders with their pointer', () => {
-    const cases = ['{{ }}', '{{ user.__proto__ }}', '{{ process.env }}', '{{ user.name | shout }}', '{{ user.name | truncate }}', '{{ a b }}', 'x }} y {{ user.id', '{{ user.constructor.name }}'];
+    const cases = [
+      '{{ }}',
+      '{{ user.__proto__ }}',
+      '{{ process.env }}',
+      '{{ user.name | shout }}',
+      '{{ user.name | truncate }}',
+      '{{ a b }}',
+      'x }} y {{ user.id',
+      '{{ user.constructor.name }}',
+    ];
     for (const text of cases) {
       const problems: Problem[] = [];
       compileVariables({ field: text }, '/rules/0/then/0/x', problems);
@@ -64,7 +81,20 @@ describe('variables', () => {
   });
 
   it('property: no path reaches the prototype chain or a function', () => {
-    const segment = fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'length', 'then', 'call'), fc.string({ maxLength: 4 }));
+    const segment = fc.oneof(
+      fc.constantFrom(
+        '__proto__',
+        'constructor',
+        'prototype',
+        'toString',
+        'valueOf',
+        'hasOwnProperty',
+        'length',
+        'then',
+        'call',
+      ),
+      fc.string({ maxLength: 4 }),
+    );
     fc.assert(
       fc.property(fc.array(segment, { minLength: 1, maxLength: 4 }), fc.anything(), (path, value) => {
         const got = safeGet({ value, list: [1, 2], text: 'abc', fn: () => 1 }, path);
@@ -79,9 +109,12 @@ describe('variables', () => {
 
   it('property: any text without placeholders renders to itself', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string().filter((s) => !s.includes('{{') && !s.includes('}}')), async (s) => {
-        expect(await render(s)).toBe(s);
-      }),
+      fc.asyncProperty(
+        fc.string().filter((s) => !s.includes('{{') && !s.includes('}}')),
+        async (s) => {
+          expect(await render(s)).toBe(s);
+        },
+      ),
     );
   });
 });

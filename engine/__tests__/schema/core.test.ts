@@ -1,41 +1,76 @@
 // The JSON Schema (schema/core.ts) and the TypeScript types (model/document.ts) describe the same document: every
 // sample below that type-checks is accepted by the schema, and every sample marked `@ts-expect-error` is refused by it.
 import { describe, expect, test } from 'vitest';
-import { coreDocumentSchema, createAjv, type Rule, type RuleSetDocument, type Step, type TemplateUse } from '@rulecord/engine';
+import {
+  coreDocumentSchema,
+  createAjv,
+  type Rule,
+  type RuleSetDocument,
+  type Step,
+  type TemplateUse,
+} from '@rulecord/engine';
 
 const validate = createAjv().compile(coreDocumentSchema());
 const accepts = (doc: unknown): boolean => validate(doc) as boolean;
-const wrap = (...rules: (Rule | TemplateUse)[]): RuleSetDocument => ({ apiVersion: 'rulecord/v1', kind: 'RuleSet', guild: '112233', rules });
+const wrap = (...rules: (Rule | TemplateUse)[]): RuleSetDocument => ({
+  apiVersion: 'rulecord/v1',
+  kind: 'RuleSet',
+  guild: '112233',
+  rules,
+});
 const base: Rule = { id: 'r', on: 'message.create', then: [{ 'message.delete': {} }] };
 
 describe('types and schema agree', () => {
   const valid: [string, RuleSetDocument][] = [
     ['the smallest document', wrap()],
-    ['a full rule', wrap({
-      id: 'no-shouting',
-      description: 'Delete messages that are mostly capitals',
-      enabled: true,
-      on: ['message.create', 'message.update'],
-      where: { channel: { in: ['1'], notIn: ['2'] }, user: { notIn: ['3'] }, roles: { any: ['a'], all: ['b'], none: ['c'] }, bots: false },
-      if: {
-        all: [
-          { fact: 'message.capsRatio', operator: 'greaterThan', value: 0.7 },
-          { any: [{ fact: 'author.roles', operator: 'contains', value: 'x', path: '0' }, { not: { fact: 'now', operator: 'lessThan', value: { fact: 'event.at', path: 'x' } } }] },
-          { fact: 'spam.recentMessages', params: { window: '10s' }, operator: 'greaterThan', value: 5, name: 'flood', priority: 2 },
+    [
+      'a full rule',
+      wrap({
+        id: 'no-shouting',
+        description: 'Delete messages that are mostly capitals',
+        enabled: true,
+        on: ['message.create', 'message.update'],
+        where: {
+          channel: { in: ['1'], notIn: ['2'] },
+          user: { notIn: ['3'] },
+          roles: { any: ['a'], all: ['b'], none: ['c'] },
+          bots: false,
+        },
+        if: {
+          all: [
+            { fact: 'message.capsRatio', operator: 'greaterThan', value: 0.7 },
+            {
+              any: [
+                { fact: 'author.roles', operator: 'contains', value: 'x', path: '0' },
+                { not: { fact: 'now', operator: 'lessThan', value: { fact: 'event.at', path: 'x' } } },
+              ],
+            },
+            {
+              fact: 'spam.recentMessages',
+              params: { window: '10s' },
+              operator: 'greaterThan',
+              value: 5,
+              name: 'flood',
+              priority: 2,
+            },
+          ],
+        },
+        then: [
+          { 'message.delete': {}, retry: { attempts: 3, backoff: '1s' }, onError: 'continue', as: 'deleted' },
+          { wait: '10m' },
+          { wait: 60_000 },
+          { 'member.warn': { user: '{{ author.id }}', reason: 'caps' } },
         ],
-      },
-      then: [
-        { 'message.delete': {}, retry: { attempts: 3, backoff: '1s' }, onError: 'continue', as: 'deleted' },
-        { wait: '10m' },
-        { wait: 60_000 },
-        { 'member.warn': { user: '{{ author.id }}', reason: 'caps' } },
-      ],
-      mode: 'shadow',
-      limits: { cooldown: { per: 'user', window: '30s' }, rate: { per: 'channel', max: 5, window: 60_000 } },
-      concurrency: { mode: 'restart', per: 'user' },
-      tags: ['automod'],
-    })],
-    ['a template use', wrap({ id: 'spam', use: { template: 'anti-spam@2', inputs: { max: 5 } }, enabled: false, mode: 'enforce' })],
+        mode: 'shadow',
+        limits: { cooldown: { per: 'user', window: '30s' }, rate: { per: 'channel', max: 5, window: 60_000 } },
+        concurrency: { mode: 'restart', per: 'user' },
+        tags: ['automod'],
+      }),
+    ],
+    [
+      'a template use',
+      wrap({ id: 'spam', use: { template: 'anti-spam@2', inputs: { max: 5 } }, enabled: false, mode: 'enforce' }),
+    ],
     ['modules settings', { ...wrap(base), modules: { spam: { maxMentions: 5 } } }],
     ['concurrency as a word', wrap({ ...base, concurrency: 'queue' })],
   ];
@@ -82,7 +117,20 @@ describe('types and schema agree', () => {
     const badEnabled: Rule = { ...base, enabled: 'no' };
 
     for (const doc of [badKind, badVersion, noRules, numericGuild]) expect(accepts(doc)).toBe(false);
-    for (const rule of [badMode, badPer, noMax, badConcurrency, badBots, badFilter, badThen, badOn, badAll, badTags, badEnabled, badUse]) {
+    for (const rule of [
+      badMode,
+      badPer,
+      noMax,
+      badConcurrency,
+      badBots,
+      badFilter,
+      badThen,
+      badOn,
+      badAll,
+      badTags,
+      badEnabled,
+      badUse,
+    ]) {
       expect(accepts(wrap(rule))).toBe(false);
     }
     for (const step of [badOnError, badRetry]) expect(accepts(wrap({ ...base, then: [step] }))).toBe(false);

@@ -34,14 +34,25 @@ const moderation = defineModule({
           type: 'object',
           additionalProperties: false,
           required: ['warnings', 'action'],
-          properties: { warnings: { type: 'integer', minimum: 1 }, action: { enum: ['timeout', 'kick', 'ban'] }, duration: durationSchema },
+          properties: {
+            warnings: { type: 'integer', minimum: 1 },
+            action: { enum: ['timeout', 'kick', 'ban'] },
+            duration: durationSchema,
+          },
           if: { properties: { action: { const: 'timeout' } } },
           then: { required: ['duration'] },
         },
       },
     },
   },
-  facts: [defineFact({ name: 'moderation.warnings', description: 'Warnings.', schema: { type: 'integer' }, resolve: () => 0 })],
+  facts: [
+    defineFact({
+      name: 'moderation.warnings',
+      description: 'Warnings.',
+      schema: { type: 'integer' },
+      resolve: () => 0,
+    }),
+  ],
 });
 const registry = createRegistry([...testModules, moderation]);
 
@@ -56,7 +67,9 @@ function docsExamples(): Map<string, unknown> {
 }
 
 const asDocument = (example: unknown): unknown =>
-  Array.isArray(example) ? { apiVersion: 'rulecord/v1', kind: 'RuleSet', guild: '112233445566778899', rules: example } : example;
+  Array.isArray(example)
+    ? { apiVersion: 'rulecord/v1', kind: 'RuleSet', guild: '112233445566778899', rules: example }
+    : example;
 
 describe('docs/rules.md examples', () => {
   const examples = docsExamples();

@@ -35,23 +35,48 @@ describe('documentSchema', () => {
   test('offers every action as a step key, with its description, and a params schema', () => {
     const step = schema.$defs.step;
     expect(Object.keys(step.properties)).toEqual(
-      expect.arrayContaining(['retry', 'onError', 'as', 'wait', 'message.delete', 'message.send', 'member.warn', 'ai.reply']),
+      expect.arrayContaining([
+        'retry',
+        'onError',
+        'as',
+        'wait',
+        'message.delete',
+        'message.send',
+        'member.warn',
+        'ai.reply',
+      ]),
     );
-    expect(step.properties['message.send']).toEqual({ $ref: '#/$defs/params:message.send', description: 'Sends a message.' });
+    expect(step.properties['message.send']).toEqual({
+      $ref: '#/$defs/params:message.send',
+      description: 'Sends a message.',
+    });
     expect(step.properties['ai.reply'].description).toBe('Answers. (premium)');
     expect(step.additionalProperties).toBe(false);
   });
 
   test('offers events, facts, module settings and template references', () => {
-    expect(schema.$defs.eventName.anyOf.map((e: Obj) => e.const)).toEqual(['message.create', 'message.update', 'member.join', 'xp.levelUp']);
+    expect(schema.$defs.eventName.anyOf.map((e: Obj) => e.const)).toEqual([
+      'message.create',
+      'message.update',
+      'member.join',
+      'xp.levelUp',
+    ]);
     expect(schema.$defs.factName.anyOf.map((f: Obj) => f.const ?? f.pattern)).toContain('message.capsRatio');
     expect(Object.keys(schema.$defs.modules.properties)).toEqual(['discord', 'spam', 'ai', 'xp']);
-    expect(schema.$defs.templateUse.properties.use.properties.template.enum).toEqual(['anti-spam@1', 'anti-spam@2', 'anti-spam', 'ai-helper@1', 'ai-helper']);
+    expect(schema.$defs.templateUse.properties.use.properties.template.enum).toEqual([
+      'anti-spam@1',
+      'anti-spam@2',
+      'anti-spam',
+      'ai-helper@1',
+      'ai-helper',
+    ]);
   });
 
   test('compiles on its own (what an editor or another tool does) and judges documents like validateRuleSet', () => {
     const validate = createAjv().compile(schema);
-    const good = doc([rule({ then: [{ 'member.timeout': { user: '{{ author.id }}', duration: '{{ event.minutes }}' } }] })]);
+    const good = doc([
+      rule({ then: [{ 'member.timeout': { user: '{{ author.id }}', duration: '{{ event.minutes }}' } }] }),
+    ]);
     expect(validate(good)).toBe(true);
     expect(validate(doc([rule({ then: [{ 'message.delet': {} }] })]))).toBe(false);
     expect(validate(doc([rule({ then: [{ 'message.delete': {}, 'member.warn': { user: '1' } }] })]))).toBe(false);
@@ -66,12 +91,21 @@ describe('documentSchema', () => {
       version: '1.0.0',
       name: 'Refs',
       description: 'Schemas with internal refs.',
-      settings: { $id: 'urn:refs-settings', $defs: { level: { type: 'integer', minimum: 1 } }, type: 'object', properties: { min: { $ref: '#/$defs/level' } } },
+      settings: {
+        $id: 'urn:refs-settings',
+        $defs: { level: { type: 'integer', minimum: 1 } },
+        type: 'object',
+        properties: { min: { $ref: '#/$defs/level' } },
+      },
       actions: [
         {
           name: 'refs.do',
           description: 'Does.',
-          params: { type: 'object', definitions: { n: { type: 'integer' } }, properties: { n: { $ref: '#/definitions/n' } } },
+          params: {
+            type: 'object',
+            definitions: { n: { type: 'integer' } },
+            properties: { n: { $ref: '#/definitions/n' } },
+          },
           run: async () => {},
         },
       ],
@@ -117,7 +151,12 @@ describe('placeholderTolerant', () => {
       type: 'object',
       required: ['n'],
       additionalProperties: false,
-      properties: { n: { type: 'integer', minimum: 1 }, e: { enum: ['a', 'b'] }, p: { type: 'string', pattern: '^\\d+$' }, list: { type: 'array', items: { type: 'integer' } } },
+      properties: {
+        n: { type: 'integer', minimum: 1 },
+        e: { enum: ['a', 'b'] },
+        p: { type: 'string', pattern: '^\\d+$' },
+        list: { type: 'array', items: { type: 'integer' } },
+      },
     });
     expect(v({ n: '{{ event.n }}', e: '{{ x.y }}', p: '<#{{ channel.id }}>', list: ['{{ a.b }}', 2] })).toBe(true);
     expect(v({ n: 0 })).toBe(false);
@@ -141,7 +180,11 @@ describe('placeholders are found in linear time', () => {
   test('placeholderSpans finds exactly what /\\{\\{([\\s\\S]*?)\\}\\}/g finds', () => {
     fc.assert(
       fc.property(fc.string({ unit: fc.constantFrom('{', '}', 'a', ' ', '.'), maxLength: 40 }), (text) => {
-        const expected = [...text.matchAll(/\{\{([\s\S]*?)\}\}/g)].map((m) => ({ start: m.index, end: m.index + m[0].length, expression: m[1] }));
+        const expected = [...text.matchAll(/\{\{([\s\S]*?)\}\}/g)].map((m) => ({
+          start: m.index,
+          end: m.index + m[0].length,
+          expression: m[1],
+        }));
         expect(placeholderSpans(text)).toEqual(expected);
         expect(hasPlaceholder(text)).toBe(expected.length > 0);
       }),
@@ -153,7 +196,14 @@ describe('placeholders are found in linear time', () => {
     const braces = '{'.repeat(200_000);
     const started = performance.now();
     const result = validateRuleSet(
-      doc([rule({ then: [{ 'message.send': { channel: braces, content: `{{ author.id }} ${braces}` } }, { 'role.add': { user: '1', role: '2', days: braces } }] })]),
+      doc([
+        rule({
+          then: [
+            { 'message.send': { channel: braces, content: `{{ author.id }} ${braces}` } },
+            { 'role.add': { user: '1', role: '2', days: braces } },
+          ],
+        }),
+      ]),
       registry,
       { tier: 'free' },
     );
@@ -171,7 +221,14 @@ describe('placeholders are found in linear time', () => {
       version: '1.0.0',
       name: 'Look',
       description: 'Lookahead.',
-      actions: [{ name: 'look.do', description: 'x', params: { type: 'object', properties: { a: { type: 'string', pattern: '^(?=a)a$' } } }, run: async () => {} }],
+      actions: [
+        {
+          name: 'look.do',
+          description: 'x',
+          params: { type: 'object', properties: { a: { type: 'string', pattern: '^(?=a)a$' } } },
+          run: async () => {},
+        },
+      ],
     });
     expect(() => checkRegistrySchemas(createRegistry([lookahead]))).toThrow(/params of action `look.do`/);
   });

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { ENGINE_ERROR_CODES, compiledRegistry, getAtPointer, joinPointer, parsePointer, validateRuleSet } from '@rulecord/engine';
+import {
+  ENGINE_ERROR_CODES,
+  compiledRegistry,
+  getAtPointer,
+  joinPointer,
+  parsePointer,
+  validateRuleSet,
+} from '@rulecord/engine';
 import { validDocument } from './arbitraries.js';
 import { registry } from './helpers.js';
 
@@ -62,46 +69,56 @@ describe('validateRuleSet properties', () => {
           if (p.code !== 'RC_BAD_SETTINGS' && p.pointer !== '') {
             // The place exists, or (a missing field) its parent does.
             const tokens = parsePointer(p.pointer);
-            const exists = getAtPointer(input, p.pointer) !== undefined || getAtPointer(input, joinPointer('', ...tokens.slice(0, -1))) !== undefined;
+            const exists =
+              getAtPointer(input, p.pointer) !== undefined ||
+              getAtPointer(input, joinPointer('', ...tokens.slice(0, -1))) !== undefined;
             expect(exists).toBe(true);
           }
         }
         for (const p of first.problems) if (codes.has(p.code)) expect(p.fix ?? '').not.toBe('');
         // Never ajv's cascade wording: every problem is explained.
-        for (const p of first.problems) expect(p.message).not.toMatch(/must match "(then|else)" schema|schema in (anyOf|oneOf)|must pass "/);
+        for (const p of first.problems)
+          expect(p.message).not.toMatch(/must match "(then|else)" schema|schema in (anyOf|oneOf)|must pass "/);
       }),
       { numRuns: 300 },
     );
   });
 
   test('a {{ placeholder }} may stand for any parameter value', () => {
-    const withParams = validDocument.filter((d) => d.rules.some((r) => Array.isArray(r.then) && (r.then as object[]).some((s) => !('wait' in s))));
+    const withParams = validDocument.filter((d) =>
+      d.rules.some((r) => Array.isArray(r.then) && (r.then as object[]).some((s) => !('wait' in s))),
+    );
     fc.assert(
-      fc.property(withParams, fc.nat(), fc.constantFrom('{{ event.value }}', 'x {{ facts.xp.level }} y', '{{ event.reason | default: "none" }}'), (doc, pick, placeholder) => {
-        // Every value inside the parameters of every action step, as [container, key].
-        const slots: [Record<string, unknown> | unknown[], string | number][] = [];
-        const walk = (container: Record<string, unknown> | unknown[]): void => {
-          for (const [k, v] of Object.entries(container)) {
-            const key = Array.isArray(container) ? Number(k) : k;
-            slots.push([container, key]);
-            if (v && typeof v === 'object') walk(v as Record<string, unknown>);
-          }
-        };
-        for (const r of doc.rules) {
-          if (!Array.isArray(r.then)) continue;
-          for (const step of r.then as Record<string, unknown>[]) {
-            const action = Object.keys(step).find((k) => k.includes('.'));
-            if (action) {
-              slots.push([step, action]);
-              walk(step[action] as Record<string, unknown>);
+      fc.property(
+        withParams,
+        fc.nat(),
+        fc.constantFrom('{{ event.value }}', 'x {{ facts.xp.level }} y', '{{ event.reason | default: "none" }}'),
+        (doc, pick, placeholder) => {
+          // Every value inside the parameters of every action step, as [container, key].
+          const slots: [Record<string, unknown> | unknown[], string | number][] = [];
+          const walk = (container: Record<string, unknown> | unknown[]): void => {
+            for (const [k, v] of Object.entries(container)) {
+              const key = Array.isArray(container) ? Number(k) : k;
+              slots.push([container, key]);
+              if (v && typeof v === 'object') walk(v as Record<string, unknown>);
+            }
+          };
+          for (const r of doc.rules) {
+            if (!Array.isArray(r.then)) continue;
+            for (const step of r.then as Record<string, unknown>[]) {
+              const action = Object.keys(step).find((k) => k.includes('.'));
+              if (action) {
+                slots.push([step, action]);
+                walk(step[action] as Record<string, unknown>);
+              }
             }
           }
-        }
-        if (slots.length === 0) return;
-        const [container, key] = slots[pick % slots.length]!;
-        (container as Record<string | number, unknown>)[key] = placeholder;
-        expect(validateRuleSet(doc, registry, { tier: 'free' }).problems).toEqual([]);
-      }),
+          if (slots.length === 0) return;
+          const [container, key] = slots[pick % slots.length]!;
+          (container as Record<string | number, unknown>)[key] = placeholder;
+          expect(validateRuleSet(doc, registry, { tier: 'free' }).problems).toEqual([]);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -109,47 +126,55 @@ describe('validateRuleSet properties', () => {
   test('one mistake, one problem, at its place', () => {
     const mistakes = fc.constantFrom('unknown-action', 'bad-mode', 'unknown-event', 'bad-param-type', 'duplicate-id');
     fc.assert(
-      fc.property(validDocument.filter((d) => d.rules.some((r) => 'then' in r)), mistakes, (doc, mistake) => {
-        const index = doc.rules.findIndex((r) => 'then' in r);
-        const r = doc.rules[index] as Record<string, unknown> & { then: Record<string, unknown>[] };
-        const at = `/rules/${index}`;
-        let expected: string;
-        switch (mistake) {
-          case 'unknown-action': {
-            const s = r.then.findIndex((step) => !('wait' in step));
-            if (s < 0) return;
-            const step = r.then[s]!;
-            const name = Object.keys(step).find((k) => k.includes('.'))!;
-            r.then[s] = { ...step, [`${name}x`]: step[name] };
-            delete r.then[s]![name];
-            expected = `RC_UNKNOWN_ACTION @ ${at}/then/${s}/${name}x`;
-            break;
+      fc.property(
+        validDocument.filter((d) => d.rules.some((r) => 'then' in r)),
+        mistakes,
+        (doc, mistake) => {
+          const index = doc.rules.findIndex((r) => 'then' in r);
+          const r = doc.rules[index] as Record<string, unknown> & { then: Record<string, unknown>[] };
+          const at = `/rules/${index}`;
+          let expected: string;
+          switch (mistake) {
+            case 'unknown-action': {
+              const s = r.then.findIndex((step) => !('wait' in step));
+              if (s < 0) return;
+              const step = r.then[s]!;
+              const name = Object.keys(step).find((k) => k.includes('.'))!;
+              r.then[s] = { ...step, [`${name}x`]: step[name] };
+              delete r.then[s]![name];
+              expected = `RC_UNKNOWN_ACTION @ ${at}/then/${s}/${name}x`;
+              break;
+            }
+            case 'bad-mode':
+              r.mode = 'loud';
+              expected = `RC_BAD_RULE @ ${at}/mode`;
+              break;
+            case 'unknown-event':
+              r.on = 'message.nope';
+              // Facts and actions bound to message events are then checked against no known event.
+              expected = `RC_UNKNOWN_EVENT @ ${at}/on`;
+              break;
+            case 'bad-param-type': {
+              const s = r.then.findIndex(
+                (step) => 'member.warn' in step || 'role.add' in step || 'member.timeout' in step,
+              );
+              if (s < 0) return;
+              const name = Object.keys(r.then[s]!).find((k) => k.includes('.'))!;
+              (r.then[s]![name] as Record<string, unknown>).user = 42;
+              expected = `RC_BAD_PARAM @ ${at}/then/${s}/${name}/user`;
+              break;
+            }
+            case 'duplicate-id':
+              doc.rules.push({ ...r, id: r.id as string } as never);
+              expected = `RC_DUPLICATE_RULE_ID @ /rules/${doc.rules.length - 1}/id`;
+              break;
           }
-          case 'bad-mode':
-            r.mode = 'loud';
-            expected = `RC_BAD_RULE @ ${at}/mode`;
-            break;
-          case 'unknown-event':
-            r.on = 'message.nope';
-            // Facts and actions bound to message events are then checked against no known event.
-            expected = `RC_UNKNOWN_EVENT @ ${at}/on`;
-            break;
-          case 'bad-param-type': {
-            const s = r.then.findIndex((step) => 'member.warn' in step || 'role.add' in step || 'member.timeout' in step);
-            if (s < 0) return;
-            const name = Object.keys(r.then[s]!).find((k) => k.includes('.'))!;
-            (r.then[s]![name] as Record<string, unknown>).user = 42;
-            expected = `RC_BAD_PARAM @ ${at}/then/${s}/${name}/user`;
-            break;
-          }
-          case 'duplicate-id':
-            doc.rules.push({ ...r, id: r.id as string } as never);
-            expected = `RC_DUPLICATE_RULE_ID @ /rules/${doc.rules.length - 1}/id`;
-            break;
-        }
-        const found = validateRuleSet(doc, registry, { tier: 'free' }).problems.map((p) => `${p.code} @ ${p.pointer}`);
-        expect(found).toEqual([expected]);
-      }),
+          const found = validateRuleSet(doc, registry, { tier: 'free' }).problems.map(
+            (p) => `${p.code} @ ${p.pointer}`,
+          );
+          expect(found).toEqual([expected]);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_SHORTHANDS, RecordingDiscord, RulecordError, defineAction, defineModule, simulate } from '../../src/index.js';
+import {
+  EVENT_SHORTHANDS,
+  RecordingDiscord,
+  RulecordError,
+  defineAction,
+  defineModule,
+  simulate,
+} from '../../src/index.js';
 import type { Rule } from '../../src/index.js';
 import { createRegistry } from '../../src/runtime/deps.js';
 import { testModule, type Probe } from '../runtime/fixtures.js';
@@ -15,7 +22,11 @@ const roles = defineModule({
     defineAction({
       name: 'role.add',
       description: 'adds a role',
-      params: { type: 'object', required: ['user', 'role'], properties: { user: { type: 'string' }, role: { type: 'string' } } },
+      params: {
+        type: 'object',
+        required: ['user', 'role'],
+        properties: { user: { type: 'string' }, role: { type: 'string' } },
+      },
       run: async (p, ctx) => ctx.discord.addRole(String(p.user), String(p.role)),
     }),
   ],
@@ -41,7 +52,10 @@ describe('simulate', () => {
           on: 'message.create',
           where: { channel: { notIn: ['staff'] } },
           if: { fact: 'message.capsRatio', operator: 'greaterThan', value: 0.7 },
-          then: [{ 'message.delete': {} }, { 'member.warn': { user: '{{ author.id }}', reason: 'caps from {{ author.username }}' } }],
+          then: [
+            { 'message.delete': {} },
+            { 'member.warn': { user: '{{ author.id }}', reason: 'caps from {{ author.username }}' } },
+          ],
         },
       ]),
       steps: [
@@ -58,14 +72,29 @@ describe('simulate', () => {
     expect(result.actions[1]?.params).toEqual({ user: 'u1', reason: 'caps from ada' });
     expect(result.calls.map((c) => c.method)).toEqual(['deleteMessage']);
     expect(result.traces.map((t) => t.outcome)).toEqual(['fired', 'filtered', 'condition-false']);
-    expect(result.traces[0]?.trigger.payload).toMatchObject({ channelId: 'general', userId: 'u1', author: { id: 'u1', username: 'ada' }, member: { roles: ['member'] } });
+    expect(result.traces[0]?.trigger.payload).toMatchObject({
+      channelId: 'general',
+      userId: 'u1',
+      author: { id: 'u1', username: 'ada' },
+      member: { roles: ['member'] },
+    });
   });
 
   it('advance moves the virtual clock and fires parked runs', async () => {
     const result = await simulate({
       registry,
       world,
-      document: doc([{ id: 'later', on: 'member.join', then: [{ 'member.warn': { user: '{{ user.id }}', reason: 'hi' } }, { wait: '1h' }, { 'member.warn': { user: '{{ user.id }}', reason: 'bye' } }] }]),
+      document: doc([
+        {
+          id: 'later',
+          on: 'member.join',
+          then: [
+            { 'member.warn': { user: '{{ user.id }}', reason: 'hi' } },
+            { wait: '1h' },
+            { 'member.warn': { user: '{{ user.id }}', reason: 'bye' } },
+          ],
+        },
+      ]),
       steps: [{ event: 'member.join', with: { user: 'newbie' } }, { advance: '59m' }, { advance: '1m' }],
     });
     expect(result.actions.map((a) => [a.params, a.step])).toEqual([
@@ -84,7 +113,11 @@ describe('simulate', () => {
 
   it('malformed steps are RC_SIM_STEP user errors with a /steps pointer', async () => {
     const run = (steps: unknown[]) => simulate({ registry, world, document: doc([]), steps: steps as never });
-    await expect(run([{ advance: 'soon' }])).rejects.toMatchObject({ code: 'RC_SIM_STEP', kind: 'user', pointer: '/steps/0' });
+    await expect(run([{ advance: 'soon' }])).rejects.toMatchObject({
+      code: 'RC_SIM_STEP',
+      kind: 'user',
+      pointer: '/steps/0',
+    });
     await expect(run([{ advance: '1m' }, { event: 'no.such' }])).rejects.toMatchObject({ pointer: '/steps/1' });
     const err = await run([{ event: 'message.create', with: { author: 'ghost' } }]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RulecordError);
@@ -104,27 +137,55 @@ describe('simulate', () => {
     expect(result.actions).toHaveLength(1);
   });
 
-  it('prepare and timerEvents let a module\'s own timers (cron schedules) fire as events during advance', async () => {
+  it("prepare and timerEvents let a module's own timers (cron schedules) fire as events during advance", async () => {
     const result = await simulate({
       registry,
       world,
-      document: doc([{ id: 'daily', on: 'custom.ping', then: [{ 'member.warn': { user: '{{ event.who }}', reason: 'daily at {{ now }}' } }] }]),
-      timerEvents: { daily: (t) => ({ id: `daily:${t.dueAt}`, guildId: t.guildId, type: 'custom.ping', at: t.dueAt, payload: { who: 'u1' } }) },
+      document: doc([
+        {
+          id: 'daily',
+          on: 'custom.ping',
+          then: [{ 'member.warn': { user: '{{ event.who }}', reason: 'daily at {{ now }}' } }],
+        },
+      ]),
+      timerEvents: {
+        daily: (t) => ({
+          id: `daily:${t.dueAt}`,
+          guildId: t.guildId,
+          type: 'custom.ping',
+          at: t.dueAt,
+          payload: { who: 'u1' },
+        }),
+      },
       prepare: async ({ guildId, scheduler, now }) => {
-        await scheduler.schedule({ id: 'daily', guildId, kind: 'daily', dueAt: now + 86_400_000, payload: {}, cron: '0 0 * * *' });
+        await scheduler.schedule({
+          id: 'daily',
+          guildId,
+          kind: 'daily',
+          dueAt: now + 86_400_000,
+          payload: {},
+          cron: '0 0 * * *',
+        });
       },
       steps: [{ advance: '3d' }],
     });
-    expect(result.actions.map((a) => a.params)).toEqual([1, 2, 3].map((d) => ({ user: 'u1', reason: `daily at ${Date.UTC(2026, 0, 1 + d)}` })));
+    expect(result.actions.map((a) => a.params)).toEqual(
+      [1, 2, 3].map((d) => ({ user: 'u1', reason: `daily at ${Date.UTC(2026, 0, 1 + d)}` })),
+    );
   });
 
-  it('actions change the world: a role added by one event is in the next event\'s payload', async () => {
+  it("actions change the world: a role added by one event is in the next event's payload", async () => {
     const result = await simulate({
       registry,
       world,
       document: doc([
         { id: 'verify', on: 'member.join', then: [{ 'role.add': { user: '{{ user.id }}', role: 'verified' } }] },
-        { id: 'verified-only', on: 'message.create', where: { roles: { any: ['verified'] } }, then: [{ 'member.warn': { user: '{{ user.id }}' } }] },
+        {
+          id: 'verified-only',
+          on: 'message.create',
+          where: { roles: { any: ['verified'] } },
+          then: [{ 'member.warn': { user: '{{ user.id }}' } }],
+        },
       ]),
       steps: [
         { event: 'message.create', with: { author: 'newbie', content: 'before' } },
@@ -132,7 +193,10 @@ describe('simulate', () => {
         { event: 'message.create', with: { author: 'newbie', content: 'after' } },
       ],
     });
-    expect(result.traces.filter((t) => t.rule.id === 'verified-only').map((t) => t.outcome)).toEqual(['filtered', 'fired']);
+    expect(result.traces.filter((t) => t.rule.id === 'verified-only').map((t) => t.outcome)).toEqual([
+      'filtered',
+      'fired',
+    ]);
     expect(result.calls.filter((c) => c.method === 'addRole').map((c) => c.args)).toEqual([['newbie', 'verified']]);
   });
 

@@ -78,7 +78,7 @@ describe('RedisTraceStore (real Redis)', () => {
     expect(await g1.list()).toEqual([]);
   });
 
-  it('streams a guild\'s traces to another process, only that guild, and builds filtered ones only for listeners who ask', async (ctx) => {
+  it("streams a guild's traces to another process, only that guild, and builds filtered ones only for listeners who ask", async (ctx) => {
     if (!redis) return ctx.skip();
     const subscriber = redis.duplicate();
     connections.push(subscriber);
@@ -116,7 +116,14 @@ describe('RedisTraceStore (real Redis)', () => {
     const { harness, load, message, GUILD } = await import('../runtime/fixtures.js');
     const traces = make('c');
     const h = await harness({ traces });
-    load(h, [{ id: 'caps', on: 'message.create', if: { fact: 'message.capsRatio', operator: 'greaterThan', value: 0.5 }, then: [{ 'log.trace': { message: 'loud' } }] }]);
+    load(h, [
+      {
+        id: 'caps',
+        on: 'message.create',
+        if: { fact: 'message.capsRatio', operator: 'greaterThan', value: 0.5 },
+        then: [{ 'log.trace': { message: 'loud' } }],
+      },
+    ]);
     await h.engine.dispatch(message('HELLO'));
     h.clock.advance(1000);
     await h.engine.dispatch(message('hello'));

@@ -54,7 +54,9 @@ describe('InMemoryTraceStore', () => {
           for (const t of recorded) store.record(t);
           const g = store.forGuild('g1');
           for (const o of TRACE_OUTCOMES) {
-            const expected = (cap === 0 ? [] : recorded.filter((t) => t.outcome === o).slice(-cap)).reverse().map((t) => t.id);
+            const expected = (cap === 0 ? [] : recorded.filter((t) => t.outcome === o).slice(-cap))
+              .reverse()
+              .map((t) => t.id);
             expect((await g.list({ outcome: o, limit: 10_000 })).map((t) => t.id)).toEqual(expected);
           }
         },
@@ -120,7 +122,16 @@ describe('InMemoryTraceStore', () => {
     let builds = 0;
     const deferred = (outcome: TraceOutcome, ruleId = 'r') => {
       const t = trace(outcome, 'g1', ruleId);
-      return { deferred: true as const, id: t.id, guildId: 'g1', outcome, ruleId, tags: undefined, startedAt: t.startedAt, build: () => (builds++, t) };
+      return {
+        deferred: true as const,
+        id: t.id,
+        guildId: 'g1',
+        outcome,
+        ruleId,
+        tags: undefined,
+        startedAt: t.startedAt,
+        build: () => (builds++, t),
+      };
     };
     const store = new InMemoryTraceStore({ retention: { 'condition-false': 2 } });
     for (let i = 0; i < 10; i++) store.record(deferred('condition-false'));

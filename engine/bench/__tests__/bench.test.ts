@@ -30,9 +30,15 @@ describe('npm run bench (small)', () => {
     ]);
     expect(summary.events).toBe(1500);
     expect(summary.mismatches).toBe(0);
-    for (const key of ['rulecordEventsPerSec', 'jreEventsPerSec', 'endToEndRatio', 'conditionRatio']) expect(summary[key]).toBeGreaterThan(0);
+    for (const key of ['rulecordEventsPerSec', 'jreEventsPerSec', 'endToEndRatio', 'conditionRatio'])
+      expect(summary[key]).toBeGreaterThan(0);
     // the world fires a realistic mix: many rules fire somewhere
-    const fired = JSON.parse(stdout.split('\n').find((l) => l.startsWith('fired per rule'))!.replace(/^[^{]*/, '')) as Record<string, number>;
+    const fired = JSON.parse(
+      stdout
+        .split('\n')
+        .find((l) => l.startsWith('fired per rule'))!
+        .replace(/^[^{]*/, ''),
+    ) as Record<string, number>;
     expect(Object.keys(fired).length).toBeGreaterThanOrEqual(12);
   });
 });

@@ -75,23 +75,37 @@ function typeName(v: unknown): string {
  * checkCondition({ all: [{ fact: 'message.length', operator: 'greaterThen', value: 10 }] }, '/rules/0/if');
  * // [{ code: 'RC_UNKNOWN_OPERATOR', pointer: '/rules/0/if/all/0/operator', message: 'Unknown operator `greaterThen`. Did you mean `greaterThan`?', … }]
  */
-export function checkCondition(condition: unknown, pointer: string, options: { operators?: OperatorTable } = {}): Problem[] {
+export function checkCondition(
+  condition: unknown,
+  pointer: string,
+  options: { operators?: OperatorTable } = {},
+): Problem[] {
   const operators = options.operators ?? builtinOperators;
   const problems: Problem[] = [];
   let leaves = 0;
   const error = (code: string, message: string, at: string, fix?: string): void => {
-    problems.push(fix === undefined ? { code, message, pointer: at, severity: 'error' } : { code, message, pointer: at, fix, severity: 'error' });
+    problems.push(
+      fix === undefined
+        ? { code, message, pointer: at, severity: 'error' }
+        : { code, message, pointer: at, fix, severity: 'error' },
+    );
   };
 
   const checkPath = (path: unknown, at: string): void => {
     if (path === undefined) return;
     if (typeof path !== 'string') {
-      error('RC_BAD_PATH', `\`path\` must be a dotted path string, not ${typeName(path)}`, at, 'Write e.g. `path: author.roles.0`.');
+      error(
+        'RC_BAD_PATH',
+        `\`path\` must be a dotted path string, not ${typeName(path)}`,
+        at,
+        'Write e.g. `path: author.roles.0`.',
+      );
       return;
     }
     if (path === '') return;
     const problem = pathProblem(path);
-    if (problem !== null) error('RC_BAD_PATH', `Invalid path \`${path}\`: ${problem}`, at, 'Write a dotted path such as `author.roles.0`.');
+    if (problem !== null)
+      error('RC_BAD_PATH', `Invalid path \`${path}\`: ${problem}`, at, 'Write a dotted path such as `author.roles.0`.');
   };
   const checkParams = (params: unknown, at: string): void => {
     if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
@@ -101,18 +115,32 @@ export function checkCondition(condition: unknown, pointer: string, options: { o
   const unknownKeys = (node: Record<string, unknown>, allowed: Set<string>, at: string, what: string): void => {
     for (const key of Object.keys(node)) {
       if (!allowed.has(key)) {
-        error('RC_BAD_CONDITION', `Unknown key \`${key}\` in ${what}`, `${at}/${escapePointer(key)}`, `Allowed keys: ${[...allowed].join(', ')}.`);
+        error(
+          'RC_BAD_CONDITION',
+          `Unknown key \`${key}\` in ${what}`,
+          `${at}/${escapePointer(key)}`,
+          `Allowed keys: ${[...allowed].join(', ')}.`,
+        );
       }
     }
   };
 
   const visit = (node: unknown, at: string, depth: number): void => {
     if (depth > MAX_CONDITION_DEPTH) {
-      error('RC_CONDITION_TOO_DEEP', `Conditions are nested more than ${MAX_CONDITION_DEPTH} levels deep`, at, 'Flatten the nesting: `all` inside `all` can be merged.');
+      error(
+        'RC_CONDITION_TOO_DEEP',
+        `Conditions are nested more than ${MAX_CONDITION_DEPTH} levels deep`,
+        at,
+        'Flatten the nesting: `all` inside `all` can be merged.',
+      );
       return;
     }
     if (typeof node !== 'object' || node === null || Array.isArray(node)) {
-      error('RC_BAD_CONDITION', `A condition must be an object with \`all\`, \`any\`, \`not\` or \`fact\`, not ${typeName(node)}`, at);
+      error(
+        'RC_BAD_CONDITION',
+        `A condition must be an object with \`all\`, \`any\`, \`not\` or \`fact\`, not ${typeName(node)}`,
+        at,
+      );
       return;
     }
     const n = node as Record<string, unknown>;
@@ -120,12 +148,22 @@ export function checkCondition(condition: unknown, pointer: string, options: { o
     if (key !== undefined) {
       const present = ['all', 'any', 'not'].filter((k) => Object.prototype.hasOwnProperty.call(n, k));
       if (present.length > 1) {
-        error('RC_BAD_CONDITION', `A condition has both ${present.map((k) => `\`${k}\``).join(' and ')}: only \`${key}\` would be used`, at, 'Nest them: `all: [{ any: [...] }, ...]`.');
+        error(
+          'RC_BAD_CONDITION',
+          `A condition has both ${present.map((k) => `\`${k}\``).join(' and ')}: only \`${key}\` would be used`,
+          at,
+          'Nest them: `all: [{ any: [...] }, ...]`.',
+        );
       }
       unknownKeys(n, new Set([...BOOLEAN_KEYS, key, ...present]), at, `an \`${key}\` condition`);
       if (key === 'not') {
         if (Array.isArray(n.not)) {
-          error('RC_BAD_CONDITION', '`not` takes one condition, not a list', `${at}/not`, 'Wrap the list: `not: { any: [...] }`.');
+          error(
+            'RC_BAD_CONDITION',
+            '`not` takes one condition, not a list',
+            `${at}/not`,
+            'Wrap the list: `not: { any: [...] }`.',
+          );
           return;
         }
         visit(n.not, `${at}/not`, depth + 1);
@@ -142,14 +180,24 @@ export function checkCondition(condition: unknown, pointer: string, options: { o
 
     leaves++;
     if (leaves === MAX_CONDITION_LEAVES + 1) {
-      error('RC_CONDITION_TOO_LARGE', `More than ${MAX_CONDITION_LEAVES} conditions in one rule`, at, 'Split the rule, or move long lists into one `in` / `containsAnyWord` value.');
+      error(
+        'RC_CONDITION_TOO_LARGE',
+        `More than ${MAX_CONDITION_LEAVES} conditions in one rule`,
+        at,
+        'Split the rule, or move long lists into one `in` / `containsAnyWord` value.',
+      );
     }
     if (!Object.prototype.hasOwnProperty.call(n, 'fact')) {
-      error('RC_BAD_CONDITION', 'A condition needs `fact` (with `operator` and `value`) or one of `all`, `any`, `not`', at);
+      error(
+        'RC_BAD_CONDITION',
+        'A condition needs `fact` (with `operator` and `value`) or one of `all`, `any`, `not`',
+        at,
+      );
       return;
     }
     unknownKeys(n, LEAF_KEYS, at, 'a condition');
-    if (typeof n.fact !== 'string' || n.fact === '') error('RC_BAD_CONDITION', '`fact` must be a fact name', `${at}/fact`);
+    if (typeof n.fact !== 'string' || n.fact === '')
+      error('RC_BAD_CONDITION', '`fact` must be a fact name', `${at}/fact`);
     checkPath(n.path, `${at}/path`);
     checkParams(n.params, `${at}/params`);
 
@@ -163,19 +211,30 @@ export function checkCondition(condition: unknown, pointer: string, options: { o
       if (op === undefined) {
         const suggestions = suggestOperators(n.operator, operators);
         const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `\`${s}\``).join(' or ')}?` : '';
-        error('RC_UNKNOWN_OPERATOR', `Unknown operator \`${n.operator}\`.${hint}`, `${at}/operator`, 'See docs/operators.md for every operator.');
+        error(
+          'RC_UNKNOWN_OPERATOR',
+          `Unknown operator \`${n.operator}\`.${hint}`,
+          `${at}/operator`,
+          'See docs/operators.md for every operator.',
+        );
       }
     }
 
     if (!Object.prototype.hasOwnProperty.call(n, 'value')) {
-      error('RC_BAD_CONDITION', 'The condition needs a `value`', at, op?.name === 'exists' ? 'Write `value: true`.' : undefined);
+      error(
+        'RC_BAD_CONDITION',
+        'The condition needs a `value`',
+        at,
+        op?.name === 'exists' ? 'Write `value: true`.' : undefined,
+      );
       return;
     }
     const value = n.value;
     if (isFactRef(value)) {
       const ref = value as Record<string, unknown>;
       unknownKeys(ref, REF_KEYS, `${at}/value`, 'a fact reference');
-      if (typeof ref.fact !== 'string' || ref.fact === '') error('RC_BAD_CONDITION', '`value.fact` must be a fact name', `${at}/value/fact`);
+      if (typeof ref.fact !== 'string' || ref.fact === '')
+        error('RC_BAD_CONDITION', '`value.fact` must be a fact name', `${at}/value/fact`);
       checkPath(ref.path, `${at}/value/path`);
       checkParams(ref.params, `${at}/value/params`);
       return;
@@ -195,7 +254,12 @@ export function checkCondition(condition: unknown, pointer: string, options: { o
     }
     const extra = op.check?.(value) ?? null;
     if (extra !== null) {
-      const p: Problem = { code: extra.code, message: extra.message, pointer: `${at}/value`, severity: extra.severity ?? 'error' };
+      const p: Problem = {
+        code: extra.code,
+        message: extra.message,
+        pointer: `${at}/value`,
+        severity: extra.severity ?? 'error',
+      };
       if (extra.fix !== undefined) p.fix = extra.fix;
       problems.push(p);
     }

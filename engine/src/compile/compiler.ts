@@ -1,6 +1,12 @@
 import type { Condition, JsonObject } from '../model/document.js';
 import { RulecordError } from '../errors/error.js';
-import { builtinOperators, constantTest, resolveOperator, type OperatorDefinition, type OperatorTable } from './operators.js';
+import {
+  builtinOperators,
+  constantTest,
+  resolveOperator,
+  type OperatorDefinition,
+  type OperatorTable,
+} from './operators.js';
 import { factPathValue, pathProblem, splitPath, type PathSegments } from './path.js';
 import { compileRegex, regexSpec, utf8, type Re2, type RegexSpec } from './regex.js';
 
@@ -93,16 +99,29 @@ function priorityOf(node: unknown): number {
 /** json-rules-engine evaluates siblings in descending `priority` (default 1); the order only matters for speed. */
 function byPriority(children: readonly unknown[]): { node: unknown; index: number }[] {
   const indexed = children.map((node, index) => ({ node, index }));
-  if (indexed.some((c) => priorityOf(c.node) !== 1)) indexed.sort((x, y) => priorityOf(y.node) - priorityOf(x.node) || x.index - y.index);
+  if (indexed.some((c) => priorityOf(c.node) !== 1))
+    indexed.sort((x, y) => priorityOf(y.node) - priorityOf(x.node) || x.index - y.index);
   return indexed;
 }
 
 function checkedPath(path: unknown, pointer: string): PathSegments | null {
   if (path === undefined) return null;
-  if (typeof path !== 'string') fail('RC_BAD_PATH', `\`path\` must be a dotted path string, got ${typeof path}`, pointer, 'Write e.g. `path: author.roles.0`.');
+  if (typeof path !== 'string')
+    fail(
+      'RC_BAD_PATH',
+      `\`path\` must be a dotted path string, got ${typeof path}`,
+      pointer,
+      'Write e.g. `path: author.roles.0`.',
+    );
   if (path === '') return null; // json-rules-engine ignores an empty path
   const problem = pathProblem(path);
-  if (problem !== null) fail('RC_BAD_PATH', `Invalid path \`${path}\`: ${problem}`, pointer, 'Write a dotted path such as `author.roles.0`.');
+  if (problem !== null)
+    fail(
+      'RC_BAD_PATH',
+      `Invalid path \`${path}\`: ${problem}`,
+      pointer,
+      'Write a dotted path such as `author.roles.0`.',
+    );
   return splitPath(path);
 }
 
@@ -118,13 +137,25 @@ class Compiler {
 
   node(cond: unknown, pointer: string, depth: number): Node {
     if (depth > MAX_CONDITION_DEPTH) {
-      fail('RC_CONDITION_TOO_DEEP', `Conditions are nested more than ${MAX_CONDITION_DEPTH} levels deep`, pointer, 'Flatten the nesting: `all` inside `all` can be merged.');
+      fail(
+        'RC_CONDITION_TOO_DEEP',
+        `Conditions are nested more than ${MAX_CONDITION_DEPTH} levels deep`,
+        pointer,
+        'Flatten the nesting: `all` inside `all` can be merged.',
+      );
     }
-    if (!isObject(cond)) fail('RC_BAD_CONDITION', 'A condition must be an object with `all`, `any`, `not` or `fact`', pointer);
+    if (!isObject(cond))
+      fail('RC_BAD_CONDITION', 'A condition must be an object with `all`, `any`, `not` or `fact`', pointer);
     const key = booleanKey(cond);
     if (key === 'not') {
       const inner = cond.not;
-      if (Array.isArray(inner)) fail('RC_BAD_CONDITION', '`not` takes one condition, not a list', `${pointer}/not`, 'Wrap the list: `not: { any: [...] }`.');
+      if (Array.isArray(inner))
+        fail(
+          'RC_BAD_CONDITION',
+          '`not` takes one condition, not a list',
+          `${pointer}/not`,
+          'Wrap the list: `not: { any: [...] }`.',
+        );
       const child = this.node(inner, `${pointer}/not`, depth + 1);
       return (read, leaves) => {
         const r = child(read, leaves);
@@ -133,22 +164,39 @@ class Compiler {
     }
     if (key === 'all' || key === 'any') {
       const list = cond[key];
-      if (!Array.isArray(list)) fail('RC_BAD_CONDITION', `\`${key}\` must be a list of conditions`, `${pointer}/${key}`);
+      if (!Array.isArray(list))
+        fail('RC_BAD_CONDITION', `\`${key}\` must be a list of conditions`, `${pointer}/${key}`);
       const ordered = byPriority(list);
       const children = ordered.map((c) => this.node(c.node, `${pointer}/${key}/${c.index}`, depth + 1));
-      return key === 'all' ? all(children) : any(combineRegexes(ordered.map((c) => c.node), children));
+      return key === 'all'
+        ? all(children)
+        : any(
+            combineRegexes(
+              ordered.map((c) => c.node),
+              children,
+            ),
+          );
     }
     return this.leaf(cond, pointer);
   }
 
   leaf(cond: Record<string, unknown>, pointer: string): Node {
     const fact = cond.fact;
-    if (typeof fact !== 'string' || fact === '') fail('RC_BAD_CONDITION', 'A condition needs `fact` (a fact name) or one of `all`, `any`, `not`', pointer);
+    if (typeof fact !== 'string' || fact === '')
+      fail('RC_BAD_CONDITION', 'A condition needs `fact` (a fact name) or one of `all`, `any`, `not`', pointer);
     const opName = cond.operator;
-    if (typeof opName !== 'string') fail('RC_BAD_CONDITION', `The condition on \`${fact}\` needs an \`operator\``, pointer);
+    if (typeof opName !== 'string')
+      fail('RC_BAD_CONDITION', `The condition on \`${fact}\` needs an \`operator\``, pointer);
     const op = resolveOperator(opName, this.operators);
-    if (op === undefined) fail('RC_UNKNOWN_OPERATOR', `Unknown operator \`${opName}\``, `${pointer}/operator`, 'See docs/operators.md for the list.');
-    if (!hasOwn.call(cond, 'value')) fail('RC_BAD_CONDITION', `The condition on \`${fact}\` needs a \`value\``, pointer);
+    if (op === undefined)
+      fail(
+        'RC_UNKNOWN_OPERATOR',
+        `Unknown operator \`${opName}\``,
+        `${pointer}/operator`,
+        'See docs/operators.md for the list.',
+      );
+    if (!hasOwn.call(cond, 'value'))
+      fail('RC_BAD_CONDITION', `The condition on \`${fact}\` needs a \`value\``, pointer);
     this.facts.add(fact);
     const segments = checkedPath(cond.path, `${pointer}/path`);
     const params = checkedParams(cond.params, `${pointer}/params`);
@@ -156,14 +204,16 @@ class Compiler {
     const path = typeof cond.path === 'string' && cond.path !== '' ? cond.path : undefined;
     const info: LeafInfo = { pointer, fact, path, operator: opName };
     if (isFactRef(value)) {
-      if (typeof value.fact !== 'string' || value.fact === '') fail('RC_BAD_CONDITION', '`value.fact` must be a fact name', `${pointer}/value/fact`);
+      if (typeof value.fact !== 'string' || value.fact === '')
+        fail('RC_BAD_CONDITION', '`value.fact` must be a fact name', `${pointer}/value/fact`);
       this.facts.add(value.fact);
       const refSegments = checkedPath(value.path, `${pointer}/value/path`);
       const refParams = checkedParams(value.params, `${pointer}/value/params`);
       return refLeaf(info, segments, params, op, value.fact, refSegments, refParams);
     }
     const expected = deepFreeze(structuredClone(value));
-    const node = op === builtinOperators.get(op.name) && segments === null ? inlineLeaf(info, params, op.name, expected) : null;
+    const node =
+      op === builtinOperators.get(op.name) && segments === null ? inlineLeaf(info, params, op.name, expected) : null;
     if (node !== null) {
       leafParams.set(node, params);
       return node;
@@ -180,18 +230,37 @@ interface LeafInfo {
 }
 
 function record(leaves: LeafResult[], info: LeafInfo, expected: unknown, actual: unknown, result: boolean): void {
-  const entry: LeafResult = { pointer: info.pointer, fact: info.fact, operator: info.operator, expected, actual, result };
+  const entry: LeafResult = {
+    pointer: info.pointer,
+    fact: info.fact,
+    operator: info.operator,
+    expected,
+    actual,
+    result,
+  };
   if (info.path !== undefined) entry.path = info.path;
   leaves.push(entry);
 }
 
-function constLeaf(info: LeafInfo, segments: PathSegments | null, params: JsonObject | undefined, test: (a: unknown) => boolean, expected: unknown): Node {
+function constLeaf(
+  info: LeafInfo,
+  segments: PathSegments | null,
+  params: JsonObject | undefined,
+  test: (a: unknown) => boolean,
+  expected: unknown,
+): Node {
   const node = constLeafNode(info, segments, params, test, expected);
   leafParams.set(node, params);
   return node;
 }
 
-function constLeafNode(info: LeafInfo, segments: PathSegments | null, params: JsonObject | undefined, test: (a: unknown) => boolean, expected: unknown): Node {
+function constLeafNode(
+  info: LeafInfo,
+  segments: PathSegments | null,
+  params: JsonObject | undefined,
+  test: (a: unknown) => boolean,
+  expected: unknown,
+): Node {
   const fact = info.fact;
   if (segments === null) {
     return (read, leaves) => {
@@ -346,7 +415,10 @@ function combineRegexes(conditions: readonly unknown[], nodes: Node[]): Node[] {
     const specs = members.map((i) => regexSpec((conditions[i] as Record<string, unknown>).value) as RegexSpec);
     let re: Re2;
     try {
-      re = compileRegex({ pattern: specs.map((s) => `(?:${s.pattern})`).join('|'), flags: (specs[0] as RegexSpec).flags });
+      re = compileRegex({
+        pattern: specs.map((s) => `(?:${s.pattern})`).join('|'),
+        flags: (specs[0] as RegexSpec).flags,
+      });
     } catch {
       continue; // e.g. the same named group in two patterns: keep them apart
     }

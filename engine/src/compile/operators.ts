@@ -106,7 +106,8 @@ const jre: OperatorDefinition[] = [
   },
   {
     name: 'in',
-    description: 'The fact value is one of the values in the list (strict equality). If the value is a string, the fact value (as text) is a substring of it.',
+    description:
+      'The fact value is one of the values in the list (strict equality). If the value is a string, the fact value (as text) is a substring of it.',
     value: listOrString,
     evaluate: (a, b) => {
       const i = indexIn(a, b);
@@ -124,7 +125,8 @@ const jre: OperatorDefinition[] = [
   },
   {
     name: 'notIn',
-    description: 'The fact value is none of the values in the list (strict equality). If the value is a string, the fact value (as text) is not a substring of it.',
+    description:
+      'The fact value is none of the values in the list (strict equality). If the value is a string, the fact value (as text) is not a substring of it.',
     value: listOrString,
     evaluate: (a, b) => indexIn(a, b) === -1,
     compile: (b) => {
@@ -139,7 +141,8 @@ const jre: OperatorDefinition[] = [
   },
   {
     name: 'contains',
-    description: 'The fact value is an array that contains the value (strict equality). False when the fact is not an array (use `containsText` for text).',
+    description:
+      'The fact value is an array that contains the value (strict equality). False when the fact is not an array (use `containsText` for text).',
     value: anyJson,
     evaluate: (a, b) => Array.isArray(a) && a.indexOf(b) > -1,
     example: { fact: 'author.roles', value: '334455667788990011' },
@@ -157,7 +160,9 @@ const jre: OperatorDefinition[] = [
     value: numberLike,
     evaluate: (a, b) => jreNumeric(a) && compare(a, b, 0),
     compile: (b) =>
-      typeof b === 'number' ? (a) => (typeof a === 'number' ? a < b : jreNumeric(a) && compare(a, b, 0)) : (a) => jreNumeric(a) && compare(a, b, 0),
+      typeof b === 'number'
+        ? (a) => (typeof a === 'number' ? a < b : jreNumeric(a) && compare(a, b, 0))
+        : (a) => jreNumeric(a) && compare(a, b, 0),
     example: { fact: 'author.accountAgeDays', value: 7 },
   },
   {
@@ -166,7 +171,9 @@ const jre: OperatorDefinition[] = [
     value: numberLike,
     evaluate: (a, b) => jreNumeric(a) && compare(a, b, 1),
     compile: (b) =>
-      typeof b === 'number' ? (a) => (typeof a === 'number' ? a <= b : jreNumeric(a) && compare(a, b, 1)) : (a) => jreNumeric(a) && compare(a, b, 1),
+      typeof b === 'number'
+        ? (a) => (typeof a === 'number' ? a <= b : jreNumeric(a) && compare(a, b, 1))
+        : (a) => jreNumeric(a) && compare(a, b, 1),
     example: { fact: 'author.accountAgeDays', value: 7 },
   },
   {
@@ -175,7 +182,9 @@ const jre: OperatorDefinition[] = [
     value: numberLike,
     evaluate: (a, b) => jreNumeric(a) && compare(a, b, 2),
     compile: (b) =>
-      typeof b === 'number' ? (a) => (typeof a === 'number' ? a > b : jreNumeric(a) && compare(a, b, 2)) : (a) => jreNumeric(a) && compare(a, b, 2),
+      typeof b === 'number'
+        ? (a) => (typeof a === 'number' ? a > b : jreNumeric(a) && compare(a, b, 2))
+        : (a) => jreNumeric(a) && compare(a, b, 2),
     example: { fact: 'message.capsRatio', value: 0.7 },
   },
   {
@@ -184,7 +193,9 @@ const jre: OperatorDefinition[] = [
     value: numberLike,
     evaluate: (a, b) => jreNumeric(a) && compare(a, b, 3),
     compile: (b) =>
-      typeof b === 'number' ? (a) => (typeof a === 'number' ? a >= b : jreNumeric(a) && compare(a, b, 3)) : (a) => jreNumeric(a) && compare(a, b, 3),
+      typeof b === 'number'
+        ? (a) => (typeof a === 'number' ? a >= b : jreNumeric(a) && compare(a, b, 3))
+        : (a) => jreNumeric(a) && compare(a, b, 3),
     example: { fact: 'message.length', value: 10 },
   },
 ];
@@ -298,12 +309,18 @@ const ours: OperatorDefinition[] = [
     description: '`value: true`: the fact value is neither undefined nor null; `value: false`: it is.',
     value: { type: 'boolean' },
     evaluate: (a, b) => (a !== undefined && a !== null) === b,
-    compile: (b) => (b === true ? (a) => a !== undefined && a !== null : b === false ? (a) => a === undefined || a === null : () => false),
+    compile: (b) =>
+      b === true
+        ? (a) => a !== undefined && a !== null
+        : b === false
+          ? (a) => a === undefined || a === null
+          : () => false,
     example: { fact: 'message.reference', value: true },
   },
   {
     name: 'isEmpty',
-    description: '`value: true`: the fact value is empty (missing, null, `""`, `[]` or `{}`); `value: false`: it is not.',
+    description:
+      '`value: true`: the fact value is empty (missing, null, `""`, `[]` or `{}`); `value: false`: it is not.',
     value: { type: 'boolean' },
     evaluate: (a, b) => {
       let empty: boolean;
@@ -321,14 +338,19 @@ const ours: OperatorDefinition[] = [
     value: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
     evaluate: (a, b) => Array.isArray(b) && typeof a === 'number' && compare(a, b[0], 3) && compare(a, b[1], 1),
     compile: (b) => {
-      if (!Array.isArray(b) || typeof b[0] !== 'number' || typeof b[1] !== 'number') return (a) => Array.isArray(b) && typeof a === 'number' && compare(a, b[0], 3) && compare(a, b[1], 1);
+      if (!Array.isArray(b) || typeof b[0] !== 'number' || typeof b[1] !== 'number')
+        return (a) => Array.isArray(b) && typeof a === 'number' && compare(a, b[0], 3) && compare(a, b[1], 1);
       const lo = b[0];
       const hi = b[1];
       return (a) => typeof a === 'number' && a >= lo && a <= hi;
     },
     check: (b) =>
       Array.isArray(b) && typeof b[0] === 'number' && typeof b[1] === 'number' && b[0] > b[1]
-        ? { code: 'RC_BAD_OPERATOR_VALUE', message: `\`between\` range [${b[0]}, ${b[1]}] is empty: min is greater than max`, fix: 'Write the smaller bound first.' }
+        ? {
+            code: 'RC_BAD_OPERATOR_VALUE',
+            message: `\`between\` range [${b[0]}, ${b[1]}] is empty: min is greater than max`,
+            fix: 'Write the smaller bound first.',
+          }
         : null,
     example: { fact: 'author.accountAgeDays', value: [0, 7] },
   },
@@ -481,7 +503,8 @@ const ours: OperatorDefinition[] = [
   },
   {
     name: 'containsNone',
-    description: 'The fact value is an array that contains none of the values (strict equality). False when the fact is not an array.',
+    description:
+      'The fact value is an array that contains none of the values (strict equality). False when the fact is not an array.',
     value: { type: 'array' },
     evaluate: (a, b) => Array.isArray(a) && Array.isArray(b) && !a.some((x) => b.includes(x)),
     compile: (b) => {
@@ -493,7 +516,8 @@ const ours: OperatorDefinition[] = [
   },
   {
     name: 'hasRole',
-    description: 'The fact value (a list of role ids, e.g. `author.roles`) contains the role, or one of the roles when the value is a list.',
+    description:
+      'The fact value (a list of role ids, e.g. `author.roles`) contains the role, or one of the roles when the value is a list.',
     value: stringOrStrings,
     evaluate: (a, b) => Array.isArray(a) && stringList(b).some((r) => a.includes(r)),
     compile: (b) => {
@@ -618,8 +642,20 @@ export const operatorDecorators: ReadonlyMap<string, Decorator> = new Map<string
       },
     },
   ],
-  ['someValue', { description: 'the value is a list and the operator holds for at least one of its items', evaluate: (next) => (a, b) => Array.isArray(b) && b.some((y) => next(a, y)) }],
-  ['everyValue', { description: 'the value is a list and the operator holds for every one of its items', evaluate: (next) => (a, b) => Array.isArray(b) && b.every((y) => next(a, y)) }],
+  [
+    'someValue',
+    {
+      description: 'the value is a list and the operator holds for at least one of its items',
+      evaluate: (next) => (a, b) => Array.isArray(b) && b.some((y) => next(a, y)),
+    },
+  ],
+  [
+    'everyValue',
+    {
+      description: 'the value is a list and the operator holds for every one of its items',
+      evaluate: (next) => (a, b) => Array.isArray(b) && b.every((y) => next(a, y)),
+    },
+  ],
   ['swap', { description: 'swaps the fact value and the value', evaluate: (next) => (a, b) => next(b, a) }],
 ]);
 
@@ -629,7 +665,10 @@ const resolved = new WeakMap<OperatorTable, Map<string, OperatorDefinition | nul
  * Finds an operator by name, applying json-rules-engine's `decorator:` prefixes (`not:in`, `someFact:startsWith`,
  * `everyValue:lessThan`, `swap:contains`). `undefined` when the name is unknown.
  */
-export function resolveOperator(name: string, operators: OperatorTable = builtinOperators): OperatorDefinition | undefined {
+export function resolveOperator(
+  name: string,
+  operators: OperatorTable = builtinOperators,
+): OperatorDefinition | undefined {
   const direct = operators.get(name);
   if (direct !== undefined) return direct;
   let cache = resolved.get(operators);
@@ -661,7 +700,12 @@ function decorate(name: string, operators: OperatorTable): OperatorDefinition | 
   };
   // Decorators change what `value` is (a list for someValue/everyValue, the other side for swap): only `not`,
   // `someFact` and `everyFact` keep the inner operator's value shape.
-  if (inner.value !== undefined && (decorator === operatorDecorators.get('not') || decorator === operatorDecorators.get('someFact') || decorator === operatorDecorators.get('everyFact'))) {
+  if (
+    inner.value !== undefined &&
+    (decorator === operatorDecorators.get('not') ||
+      decorator === operatorDecorators.get('someFact') ||
+      decorator === operatorDecorators.get('everyFact'))
+  ) {
     def.value = inner.value;
     if (inner.check) def.check = inner.check;
   }

@@ -22,7 +22,8 @@ export function pathProblem(dottedPath: string): string | null {
   if (dottedPath === '') return 'the path is empty';
   for (const segment of dottedPath.split('.')) {
     if (segment === '') return 'a path segment is empty (two dots in a row, or a leading or trailing dot)';
-    if (/[[\]*?]/.test(segment)) return `segment \`${segment}\` looks like JSONPath: use plain dotted segments such as \`a.0.b\``;
+    if (/[[\]*?]/.test(segment))
+      return `segment \`${segment}\` looks like JSONPath: use plain dotted segments such as \`a.0.b\``;
     if (segment === '__proto__' || segment === 'prototype' || segment === 'constructor') {
       return `segment \`${segment}\` is not readable`;
     }

@@ -67,7 +67,8 @@ export function compileRegex(spec: RegexSpec): Re2 {
   let entry = compiled.get(key);
   if (entry === undefined) {
     try {
-      for (const f of spec.flags) if (!REGEX_FLAGS.includes(f)) throw new Error(`flag \`${f}\` is not allowed (use ${REGEX_FLAGS})`);
+      for (const f of spec.flags)
+        if (!REGEX_FLAGS.includes(f)) throw new Error(`flag \`${f}\` is not allowed (use ${REGEX_FLAGS})`);
       if (new Set(spec.flags).size !== spec.flags.length) throw new Error('a flag is repeated');
       // RE2 always matches on code points (UTF-8 inside); `u` only changes how indexes are reported, which `test`
       // never does, so it is not forced (it costs ~15% per call).
@@ -96,7 +97,10 @@ export function regexProblem(spec: RegexSpec): string | null {
  * `safe`; `polynomial` (with its degree) or `exponential` backtracking on a backtracking engine; or `unknown` when
  * recheck gave up within its time box or cannot parse the pattern (RE2-only syntax).
  */
-export type RegexSafety = { status: 'safe' | 'unknown' } | { status: 'vulnerable'; complexity: 'exponential' } | { status: 'vulnerable'; complexity: 'polynomial'; degree: number };
+export type RegexSafety =
+  | { status: 'safe' | 'unknown' }
+  | { status: 'vulnerable'; complexity: 'exponential' }
+  | { status: 'vulnerable'; complexity: 'polynomial'; degree: number };
 
 interface RecheckModule {
   checkSync(
@@ -123,7 +127,8 @@ export function regexSafety(spec: RegexSpec, timeoutMs = 1_000): RegexSafety {
     const flags = [...spec.flags].filter((f) => 'ims'.includes(f)).join('');
     const d = recheck.checkSync(spec.pattern, flags, { timeout: timeoutMs });
     if (d.status !== 'vulnerable') result = { status: d.status };
-    else if (d.complexity?.type === 'polynomial') result = { status: 'vulnerable', complexity: 'polynomial', degree: d.complexity.degree ?? 2 };
+    else if (d.complexity?.type === 'polynomial')
+      result = { status: 'vulnerable', complexity: 'polynomial', degree: d.complexity.degree ?? 2 };
     else result = { status: 'vulnerable', complexity: 'exponential' };
   } catch {
     result = { status: 'unknown' };

@@ -32,8 +32,21 @@ export interface Embed {
 }
 
 export interface ComponentRow {
-  buttons?: { customId?: string; url?: string; label: string; style?: 'primary' | 'secondary' | 'success' | 'danger' | 'link'; emoji?: string; disabled?: boolean }[];
-  select?: { customId: string; placeholder?: string; min?: number; max?: number; options: { label: string; value: string; description?: string; emoji?: string }[] };
+  buttons?: {
+    customId?: string;
+    url?: string;
+    label: string;
+    style?: 'primary' | 'secondary' | 'success' | 'danger' | 'link';
+    emoji?: string;
+    disabled?: boolean;
+  }[];
+  select?: {
+    customId: string;
+    placeholder?: string;
+    min?: number;
+    max?: number;
+    options: { label: string; value: string; description?: string; emoji?: string }[];
+  };
 }
 
 export interface MemberInfo {
@@ -84,8 +97,17 @@ export interface GuildDiscord {
   addReaction(channelId: string, messageId: string, emoji: string): Promise<void>;
   sendDirect(userId: string, message: MessageContent): Promise<{ messageId: string } | null>;
   replyInteraction(interactionId: string, token: string, message: MessageContent): Promise<void>;
-  createThread(channelId: string, options: { name: string; messageId?: string; private?: boolean; autoArchiveMinutes?: number }): Promise<{ channelId: string }>;
-  createChannel(options: { name: string; type: 'text' | 'voice'; parentId?: string; topic?: string; permissionOverwrites?: { id: string; type: 'role' | 'member'; allow?: string[]; deny?: string[] }[] }): Promise<{ channelId: string }>;
+  createThread(
+    channelId: string,
+    options: { name: string; messageId?: string; private?: boolean; autoArchiveMinutes?: number },
+  ): Promise<{ channelId: string }>;
+  createChannel(options: {
+    name: string;
+    type: 'text' | 'voice';
+    parentId?: string;
+    topic?: string;
+    permissionOverwrites?: { id: string; type: 'role' | 'member'; allow?: string[]; deny?: string[] }[];
+  }): Promise<{ channelId: string }>;
   deleteChannel(channelId: string, reason?: string): Promise<void>;
 
   addRole(userId: string, roleId: string, reason?: string): Promise<void>;

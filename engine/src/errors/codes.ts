@@ -20,13 +20,15 @@ export const ENGINE_ERROR_CODES = [
   {
     code: 'RC_BAD_DOCUMENT',
     kind: 'user',
-    summary: 'The rule document itself is malformed: not an object, or `apiVersion`, `kind`, `guild` or `rules` is missing or wrong.',
+    summary:
+      'The rule document itself is malformed: not an object, or `apiVersion`, `kind`, `guild` or `rules` is missing or wrong.',
     fix: 'Start the document with `apiVersion: rulecord/v1`, `kind: RuleSet`, `guild: "<guild id>"` and a `rules:` list.',
   },
   {
     code: 'RC_BAD_RULE',
     kind: 'user',
-    summary: 'A rule field has the wrong shape (a missing `on`/`then`, an unknown field, a bad `mode`, `limits`, `where`…).',
+    summary:
+      'A rule field has the wrong shape (a missing `on`/`then`, an unknown field, a bad `mode`, `limits`, `where`…).',
     fix: 'Correct the field at the pointer; docs/rules.md lists every field with examples.',
   },
   {
@@ -44,7 +46,8 @@ export const ENGINE_ERROR_CODES = [
   {
     code: 'RC_BAD_DURATION',
     kind: 'user',
-    summary: 'A duration of the rule itself (`wait`, a limit’s `window`, a retry’s `backoff`) cannot be read (a bad duration in parameters, settings or inputs is reported with their code).',
+    summary:
+      'A duration of the rule itself (`wait`, a limit’s `window`, a retry’s `backoff`) cannot be read (a bad duration in parameters, settings or inputs is reported with their code).',
     fix: 'Write a duration such as `30s`, `10m`, `1h30m`, `2d` or `1w` (units largest first), or a whole number of milliseconds.',
   },
   {
@@ -74,7 +77,8 @@ export const ENGINE_ERROR_CODES = [
   {
     code: 'RC_BAD_CONDITION',
     kind: 'user',
-    summary: 'A condition is not in json-rules-engine’s format (`all`, `any`, `not`, or a leaf `{ fact, operator, value }`).',
+    summary:
+      'A condition is not in json-rules-engine’s format (`all`, `any`, `not`, or a leaf `{ fact, operator, value }`).',
     fix: 'Write the condition as `all:`/`any:` lists, a `not:`, or a leaf with `fact`, `operator` and `value`.',
   },
   {
@@ -104,7 +108,8 @@ export const ENGINE_ERROR_CODES = [
   {
     code: 'RC_BAD_PLACEHOLDER',
     kind: 'user',
-    summary: 'A `{{ variable }}` placeholder is malformed or refers to a step result that no earlier step names with `as`.',
+    summary:
+      'A `{{ variable }}` placeholder is malformed or refers to a step result that no earlier step names with `as`.',
     fix: 'Write placeholders as `{{ name.path }}`; to read a step result, give an earlier step `as: <name>` and use `{{ steps.<name>.… }}`.',
   },
   {
@@ -152,7 +157,8 @@ export const ENGINE_ERROR_CODES = [
   {
     code: 'RC_UNKNOWN_EVENT_FIELD',
     kind: 'user',
-    summary: 'A warning: `event.<field>` (in a condition or a `{{ placeholder }}`) names a field the trigger event’s payload does not declare; it reads as nothing.',
+    summary:
+      'A warning: `event.<field>` (in a condition or a `{{ placeholder }}`) names a field the trigger event’s payload does not declare; it reads as nothing.',
     fix: 'Check the spelling against the event’s payload (docs/reference lists every event’s fields).',
   },
   // ── Module registry (engine-schema): mistakes of module authors ───────────────────────────────────────────
@@ -165,7 +171,8 @@ export const ENGINE_ERROR_CODES = [
   {
     code: 'RC_REGISTRY_BAD_NAME',
     kind: 'bug',
-    summary: 'A module, fact, action, event or template has a malformed name, or a name outside the module’s id and declared `areas`.',
+    summary:
+      'A module, fact, action, event or template has a malformed name, or a name outside the module’s id and declared `areas`.',
     fix: 'Name items `<module id or declared area>.<name>` (e.g. `xp.level`), and declare extra areas in the module’s `areas`.',
   },
   {
@@ -184,7 +191,8 @@ export const ENGINE_ERROR_CODES = [
   {
     code: 'RC_BAD_OPERATOR_VALUE',
     kind: 'user',
-    summary: 'The `value` of a condition has the wrong shape for its operator (e.g. `in` needs a list, `between` two numbers).',
+    summary:
+      'The `value` of a condition has the wrong shape for its operator (e.g. `in` needs a list, `between` two numbers).',
     fix: 'Give the value the shape docs/operators.md shows for that operator.',
   },
   {
@@ -221,7 +229,8 @@ export const ENGINE_ERROR_CODES = [
   {
     code: 'RC_FACT_BUDGET',
     kind: 'user',
-    summary: 'One event needed more `io` facts (Discord lookups, state reads…) than the per-event budget allows; the run stopped.',
+    summary:
+      'One event needed more `io` facts (Discord lookups, state reads…) than the per-event budget allows; the run stopped.',
     fix: 'Put cheap conditions (event fields, `where` filters) first so io facts are read only when needed, or split the rule.',
   },
   {
@@ -239,7 +248,8 @@ export const ENGINE_ERROR_CODES = [
   {
     code: 'RC_ACTION_TIMEOUT',
     kind: 'transient',
-    summary: 'An action did not finish within the action timeout (default 30 s); the run went on without it (it may still complete later).',
+    summary:
+      'An action did not finish within the action timeout (default 30 s); the run went on without it (it may still complete later).',
     fix: 'Add `retry` to the step only if the action is safe to repeat; report a module whose action hangs.',
   },
   {
@@ -251,13 +261,15 @@ export const ENGINE_ERROR_CODES = [
   {
     code: 'RC_RESUME_RULE_GONE',
     kind: 'user',
-    summary: 'A run waiting in a `wait` could not resume: its rule was removed or disabled meanwhile; the rest of the run was dropped.',
+    summary:
+      'A run waiting in a `wait` could not resume: its rule was removed or disabled meanwhile; the rest of the run was dropped.',
     fix: 'Nothing to do if intended; keep the rule (or re-enable it) until its waiting runs have finished otherwise.',
   },
   {
     code: 'RC_RESUME_RULE_CHANGED',
     kind: 'user',
-    summary: 'A run waiting in a `wait` could not resume: the steps (`then`) of its rule changed meanwhile; the rest of the run was dropped.',
+    summary:
+      'A run waiting in a `wait` could not resume: the steps (`then`) of its rule changed meanwhile; the rest of the run was dropped.',
     fix: 'Nothing to do if intended; edits outside `then` (conditions, limits, description) keep waiting runs alive.',
   },
   {
@@ -281,7 +293,8 @@ export const ENGINE_ERROR_CODES = [
   {
     code: 'RC_SIM_STEP',
     kind: 'user',
-    summary: 'A simulation step is malformed: no `event`/`advance`, an unknown event, a bad duration, or a member/channel that is not in the simulated world.',
+    summary:
+      'A simulation step is malformed: no `event`/`advance`, an unknown event, a bad duration, or a member/channel that is not in the simulated world.',
     fix: 'Write steps as `{ event: message.create, with: { author: u1, content: hi } }` or `{ advance: 1h }`, with ids from `world`.',
   },
   {

@@ -24,7 +24,13 @@ export class RulecordError extends Error {
   constructor(
     code: string,
     message: string,
-    options: { kind?: ErrorKind; pointer?: string; fix?: string; details?: Record<string, unknown>; cause?: unknown } = {},
+    options: {
+      kind?: ErrorKind;
+      pointer?: string;
+      fix?: string;
+      details?: Record<string, unknown>;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'RulecordError';

@@ -43,7 +43,13 @@ export interface ActionContext extends FactContext {
   /** Emits a module event (e.g. `xp.levelUp`) that re-enters the router after this run, with a depth limit. */
   emit(type: string, payload: JsonObject): void;
   /** Schedules an event for later (giveaway end, reminder, role expiry). `id` is unique per guild: scheduling the same id again replaces the pending one. */
-  schedule(timer: { id: string; at: number; event: { type: string; payload: JsonObject }; cron?: string; timezone?: string }): Promise<void>;
+  schedule(timer: {
+    id: string;
+    at: number;
+    event: { type: string; payload: JsonObject };
+    cron?: string;
+    timezone?: string;
+  }): Promise<void>;
   cancelTimer(id: string): Promise<boolean>;
   readonly log: Logger;
 }

@@ -35,7 +35,11 @@ export const ITEM_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?:\.[a-zA-Z][a-zA-Z0-9]
 /** Fact names the engine provides itself: `now`, and `event.<path>` reading the event payload. */
 export const RESERVED_FACT_AREA = 'event';
 
-function registryError(code: 'RC_REGISTRY_DUPLICATE' | 'RC_REGISTRY_BAD_NAME', message: string, fix: string): RulecordError {
+function registryError(
+  code: 'RC_REGISTRY_DUPLICATE' | 'RC_REGISTRY_BAD_NAME',
+  message: string,
+  fix: string,
+): RulecordError {
   return new RulecordError(code, message, { kind: 'bug', fix });
 }
 
@@ -65,10 +69,18 @@ export function createRegistry(modules: readonly ModuleDefinition[]): Registry {
 
   for (const module of modules) {
     if (typeof module.id !== 'string' || !KEBAB_ID.test(module.id)) {
-      throw registryError('RC_REGISTRY_BAD_NAME', `Module id ${JSON.stringify(module.id)} is not kebab-case.`, 'Use a kebab-case id such as `automod`.');
+      throw registryError(
+        'RC_REGISTRY_BAD_NAME',
+        `Module id ${JSON.stringify(module.id)} is not kebab-case.`,
+        'Use a kebab-case id such as `automod`.',
+      );
     }
     if (moduleById.has(module.id)) {
-      throw registryError('RC_REGISTRY_DUPLICATE', `Module \`${module.id}\` is registered twice.`, 'Register each module once.');
+      throw registryError(
+        'RC_REGISTRY_DUPLICATE',
+        `Module \`${module.id}\` is registered twice.`,
+        'Register each module once.',
+      );
     }
     moduleById.set(module.id, module);
     const areas = new Set([module.id, ...(module.areas ?? [])]);
@@ -116,19 +128,35 @@ export function createRegistry(modules: readonly ModuleDefinition[]): Registry {
 
     for (const template of module.templates ?? []) {
       if (typeof template.id !== 'string' || !KEBAB_ID.test(template.id)) {
-        throw registryError('RC_REGISTRY_BAD_NAME', `Module \`${module.id}\`: template id ${JSON.stringify(template.id)} is not kebab-case.`, 'Use a kebab-case id such as `anti-spam`.');
+        throw registryError(
+          'RC_REGISTRY_BAD_NAME',
+          `Module \`${module.id}\`: template id ${JSON.stringify(template.id)} is not kebab-case.`,
+          'Use a kebab-case id such as `anti-spam`.',
+        );
       }
       if (!Number.isSafeInteger(template.version) || template.version < 1) {
-        throw registryError('RC_REGISTRY_BAD_NAME', `Module \`${module.id}\`: template \`${template.id}\` has version ${String(template.version)}; versions are whole numbers from 1.`, 'Number template versions 1, 2, 3…');
+        throw registryError(
+          'RC_REGISTRY_BAD_NAME',
+          `Module \`${module.id}\`: template \`${template.id}\` has version ${String(template.version)}; versions are whole numbers from 1.`,
+          'Number template versions 1, 2, 3…',
+        );
       }
       const versions = templates.get(template.id) ?? [];
       const clash = versions.find((t) => t.version === template.version);
       if (clash) {
-        throw registryError('RC_REGISTRY_DUPLICATE', `Template \`${template.id}@${template.version}\` is declared twice.`, 'Give the new one a higher version.');
+        throw registryError(
+          'RC_REGISTRY_DUPLICATE',
+          `Template \`${template.id}@${template.version}\` is declared twice.`,
+          'Give the new one a higher version.',
+        );
       }
       const otherOwner = owner.get(`template:${template.id}`);
       if (otherOwner && otherOwner !== module) {
-        throw registryError('RC_REGISTRY_DUPLICATE', `Template \`${template.id}\` is declared by modules \`${otherOwner.id}\` and \`${module.id}\`.`, 'Template ids are global: rename one of them.');
+        throw registryError(
+          'RC_REGISTRY_DUPLICATE',
+          `Template \`${template.id}\` is declared by modules \`${otherOwner.id}\` and \`${module.id}\`.`,
+          'Template ids are global: rename one of them.',
+        );
       }
       owner.set(`template:${template.id}`, module);
       versions.push(template);
@@ -152,7 +180,10 @@ export function createRegistry(modules: readonly ModuleDefinition[]): Registry {
       return parsed.version === undefined ? versions.at(-1) : versions.find((t) => t.version === parsed.version);
     },
     ownerOf: (name) =>
-      owner.get(`fact:${name}`) ?? owner.get(`action:${name}`) ?? owner.get(`event:${name}`) ?? owner.get(`template:${name}`),
+      owner.get(`fact:${name}`) ??
+      owner.get(`action:${name}`) ??
+      owner.get(`event:${name}`) ??
+      owner.get(`template:${name}`),
     facts: () => [...facts.values()],
     actions: () => [...actions.values()],
     events: () => [...events.values()],

@@ -39,7 +39,13 @@ function readPath(inputs: JsonObject, path: string): Json | undefined {
   let current: Json | undefined = inputs;
   for (const token of path.split('.').filter((t) => t !== '')) {
     if (Array.isArray(current) && /^\d+$/.test(token)) current = current[Number(token)];
-    else if (current !== null && typeof current === 'object' && !Array.isArray(current) && Object.hasOwn(current, token)) current = current[token];
+    else if (
+      current !== null &&
+      typeof current === 'object' &&
+      !Array.isArray(current) &&
+      Object.hasOwn(current, token)
+    )
+      current = current[token];
     else return undefined;
   }
   return current;
@@ -82,7 +88,12 @@ export function substituteInputs(value: unknown, inputs: JsonObject, missing: Se
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      Object.defineProperty(out, k, { value: substituteInputs(v, inputs, missing), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, k, {
+        value: substituteInputs(v, inputs, missing),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }

@@ -77,7 +77,10 @@ export interface GuildRules {
 const STEP_OPTIONS = new Set(['retry', 'onError', 'as']);
 
 export function hashOf(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value ?? null)).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify(value ?? null))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** Top-level `default`s of a settings schema, applied under the guild's own values. */
@@ -108,12 +111,22 @@ function compileSteps(rule: ResolvedRule, registry: Registry, problems: Problem[
     const names = Object.keys(step).filter((k) => !STEP_OPTIONS.has(k));
     const name = names[0];
     if (names.length !== 1 || name === undefined) {
-      problems.push({ code: 'RC_BAD_STEP', message: `step ${index} of rule "${rule.id}" must name exactly one action`, pointer, severity: 'error' });
+      problems.push({
+        code: 'RC_BAD_STEP',
+        message: `step ${index} of rule "${rule.id}" must name exactly one action`,
+        pointer,
+        severity: 'error',
+      });
       return;
     }
     const definition = registry.action(name);
     if (!definition) {
-      problems.push({ code: RUNTIME_CODES.RC_UNKNOWN_ACTION, message: `unknown action "${name}"`, pointer, severity: 'error' });
+      problems.push({
+        code: RUNTIME_CODES.RC_UNKNOWN_ACTION,
+        message: `unknown action "${name}"`,
+        pointer,
+        severity: 'error',
+      });
       return;
     }
     const retry = step.retry as { attempts?: number; backoff?: string | number } | undefined;
@@ -140,12 +153,28 @@ function compileSteps(rule: ResolvedRule, registry: Registry, problems: Problem[
 
 function problemOf(e: unknown, pointer: string): Problem {
   if (e instanceof RulecordError) {
-    return { code: e.code, message: e.message, pointer: e.pointer ?? pointer, ...(e.fix ? { fix: e.fix } : {}), severity: 'error' };
+    return {
+      code: e.code,
+      message: e.message,
+      pointer: e.pointer ?? pointer,
+      ...(e.fix ? { fix: e.fix } : {}),
+      severity: 'error',
+    };
   }
-  return { code: RUNTIME_CODES.RC_RULE_COMPILE, message: e instanceof Error ? e.message : String(e), pointer, severity: 'error' };
+  return {
+    code: RUNTIME_CODES.RC_RULE_COMPILE,
+    message: e instanceof Error ? e.message : String(e),
+    pointer,
+    severity: 'error',
+  };
 }
 
-export function compileRule(rule: ResolvedRule, order: number, registry: Registry, problems: Problem[]): CompiledRule | null {
+export function compileRule(
+  rule: ResolvedRule,
+  order: number,
+  registry: Registry,
+  problems: Problem[],
+): CompiledRule | null {
   const before = problems.length;
   let condition: CompiledCondition | null = null;
   if (rule.if !== undefined) {
@@ -159,17 +188,22 @@ export function compileRule(rule: ResolvedRule, order: number, registry: Registr
   let cooldown: CompiledRule['cooldown'];
   let rate: CompiledRule['rate'];
   try {
-    if (rule.limits?.cooldown) cooldown = { per: rule.limits.cooldown.per, ms: parseDuration(rule.limits.cooldown.window) };
+    if (rule.limits?.cooldown)
+      cooldown = { per: rule.limits.cooldown.per, ms: parseDuration(rule.limits.cooldown.window) };
   } catch (e) {
     problems.push(problemOf(e, `${rule.pointer}/limits/cooldown/window`));
   }
   try {
-    if (rule.limits?.rate) rate = { per: rule.limits.rate.per, max: rule.limits.rate.max, ms: parseDuration(rule.limits.rate.window) };
+    if (rule.limits?.rate)
+      rate = { per: rule.limits.rate.per, max: rule.limits.rate.max, ms: parseDuration(rule.limits.rate.window) };
   } catch (e) {
     problems.push(problemOf(e, `${rule.pointer}/limits/rate/window`));
   }
   const c = rule.concurrency;
-  const concurrency = typeof c === 'string' ? { mode: c, per: 'user' as LimitKey } : { mode: c?.mode ?? 'parallel', per: c?.per ?? 'user' };
+  const concurrency =
+    typeof c === 'string'
+      ? { mode: c, per: 'user' as LimitKey }
+      : { mode: c?.mode ?? 'parallel', per: c?.per ?? 'user' };
   if (problems.length > before) return null;
   return {
     order,
@@ -233,7 +267,11 @@ export function compileRuleSet(
   }
   // Each channel's list holds the rules without a channel filter too, in document order: routing allocates nothing.
   for (const index of byType.values()) {
-    for (const [ch, list] of index.byChannel) index.byChannel.set(ch, [...index.any, ...list].sort((a, b) => a.order - b.order));
+    for (const [ch, list] of index.byChannel)
+      index.byChannel.set(
+        ch,
+        [...index.any, ...list].sort((a, b) => a.order - b.order),
+      );
   }
   const settings: Record<string, JsonObject> = {};
   for (const m of registry.modules) {
@@ -255,7 +293,12 @@ export function compileRuleSet(
 }
 
 /** The rules an event of `type` in `channelId` may reach, in document order. */
-export function route(rules: GuildRules, type: string, channelId: string | undefined, everyRule: boolean): CompiledRule[] {
+export function route(
+  rules: GuildRules,
+  type: string,
+  channelId: string | undefined,
+  everyRule: boolean,
+): CompiledRule[] {
   const index = rules.byType.get(type);
   if (!index) return [];
   if (everyRule) return index.all;

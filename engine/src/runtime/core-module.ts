@@ -37,7 +37,8 @@ const stateGet = defineFact<string | null>({
 
 const stateNumber = defineFact<number>({
   name: 'state.number',
-  description: 'A guild variable read as a number (0 when unset or not a number), e.g. a counter kept with `state.incr`.',
+  description:
+    'A guild variable read as a number (0 when unset or not a number), e.g. a counter kept with `state.incr`.',
   schema: { type: 'number' },
   params: { type: 'object', required: ['key'], properties: { key: keySchema }, additionalProperties: false },
   cost: 'io',
@@ -51,7 +52,8 @@ const stateNumber = defineFact<number>({
 
 const stateSet = defineAction<{ key: string; value: string | number | boolean; ttl?: string | number }>({
   name: 'state.set',
-  description: 'Stores a value in a guild variable (optionally expiring after `ttl`). Read it with the `state.get` fact.',
+  description:
+    'Stores a value in a guild variable (optionally expiring after `ttl`). Read it with the `state.get` fact.',
   params: {
     type: 'object',
     required: ['key', 'value'],
@@ -62,15 +64,22 @@ const stateSet = defineAction<{ key: string; value: string | number | boolean; t
   examples: [{ key: 'last-welcome', value: '{{ user.id }}', ttl: '1d' }],
   async run(params, ctx) {
     const value = String(params.value);
-    if (value.length > 10_000) throw badValue(`The value for "${params.key}" is ${value.length} characters long (at most 10,000).`);
-    await ctx.state.set(VARS_FEATURE, params.key, value, params.ttl === undefined ? undefined : parseDuration(params.ttl));
+    if (value.length > 10_000)
+      throw badValue(`The value for "${params.key}" is ${value.length} characters long (at most 10,000).`);
+    await ctx.state.set(
+      VARS_FEATURE,
+      params.key,
+      value,
+      params.ttl === undefined ? undefined : parseDuration(params.ttl),
+    );
     return { value };
   },
 });
 
 const stateIncr = defineAction<{ key: string; by?: number; ttl?: string | number }>({
   name: 'state.incr',
-  description: 'Adds `by` (default 1) to a guild counter and returns the new value as `{ value }`; `ttl` applies when the counter is created.',
+  description:
+    'Adds `by` (default 1) to a guild counter and returns the new value as `{ value }`; `ttl` applies when the counter is created.',
   params: {
     type: 'object',
     required: ['key'],
@@ -80,7 +89,12 @@ const stateIncr = defineAction<{ key: string; by?: number; ttl?: string | number
   result: { type: 'object', properties: { value: { type: 'integer' } } },
   examples: [{ key: 'warnings.{{ user.id }}', by: 1, ttl: '30d' }],
   async run(params, ctx) {
-    const value = await ctx.state.incr(VARS_FEATURE, params.key, params.by ?? 1, params.ttl === undefined ? undefined : parseDuration(params.ttl));
+    const value = await ctx.state.incr(
+      VARS_FEATURE,
+      params.key,
+      params.by ?? 1,
+      params.ttl === undefined ? undefined : parseDuration(params.ttl),
+    );
     return { value };
   },
 });
@@ -101,12 +115,21 @@ export const CUSTOM_EVENT = 'event.custom';
 const eventEmit = defineAction<{ type?: string; name?: string; payload?: JsonObject }>({
   name: 'event.emit',
   description:
-    'Emits an event that re-enters this guild\'s rules after the current run (nesting is limited, so rules cannot loop forever). Without `type` it emits `event.custom` with `name` in its payload.',
+    "Emits an event that re-enters this guild's rules after the current run (nesting is limited, so rules cannot loop forever). Without `type` it emits `event.custom` with `name` in its payload.",
   params: {
     type: 'object',
     properties: {
-      type: { type: 'string', pattern: '^[a-z][a-z0-9-]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$', description: 'Event name; default `event.custom`.' },
-      name: { type: 'string', minLength: 1, maxLength: 100, description: 'For `event.custom`: a name rules can match (`event.name`).' },
+      type: {
+        type: 'string',
+        pattern: '^[a-z][a-z0-9-]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$',
+        description: 'Event name; default `event.custom`.',
+      },
+      name: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 100,
+        description: 'For `event.custom`: a name rules can match (`event.name`).',
+      },
       payload: { type: 'object', description: 'The event payload (placeholders allowed).' },
     },
     additionalProperties: false,
@@ -122,7 +145,7 @@ const eventEmit = defineAction<{ type?: string; name?: string; payload?: JsonObj
 
 const logTrace = defineAction<{ message: string; data?: Json }>({
   name: 'log.trace',
-  description: 'Adds a note to the run\'s trace (visible in the studio and in `rulecord test` output). Changes nothing.',
+  description: "Adds a note to the run's trace (visible in the studio and in `rulecord test` output). Changes nothing.",
   params: {
     type: 'object',
     required: ['message'],
@@ -139,7 +162,8 @@ const logTrace = defineAction<{ message: string; data?: Json }>({
 
 const customEvent = defineEvent({
   name: CUSTOM_EVENT,
-  description: 'An event a rule emitted with `event.emit` (no `type`): `name` says which, the rest is the payload it gave.',
+  description:
+    'An event a rule emitted with `event.emit` (no `type`): `name` says which, the rest is the payload it gave.',
   payload: { type: 'object', properties: { name: { type: 'string' } } },
   examples: [{ name: 'strike', userId: '334455667788990011', count: 3 }],
 });

@@ -143,7 +143,10 @@ export class Engine {
    * Validates and compiles a guild's rule set and swaps it in atomically. On problems the previous set stays live.
    * Warnings come back with `ok: true`.
    */
-  load(document: unknown, options: { tier: Tier }): { ok: boolean; problems: Problem[]; guildId?: string; version?: string } {
+  load(
+    document: unknown,
+    options: { tier: Tier },
+  ): { ok: boolean; problems: Problem[]; guildId?: string; version?: string } {
     const validated = validateRuleSet(document, this.registry, options);
     if (!validated.ok) return { ok: false, problems: validated.problems };
     const compiled = compileRuleSet(validated.ruleSet, this.registry, this.options.clock.now());
@@ -167,7 +170,9 @@ export class Engine {
    * What is live for a guild: its version, the ids of its enabled rules in order, and the module settings (defaults
    * applied) — e.g. for the schedule module's timers after an apply.
    */
-  loaded(guildId: string): { version: string; rules: string[]; loadedAt: number; settings: Record<string, JsonObject> } | undefined {
+  loaded(
+    guildId: string,
+  ): { version: string; rules: string[]; loadedAt: number; settings: Record<string, JsonObject> } | undefined {
     const g = this.guilds.get(guildId);
     return g && { version: g.version, rules: g.rules.map((r) => r.id), loadedAt: g.loadedAt, settings: g.settings };
   }
@@ -187,7 +192,8 @@ export class Engine {
   dispatch(event: RuleEvent): Promise<RunSummary[]> {
     // A payload is always an object for the router, facts and variables, whatever an adapter sent.
     const payload = event.payload;
-    const e = payload === null || typeof payload !== 'object' || Array.isArray(payload) ? { ...event, payload: {} } : event;
+    const e =
+      payload === null || typeof payload !== 'object' || Array.isArray(payload) ? { ...event, payload: {} } : event;
     let out: RunSummary[] | Promise<RunSummary[]>;
     try {
       out = this.dispatchAt(e, 0);
@@ -213,11 +219,14 @@ export class Engine {
     if (rules.byType.get(event.type)?.enforces) {
       const key = shortKey(event.id);
       if (state.setIfAbsentSync !== undefined) {
-        if (!state.setIfAbsentSync(ENGINE_STATE.seen, key, '1', this.redeliveryWindowMs)) return this.redelivered(event);
+        if (!state.setIfAbsentSync(ENGINE_STATE.seen, key, '1', this.redeliveryWindowMs))
+          return this.redelivered(event);
       } else {
-        return state.setIfAbsent(ENGINE_STATE.seen, key, '1', this.redeliveryWindowMs).then((first) =>
-          first ? this.runCandidates(event, depth, rules, state, candidates) : this.redelivered(event),
-        );
+        return state
+          .setIfAbsent(ENGINE_STATE.seen, key, '1', this.redeliveryWindowMs)
+          .then((first) =>
+            first ? this.runCandidates(event, depth, rules, state, candidates) : this.redelivered(event),
+          );
       }
     }
     return this.runCandidates(event, depth, rules, state, candidates);
@@ -228,7 +237,13 @@ export class Engine {
     return [];
   }
 
-  private runCandidates(event: RuleEvent, depth: number, rules: GuildRules, state: GuildState, candidates: readonly CompiledRule[]): RunSummary[] | Promise<RunSummary[]> {
+  private runCandidates(
+    event: RuleEvent,
+    depth: number,
+    rules: GuildRules,
+    state: GuildState,
+    candidates: readonly CompiledRule[],
+  ): RunSummary[] | Promise<RunSummary[]> {
     const ev = this.eventRun(event, depth, rules, state);
     const summaries: RunSummary[] = [];
     for (let i = 0; i < candidates.length; i++) {
@@ -241,7 +256,13 @@ export class Engine {
   }
 
   /** The rest of an event once one of its runs had to wait (an async fact, a state call, an action). */
-  private async runCandidatesAsync(ev: EventRun, candidates: readonly CompiledRule[], at: number, pending: Promise<RunSummary>, summaries: RunSummary[]): Promise<RunSummary[]> {
+  private async runCandidatesAsync(
+    ev: EventRun,
+    candidates: readonly CompiledRule[],
+    at: number,
+    pending: Promise<RunSummary>,
+    summaries: RunSummary[],
+  ): Promise<RunSummary[]> {
     summaries.push(await pending);
     for (let i = at + 1; i < candidates.length; i++) {
       const summary = this.runRule(ev, candidates[i] as CompiledRule);
@@ -275,7 +296,13 @@ export class Engine {
     return handle;
   }
 
-  private eventRun(event: RuleEvent, depth: number, rules: GuildRules, state: GuildState, seed?: Record<string, unknown>): EventRun {
+  private eventRun(
+    event: RuleEvent,
+    depth: number,
+    rules: GuildRules,
+    state: GuildState,
+    seed?: Record<string, unknown>,
+  ): EventRun {
     const discord = this.discordOf(event.guildId);
     const facts = new EventFacts(
       this.registry,
@@ -292,7 +319,18 @@ export class Engine {
       seed,
     );
     const trigger = { id: event.id, type: event.type, at: event.at, depth, payload: event.payload };
-    return { event, subject: whereSubject(event.type, event.payload), trigger, depth, rules, facts, state, discord, lookups: undefined, emitted: NONE };
+    return {
+      event,
+      subject: whereSubject(event.type, event.payload),
+      trigger,
+      depth,
+      rules,
+      facts,
+      state,
+      discord,
+      lookups: undefined,
+      emitted: NONE,
+    };
   }
 
   private async dispatchEmitted(ev: EventRun): Promise<RunSummary[]> {
@@ -429,7 +467,12 @@ export class Engine {
   }
 
   /** A run that ended at `where` or at a false condition: a summary, and a deferred trace when one is wanted. */
-  private nonMatch(ev: EventRun, rule: CompiledRule, outcome: 'filtered' | 'condition-false', logStart: number): RunSummary {
+  private nonMatch(
+    ev: EventRun,
+    rule: CompiledRule,
+    outcome: 'filtered' | 'condition-false',
+    logStart: number,
+  ): RunSummary {
     const event = ev.event;
     const guildId = event.guildId;
     const runId = `${event.id}|${rule.id}`;
@@ -437,17 +480,42 @@ export class Engine {
     let summary: RunSummary;
     if (this.traces.wants(guildId, outcome)) {
       const traceId = `${this.tracePrefix}-${(++this.traceSeq).toString(36)}`;
-      summary = { guildId, ruleId: rule.id, runId, eventId: event.id, eventType: event.type, depth: ev.depth, mode: rule.mode, outcome, actions: NONE, traceId };
+      summary = {
+        guildId,
+        ruleId: rule.id,
+        runId,
+        eventId: event.id,
+        eventType: event.type,
+        depth: ev.depth,
+        mode: rule.mode,
+        outcome,
+        actions: NONE,
+        traceId,
+      };
       this.traces.record(new DeferredRunTrace(traceId, outcome, ev, rule, logStart, ev.facts.log.length));
     } else {
-      summary = { guildId, ruleId: rule.id, runId, eventId: event.id, eventType: event.type, depth: ev.depth, mode: rule.mode, outcome, actions: NONE };
+      summary = {
+        guildId,
+        ruleId: rule.id,
+        runId,
+        eventId: event.id,
+        eventType: event.type,
+        depth: ev.depth,
+        mode: rule.mode,
+        outcome,
+        actions: NONE,
+      };
     }
     if (this.runListeners.size > 0) this.notify(summary);
     return summary;
   }
 
   /** The condition needs a fact that is still resolving: await it, evaluate again (memoised facts read instantly). */
-  private async awaitCondition(run: Run, condition: NonNullable<CompiledRule['condition']>, leaves: LeafResult[]): Promise<RunSummary> {
+  private async awaitCondition(
+    run: Run,
+    condition: NonNullable<CompiledRule['condition']>,
+    leaves: LeafResult[],
+  ): Promise<RunSummary> {
     const facts = run.ev.facts;
     let result: boolean | typeof PENDING = PENDING;
     try {
@@ -468,7 +536,8 @@ export class Engine {
   private afterCondition(run: Run): Promise<RunSummary> {
     const rule = run.rule;
     // No limit and no lock to take: straight to the steps.
-    if (!run.shadow && rule.cooldown === undefined && rule.rate === undefined && rule.concurrency.mode === 'parallel') return this.execute(run, 0);
+    if (!run.shadow && rule.cooldown === undefined && rule.rate === undefined && rule.concurrency.mode === 'parallel')
+      return this.execute(run, 0);
     return this.afterConditionChecked(run);
   }
 
@@ -492,7 +561,16 @@ export class Engine {
     for (const step of run.rule.steps.slice(from)) {
       const startedAt = this.options.clock.now();
       if (step.kind === 'wait') {
-        add(run.trace, 'actions', { step: step.index, pointer: step.pointer, action: 'wait', params: { ms: step.ms }, status: 'would-run', attempts: 0, startedAt, ms: 0 });
+        add(run.trace, 'actions', {
+          step: step.index,
+          pointer: step.pointer,
+          action: 'wait',
+          params: { ms: step.ms },
+          status: 'would-run',
+          attempts: 0,
+          startedAt,
+          ms: 0,
+        });
         continue;
       }
       const unresolved: string[] = [];
@@ -500,13 +578,35 @@ export class Engine {
       try {
         params = await renderValue(step.params, this.scope(run), unresolved);
       } catch (e) {
-        add(run.trace, 'actions', { step: step.index, pointer: step.pointer, action: step.name, params: null, status: 'would-run', error: toTraceError(e), attempts: 0, startedAt, ms: 0 });
+        add(run.trace, 'actions', {
+          step: step.index,
+          pointer: step.pointer,
+          action: step.name,
+          params: null,
+          status: 'would-run',
+          error: toTraceError(e),
+          attempts: 0,
+          startedAt,
+          ms: 0,
+        });
         continue;
       }
       if (unresolved.length > 0) {
-        add(run.trace, 'notes', { at: startedAt, message: `shadow mode: ${unresolved.join(', ')} left unrendered (needs a Discord lookup)` });
+        add(run.trace, 'notes', {
+          at: startedAt,
+          message: `shadow mode: ${unresolved.join(', ')} left unrendered (needs a Discord lookup)`,
+        });
       }
-      add(run.trace, 'actions', { step: step.index, pointer: step.pointer, action: step.name, params, status: 'would-run', attempts: 0, startedAt, ms: 0 });
+      add(run.trace, 'actions', {
+        step: step.index,
+        pointer: step.pointer,
+        action: step.name,
+        params,
+        status: 'would-run',
+        attempts: 0,
+        startedAt,
+        ms: 0,
+      });
     }
   }
 
@@ -519,7 +619,12 @@ export class Engine {
     if (rule.cooldown) {
       const key = limitKey(rule.cooldown.per, payload);
       cooldownKey = shortKey(`${rule.id}|${key}`);
-      const free = await ev.state.setIfAbsent(ENGINE_STATE.cooldown, cooldownKey, String(ev.facts.now), rule.cooldown.ms);
+      const free = await ev.state.setIfAbsent(
+        ENGINE_STATE.cooldown,
+        cooldownKey,
+        String(ev.facts.now),
+        rule.cooldown.ms,
+      );
       if (!free) {
         add(run.trace, 'limits', { kind: 'cooldown', key });
         return false;
@@ -527,7 +632,13 @@ export class Engine {
     }
     if (rule.rate) {
       const key = limitKey(rule.rate.per, payload);
-      const taken = await ev.state.take(ENGINE_STATE.rate, shortKey(`${rule.id}|${key}`), rule.rate.max, rule.rate.ms, ev.facts.now);
+      const taken = await ev.state.take(
+        ENGINE_STATE.rate,
+        shortKey(`${rule.id}|${key}`),
+        rule.rate.max,
+        rule.rate.ms,
+        ev.facts.now,
+      );
       if (!taken.allowed) {
         // The run does not fire, so it must not hold the cooldown either.
         if (cooldownKey !== undefined) await ev.state.del(ENGINE_STATE.cooldown, cooldownKey);
@@ -561,7 +672,11 @@ export class Engine {
         await ev.state.set(ENGINE_STATE.lock, lock, mine, ttl);
         run.lock = lock;
         add(run.trace, 'limits', { kind: 'concurrency', key, decision: 'restarted' });
-        if (holder) add(run.trace, 'notes', { at: this.options.clock.now(), message: `replaced the running run ${holder.runId}` });
+        if (holder)
+          add(run.trace, 'notes', {
+            at: this.options.clock.now(),
+            message: `replaced the running run ${holder.runId}`,
+          });
         return true;
       }
       case 'queue': {
@@ -581,7 +696,12 @@ export class Engine {
           lock,
           queued: true,
         };
-        await ev.state.set(ENGINE_STATE.queue, `${lock}|${String(seq).padStart(12, '0')}`, JSON.stringify(parked), ttl * 4);
+        await ev.state.set(
+          ENGINE_STATE.queue,
+          `${lock}|${String(seq).padStart(12, '0')}`,
+          JSON.stringify(parked),
+          ttl * 4,
+        );
         add(run.trace, 'limits', { kind: 'concurrency', key, decision: 'queued' });
         return false;
       }
@@ -663,7 +783,16 @@ export class Engine {
   private async runAction(run: Run, step: CompiledActionStep): Promise<unknown> {
     const startedAt = this.options.clock.now();
     const t0 = performance.now();
-    const entry: TraceAction = { step: step.index, pointer: step.pointer, action: step.name, params: null, status: 'ok', attempts: 0, startedAt, ms: 0 };
+    const entry: TraceAction = {
+      step: step.index,
+      pointer: step.pointer,
+      action: step.name,
+      params: null,
+      status: 'ok',
+      attempts: 0,
+      startedAt,
+      ms: 0,
+    };
     add(run.trace, 'actions', entry);
     const fail = (e: unknown): unknown => {
       entry.status = 'error';
@@ -703,7 +832,10 @@ export class Engine {
               );
         if (e.kind === 'transient' && entry.attempts < step.retry.attempts) {
           const backoff = Math.min(this.maxBackoffMs, step.retry.backoffMs * 2 ** (entry.attempts - 1));
-          add(run.trace, 'notes', { at: this.options.clock.now(), message: `${step.name}: attempt ${entry.attempts} failed (${e.code}), retrying in ${backoff}ms` });
+          add(run.trace, 'notes', {
+            at: this.options.clock.now(),
+            message: `${step.name}: attempt ${entry.attempts} failed (${e.code}), retrying in ${backoff}ms`,
+          });
           await this.sleep(backoff);
           continue;
         }
@@ -739,11 +871,15 @@ export class Engine {
         timer = setTimeout(
           () =>
             reject(
-              new RulecordError(RUNTIME_CODES.RC_ACTION_TIMEOUT, `The action "${action}" did not finish within ${ms} ms.`, {
-                kind: 'transient',
-                pointer,
-                fix: 'It may still complete later. Add `retry` only if the action is safe to repeat; report a module that hangs.',
-              }),
+              new RulecordError(
+                RUNTIME_CODES.RC_ACTION_TIMEOUT,
+                `The action "${action}" did not finish within ${ms} ms.`,
+                {
+                  kind: 'transient',
+                  pointer,
+                  fix: 'It may still complete later. Add `retry` only if the action is safe to repeat; report a module that hangs.',
+                },
+              ),
             ),
           ms,
         );
@@ -788,7 +924,11 @@ export class Engine {
           throw new RulecordError(
             RUNTIME_CODES.RC_EMIT_DEPTH,
             `Rule "${rule.id}" emitted "${type}" at depth ${ev.depth + 1}, deeper than the limit of ${this.emitDepth}: rules are emitting events in a loop.`,
-            { kind: 'user', pointer: rule.pointer, fix: 'Break the loop: add a condition so the rule does not react to the event it (indirectly) emits.' },
+            {
+              kind: 'user',
+              pointer: rule.pointer,
+              fix: 'Break the loop: add a condition so the rule does not react to the event it (indirectly) emits.',
+            },
           );
         }
         const body = payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? payload : {};
@@ -811,7 +951,8 @@ export class Engine {
     attachRun(ctx, {
       depth: ev.depth,
       shadow: run.shadow,
-      note: (message, data) => add(run.trace, 'notes', { at: this.options.clock.now(), message, ...(data !== undefined ? { data } : {}) }),
+      note: (message, data) =>
+        add(run.trace, 'notes', { at: this.options.clock.now(), message, ...(data !== undefined ? { data } : {}) }),
     });
     return ctx;
   }
@@ -824,11 +965,19 @@ export class Engine {
     if (run.lock !== undefined) {
       const holder = parseLock(await ev.state.get(ENGINE_STATE.lock, run.lock));
       if (holder && holder.runId !== run.runId) {
-        add(run.trace, 'notes', { at: this.options.clock.now(), message: `stopped: replaced by run ${holder.runId} (concurrency: restart)` });
+        add(run.trace, 'notes', {
+          at: this.options.clock.now(),
+          message: `stopped: replaced by run ${holder.runId} (concurrency: restart)`,
+        });
         run.lock = undefined;
         return false;
       }
-      await ev.state.set(ENGINE_STATE.lock, run.lock, JSON.stringify({ runId: run.runId, timerId }), rule.parkMs + HOUR);
+      await ev.state.set(
+        ENGINE_STATE.lock,
+        run.lock,
+        JSON.stringify({ runId: run.runId, timerId }),
+        rule.parkMs + HOUR,
+      );
     }
     const parked: ParkedRun = {
       v: 1,
@@ -851,7 +1000,16 @@ export class Engine {
       dueAt: until,
       payload: JSON.parse(JSON.stringify(parked)) as Json,
     });
-    add(run.trace, 'actions', { step: nextStep - 1, pointer, action: 'wait', params: { ms }, status: 'parked', attempts: 1, startedAt: this.options.clock.now(), ms: 0 });
+    add(run.trace, 'actions', {
+      step: nextStep - 1,
+      pointer,
+      action: 'wait',
+      params: { ms },
+      status: 'parked',
+      attempts: 1,
+      startedAt: this.options.clock.now(),
+      ms: 0,
+    });
     run.trace.parked = { timerId, until, step: nextStep };
     return true;
   }
@@ -875,7 +1033,11 @@ export class Engine {
     const obj = (v: unknown): Record<string, unknown> | undefined =>
       v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
     const then = (value: unknown, rest: readonly string[]): unknown =>
-      value === UNRESOLVED ? UNRESOLVED : value instanceof Promise ? value.then((v) => safeGet(v, rest)) : safeGet(value, rest);
+      value === UNRESOLVED
+        ? UNRESOLVED
+        : value instanceof Promise
+          ? value.then((v) => safeGet(v, rest))
+          : safeGet(value, rest);
     return (root: VariableRoot, path: readonly string[]): unknown => {
       const [head, ...rest] = path;
       switch (root) {
@@ -922,13 +1084,19 @@ export class Engine {
           const inline = obj(payload.channel);
           if (inline && Object.hasOwn(inline, head)) return safeGet(inline, path);
           if (id === undefined) return undefined;
-          return then(this.lookup(run, `channel:${id}`, () => ev.discord.channel(id)), path);
+          return then(
+            this.lookup(run, `channel:${id}`, () => ev.discord.channel(id)),
+            path,
+          );
         }
         case 'guild': {
           if (head === undefined || head === 'id') return then(ev.event.guildId, rest);
           const inline = obj(payload.guild);
           if (inline && Object.hasOwn(inline, head)) return safeGet(inline, path);
-          return then(this.lookup(run, 'guild', () => ev.discord.guild()), path);
+          return then(
+            this.lookup(run, 'guild', () => ev.discord.guild()),
+            path,
+          );
         }
       }
     };
@@ -988,7 +1156,10 @@ export class Engine {
       throw new RulecordError(
         RUNTIME_CODES.RC_RESUME_GUILD_NOT_LOADED,
         `A parked run of guild ${timer.guildId} fell due, but this engine has no rule set loaded for that guild.`,
-        { kind: 'transient', fix: 'Load every guild\'s rule set before starting the scheduler in a process that handles timers.' },
+        {
+          kind: 'transient',
+          fix: "Load every guild's rule set before starting the scheduler in a process that handles timers.",
+        },
       );
     }
     const state = this.stateOf(timer.guildId);
@@ -1000,10 +1171,35 @@ export class Engine {
         if (parked.lock !== undefined) await state.del(ENGINE_STATE.lock, parked.lock);
         {
           const ev = this.eventRun(parked.event, parked.depth, rules, state);
-          const ghost: CompiledRule = { order: -1, id: parked.ruleId, pointer: '', template: undefined, tags: undefined, traceRule: { id: parked.ruleId, pointer: '' }, on: [parked.event.type], mode: 'enforce', where: undefined, condition: null, steps: [], stepsHash: parked.stepsHash, cooldown: undefined, rate: undefined, concurrency: { mode: 'parallel', per: 'user' }, parkMs: 0 };
+          const ghost: CompiledRule = {
+            order: -1,
+            id: parked.ruleId,
+            pointer: '',
+            template: undefined,
+            tags: undefined,
+            traceRule: { id: parked.ruleId, pointer: '' },
+            on: [parked.event.type],
+            mode: 'enforce',
+            where: undefined,
+            condition: null,
+            steps: [],
+            stepsHash: parked.stepsHash,
+            cooldown: undefined,
+            rate: undefined,
+            concurrency: { mode: 'parallel', per: 'user' },
+            parkMs: 0,
+          };
           const run = this.newRun(ev, ghost, parked.runId, parked.segment);
           summaries.push(
-            this.finish(run, 'cancelled', new RulecordError(RUNTIME_CODES.RC_RESUME_RULE_GONE, `Rule "${parked.ruleId}" was removed or disabled while a run was waiting; the rest of the run is dropped.`, { kind: 'user' })),
+            this.finish(
+              run,
+              'cancelled',
+              new RulecordError(
+                RUNTIME_CODES.RC_RESUME_RULE_GONE,
+                `Rule "${parked.ruleId}" was removed or disabled while a run was waiting; the rest of the run is dropped.`,
+                { kind: 'user' },
+              ),
+            ),
           );
         }
         return;
@@ -1012,12 +1208,25 @@ export class Engine {
       const run = this.newRun(ev, rule, parked.runId, parked.segment);
       run.steps = parked.steps;
       run.lock = parked.lock;
-      if (parked.queued) add(run.trace, 'notes', { at: this.options.clock.now(), message: 'started from the concurrency queue' });
-      else add(run.trace, 'notes', { at: this.options.clock.now(), message: `resumed at step ${parked.step} after a wait` });
+      if (parked.queued)
+        add(run.trace, 'notes', { at: this.options.clock.now(), message: 'started from the concurrency queue' });
+      else
+        add(run.trace, 'notes', {
+          at: this.options.clock.now(),
+          message: `resumed at step ${parked.step} after a wait`,
+        });
       if (rule.stepsHash !== parked.stepsHash) {
         await this.safeRelease(run);
         summaries.push(
-          this.finish(run, 'cancelled', new RulecordError(RUNTIME_CODES.RC_RESUME_RULE_CHANGED, `The steps of rule "${rule.id}" changed while a run was waiting; the rest of the run is dropped rather than run against steps it did not start with.`, { kind: 'user', pointer: `${rule.pointer}/then` })),
+          this.finish(
+            run,
+            'cancelled',
+            new RulecordError(
+              RUNTIME_CODES.RC_RESUME_RULE_CHANGED,
+              `The steps of rule "${rule.id}" changed while a run was waiting; the rest of the run is dropped rather than run against steps it did not start with.`,
+              { kind: 'user', pointer: `${rule.pointer}/then` },
+            ),
+          ),
         );
         return;
       }
@@ -1025,7 +1234,10 @@ export class Engine {
         const holder = parseLock(await state.get(ENGINE_STATE.lock, run.lock));
         if (holder && holder.runId !== run.runId) {
           run.lock = undefined;
-          add(run.trace, 'notes', { at: this.options.clock.now(), message: `replaced by run ${holder.runId} (concurrency: restart)` });
+          add(run.trace, 'notes', {
+            at: this.options.clock.now(),
+            message: `replaced by run ${holder.runId} (concurrency: restart)`,
+          });
           summaries.push(this.finish(run, 'cancelled'));
           return;
         }

@@ -12,7 +12,14 @@ import { safeGet, splitPath } from './path.js';
 
 type Entry =
   | { state: 'done'; value: unknown; ms: number; cost: TraceFact['cost']; params: JsonObject | undefined; name: string }
-  | { state: 'error'; error: RulecordError; ms: number; cost: TraceFact['cost']; params: JsonObject | undefined; name: string }
+  | {
+      state: 'error';
+      error: RulecordError;
+      ms: number;
+      cost: TraceFact['cost'];
+      params: JsonObject | undefined;
+      name: string;
+    }
   | { state: 'pending'; promise: Promise<void>; cost: TraceFact['cost']; params: JsonObject | undefined; name: string };
 
 export function toTraceError(error: unknown): TraceError {
@@ -25,16 +32,24 @@ export function toTraceError(error: unknown): TraceError {
       ...(error.fix !== undefined ? { fix: error.fix } : {}),
     };
   }
-  return { code: RUNTIME_CODES.RC_ACTION_FAILED, message: error instanceof Error ? error.message : String(error), kind: 'bug' };
+  return {
+    code: RUNTIME_CODES.RC_ACTION_FAILED,
+    message: error instanceof Error ? error.message : String(error),
+    kind: 'bug',
+  };
 }
 
 function factFailure(name: string, e: unknown): RulecordError {
   return e instanceof RulecordError
     ? e
-    : new RulecordError(RUNTIME_CODES.RC_FACT_FAILED, `The fact "${name}" failed: ${e instanceof Error ? e.message : String(e)}`, {
-        kind: 'bug',
-        cause: e,
-      });
+    : new RulecordError(
+        RUNTIME_CODES.RC_FACT_FAILED,
+        `The fact "${name}" failed: ${e instanceof Error ? e.message : String(e)}`,
+        {
+          kind: 'bug',
+          cause: e,
+        },
+      );
 }
 
 // Conditions hand the same (frozen) params object on every read: key it once (and the full key of its last fact name).
@@ -147,10 +162,18 @@ export class EventFacts {
   ) {
     this.now = env.clock.now();
     this.reader = (name, params) => this.read(name, params);
-    if (seed !== undefined) for (const [key, value] of Object.entries(seed)) {
-      const [name = key, p] = key.split('\u0000');
-      this.memo.set(key, { state: 'done', value, ms: 0, cost: 'cheap', name, params: p === undefined ? undefined : (JSON.parse(p) as JsonObject) });
-    }
+    if (seed !== undefined)
+      for (const [key, value] of Object.entries(seed)) {
+        const [name = key, p] = key.split('\u0000');
+        this.memo.set(key, {
+          state: 'done',
+          value,
+          ms: 0,
+          cost: 'cheap',
+          name,
+          params: p === undefined ? undefined : (JSON.parse(p) as JsonObject),
+        });
+      }
   }
 
   /** A reader of what is already resolved (PENDING otherwise), that logs nothing: to replay a condition for its trace. */
@@ -198,9 +221,13 @@ export class EventFacts {
   private start(name: string, params: JsonObject | undefined, key: string): Entry {
     const def: FactDefinition | undefined = this.registry.fact(name);
     if (!def) {
-      throw new RulecordError(RUNTIME_CODES.RC_UNKNOWN_FACT, `The fact "${name}" is not provided by any registered module.`, {
-        fix: 'Check the spelling, or enable the module that provides it.',
-      });
+      throw new RulecordError(
+        RUNTIME_CODES.RC_UNKNOWN_FACT,
+        `The fact "${name}" is not provided by any registered module.`,
+        {
+          fix: 'Check the spelling, or enable the module that provides it.',
+        },
+      );
     }
     const cost = def.cost ?? 'cheap';
     if (cost === 'io') {
@@ -209,7 +236,9 @@ export class EventFacts {
         throw new RulecordError(
           RUNTIME_CODES.RC_FACT_BUDGET,
           `This event needed more than ${this.budget} io facts (reading "${name}").`,
-          { fix: 'Put cheap conditions (event fields, where filters) first so io facts are only read when needed, or split the rule.' },
+          {
+            fix: 'Put cheap conditions (event fields, where filters) first so io facts are only read when needed, or split the rule.',
+          },
         );
       }
     }
@@ -218,7 +247,14 @@ export class EventFacts {
     try {
       result = def.resolve(this.context, params);
     } catch (e) {
-      const entry: Entry = { state: 'error', error: factFailure(name, e), ms: performance.now() - started, cost, name, params };
+      const entry: Entry = {
+        state: 'error',
+        error: factFailure(name, e),
+        ms: performance.now() - started,
+        cost,
+        name,
+        params,
+      };
       this.memo.set(key, entry);
       return entry;
     }
@@ -233,7 +269,14 @@ export class EventFacts {
         this.memo.set(key, { state: 'done', value, ms: performance.now() - started, cost, name, params });
       },
       (e: unknown) => {
-        this.memo.set(key, { state: 'error', error: factFailure(name, e), ms: performance.now() - started, cost, name, params });
+        this.memo.set(key, {
+          state: 'error',
+          error: factFailure(name, e),
+          ms: performance.now() - started,
+          cost,
+          name,
+          params,
+        });
       },
     );
     const entry: Entry = { state: 'pending', promise, cost, name, params };

@@ -177,7 +177,10 @@ export class DeferredRunTrace implements DeferredTrace {
       mode: rule.mode,
       outcome: this.outcome,
       where: { result: whereOk, checks },
-      condition: this.outcome === 'condition-false' && rule.condition ? { result: false, leaves: replayLeaves(rule.condition, ev.facts) } : null,
+      condition:
+        this.outcome === 'condition-false' && rule.condition
+          ? { result: false, leaves: replayLeaves(rule.condition, ev.facts) }
+          : null,
       facts: ev.facts.traceFacts(this.logStart, this.logEnd),
       limits: NONE,
       actions: NONE,
@@ -202,7 +205,8 @@ export function add<T extends { [P in K]: unknown[] }, K extends keyof T>(t: T, 
 
 export function summaryActions(t: Trace): RunSummaryAction[] {
   const out: RunSummaryAction[] = [];
-  for (const a of t.actions) out.push({ step: a.step, action: a.action, params: a.params, status: a.status, mode: t.mode });
+  for (const a of t.actions)
+    out.push({ step: a.step, action: a.action, params: a.params, status: a.status, mode: t.mode });
   return out;
 }
 
@@ -214,7 +218,9 @@ export function parseLock(raw: string | null): { runId: string; timerId: string 
   if (raw === null) return null;
   try {
     const v = JSON.parse(raw) as { runId?: unknown; timerId?: unknown };
-    return typeof v.runId === 'string' ? { runId: v.runId, timerId: typeof v.timerId === 'string' ? v.timerId : null } : null;
+    return typeof v.runId === 'string'
+      ? { runId: v.runId, timerId: typeof v.timerId === 'string' ? v.timerId : null }
+      : null;
   } catch {
     return null;
   }
@@ -230,7 +236,8 @@ export function parseParked(raw: unknown): ParkedRun | null {
     }
   }
   const p = obj(v);
-  if (!p || p.v !== 1 || typeof p.runId !== 'string' || typeof p.ruleId !== 'string' || typeof p.step !== 'number') return null;
+  if (!p || p.v !== 1 || typeof p.runId !== 'string' || typeof p.ruleId !== 'string' || typeof p.step !== 'number')
+    return null;
   const e = obj(p.event);
   if (!e || typeof e.guildId !== 'string' || typeof e.type !== 'string' || typeof e.id !== 'string') return null;
   return {

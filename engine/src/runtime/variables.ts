@@ -119,7 +119,10 @@ function parseArgs(text: string): Json[] {
     else if ((m = /^'((?:[^'\\]|\\.)*)'/.exec(rest))) args.push((m[1] ?? '').replace(/\\(.)/g, '$1'));
     else if ((m = /^-?\d+(?:\.\d+)?/.exec(rest))) args.push(Number(m[0]));
     else if ((m = /^(true|false|null)\b/.exec(rest))) args.push(JSON.parse(m[0]) as Json);
-    else throw new TemplateSyntaxError(`cannot read the filter argument "${rest}" (use "text", a number, true, false or null)`);
+    else
+      throw new TemplateSyntaxError(
+        `cannot read the filter argument "${rest}" (use "text", a number, true, false or null)`,
+      );
     rest = rest.slice(m[0].length).trim();
     if (rest.startsWith(',')) rest = rest.slice(1).trim();
     else if (rest.length > 0) throw new TemplateSyntaxError(`expected "," between filter arguments, found "${rest}"`);
@@ -168,7 +171,9 @@ function parsePlaceholder(inner: string, source: string): Placeholder {
     if (!def) throw new TemplateSyntaxError(`unknown filter "${name}" (known: ${VARIABLE_FILTERS.join(', ')})`);
     const args = m[2] === undefined ? [] : parseArgs(m[2]);
     if (args.length < def.arity[0] || args.length > def.arity[1]) {
-      throw new TemplateSyntaxError(`filter "${name}" takes ${def.arity[0] === def.arity[1] ? def.arity[0] : `${def.arity[0]}–${def.arity[1]}`} argument(s)`);
+      throw new TemplateSyntaxError(
+        `filter "${name}" takes ${def.arity[0] === def.arity[1] ? def.arity[0] : `${def.arity[0]}–${def.arity[1]}`} argument(s)`,
+      );
     }
     return { name, args };
   });
@@ -286,7 +291,14 @@ function renderString(t: CompiledString, scope: VariableScope, unresolved: strin
   return joinParts(t, values);
 }
 
-async function renderStringAsync(t: CompiledString, scope: VariableScope, unresolved: string[], values: unknown[], at: number, pending: Promise<unknown>): Promise<unknown> {
+async function renderStringAsync(
+  t: CompiledString,
+  scope: VariableScope,
+  unresolved: string[],
+  values: unknown[],
+  at: number,
+  pending: Promise<unknown>,
+): Promise<unknown> {
   pushPart(values, await pending, t.parts[at] as Placeholder, unresolved);
   for (let i = at + 1; i < t.parts.length; i++) {
     const p = t.parts[i] as CompiledString['parts'][number];
@@ -314,7 +326,8 @@ export function renderTreeMaybe(value: unknown, scope: VariableScope, unresolved
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i] as string;
       const r = renderTreeMaybe((value as Record<string, unknown>)[k], scope, unresolved);
-      if (r instanceof Promise) return renderObjectAsync(value as Record<string, unknown>, keys, scope, unresolved, out, i, r);
+      if (r instanceof Promise)
+        return renderObjectAsync(value as Record<string, unknown>, keys, scope, unresolved, out, i, r);
       // A single placeholder that renders nothing drops the key, so an optional parameter stays absent.
       if (r !== undefined) out[k] = r;
     }
@@ -323,7 +336,14 @@ export function renderTreeMaybe(value: unknown, scope: VariableScope, unresolved
   return value;
 }
 
-async function renderArrayAsync(value: unknown[], scope: VariableScope, unresolved: string[], out: unknown[], at: number, pending: Promise<unknown>): Promise<unknown> {
+async function renderArrayAsync(
+  value: unknown[],
+  scope: VariableScope,
+  unresolved: string[],
+  out: unknown[],
+  at: number,
+  pending: Promise<unknown>,
+): Promise<unknown> {
   const first = await pending;
   if (first !== undefined) out.push(first);
   for (let i = at + 1; i < value.length; i++) {

@@ -74,11 +74,20 @@ export function whereSubject(type: string, payload: JsonObject): WhereSubject {
  * Checks a `where` filter against an event. Cheap and synchronous: it reads the payload only, never a fact or a port.
  * `checks` (when given) receives each check made, the first refusal last.
  */
-export function checkWhere(where: WhereFilter | undefined, type: string, payload: JsonObject, checks: WhereCheck[] | null): boolean {
+export function checkWhere(
+  where: WhereFilter | undefined,
+  type: string,
+  payload: JsonObject,
+  checks: WhereCheck[] | null,
+): boolean {
   return checkWhereOn(where, whereSubject(type, payload), checks);
 }
 
-export function checkWhereOn(where: WhereFilter | undefined, subject: WhereSubject, checks: WhereCheck[] | null): boolean {
+export function checkWhereOn(
+  where: WhereFilter | undefined,
+  subject: WhereSubject,
+  checks: WhereCheck[] | null,
+): boolean {
   const bots = where?.bots;
   // Bots are skipped on message events unless the rule asks for them; `bots: false` skips them everywhere.
   if (bots === false || (bots === undefined && subject.skipsBots)) {
@@ -102,7 +111,10 @@ export function checkWhereOn(where: WhereFilter | undefined, subject: WhereSubje
   if (where.roles) {
     const roles = (subject.roles ??= eventRoles(subject.payload));
     const { any, all, none } = where.roles;
-    const ok = (any === undefined || someIn(any, roles)) && (all === undefined || everyIn(all, roles)) && (none === undefined || !someIn(none, roles));
+    const ok =
+      (any === undefined || someIn(any, roles)) &&
+      (all === undefined || everyIn(all, roles)) &&
+      (none === undefined || !someIn(none, roles));
     checks?.push({ filter: 'roles', expected: where.roles as unknown as Json, actual: roles, result: ok });
     if (!ok) return false;
   }

@@ -14,7 +14,9 @@ const addFormats = addFormatsPlugin as unknown as (ajv: Ajv) => Ajv;
 // on a pattern that backtracks (V8 takes seconds on `\{\{[\s\S]*?\}\}` against 100k `{`).
 const require = createRequire(import.meta.url);
 const RE2 = require('re2') as new (pattern: string, flags?: string) => { test(input: string): boolean };
-const re2Engine = Object.assign((pattern: string, flags: string) => new RE2(pattern, flags), { code: 'require("re2")' });
+const re2Engine = Object.assign((pattern: string, flags: string) => new RE2(pattern, flags), {
+  code: 'require("re2")',
+});
 
 /**
  * A new ajv instance as the engine uses it: every error (one run finds every mistake), errors carrying their
@@ -49,7 +51,10 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return value.length > 40 ? `the text ${JSON.stringify(`${value.slice(0, 37)}...`)}` : `the text ${JSON.stringify(value)}`;
+  if (typeof value === 'string')
+    return value.length > 40
+      ? `the text ${JSON.stringify(`${value.slice(0, 37)}...`)}`
+      : `the text ${JSON.stringify(value)}`;
   if (typeof value === 'number') return `the number ${value}`;
   return String(value);
 }
@@ -61,7 +66,8 @@ export function fieldPath(tokens: readonly string[]): string {
   return out;
 }
 
-const list = (values: readonly unknown[]): string => values.map((v) => `\`${typeof v === 'string' ? v : JSON.stringify(v)}\``).join(', ');
+const list = (values: readonly unknown[]): string =>
+  values.map((v) => `\`${typeof v === 'string' ? v : JSON.stringify(v)}\``).join(', ');
 
 export interface TranslateOptions {
   /** Pointer of the validated value in the document. */
@@ -81,7 +87,11 @@ export interface TranslateOptions {
 }
 
 function isDurationSchema(schema: unknown): boolean {
-  return typeof schema === 'object' && schema !== null && (schema as Record<string, unknown>)['x-rulecord-selector'] === 'duration';
+  return (
+    typeof schema === 'object' &&
+    schema !== null &&
+    (schema as Record<string, unknown>)['x-rulecord-selector'] === 'duration'
+  );
 }
 
 /** Drops ajv's cascade: `if` wrappers, and for `anyOf`/`oneOf` keeps only the branch that fits best. */
@@ -92,11 +102,13 @@ function prune(errors: readonly ErrorObject[]): ErrorObject[] {
     .filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')
     .sort((a, b) => b.schemaPath.length - a.schemaPath.length);
   for (const c of compounds) {
-    if (c.keyword === 'oneOf' && c.params && (c.params as { passingSchemas?: unknown }).passingSchemas != null) continue;
+    if (c.keyword === 'oneOf' && c.params && (c.params as { passingSchemas?: unknown }).passingSchemas != null)
+      continue;
     const prefix = `${c.schemaPath}/`;
     const branches = new Map<string, ErrorObject[]>();
     for (const e of errors) {
-      if (e === c || dropped.has(e) || !e.schemaPath.startsWith(prefix) || !e.instancePath.startsWith(c.instancePath)) continue;
+      if (e === c || dropped.has(e) || !e.schemaPath.startsWith(prefix) || !e.instancePath.startsWith(c.instancePath))
+        continue;
       const index = e.schemaPath.slice(prefix.length).split('/')[0] ?? '';
       const group = branches.get(index) ?? [];
       group.push(e);
@@ -105,7 +117,12 @@ function prune(errors: readonly ErrorObject[]): ErrorObject[] {
     if (branches.size === 0) continue;
     // A branch whose own root type did not fit is a wrong guess; among the others, the fewest errors wins.
     const fitting = [...branches.entries()].filter(
-      ([, errs]) => !errs.some((e) => e.instancePath === c.instancePath && (e.keyword === 'type' || e.keyword === 'const' || e.keyword === 'enum')),
+      ([, errs]) =>
+        !errs.some(
+          (e) =>
+            e.instancePath === c.instancePath &&
+            (e.keyword === 'type' || e.keyword === 'const' || e.keyword === 'enum'),
+        ),
     );
     const all = [...branches.values()].flat();
     if (fitting.length === 0) {
@@ -136,14 +153,20 @@ function branchDescription(schema: unknown): string {
  * Turns ajv errors into problems a rule author can act on: one per real mistake, each at the JSON pointer of the
  * offending value, with "did you mean" for unknown keys and enum values.
  */
-export function translateAjvErrors(errors: readonly ErrorObject[] | null | undefined, data: unknown, options: TranslateOptions): Problem[] {
+export function translateAjvErrors(
+  errors: readonly ErrorObject[] | null | undefined,
+  data: unknown,
+  options: TranslateOptions,
+): Problem[] {
   const problems: Problem[] = [];
   const seen = new Set<string>();
   for (const error of prune(errors ?? [])) {
     const tokens = parsePointer(error.instancePath);
     const value = getAtPointer(data, error.instancePath);
     const label = (t: readonly string[]): string =>
-      t.length === 0 ? options.root : `${capital(options.noun)} \`${fieldPath(t)}\`${options.owner ? ` ${options.owner}` : ''}`;
+      t.length === 0
+        ? options.root
+        : `${capital(options.noun)} \`${fieldPath(t)}\`${options.owner ? ` ${options.owner}` : ''}`;
     let pointer = joinPointer(options.base, ...tokens);
     let code = options.codeFor?.(error.instancePath, error) ?? options.code;
     let message: string;
@@ -174,7 +197,10 @@ export function translateAjvErrors(errors: readonly ErrorObject[] | null | undef
         case 'additionalProperties': {
           const extra = String(params.additionalProperty);
           pointer = joinPointer(pointer, extra);
-          const known = parent && typeof parent.properties === 'object' && parent.properties !== null ? Object.keys(parent.properties) : [];
+          const known =
+            parent && typeof parent.properties === 'object' && parent.properties !== null
+              ? Object.keys(parent.properties)
+              : [];
           message = `Unknown ${options.noun} \`${fieldPath([...tokens, extra])}\`${options.owner ? ` ${options.owner}` : ''}.${didYouMean(extra, known)}`;
           fix = known.length > 0 ? `Allowed here: ${list(known)}.` : 'Remove it.';
           break;
@@ -201,7 +227,10 @@ export function translateAjvErrors(errors: readonly ErrorObject[] | null | undef
           break;
         }
         case 'pattern': {
-          const hint = typeof parent?.description === 'string' ? parent.description : `it must match \`${String(params.pattern)}\`.`;
+          const hint =
+            typeof parent?.description === 'string'
+              ? parent.description
+              : `it must match \`${String(params.pattern)}\`.`;
           message = `${label(tokens)} has the wrong form (${describeValue(value)}): ${hint}`;
           break;
         }

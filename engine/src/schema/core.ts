@@ -38,13 +38,19 @@ const idFilter = (what: string, selector: string): JsonSchema => ({
 /** The `$defs` of the core schema, by name. `documentSchema` replaces some of them. */
 export function coreDefinitions(): Record<string, JsonSchema> {
   return {
-    id: { type: 'string', minLength: 1, maxLength: 64, description: 'A Discord id (snowflake), or a short id such as `u1` in tests.' },
+    id: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 64,
+      description: 'A Discord id (snowflake), or a short id such as `u1` in tests.',
+    },
     duration: { ...durationSchema },
     ruleId: {
       type: 'string',
       pattern: RULE_ID_PATTERN,
       maxLength: 64,
-      description: 'Ids are kebab-case (lower-case letters and digits joined by single dashes, starting with a letter) and unique in the rule set: `no-shouting`.',
+      description:
+        'Ids are kebab-case (lower-case letters and digits joined by single dashes, starting with a letter) and unique in the rule set: `no-shouting`.',
     },
     eventName: { type: 'string', pattern: NAME_PATTERN, description: 'An event type, `area.name`: `message.create`.' },
     factName: {
@@ -69,8 +75,14 @@ export function coreDefinitions(): Record<string, JsonSchema> {
       description: 'Cheap filters on the event, checked before any fact is computed.',
       additionalProperties: false,
       properties: {
-        channel: { ...idFilter('channels', 'channel'), description: 'Channels the event must (`in`) or must not (`notIn`) happen in.' },
-        user: { ...idFilter('users', 'user'), description: 'Users the event must (`in`) or must not (`notIn`) come from.' },
+        channel: {
+          ...idFilter('channels', 'channel'),
+          description: 'Channels the event must (`in`) or must not (`notIn`) happen in.',
+        },
+        user: {
+          ...idFilter('users', 'user'),
+          description: 'Users the event must (`in`) or must not (`notIn`) come from.',
+        },
         roles: {
           type: 'object',
           description: 'Member roles: `any` = has at least one, `all` = has every one, `none` = has none.',
@@ -81,7 +93,11 @@ export function coreDefinitions(): Record<string, JsonSchema> {
             none: idList('Has none of these roles.', 'role'),
           },
         },
-        bots: { type: 'boolean', description: '`true` also runs on events caused by bots; `false` skips them on every event; absent: bots are skipped on message events.' },
+        bots: {
+          type: 'boolean',
+          description:
+            '`true` also runs on events caused by bots; `false` skips them on every event; absent: bots are skipped on message events.',
+        },
       },
     },
     limits: {
@@ -107,23 +123,29 @@ export function coreDefinitions(): Record<string, JsonSchema> {
     },
     concurrencyMode: {
       enum: ['parallel', 'drop', 'queue', 'restart'],
-      description: 'What a second run does while one is parked in a `wait`: run too (`parallel`), be dropped, wait its turn (`queue`), or cancel the first (`restart`).',
+      description:
+        'What a second run does while one is parked in a `wait`: run too (`parallel`), be dropped, wait its turn (`queue`), or cancel the first (`restart`).',
     },
     concurrency: {
-      description: 'What a second run does while one of this rule (same key) is still parked in a `wait`. Default `parallel`.',
+      description:
+        'What a second run does while one of this rule (same key) is still parked in a `wait`. Default `parallel`.',
       type: ['string', 'object'],
       if: { type: 'string' },
       then: ref('concurrencyMode'),
       else: {
         required: ['mode'],
         additionalProperties: false,
-        properties: { mode: ref('concurrencyMode'), per: { ...ref('limitKey'), description: 'Which runs count as the same (default `user`).' } },
+        properties: {
+          mode: ref('concurrencyMode'),
+          per: { ...ref('limitKey'), description: 'Which runs count as the same (default `user`).' },
+        },
       },
     },
     // Chosen like json-rules-engine does (`any`, then `all`, then `not`, else a leaf), as if/then/else rather than
     // anyOf, so a mistake is reported against the one form the node is written in.
     condition: {
-      description: 'A condition in json-rules-engine’s format: `all`, `any`, `not`, or a leaf `{ fact, operator, value }`.',
+      description:
+        'A condition in json-rules-engine’s format: `all`, `any`, `not`, or a leaf `{ fact, operator, value }`.',
       type: 'object',
       if: { required: ['any'] },
       then: ref('anyCondition'),
@@ -137,19 +159,31 @@ export function coreDefinitions(): Record<string, JsonSchema> {
       type: 'object',
       required: ['all'],
       additionalProperties: false,
-      properties: { all: { type: 'array', items: ref('condition'), description: 'True when every condition is.' }, name: { type: 'string' }, priority: { type: 'number' } },
+      properties: {
+        all: { type: 'array', items: ref('condition'), description: 'True when every condition is.' },
+        name: { type: 'string' },
+        priority: { type: 'number' },
+      },
     },
     anyCondition: {
       type: 'object',
       required: ['any'],
       additionalProperties: false,
-      properties: { any: { type: 'array', items: ref('condition'), description: 'True when at least one condition is.' }, name: { type: 'string' }, priority: { type: 'number' } },
+      properties: {
+        any: { type: 'array', items: ref('condition'), description: 'True when at least one condition is.' },
+        name: { type: 'string' },
+        priority: { type: 'number' },
+      },
     },
     notCondition: {
       type: 'object',
       required: ['not'],
       additionalProperties: false,
-      properties: { not: { ...ref('condition'), description: 'True when the condition is false.' }, name: { type: 'string' }, priority: { type: 'number' } },
+      properties: {
+        not: { ...ref('condition'), description: 'True when the condition is false.' },
+        name: { type: 'string' },
+        priority: { type: 'number' },
+      },
     },
     leafCondition: {
       type: 'object',
@@ -157,7 +191,11 @@ export function coreDefinitions(): Record<string, JsonSchema> {
       additionalProperties: false,
       properties: {
         fact: ref('factName'),
-        operator: { type: 'string', minLength: 1, description: 'An operator: `equal`, `greaterThan`, `in`, `matches`… (docs/operators.md).' },
+        operator: {
+          type: 'string',
+          minLength: 1,
+          description: 'An operator: `equal`, `greaterThan`, `in`, `matches`… (docs/operators.md).',
+        },
         value: { description: 'What the fact is compared with; `{ fact, path }` compares with another fact.' },
         path: str('A dotted path into the fact’s value (`roles.0.id`); never JSONPath.'),
         params: { type: 'object', description: 'Parameters handed to the fact.' },
@@ -172,20 +210,31 @@ export function coreDefinitions(): Record<string, JsonSchema> {
       additionalProperties: false,
       properties: {
         attempts: { type: 'integer', minimum: 1, maximum: 10, description: 'Attempts in all, the first included.' },
-        backoff: { ...ref('duration'), description: 'Delay before the first retry (default 500ms); it grows with each attempt.' },
+        backoff: {
+          ...ref('duration'),
+          description: 'Delay before the first retry (default 500ms); it grows with each attempt.',
+        },
       },
     },
     stepOptions: {
       type: 'object',
       properties: {
         retry: ref('retry'),
-        onError: { enum: ['stop', 'continue'], description: 'When the action fails: stop the run (default) or go on with the next step.' },
-        as: { type: 'string', pattern: STEP_NAME_PATTERN, description: 'Keeps the action’s result, readable later as `{{ steps.<as>.… }}`.' },
+        onError: {
+          enum: ['stop', 'continue'],
+          description: 'When the action fails: stop the run (default) or go on with the next step.',
+        },
+        as: {
+          type: 'string',
+          pattern: STEP_NAME_PATTERN,
+          description: 'Keeps the action’s result, readable later as `{{ steps.<as>.… }}`.',
+        },
       },
     },
     step: {
       type: 'object',
-      description: 'One action with its parameters (`message.delete: {}`), plus optional `retry`, `onError`, `as`; or `wait: 10m`.',
+      description:
+        'One action with its parameters (`message.delete: {}`), plus optional `retry`, `onError`, `as`; or `wait: 10m`.',
       minProperties: 1,
       properties: {
         retry: ref('retry'),
@@ -195,7 +244,11 @@ export function coreDefinitions(): Record<string, JsonSchema> {
       },
       propertyNames: { anyOf: [{ enum: ['retry', 'onError', 'as', 'wait'] }, { pattern: NAME_PATTERN }] },
       // The action's parameters: an object, or one `{{ placeholder }}` that renders to one.
-      additionalProperties: { type: ['object', 'string'], if: { type: 'string' }, then: { pattern: '\\{\\{[\\s\\S]*?\\}\\}' } },
+      additionalProperties: {
+        type: ['object', 'string'],
+        if: { type: 'string' },
+        then: { pattern: '\\{\\{[\\s\\S]*?\\}\\}' },
+      },
     },
     rule: {
       type: 'object',
@@ -205,15 +258,28 @@ export function coreDefinitions(): Record<string, JsonSchema> {
       properties: {
         id: ref('ruleId'),
         description: str('What the rule does, for people.'),
-        enabled: { type: 'boolean', description: '`false` keeps the rule in the set but never runs it. Default `true`.' },
+        enabled: {
+          type: 'boolean',
+          description: '`false` keeps the rule in the set but never runs it. Default `true`.',
+        },
         on: ref('on'),
         where: ref('where'),
         if: ref('condition'),
-        then: { type: 'array', minItems: 1, items: ref('step'), description: 'Actions, run in order; parameters may use `{{ variables }}`.' },
+        then: {
+          type: 'array',
+          minItems: 1,
+          items: ref('step'),
+          description: 'Actions, run in order; parameters may use `{{ variables }}`.',
+        },
         mode: ref('mode'),
         limits: ref('limits'),
         concurrency: ref('concurrency'),
-        tags: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 40 }, uniqueItems: true, description: 'Free-form labels.' },
+        tags: {
+          type: 'array',
+          items: { type: 'string', minLength: 1, maxLength: 40 },
+          uniqueItems: true,
+          description: 'Free-form labels.',
+        },
       },
     },
     templateRef: {
@@ -232,7 +298,10 @@ export function coreDefinitions(): Record<string, JsonSchema> {
           type: 'object',
           required: ['template'],
           additionalProperties: false,
-          properties: { template: ref('templateRef'), inputs: { type: 'object', description: 'The template’s inputs.' } },
+          properties: {
+            template: ref('templateRef'),
+            inputs: { type: 'object', description: 'The template’s inputs.' },
+          },
         },
         enabled: { type: 'boolean', description: 'Overrides `enabled` of every instantiated rule.' },
         mode: { ...ref('mode'), description: 'Overrides `mode` of every instantiated rule.' },

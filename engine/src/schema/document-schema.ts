@@ -48,11 +48,15 @@ export function coreDocumentValidator(): ValidateFunction {
 const SCHEMA_BASE = DOCUMENT_SCHEMA_ID.replace(/\.json$/, '');
 
 function badSchema(what: string, cause: unknown): RulecordError {
-  return new RulecordError('RC_REGISTRY_BAD_SCHEMA', `The schema of ${what} does not compile: ${cause instanceof Error ? cause.message : String(cause)}`, {
-    kind: 'bug',
-    fix: 'Fix that JSON Schema in its module.',
-    cause,
-  });
+  return new RulecordError(
+    'RC_REGISTRY_BAD_SCHEMA',
+    `The schema of ${what} does not compile: ${cause instanceof Error ? cause.message : String(cause)}`,
+    {
+      kind: 'bug',
+      fix: 'Fix that JSON Schema in its module.',
+      cause,
+    },
+  );
 }
 
 /** A module schema embedded in the document schema: its own `$id`, so its internal `#/…` refs stay its own. */
@@ -92,7 +96,10 @@ function buildDocumentSchema(registry: Registry): JsonSchema {
   const premiumOf = (name: string, own?: boolean): boolean => Boolean(own || registry.ownerOf(name)?.premium);
 
   const events = registry.events();
-  defs.eventName = events.length === 0 ? false as unknown as JsonSchema : { anyOf: events.map((e) => described(e.name, e.description)) };
+  defs.eventName =
+    events.length === 0
+      ? (false as unknown as JsonSchema)
+      : { anyOf: events.map((e) => described(e.name, e.description)) };
 
   defs.factName = {
     description: 'A fact: `area.name` from a module, `event.<path>` for a field of the event, or `now`.',
@@ -111,12 +118,16 @@ function buildDocumentSchema(registry: Registry): JsonSchema {
       then: { properties: { params: { $ref: `#/$defs/factParams:${f.name}` } } },
     }));
   if (factParamRules.length > 0) leaf.allOf = factParamRules;
-  for (const f of registry.facts()) if (f.params) defs[`factParams:${f.name}`] = embedded(f.params, `fact-params/${f.name}`);
+  for (const f of registry.facts())
+    if (f.params) defs[`factParams:${f.name}`] = embedded(f.params, `fact-params/${f.name}`);
 
   const actions = registry.actions();
   const stepProperties: Record<string, JsonSchema> = {
     retry: { $ref: '#/$defs/retry' },
-    onError: { enum: ['stop', 'continue'], description: 'When the action fails: stop the run (default) or go on with the next step.' },
+    onError: {
+      enum: ['stop', 'continue'],
+      description: 'When the action fails: stop the run (default) or go on with the next step.',
+    },
     as: (defs.stepOptions as { properties: Record<string, JsonSchema> }).properties.as ?? {},
     wait: { $ref: '#/$defs/duration', description: 'Parks the run for this long, then goes on with the next step.' },
   };
@@ -132,7 +143,8 @@ function buildDocumentSchema(registry: Registry): JsonSchema {
   // of `required` says "exactly one action (or a lone `wait`)"; `additionalProperties: false` refuses unknown keys.
   defs.step = {
     type: 'object',
-    description: 'One action with its parameters (`message.delete: {}`), plus optional `retry`, `onError`, `as`; or `wait: 10m`.',
+    description:
+      'One action with its parameters (`message.delete: {}`), plus optional `retry`, `onError`, `as`; or `wait: 10m`.',
     properties: stepProperties,
     additionalProperties: false,
     oneOf: [...actions.map((a) => ({ required: [a.name] })), { required: ['wait'], maxProperties: 1 }],
@@ -166,8 +178,14 @@ function buildDocumentSchema(registry: Registry): JsonSchema {
       then: { properties: { inputs: { $ref: `#/$defs/inputs:${t.id}@${t.version}` } } },
     });
   }
-  const use = ((defs.templateUse as { properties: Record<string, JsonSchema> }).properties.use ?? {}) as Record<string, unknown>;
-  (use.properties as Record<string, JsonSchema>).template = refs.length === 0 ? (false as unknown as JsonSchema) : { enum: refs, description: 'A template: `anti-spam@2`, or `anti-spam` for its latest version.' };
+  const use = ((defs.templateUse as { properties: Record<string, JsonSchema> }).properties.use ?? {}) as Record<
+    string,
+    unknown
+  >;
+  (use.properties as Record<string, JsonSchema>).template =
+    refs.length === 0
+      ? (false as unknown as JsonSchema)
+      : { enum: refs, description: 'A template: `anti-spam@2`, or `anti-spam` for its latest version.' };
   if (inputRules.length > 0) use.allOf = inputRules;
 
   return {
@@ -180,7 +198,11 @@ function buildDocumentSchema(registry: Registry): JsonSchema {
 }
 
 /** Compiles on first use, once: `undefined` when there is no schema. */
-function lazy(ajv: Ajv, schemaOf: (name: string) => JsonSchema | undefined, what: (name: string) => string): (name: string) => ValidateFunction | undefined {
+function lazy(
+  ajv: Ajv,
+  schemaOf: (name: string) => JsonSchema | undefined,
+  what: (name: string) => string,
+): (name: string) => ValidateFunction | undefined {
   const compiled = new Map<string, ValidateFunction | undefined>();
   return (name) => {
     if (compiled.has(name)) return compiled.get(name);
@@ -209,8 +231,12 @@ function culprit(registry: Registry, cause: unknown): RulecordError | undefined 
   const items: [JsonSchema | undefined, string][] = [
     ...registry.actions().map((a) => [a.params, `the params of action \`${a.name}\``] as [JsonSchema, string]),
     ...registry.facts().map((f) => [f.params, `the params of fact \`${f.name}\``] as [JsonSchema | undefined, string]),
-    ...registry.modules.map((m) => [m.settings, `the settings of module \`${m.id}\``] as [JsonSchema | undefined, string]),
-    ...registry.templates().map((t) => [t.inputs, `the inputs of template \`${t.id}@${t.version}\``] as [JsonSchema, string]),
+    ...registry.modules.map(
+      (m) => [m.settings, `the settings of module \`${m.id}\``] as [JsonSchema | undefined, string],
+    ),
+    ...registry
+      .templates()
+      .map((t) => [t.inputs, `the inputs of template \`${t.id}@${t.version}\``] as [JsonSchema, string]),
   ];
   for (const [schema, what] of items) {
     if (schema === undefined) continue;
@@ -244,7 +270,9 @@ export function compiledRegistry(registry: Registry): CompiledRegistry {
   rule.properties.then = { type: 'array', minItems: 1 };
   // Event names are checked against the registry, with suggestions.
   rule.properties.on = { type: ['string', 'array'], items: { type: 'string' }, minItems: 1, uniqueItems: true };
-  const templateUse = structuredClone(core.templateUse) as { properties: { use: { properties: Record<string, JsonSchema> } } };
+  const templateUse = structuredClone(core.templateUse) as {
+    properties: { use: { properties: Record<string, JsonSchema> } };
+  };
   templateUse.properties.use.properties.inputs = { type: 'object' };
 
   const compiled: CompiledRegistry = {

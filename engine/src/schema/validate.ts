@@ -27,8 +27,7 @@ export interface ResolvedRuleSet {
 }
 
 export type ValidationResult =
-  | { ok: true; /** warnings only */ problems: Problem[]; ruleSet: ResolvedRuleSet }
-  | { ok: false; problems: Problem[] };
+  { ok: true; /** warnings only */ problems: Problem[]; ruleSet: ResolvedRuleSet } | { ok: false; problems: Problem[] };
 
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -82,7 +81,11 @@ class Validation {
   ) {}
 
   error(code: string, message: string, pointer: string, fix?: string, sink: Problem[] = this.problems): void {
-    sink.push(fix === undefined ? { code, message, pointer, severity: 'error' } : { code, message, pointer, fix, severity: 'error' });
+    sink.push(
+      fix === undefined
+        ? { code, message, pointer, severity: 'error' }
+        : { code, message, pointer, fix, severity: 'error' },
+    );
   }
 
   warning(code: string, message: string, pointer: string, fix: string, sink: Problem[] = this.problems): void {
@@ -111,13 +114,24 @@ class Validation {
     );
   }
 
-  schema(errors: readonly ErrorObject[] | null | undefined, data: unknown, options: TranslateOptions, sink: Problem[]): void {
+  schema(
+    errors: readonly ErrorObject[] | null | undefined,
+    data: unknown,
+    options: TranslateOptions,
+    sink: Problem[],
+  ): void {
     sink.push(...translateAjvErrors(errors, data, options));
   }
 
   premium(what: string, isPremium: boolean, pointer: string, sink: Problem[]): void {
     if (isPremium && this.tier === 'free') {
-      this.error('RC_PREMIUM_REQUIRED', `${what} is premium-only, and this guild is on the free tier.`, pointer, 'Upgrade the guild to premium, or remove it from the rule set.', sink);
+      this.error(
+        'RC_PREMIUM_REQUIRED',
+        `${what} is premium-only, and this guild is on the free tier.`,
+        pointer,
+        'Upgrade the guild to premium, or remove it from the rule set.',
+        sink,
+      );
     }
   }
 
@@ -129,26 +143,39 @@ class Validation {
   rule(rule: Obj, at: string, sink: Problem[]): void {
     const id = typeof rule.id === 'string' ? rule.id : undefined;
     if (!this.compiled.rule(rule)) {
-      this.schema(this.compiled.rule.errors, rule, {
-        base: at,
-        code: 'RC_BAD_RULE',
-        durationCode: 'RC_BAD_DURATION',
-        noun: 'field',
-        owner: id ? `of rule \`${id}\`` : '',
-        root: id ? `Rule \`${id}\`` : 'A rule',
-        codeFor: (path) => (path === '/id' ? 'RC_BAD_RULE_ID' : undefined),
-      }, sink);
+      this.schema(
+        this.compiled.rule.errors,
+        rule,
+        {
+          base: at,
+          code: 'RC_BAD_RULE',
+          durationCode: 'RC_BAD_DURATION',
+          noun: 'field',
+          owner: id ? `of rule \`${id}\`` : '',
+          root: id ? `Rule \`${id}\`` : 'A rule',
+          codeFor: (path) => (path === '/id' ? 'RC_BAD_RULE_ID' : undefined),
+        },
+        sink,
+      );
     }
 
     const triggers: string[] = [];
-    const names = typeof rule.on === 'string' ? [[rule.on, joinPointer(at, 'on')] as const] : Array.isArray(rule.on) ? rule.on.map((n, i) => [n, joinPointer(at, 'on', i)] as const) : [];
+    const names =
+      typeof rule.on === 'string'
+        ? [[rule.on, joinPointer(at, 'on')] as const]
+        : Array.isArray(rule.on)
+          ? rule.on.map((n, i) => [n, joinPointer(at, 'on', i)] as const)
+          : [];
     for (const [name, pointer] of names) {
       if (typeof name !== 'string') continue;
       if (this.registry.event(name)) triggers.push(name);
       else {
         this.error(
           'RC_UNKNOWN_EVENT',
-          `Unknown event \`${name}\`.${didYouMean(name, this.registry.events().map((e) => e.name))}`,
+          `Unknown event \`${name}\`.${didYouMean(
+            name,
+            this.registry.events().map((e) => e.name),
+          )}`,
           pointer,
           'Use an event of an installed module (docs list them per module).',
           sink,
@@ -163,7 +190,14 @@ class Validation {
           this.fact(leaf.fact, joinPointer(pointer, 'fact'), leaf, pointer, triggers, sink);
         }
         if (isObject(leaf.value) && typeof leaf.value.fact === 'string' && leaf.value.fact !== '') {
-          this.fact(leaf.value.fact, joinPointer(pointer, 'value', 'fact'), leaf.value, joinPointer(pointer, 'value'), triggers, sink);
+          this.fact(
+            leaf.value.fact,
+            joinPointer(pointer, 'value', 'fact'),
+            leaf.value,
+            joinPointer(pointer, 'value'),
+            triggers,
+            sink,
+          );
         }
       });
     }
@@ -180,7 +214,8 @@ class Validation {
     for (const key of ['any', 'all'] as const) {
       const children = node[key];
       if (Object.hasOwn(node, key)) boolean = true;
-      if (Array.isArray(children)) children.forEach((child, i) => this.walkLeaves(child, joinPointer(pointer, key, i), depth + 1, visit));
+      if (Array.isArray(children))
+        children.forEach((child, i) => this.walkLeaves(child, joinPointer(pointer, key, i), depth + 1, visit));
     }
     if (Object.hasOwn(node, 'not')) {
       boolean = true;
@@ -190,10 +225,18 @@ class Validation {
   }
 
   /** A fact read by a condition leaf (or a `{ fact }` value reference) whose `params` live in `holder`. */
-  fact(name: string, pointer: string, holder: Obj, holderPointer: string, triggers: readonly string[], sink: Problem[]): void {
+  fact(
+    name: string,
+    pointer: string,
+    holder: Obj,
+    holderPointer: string,
+    triggers: readonly string[],
+    sink: Problem[],
+  ): void {
     if (name === 'now' || name === 'event') return;
     if (name.startsWith('event.')) {
-      const path = typeof holder.path === 'string' && holder.path !== '' ? `${name.slice(6)}.${holder.path}` : name.slice(6);
+      const path =
+        typeof holder.path === 'string' && holder.path !== '' ? `${name.slice(6)}.${holder.path}` : name.slice(6);
       this.eventField(path.split('.'), `event.${path}`, pointer, triggers, sink);
       return;
     }
@@ -228,30 +271,56 @@ class Validation {
       if (hasParams && !isObject(params)) return; // checkCondition reports it
       const data = structuredClone(params ?? {});
       if (!validate(data)) {
-        this.schema(validate.errors, data, {
-          base: hasParams ? joinPointer(holderPointer, 'params') : holderPointer,
-          code: 'RC_BAD_FACT_PARAMS',
-          noun: 'parameter',
-          owner: `of fact \`${name}\``,
-          root: `The params of fact \`${name}\``,
-        }, sink);
+        this.schema(
+          validate.errors,
+          data,
+          {
+            base: hasParams ? joinPointer(holderPointer, 'params') : holderPointer,
+            code: 'RC_BAD_FACT_PARAMS',
+            noun: 'parameter',
+            owner: `of fact \`${name}\``,
+            root: `The params of fact \`${name}\``,
+          },
+          sink,
+        );
       }
     } else if (isObject(params) && Object.keys(params).length > 0) {
-      this.error('RC_BAD_FACT_PARAMS', `The fact \`${name}\` takes no parameters.`, joinPointer(holderPointer, 'params'), 'Remove `params`.', sink);
+      this.error(
+        'RC_BAD_FACT_PARAMS',
+        `The fact \`${name}\` takes no parameters.`,
+        joinPointer(holderPointer, 'params'),
+        'Remove `params`.',
+        sink,
+      );
     }
   }
 
   step(step: unknown, at: string, triggers: readonly string[], stepNames: Set<string>, sink: Problem[]): void {
     if (!isObject(step)) {
-      const fix = typeof step === 'string' && this.registry.action(step) ? `Write \`- ${step}: {}\` (an action with no parameters).` : 'Write e.g. `- message.delete: {}` or `- wait: 10m`.';
-      this.error('RC_BAD_STEP', `A step must be an object — one action with its parameters, or \`wait\` — not ${describeValue(step)}.`, at, fix, sink);
+      const fix =
+        typeof step === 'string' && this.registry.action(step)
+          ? `Write \`- ${step}: {}\` (an action with no parameters).`
+          : 'Write e.g. `- message.delete: {}` or `- wait: 10m`.';
+      this.error(
+        'RC_BAD_STEP',
+        `A step must be an object — one action with its parameters, or \`wait\` — not ${describeValue(step)}.`,
+        at,
+        fix,
+        sink,
+      );
       return;
     }
     const keys = Object.keys(step);
     if (Object.hasOwn(step, 'wait')) {
       const others = keys.filter((k) => k !== 'wait');
       if (others.length > 0) {
-        this.error('RC_BAD_STEP', `A \`wait\` step holds only \`wait\`, but this one also has ${others.map((o) => `\`${o}\``).join(', ')}.`, at, 'Put the action in its own step after the `wait`.', sink);
+        this.error(
+          'RC_BAD_STEP',
+          `A \`wait\` step holds only \`wait\`, but this one also has ${others.map((o) => `\`${o}\``).join(', ')}.`,
+          at,
+          'Put the action in its own step after the `wait`.',
+          sink,
+        );
       }
       if (!isDuration(step.wait)) {
         let why = 'not a duration';
@@ -260,29 +329,74 @@ class Validation {
         } catch (e) {
           why = e instanceof Error ? e.message : why;
         }
-        this.error('RC_BAD_DURATION', `\`wait\`: ${why}.`, joinPointer(at, 'wait'), 'Write a duration such as `30s`, `10m`, `1h30m` or `2d`.', sink);
+        this.error(
+          'RC_BAD_DURATION',
+          `\`wait\`: ${why}.`,
+          joinPointer(at, 'wait'),
+          'Write a duration such as `30s`, `10m`, `1h30m` or `2d`.',
+          sink,
+        );
       }
       return;
     }
     if (!this.compiled.stepOptions(step)) {
-      this.schema(this.compiled.stepOptions.errors, step, { base: at, code: 'RC_BAD_STEP', durationCode: 'RC_BAD_DURATION', noun: 'step option', owner: '', root: 'The step' }, sink);
+      this.schema(
+        this.compiled.stepOptions.errors,
+        step,
+        {
+          base: at,
+          code: 'RC_BAD_STEP',
+          durationCode: 'RC_BAD_DURATION',
+          noun: 'step option',
+          owner: '',
+          root: 'The step',
+        },
+        sink,
+      );
     }
     const actionKeys = keys.filter((k) => !STEP_OPTIONS.has(k));
     const known = actionKeys.filter((k) => this.registry.action(k) !== undefined);
     if (actionKeys.length === 0) {
-      this.error('RC_BAD_STEP', 'The step has no action.', at, 'Add one action with its parameters, e.g. `message.delete: {}`.', sink);
+      this.error(
+        'RC_BAD_STEP',
+        'The step has no action.',
+        at,
+        'Add one action with its parameters, e.g. `message.delete: {}`.',
+        sink,
+      );
     }
     if (known.length > 1) {
-      this.error('RC_BAD_STEP', `The step holds ${known.length} actions (${known.map((k) => `\`${k}\``).join(', ')}); a step runs one action.`, at, 'Split it into one step per action.', sink);
+      this.error(
+        'RC_BAD_STEP',
+        `The step holds ${known.length} actions (${known.map((k) => `\`${k}\``).join(', ')}); a step runs one action.`,
+        at,
+        'Split it into one step per action.',
+        sink,
+      );
     }
     const single = known.length === 1 ? this.registry.action(known[0] ?? '') : undefined;
-    const singleParams = single && isObject(single.params) && isObject(single.params.properties) ? Object.keys(single.params.properties) : [];
+    const singleParams =
+      single && isObject(single.params) && isObject(single.params.properties)
+        ? Object.keys(single.params.properties)
+        : [];
     for (const key of actionKeys) {
       if (known.includes(key)) continue;
       if (single && singleParams.includes(key)) {
-        this.error('RC_BAD_STEP', `\`${key}\` is a parameter of \`${single.name}\`, but it is written beside it.`, joinPointer(at, key), `Move it under \`${single.name}:\` (indent it one more level).`, sink);
+        this.error(
+          'RC_BAD_STEP',
+          `\`${key}\` is a parameter of \`${single.name}\`, but it is written beside it.`,
+          joinPointer(at, key),
+          `Move it under \`${single.name}:\` (indent it one more level).`,
+          sink,
+        );
       } else if (!key.includes('.') && suggest(key, [...STEP_OPTIONS, 'wait']).length > 0) {
-        this.error('RC_BAD_STEP', `Unknown step option \`${key}\`.${didYouMean(key, [...STEP_OPTIONS, 'wait'])}`, joinPointer(at, key), 'Step options are `retry`, `onError` and `as`; `wait` stands alone in its step.', sink);
+        this.error(
+          'RC_BAD_STEP',
+          `Unknown step option \`${key}\`.${didYouMean(key, [...STEP_OPTIONS, 'wait'])}`,
+          joinPointer(at, key),
+          'Step options are `retry`, `onError` and `as`; `wait` stands alone in its step.',
+          sink,
+        );
       } else {
         this.error(
           'RC_UNKNOWN_ACTION',
@@ -296,13 +410,26 @@ class Validation {
     for (const name of known) this.action(name, step[name], joinPointer(at, name), triggers, stepNames, sink);
     if (typeof step.as === 'string') {
       if (stepNames.has(step.as)) {
-        this.error('RC_BAD_STEP', `Another step of this rule is already named \`${step.as}\`.`, joinPointer(at, 'as'), 'Give each `as` a different name.', sink);
+        this.error(
+          'RC_BAD_STEP',
+          `Another step of this rule is already named \`${step.as}\`.`,
+          joinPointer(at, 'as'),
+          'Give each `as` a different name.',
+          sink,
+        );
       }
       stepNames.add(step.as);
     }
   }
 
-  action(name: string, params: unknown, at: string, triggers: readonly string[], stepNames: ReadonlySet<string>, sink: Problem[]): void {
+  action(
+    name: string,
+    params: unknown,
+    at: string,
+    triggers: readonly string[],
+    stepNames: ReadonlySet<string>,
+    sink: Problem[],
+  ): void {
     const action = this.registry.action(name);
     if (!action) return;
     this.premium(`The action \`${name}\``, this.isPremium(name, action.premium), at, sink);
@@ -321,18 +448,29 @@ class Validation {
     this.placeholders(params, at, stepNames, sink, 0, triggers);
     if (hasPlaceholder(params)) return;
     if (!isObject(params)) {
-      this.error('RC_BAD_PARAM', `The parameters of \`${name}\` must be an object, not ${describeValue(params)}.`, at, `Write \`${name}: {}\` when there are none.`, sink);
+      this.error(
+        'RC_BAD_PARAM',
+        `The parameters of \`${name}\` must be an object, not ${describeValue(params)}.`,
+        at,
+        `Write \`${name}: {}\` when there are none.`,
+        sink,
+      );
       return;
     }
     const validate = this.compiled.params(name);
     if (validate && !validate(params)) {
-      this.schema(validate.errors, params, {
-        base: at,
-        code: 'RC_BAD_PARAM',
-        noun: 'parameter',
-        owner: `of \`${name}\``,
-        root: `The parameters of \`${name}\``,
-      }, sink);
+      this.schema(
+        validate.errors,
+        params,
+        {
+          base: at,
+          code: 'RC_BAD_PARAM',
+          noun: 'parameter',
+          owner: `of \`${name}\``,
+          root: `The parameters of \`${name}\``,
+        },
+        sink,
+      );
     }
   }
 
@@ -340,13 +478,21 @@ class Validation {
    * `{{ … }}` in action parameters, parsed as the runtime will (`compileValue`): a malformed placeholder, an unknown
    * variable or filter is reported now, and `steps.<name>` must name an earlier step's `as`.
    */
-  placeholders(value: unknown, at: string, stepNames: ReadonlySet<string>, sink: Problem[], depth: number, triggers: readonly string[] = []): void {
+  placeholders(
+    value: unknown,
+    at: string,
+    stepNames: ReadonlySet<string>,
+    sink: Problem[],
+    depth: number,
+    triggers: readonly string[] = [],
+  ): void {
     if (depth > MAX_WALK_DEPTH) return;
     if (typeof value === 'string') {
       if (!hasPlaceholder(value)) return;
       const { placeholders } = compileValue(placeholderPart(value), at, sink);
       for (const placeholder of placeholders) {
-        if (placeholder.root === 'event') this.eventField(placeholder.path, `event.${placeholder.path.join('.')}`, at, triggers, sink);
+        if (placeholder.root === 'event')
+          this.eventField(placeholder.path, `event.${placeholder.path.join('.')}`, at, triggers, sink);
         const name = placeholder.path[0];
         if (placeholder.root !== 'steps' || name === undefined || stepNames.has(name)) continue;
         this.error(
@@ -359,8 +505,11 @@ class Validation {
       }
       return;
     }
-    if (Array.isArray(value)) value.forEach((v, i) => this.placeholders(v, joinPointer(at, i), stepNames, sink, depth + 1, triggers));
-    else if (isObject(value)) for (const [k, v] of Object.entries(value)) this.placeholders(v, joinPointer(at, k), stepNames, sink, depth + 1, triggers);
+    if (Array.isArray(value))
+      value.forEach((v, i) => this.placeholders(v, joinPointer(at, i), stepNames, sink, depth + 1, triggers));
+    else if (isObject(value))
+      for (const [k, v] of Object.entries(value))
+        this.placeholders(v, joinPointer(at, k), stepNames, sink, depth + 1, triggers);
   }
 }
 
@@ -382,23 +531,38 @@ export function validateRuleSet(doc: unknown, registry: Registry, options: { tie
   try {
     data = structuredClone(doc);
   } catch {
-    v.error('RC_BAD_DOCUMENT', 'The document is not plain data (JSON or YAML).', '', 'Pass the parsed YAML or JSON of the rule set.');
+    v.error(
+      'RC_BAD_DOCUMENT',
+      'The document is not plain data (JSON or YAML).',
+      '',
+      'Pass the parsed YAML or JSON of the rule set.',
+    );
     return { ok: false, problems };
   }
   if (!isObject(data)) {
-    v.error('RC_BAD_DOCUMENT', `A rule document must be an object, not ${describeValue(data)}.`, '', 'Start it with `apiVersion: rulecord/v1`, `kind: RuleSet`, `guild:` and `rules:`.');
+    v.error(
+      'RC_BAD_DOCUMENT',
+      `A rule document must be an object, not ${describeValue(data)}.`,
+      '',
+      'Start it with `apiVersion: rulecord/v1`, `kind: RuleSet`, `guild:` and `rules:`.',
+    );
     return { ok: false, problems };
   }
   const compiled = v.compiled;
   if (!compiled.envelope(data)) {
-    v.schema(compiled.envelope.errors, data, {
-      base: '',
-      code: 'RC_BAD_DOCUMENT',
-      noun: 'field',
-      owner: '',
-      root: 'The document',
-      codeFor: (path) => (path.startsWith('/modules/') ? 'RC_BAD_SETTINGS' : undefined),
-    }, problems);
+    v.schema(
+      compiled.envelope.errors,
+      data,
+      {
+        base: '',
+        code: 'RC_BAD_DOCUMENT',
+        noun: 'field',
+        owner: '',
+        root: 'The document',
+        codeFor: (path) => (path.startsWith('/modules/') ? 'RC_BAD_SETTINGS' : undefined),
+      },
+      problems,
+    );
   }
 
   // Modules named in the document.
@@ -407,7 +571,15 @@ export function validateRuleSet(doc: unknown, registry: Registry, options: { tie
     const module = registry.module(id);
     const at = joinPointer('/modules', id);
     if (!module) {
-      v.error('RC_UNKNOWN_MODULE', `Unknown module \`${id}\`.${didYouMean(id, registry.modules.map((m) => m.id))}`, at, 'Remove these settings, or install the module.');
+      v.error(
+        'RC_UNKNOWN_MODULE',
+        `Unknown module \`${id}\`.${didYouMean(
+          id,
+          registry.modules.map((m) => m.id),
+        )}`,
+        at,
+        'Remove these settings, or install the module.',
+      );
       continue;
     }
     v.premium(`The module \`${id}\``, Boolean(module.premium), at, problems);
@@ -422,13 +594,23 @@ export function validateRuleSet(doc: unknown, registry: Registry, options: { tie
   entries.forEach((entry, i) => {
     const at = joinPointer('/rules', i);
     if (!isObject(entry)) {
-      v.error('RC_BAD_RULE', `A rule must be an object (\`id\`, \`on\`, \`then\`…) or a template use (\`id\`, \`use\`), not ${describeValue(entry)}.`, at, 'See docs/rules.md for the shape of a rule.');
+      v.error(
+        'RC_BAD_RULE',
+        `A rule must be an object (\`id\`, \`on\`, \`then\`…) or a template use (\`id\`, \`use\`), not ${describeValue(entry)}.`,
+        at,
+        'See docs/rules.md for the shape of a rule.',
+      );
       return;
     }
     if (typeof entry.id === 'string') {
       const first = ids.get(entry.id);
       if (first !== undefined) {
-        v.error('RC_DUPLICATE_RULE_ID', `The id \`${entry.id}\` is already used by ${first}.`, joinPointer(at, 'id'), 'Give each rule and template use its own id.');
+        v.error(
+          'RC_DUPLICATE_RULE_ID',
+          `The id \`${entry.id}\` is already used by ${first}.`,
+          joinPointer(at, 'id'),
+          'Give each rule and template use its own id.',
+        );
       } else ids.set(entry.id, at);
     }
     if (!Object.hasOwn(entry, 'use')) {
@@ -441,14 +623,20 @@ export function validateRuleSet(doc: unknown, registry: Registry, options: { tie
     const before = problems.length;
     const useIdText = typeof entry.id === 'string' ? entry.id : undefined;
     if (!compiled.templateUse(entry)) {
-      v.schema(compiled.templateUse.errors, entry, {
-        base: at,
-        code: 'RC_BAD_RULE',
-        noun: 'field',
-        owner: useIdText ? `of template use \`${useIdText}\`` : '',
-        root: 'The template use',
-        codeFor: (path) => (path === '/id' ? 'RC_BAD_RULE_ID' : path === '/use/template' ? 'RC_UNKNOWN_TEMPLATE' : undefined),
-      }, problems);
+      v.schema(
+        compiled.templateUse.errors,
+        entry,
+        {
+          base: at,
+          code: 'RC_BAD_RULE',
+          noun: 'field',
+          owner: useIdText ? `of template use \`${useIdText}\`` : '',
+          root: 'The template use',
+          codeFor: (path) =>
+            path === '/id' ? 'RC_BAD_RULE_ID' : path === '/use/template' ? 'RC_UNKNOWN_TEMPLATE' : undefined,
+        },
+        problems,
+      );
     }
     const use = isObject(entry.use) ? entry.use : {};
     const ref = use.template;
@@ -457,18 +645,43 @@ export function validateRuleSet(doc: unknown, registry: Registry, options: { tie
     const template = registry.template(ref);
     if (!template) {
       const parsed = parseTemplateRef(ref);
-      const versions = parsed ? registry.templates().filter((t) => t.id === parsed.id).map((t) => t.version) : [];
+      const versions = parsed
+        ? registry
+            .templates()
+            .filter((t) => t.id === parsed.id)
+            .map((t) => t.version)
+        : [];
       if (parsed && versions.length > 0) {
-        v.error('RC_UNKNOWN_TEMPLATE', `Template \`${parsed.id}\` has no version ${String(parsed.version)}; installed: ${versions.join(', ')}.`, refAt, `Use \`${parsed.id}@${versions.at(-1)}\`, or \`${parsed.id}\` for the latest.`);
+        v.error(
+          'RC_UNKNOWN_TEMPLATE',
+          `Template \`${parsed.id}\` has no version ${String(parsed.version)}; installed: ${versions.join(', ')}.`,
+          refAt,
+          `Use \`${parsed.id}@${versions.at(-1)}\`, or \`${parsed.id}\` for the latest.`,
+        );
       } else if (parsed) {
-        v.error('RC_UNKNOWN_TEMPLATE', `Unknown template \`${ref}\`.${didYouMean(parsed.id, new Set(registry.templates().map((t) => t.id)))}`, refAt, 'Use an installed template (the studio’s gallery lists them).');
+        v.error(
+          'RC_UNKNOWN_TEMPLATE',
+          `Unknown template \`${ref}\`.${didYouMean(parsed.id, new Set(registry.templates().map((t) => t.id)))}`,
+          refAt,
+          'Use an installed template (the studio’s gallery lists them).',
+        );
       }
       return;
     }
-    v.premium(`The template \`${template.id}@${template.version}\``, v.isPremium(template.id, template.premium), refAt, problems);
+    v.premium(
+      `The template \`${template.id}@${template.version}\``,
+      v.isPremium(template.id, template.premium),
+      refAt,
+      problems,
+    );
     for (const id of Object.keys(template.modules ?? {})) {
       if (registry.module(id)?.premium && !v.isPremium(template.id, template.premium)) {
-        v.premium(`The template \`${template.id}@${template.version}\` configures module \`${id}\`, which`, true, refAt, problems);
+        v.premium(
+          `The template \`${template.id}@${template.version}\` configures module \`${id}\`, which`,
+          true,
+          refAt,
+          problems,
+        );
       }
     }
     if (problems.slice(before).some((p) => p.severity === 'error')) return;
@@ -511,13 +724,18 @@ export function validateRuleSet(doc: unknown, registry: Registry, options: { tie
     }
     if (validate(merged)) modules[module.id] = merged as JsonObject;
     else if (mentioned) {
-      v.schema(validate.errors, merged, {
-        base: joinPointer('/modules', module.id),
-        code: 'RC_BAD_SETTINGS',
-        noun: 'setting',
-        owner: `of module \`${module.id}\``,
-        root: `The settings of module \`${module.id}\``,
-      }, problems);
+      v.schema(
+        validate.errors,
+        merged,
+        {
+          base: joinPointer('/modules', module.id),
+          code: 'RC_BAD_SETTINGS',
+          noun: 'setting',
+          owner: `of module \`${module.id}\``,
+          root: `The settings of module \`${module.id}\``,
+        },
+        problems,
+      );
     }
   }
 
@@ -529,9 +747,19 @@ export function validateRuleSet(doc: unknown, registry: Registry, options: { tie
       (e) => !/^\/modules(\/|$)/.test(e.instancePath) && !/^\/rules\/\d+\/use\/inputs(\/|$)/.test(e.instancePath),
     );
     if (unexplained.length > 0) {
-      v.schema(unexplained, doc, { base: '', code: 'RC_SCHEMA', noun: 'field', owner: '', root: 'The document' }, problems);
+      v.schema(
+        unexplained,
+        doc,
+        { base: '', code: 'RC_SCHEMA', noun: 'field', owner: '', root: 'The document' },
+        problems,
+      );
       if (!problems.some((p) => p.severity === 'error')) {
-        v.error('RC_SCHEMA', 'The document does not fit the rule-set schema.', '', 'Check it against the schema in your editor.');
+        v.error(
+          'RC_SCHEMA',
+          'The document does not fit the rule-set schema.',
+          '',
+          'Check it against the schema in your editor.',
+        );
       }
     }
   }

@@ -33,7 +33,11 @@ function fail(ctx: ShorthandContext, message: string, fix: string): never {
 export function userFields(id: string, ctx: ShorthandContext, as: 'user' | 'author' = 'user'): JsonObject {
   const m = ctx.world.members.get(id);
   if (!m && ctx.world.closed.members) {
-    fail(ctx, `"${id}" is not a member of the simulated world (members: ${[...ctx.world.members.keys()].join(', ')}).`, 'Add the member to `world.members`, or use one of the listed ids.');
+    fail(
+      ctx,
+      `"${id}" is not a member of the simulated world (members: ${[...ctx.world.members.keys()].join(', ')}).`,
+      'Add the member to `world.members`, or use one of the listed ids.',
+    );
   }
   const createdAt = m?.createdAt;
   const info: JsonObject = { id, username: m?.username ?? id, bot: m?.bot ?? false };
@@ -46,7 +50,11 @@ export function userFields(id: string, ctx: ShorthandContext, as: 'user' | 'auth
 
 function channelId(id: string, ctx: ShorthandContext): string {
   if (ctx.world.closed.channels && !ctx.world.channels.has(id)) {
-    fail(ctx, `"${id}" is not a channel of the simulated world (channels: ${[...ctx.world.channels.keys()].join(', ')}).`, 'Add the channel to `world.channels`, or use one of the listed ids.');
+    fail(
+      ctx,
+      `"${id}" is not a channel of the simulated world (channels: ${[...ctx.world.channels.keys()].join(', ')}).`,
+      'Add the channel to `world.channels`, or use one of the listed ids.',
+    );
   }
   return id;
 }
@@ -95,7 +103,12 @@ const message: EventShorthand = {
 };
 
 const messageDelete: EventShorthand = {
-  fields: { channel: 'channel id', message: 'message id', author: 'author member id (optional)', content: 'cached text (optional)' },
+  fields: {
+    channel: 'channel id',
+    message: 'message id',
+    author: 'author member id (optional)',
+    content: 'cached text (optional)',
+  },
   build(w, ctx) {
     const author = str(w.author) ?? str(w.user);
     return {
@@ -141,7 +154,13 @@ const memberUpdate: EventShorthand = {
 };
 
 const reaction: EventShorthand = {
-  fields: { user: 'who reacted', channel: 'channel id', message: 'message id', emoji: 'the emoji', messageAuthor: 'author of the message (optional)' },
+  fields: {
+    user: 'who reacted',
+    channel: 'channel id',
+    message: 'message id',
+    emoji: 'the emoji',
+    messageAuthor: 'author of the message (optional)',
+  },
   build(w, ctx) {
     const user = who(w, ctx);
     const author = str(w.messageAuthor);
@@ -156,7 +175,10 @@ const reaction: EventShorthand = {
   },
 };
 
-function interaction(extra: (w: JsonObject, ctx: ShorthandContext) => JsonObject, used: string[]): EventShorthand['build'] {
+function interaction(
+  extra: (w: JsonObject, ctx: ShorthandContext) => JsonObject,
+  used: string[],
+): EventShorthand['build'] {
   return (w, ctx) => {
     const user = who(w, ctx);
     return {
@@ -171,10 +193,17 @@ function interaction(extra: (w: JsonObject, ctx: ShorthandContext) => JsonObject
 }
 
 const command: EventShorthand = {
-  fields: { user: 'who ran it', channel: 'channel id', command: 'command name (`mod warn` for a subcommand)', options: 'arguments by name' },
+  fields: {
+    user: 'who ran it',
+    channel: 'channel id',
+    command: 'command name (`mod warn` for a subcommand)',
+    options: 'arguments by name',
+  },
   build: interaction(
     (w, ctx) => ({
-      command: str(w.command) ?? fail(ctx, 'command.run needs `with.command`', 'Write e.g. `with: { user: u1, command: giveaway }`.'),
+      command:
+        str(w.command) ??
+        fail(ctx, 'command.run needs `with.command`', 'Write e.g. `with: { user: u1, command: giveaway }`.'),
       options: (w.options && typeof w.options === 'object' && !Array.isArray(w.options) ? w.options : {}) as Json,
     }),
     ['command', 'options'],
@@ -182,10 +211,18 @@ const command: EventShorthand = {
 };
 
 const button: EventShorthand = {
-  fields: { user: 'who clicked', channel: 'channel id', customId: 'the button id (alias `button`)', message: 'message id' },
+  fields: {
+    user: 'who clicked',
+    channel: 'channel id',
+    customId: 'the button id (alias `button`)',
+    message: 'message id',
+  },
   build: interaction(
     (w, ctx) => ({
-      customId: str(w.customId) ?? str(w.button) ?? fail(ctx, 'interaction.button needs `with.customId`', 'Write e.g. `with: { user: u1, customId: verify }`.'),
+      customId:
+        str(w.customId) ??
+        str(w.button) ??
+        fail(ctx, 'interaction.button needs `with.customId`', 'Write e.g. `with: { user: u1, customId: verify }`.'),
       messageId: str(w.message) ?? ctx.nextId('msg'),
     }),
     ['customId', 'button', 'message'],
@@ -193,10 +230,22 @@ const button: EventShorthand = {
 };
 
 const select: EventShorthand = {
-  fields: { user: 'who picked', channel: 'channel id', customId: 'the menu id', values: 'chosen values', message: 'message id' },
+  fields: {
+    user: 'who picked',
+    channel: 'channel id',
+    customId: 'the menu id',
+    values: 'chosen values',
+    message: 'message id',
+  },
   build: interaction(
     (w, ctx) => ({
-      customId: str(w.customId) ?? fail(ctx, 'interaction.select needs `with.customId`', 'Write e.g. `with: { user: u1, customId: pronouns, values: [they] }`.'),
+      customId:
+        str(w.customId) ??
+        fail(
+          ctx,
+          'interaction.select needs `with.customId`',
+          'Write e.g. `with: { user: u1, customId: pronouns, values: [they] }`.',
+        ),
       messageId: str(w.message) ?? ctx.nextId('msg'),
       values: (Array.isArray(w.values) ? w.values : []) as Json,
     }),
@@ -212,7 +261,7 @@ const voice: EventShorthand = {
     const to = str(w.to) ?? null;
     return {
       ...userFields(user, ctx),
-      ...(to ?? from ? { channelId: (to ?? from) as string } : {}),
+      ...((to ?? from) ? { channelId: (to ?? from) as string } : {}),
       before: { channelId: from },
       after: { channelId: to },
       ...rest(w, ['user', 'member', 'from', 'to']),

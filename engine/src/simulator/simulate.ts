@@ -24,7 +24,11 @@ import { RecordingDiscord } from './world.js';
 
 /** One step of a simulation: an event (payload built from a short `with`), or moving the virtual clock. */
 export type SimStep =
-  | { event: string; with?: JsonObject; /** Event id; default `sim-<n>` (repeat one to simulate a redelivery). */ id?: string }
+  | {
+      event: string;
+      with?: JsonObject;
+      /** Event id; default `sim-<n>` (repeat one to simulate a redelivery). */ id?: string;
+    }
   | { advance: Duration };
 
 export interface SimInput {
@@ -44,7 +48,13 @@ export interface SimInput {
    * Runs once after the rule set is loaded, before the first step: schedule the timers modules need (the schedule
    * module's cron timers), seed state…
    */
-  prepare?: (ctx: { guildId: string; scheduler: Scheduler; state: GuildState; now: number; settings: Record<string, JsonObject> }) => Promise<void>;
+  prepare?: (ctx: {
+    guildId: string;
+    scheduler: Scheduler;
+    state: GuildState;
+    now: number;
+    settings: Record<string, JsonObject>;
+  }) => Promise<void>;
 }
 
 /** An action a run performed (`enforce`) or would have performed (`shadow`), in the order they happened. */
@@ -129,7 +139,15 @@ export async function simulate(input: SimInput): Promise<SimResult> {
   });
 
   const loaded = engine.load(input.document, { tier: input.tier ?? 'premium' });
-  const result: SimResult = { ok: loaded.ok, problems: loaded.problems, actions: [], traces: [], calls: discord.calls, runs: [], now: clock.now() };
+  const result: SimResult = {
+    ok: loaded.ok,
+    problems: loaded.problems,
+    actions: [],
+    traces: [],
+    calls: discord.calls,
+    runs: [],
+    now: clock.now(),
+  };
   if (!loaded.ok || loaded.guildId === undefined) return result;
   const guildId = loaded.guildId;
 
@@ -139,12 +157,27 @@ export async function simulate(input: SimInput): Promise<SimResult> {
     result.runs.push(run);
     for (const a of run.actions) {
       if (a.action === 'wait') continue;
-      result.actions.push({ rule: run.ruleId, action: a.action, params: a.params, mode: a.mode, status: a.status, step: current, at: clock.now(), eventType: run.eventType });
+      result.actions.push({
+        rule: run.ruleId,
+        action: a.action,
+        params: a.params,
+        mode: a.mode,
+        status: a.status,
+        step: current,
+        at: clock.now(),
+        eventType: run.eventType,
+      });
     }
   });
   await scheduler.start((timer) => engine.handleTimer(timer));
   if (input.prepare) {
-    await input.prepare({ guildId, scheduler, state: state.forGuild(guildId), now: clock.now(), settings: engine.loaded(guildId)?.settings ?? {} });
+    await input.prepare({
+      guildId,
+      scheduler,
+      state: state.forGuild(guildId),
+      now: clock.now(),
+      settings: engine.loaded(guildId)?.settings ?? {},
+    });
   }
 
   const counters = new Map<string, number>();
@@ -157,7 +190,8 @@ export async function simulate(input: SimInput): Promise<SimResult> {
   try {
     for (const [index, step] of input.steps.entries()) {
       current = index;
-      if (step === null || typeof step !== 'object') throw stepError(index, 'a step must be an object', 'Write `{ event: …, with: … }` or `{ advance: 1h }`.');
+      if (step === null || typeof step !== 'object')
+        throw stepError(index, 'a step must be an object', 'Write `{ event: …, with: … }` or `{ advance: 1h }`.');
       if ('advance' in step) {
         let ms: number;
         try {
@@ -169,16 +203,30 @@ export async function simulate(input: SimInput): Promise<SimResult> {
         continue;
       }
       if (!('event' in step) || typeof step.event !== 'string') {
-        throw stepError(index, 'a step needs `event` (an event name) or `advance` (a duration)', 'Write `{ event: message.create, with: { … } }` or `{ advance: 1h }`.');
+        throw stepError(
+          index,
+          'a step needs `event` (an event name) or `advance` (a duration)',
+          'Write `{ event: message.create, with: { … } }` or `{ advance: 1h }`.',
+        );
       }
       if (!registry.event(step.event)) {
-        throw stepError(index, `no installed module emits the event "${step.event}"`, 'Use an event listed in the catalog (e.g. message.create, member.join).');
+        throw stepError(
+          index,
+          `no installed module emits the event "${step.event}"`,
+          'Use an event listed in the catalog (e.g. message.create, member.join).',
+        );
       }
       const w = step.with ?? {};
-      if (typeof w !== 'object' || Array.isArray(w)) throw stepError(index, '`with` must be an object', 'Write `with: { author: u1, content: hi }`.');
+      if (typeof w !== 'object' || Array.isArray(w))
+        throw stepError(index, '`with` must be an object', 'Write `with: { author: u1, content: hi }`.');
       let payload: JsonObject;
       try {
-        payload = buildPayload(step.event, w, { world: discord.world(guildId), now: clock.now(), nextId, pointer: `/steps/${index}/with` });
+        payload = buildPayload(step.event, w, {
+          world: discord.world(guildId),
+          now: clock.now(),
+          nextId,
+          pointer: `/steps/${index}/with`,
+        });
       } catch (e) {
         if (e instanceof RulecordError) throw e;
         throw stepError(index, (e as Error).message, 'Check the step’s `with`.');
@@ -186,7 +234,12 @@ export async function simulate(input: SimInput): Promise<SimResult> {
       const { messageId, channelId, userId, content } = payload;
       if (step.event === 'message.create' && typeof messageId === 'string' && typeof channelId === 'string') {
         // The message exists in the world, so deleting, reacting to or purging it acts on it.
-        discord.addMessage(guildId, { id: messageId, channelId, authorId: typeof userId === 'string' ? userId : 'unknown', content: typeof content === 'string' ? content : '' });
+        discord.addMessage(guildId, {
+          id: messageId,
+          channelId,
+          authorId: typeof userId === 'string' ? userId : 'unknown',
+          content: typeof content === 'string' ? content : '',
+        });
       }
       await engine.dispatch({ id: step.id ?? nextId('event'), guildId, type: step.event, at: clock.now(), payload });
     }

@@ -152,7 +152,8 @@ class InMemoryGuildState implements GuildState {
     const base = this.#features.get(feature);
     if (base === undefined) {
       const k = stateKey(this.#prefix, this.guildId, feature, key);
-      if (this.#features.size < 256) this.#features.set(feature, stateFeaturePrefix(this.#prefix, this.guildId, feature));
+      if (this.#features.size < 256)
+        this.#features.set(feature, stateFeaturePrefix(this.#prefix, this.guildId, feature));
       return k;
     }
     checkKeyPart(key);

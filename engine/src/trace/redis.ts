@@ -21,7 +21,8 @@ export interface RedisTraceStoreOptions {
 }
 
 type Kept = Trace | DeferredTrace;
-const built = (t: Kept): Trace => ((t as DeferredTrace).deferred === true ? (t as DeferredTrace).build() : (t as Trace));
+const built = (t: Kept): Trace =>
+  (t as DeferredTrace).deferred === true ? (t as DeferredTrace).build() : (t as Trace);
 
 /**
  * Traces shared by every process through Redis: the bot and the worker record, the API lists and streams. Each guild
@@ -41,7 +42,10 @@ export class RedisTraceStore implements TraceStore {
   private readonly pending = new Map<string, { guildId: string; outcome: TraceOutcome; items: Kept[] }>();
   /** Listener counts per stream channel, refreshed on each flush. */
   private readonly listeners = new Map<string, number>();
-  private readonly local = new Map<string, Set<{ listener: (t: Trace) => void; outcomes: ReadonlySet<TraceOutcome>; rule?: string }>>();
+  private readonly local = new Map<
+    string,
+    Set<{ listener: (t: Trace) => void; outcomes: ReadonlySet<TraceOutcome>; rule?: string }>
+  >();
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
   private subscribed = false;
@@ -117,7 +121,8 @@ export class RedisTraceStore implements TraceStore {
     const results = await multi.exec();
     if (channels.length > 0) {
       const numsub = results?.at(-1)?.[1] as (string | number)[] | undefined;
-      for (let i = 0; numsub && i + 1 < numsub.length; i += 2) this.listeners.set(String(numsub[i]), Number(numsub[i + 1]));
+      for (let i = 0; numsub && i + 1 < numsub.length; i += 2)
+        this.listeners.set(String(numsub[i]), Number(numsub[i + 1]));
     }
   }
 
@@ -173,15 +178,17 @@ export class RedisTraceStore implements TraceStore {
     const query = async (q: TraceQuery = {}): Promise<Trace[]> => {
       const outcomes = q.outcome === undefined ? TRACE_OUTCOMES : Array.isArray(q.outcome) ? q.outcome : [q.outcome];
       const all = await store.read(guildId, outcomes);
-      return all
-        .filter(
-          (t) =>
-            (q.rule === undefined || t.rule.id === q.rule) &&
-            (q.tag === undefined || (t.rule.tags?.includes(q.tag) ?? false)) &&
-            (q.since === undefined || t.startedAt >= q.since),
-        )
-        // Newest first; within one millisecond, the order between outcome buckets is not kept.
-        .sort((a, b) => b.startedAt - a.startedAt || b.finishedAt - a.finishedAt);
+      return (
+        all
+          .filter(
+            (t) =>
+              (q.rule === undefined || t.rule.id === q.rule) &&
+              (q.tag === undefined || (t.rule.tags?.includes(q.tag) ?? false)) &&
+              (q.since === undefined || t.startedAt >= q.since),
+          )
+          // Newest first; within one millisecond, the order between outcome buckets is not kept.
+          .sort((a, b) => b.startedAt - a.startedAt || b.finishedAt - a.finishedAt)
+      );
     };
     return {
       guildId,
@@ -189,7 +196,9 @@ export class RedisTraceStore implements TraceStore {
       get: async (traceId) => (await query()).find((t) => t.id === traceId),
       subscribe(listener, options: TraceSubscription = {}) {
         store.subscribeRemote();
-        const outcomes: ReadonlySet<TraceOutcome> = new Set(options.outcomes ?? TRACE_OUTCOMES.filter((o) => o !== 'filtered'));
+        const outcomes: ReadonlySet<TraceOutcome> = new Set(
+          options.outcomes ?? TRACE_OUTCOMES.filter((o) => o !== 'filtered'),
+        );
         const entry = { listener, outcomes, ...(options.rule !== undefined ? { rule: options.rule } : {}) };
         let set = store.local.get(guildId);
         if (!set) {
@@ -197,13 +206,22 @@ export class RedisTraceStore implements TraceStore {
           store.local.set(guildId, set);
         }
         set.add(entry);
-        const channels = [store.channel(guildId, 'fired'), ...(outcomes.has('filtered') ? [store.channel(guildId, 'filtered')] : [])];
+        const channels = [
+          store.channel(guildId, 'fired'),
+          ...(outcomes.has('filtered') ? [store.channel(guildId, 'filtered')] : []),
+        ];
         void store.options.subscriber?.subscribe(...channels).catch((e: unknown) => store.options.onError?.(e));
         return () => {
           set.delete(entry);
           const stillFiltered = [...set].some((s) => s.outcomes.has('filtered'));
-          const drop = set.size === 0 ? channels : outcomes.has('filtered') && !stillFiltered ? [store.channel(guildId, 'filtered')] : [];
-          if (drop.length > 0) void store.options.subscriber?.unsubscribe(...drop).catch((e: unknown) => store.options.onError?.(e));
+          const drop =
+            set.size === 0
+              ? channels
+              : outcomes.has('filtered') && !stillFiltered
+                ? [store.channel(guildId, 'filtered')]
+                : [];
+          if (drop.length > 0)
+            void store.options.subscriber?.unsubscribe(...drop).catch((e: unknown) => store.options.onError?.(e));
         };
       },
       async counts() {
@@ -211,7 +229,10 @@ export class RedisTraceStore implements TraceStore {
         const multi = store.redis.multi();
         for (const o of TRACE_OUTCOMES) multi.llen(store.key(guildId, o));
         const results = (await multi.exec()) ?? [];
-        return Object.fromEntries(TRACE_OUTCOMES.map((o, i) => [o, Number(results[i]?.[1] ?? 0)])) as Record<TraceOutcome, number>;
+        return Object.fromEntries(TRACE_OUTCOMES.map((o, i) => [o, Number(results[i]?.[1] ?? 0)])) as Record<
+          TraceOutcome,
+          number
+        >;
       },
       async clear() {
         await store.flush();

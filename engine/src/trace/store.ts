@@ -154,7 +154,8 @@ export class InMemoryTraceStore implements TraceStore {
     const merged = { ...base, ...options.retention };
     for (const o of TRACE_OUTCOMES) {
       const n = merged[o];
-      if (!Number.isInteger(n) || n < 0) throw new RangeError(`trace retention for "${o}" must be an integer >= 0, got ${n}`);
+      if (!Number.isInteger(n) || n < 0)
+        throw new RangeError(`trace retention for "${o}" must be an integer >= 0, got ${n}`);
     }
     this.retention = Object.freeze(merged);
   }
