@@ -1,5 +1,5 @@
 import knexFactory from 'knex';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { RecordingDiscord } from '@rulecord/engine';
 import { createCatalogRegistry } from '@rulecord/catalog';
 import { createLogger } from '../../src/logging/logger.js';
@@ -62,6 +62,33 @@ describe('createProcessServices: the DiscordPort', () => {
     expect(warnings[0]?.msg.startsWith(text)).toBe(true);
     await services.close();
     await services.close();
+  });
+});
+
+describe('createProcessServices: the sandbox port stays bounded', () => {
+  it('keeps the latest 1000 recorded calls, trimming every 10 s', async () => {
+    vi.useFakeTimers();
+    try {
+      const { logger } = capture();
+      const services = createProcessServices({ db: knex, redis: undefined, registry, logger, runTimers: false });
+      const sandbox = services.discord() as RecordingDiscord;
+      const guild = sandbox.forGuild(services.sandboxGuildId);
+      for (let i = 0; i < 1500; i++) await guild.addRole('u1', `r${i}`);
+      const recorded = sandbox.calls.length;
+      expect(recorded).toBeGreaterThanOrEqual(1500);
+      const latest = sandbox.calls.slice(-1000);
+      await vi.advanceTimersByTimeAsync(9_999);
+      expect(sandbox.calls).toHaveLength(recorded);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(sandbox.calls).toEqual(latest);
+      await services.close();
+      // Closed: no more trimming.
+      for (let i = 0; i < 10; i++) await guild.addRole('u1', `again${i}`);
+      await vi.advanceTimersByTimeAsync(20_000);
+      expect(sandbox.calls).toHaveLength(1010);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
