@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCatalogRegistry } from '@rulecord/catalog';
-import { RulecordError } from '@rulecord/engine';
+import { RecordingDiscord, RulecordError } from '@rulecord/engine';
 import { loadConfig } from '../../src/config/load.js';
 import apiRole from '../../src/process/roles/api.js';
+import botRole from '../../src/process/roles/bot.js';
+import workerRole from '../../src/process/roles/worker.js';
+import { createProcessServices } from '../../src/runtime/services.js';
 import type { ProcessContext } from '../../src/process/role.js';
 import { freePort, openTestDatabase, type TestDatabase } from '../../src/testing/index.js';
 import { captureLogger } from '../runtime/helpers.js';
@@ -68,5 +71,44 @@ describe('the api role, started on its own (no shared process services)', () => 
     // Embedded database (one process): a random session secret is expected, said at info level.
     expect(lines().find((l) => l.msg.startsWith('SESSION_SECRET is unset'))).toMatchObject({ level: 30 });
     await expect(fetch(`http://127.0.0.2:${port}/healthz`)).rejects.toThrow();
+  });
+
+  it('bot and worker share the process services they are given, act through its port, and leave them open', async () => {
+    const { ctx, lines } = context({ DISCORD_TOKEN: 'x'.repeat(60) });
+    const port = new RecordingDiscord({ guild: { id: '1', name: 'Real' } });
+    const services = createProcessServices({
+      db: db.knex,
+      redis: undefined,
+      registry,
+      logger: ctx.logger,
+      runTimers: true,
+      discord: port,
+    });
+    const shared: ProcessContext = { ...ctx, roles: ['worker', 'bot'], services };
+    const worker = await workerRole.start(shared);
+    const bot = await botRole.start(shared);
+    const host = await services.acquireEngine();
+    expect(lines().find((l) => l['role'] === 'bot' && l.level === 30)).toMatchObject({
+      msg: 'bot role started',
+      discord: 'port',
+      tokenSet: true,
+    });
+    expect(lines().find((l) => l['role'] === 'worker' && l.level === 30)).toMatchObject({
+      msg: 'worker role started (engine loaded, timers running)',
+      queue: 'in-process',
+      discord: 'port',
+    });
+    await bot.stop();
+    await worker.stop();
+    // The roles released their use; the third user (this test) still holds the engine, the services stay open.
+    expect(services.discord()).toBe(port);
+    expect(host.engine).toBeDefined();
+    await services.releaseEngine();
+    await services.close();
+    expect(
+      lines()
+        .filter((l) => /role stopped$/.test(l.msg))
+        .map((l) => l.msg),
+    ).toEqual(['bot role stopped', 'worker role stopped']);
   });
 });

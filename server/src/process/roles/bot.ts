@@ -17,7 +17,8 @@ export default defineRole({
       {
         discord: services.discordMode,
         sandboxGuildId: services.sandboxGuildId,
-        token: ctx.config.DISCORD_TOKEN === undefined ? 'unset' : 'set',
+        // Not `token`: the logger redacts any field of that name.
+        tokenSet: ctx.config.DISCORD_TOKEN !== undefined,
         guilds: host.guilds().length,
       },
       services.discordMode === 'sandbox'
