@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { InMemoryStateStore, VirtualClock, stateKey } from '../../src/index.js';
+
+const code = (c: string) => expect.objectContaining({ code: c });
+
+function store() {
+  const clock = new VirtualClock(1_000_000);
+  return { clock, s: new InMemoryStateStore({ clock }).forGuild('g1') };
+}
+
+describe('InMemoryStateStore at its edges', () => {
+  it('a key holding a counter cannot be read as a sliding window, nor a window as a string', async () => {
+    const { clock, s } = store();
+    await s.set('f', 'text', 'v');
+    await expect(s.hit('f', 'text', 1000, clock.now())).rejects.toThrow(code('RC_STATE_WRONG_TYPE'));
+    await expect(s.count('f', 'text', 1000, clock.now())).rejects.toThrow(/does not hold a sliding window/);
+    await s.hit('f', 'win', 1000, clock.now());
+    await expect(s.get('f', 'win')).rejects.toThrow(/does not hold a string/);
+    await expect(s.incr('f', 'win')).rejects.toThrow(code('RC_STATE_WRONG_TYPE'));
+  });
+
+  it('incr refuses a non-integer step and a value that is not an integer counter, leaving the value as it was', async () => {
+    const { s } = store();
+    await expect(s.incr('f', 'n', 1.5)).rejects.toThrow(/incr step must be an integer, got 1.5/);
+    await s.set('f', 'n', '2.5');
+    await expect(s.incr('f', 'n')).rejects.toThrow(/does not hold a integer counter/);
+    await s.set('f', 'n', '1e3');
+    await expect(s.incr('f', 'n')).rejects.toThrow(code('RC_STATE_WRONG_TYPE'));
+    expect(await s.get('f', 'n')).toBe('1e3');
+    expect(await s.get('f', 'n2')).toBeNull();
+  });
+
+  it('TTLs and windows must be positive finite numbers; the message says which argument', async () => {
+    const { clock, s } = store();
+    await expect(s.set('f', 'k', 'v', 0)).rejects.toThrow(/State ttlMs must be a positive finite number, got 0/);
+    await expect(s.set('f', 'k', 'v', Number.NaN)).rejects.toThrow(code('RC_STATE_BAD_ARGUMENT'));
+    await expect(s.incr('f', 'k', 1, -5)).rejects.toThrow(/ttlMs must be a positive/);
+    await expect(s.count('f', 'w', 0, clock.now())).rejects.toThrow(/State windowMs must be a positive/);
+    expect(await s.get('f', 'k')).toBeNull();
+  });
+
+  it('take with max 0 never allows and says to retry after the whole window', async () => {
+    const { clock, s } = store();
+    const r = await s.take('f', 'limit', 0, 5000, clock.now());
+    expect(r.allowed).toBe(false);
+    expect(r.retryAfterMs).toBe(5000);
+  });
+
+  it('refuses key parts longer than 256 characters', () => {
+    expect(() => stateKey('bot', 'g', 'f', 'k'.repeat(257))).toThrow(/is 257 characters long \(at most 256\)/);
+    expect(stateKey('bot', 'g', 'f', 'k'.repeat(256))).toHaveLength('bot:g:f:'.length + 256);
+  });
+});
