@@ -81,6 +81,36 @@ export function stateFeaturePrefix(prefix: string, guildId: string, feature: str
   return `${prefix}:${guildId}:${feature}:`;
 }
 
+/**
+ * Builds one guild's keys, remembering the checked `prefix:guildId:feature:` part of up to 256 features so the hot
+ * path only checks the `key` part. Every guild-scoped state handle builds its keys through this.
+ */
+export class GuildKeys {
+  readonly #features = new Map<string, string>();
+
+  constructor(
+    private readonly prefix: string,
+    private readonly guildId: string,
+  ) {}
+
+  key(feature: string, key: string): string {
+    const base = this.#features.get(feature);
+    if (base === undefined) {
+      const k = stateKey(this.prefix, this.guildId, feature, key);
+      if (this.#features.size < 256)
+        this.#features.set(feature, stateFeaturePrefix(this.prefix, this.guildId, feature));
+      return k;
+    }
+    checkKeyPart(key);
+    return base + key;
+  }
+
+  /** The prefix shared by every key of one feature (ends with `:`). */
+  featurePrefix(feature: string): string {
+    return stateFeaturePrefix(this.prefix, this.guildId, feature);
+  }
+}
+
 /** Checks the numeric arguments of windows and TTLs. */
 export function checkPositive(name: string, value: number, allowZero = false): void {
   if (!Number.isFinite(value) || (allowZero ? value < 0 : value <= 0)) {

@@ -2,15 +2,7 @@ import type { Clock } from '../clock/clock.js';
 import { SystemClock } from '../clock/system.js';
 import { RulecordError } from '../errors/error.js';
 import type { GuildState, StateStore, TakeResult } from './port.js';
-import {
-  checkGuildId,
-  checkKeyPart,
-  checkPositive,
-  DEFAULT_STATE_PREFIX,
-  stateFeaturePrefix,
-  stateKey,
-  windowKeyTtl,
-} from './key.js';
+import { checkGuildId, checkPositive, DEFAULT_STATE_PREFIX, GuildKeys, stateKey, windowKeyTtl } from './key.js';
 
 type Entry =
   | { type: 'string'; value: string; expiresAt: number | null }
@@ -135,9 +127,7 @@ function wrongType(key: string, expected: string): RulecordError {
 
 class InMemoryGuildState implements GuildState {
   readonly #store: MemoryData;
-  readonly #prefix: string;
-  /** `prefix:guildId:feature:` per feature already checked (prefix and guild id are checked by `forGuild`). */
-  readonly #features = new Map<string, string>();
+  readonly #keys: GuildKeys;
 
   constructor(
     store: MemoryData,
@@ -145,19 +135,11 @@ class InMemoryGuildState implements GuildState {
     readonly guildId: string,
   ) {
     this.#store = store;
-    this.#prefix = prefix;
+    this.#keys = new GuildKeys(prefix, guildId);
   }
 
   #key(feature: string, key: string): string {
-    const base = this.#features.get(feature);
-    if (base === undefined) {
-      const k = stateKey(this.#prefix, this.guildId, feature, key);
-      if (this.#features.size < 256)
-        this.#features.set(feature, stateFeaturePrefix(this.#prefix, this.guildId, feature));
-      return k;
-    }
-    checkKeyPart(key);
-    return base + key;
+    return this.#keys.key(feature, key);
   }
 
   #string(k: string): (Entry & { type: 'string' }) | undefined {
@@ -283,7 +265,7 @@ class InMemoryGuildState implements GuildState {
   }
 
   async keys(feature: string): Promise<string[]> {
-    return this.#store.keysWithPrefix(stateFeaturePrefix(this.#prefix, this.guildId, feature));
+    return this.#store.keysWithPrefix(this.#keys.featurePrefix(feature));
   }
 }
 

@@ -2,15 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RulecordError } from '../errors/error.js';
 import type { GuildState, StateStore, TakeResult } from './port.js';
-import {
-  checkGuildId,
-  checkKeyPart,
-  checkPositive,
-  DEFAULT_STATE_PREFIX,
-  stateFeaturePrefix,
-  stateKey,
-  windowKeyTtl,
-} from './key.js';
+import { checkGuildId, checkPositive, DEFAULT_STATE_PREFIX, GuildKeys, stateKey, windowKeyTtl } from './key.js';
 
 // Sliding windows are sorted sets: score = hit time, member = unique per hit. A hit/take is one script, so it is
 // atomic and costs one round trip. Numbers travel as strings built by the client: Lua's tostring would print large
@@ -127,7 +119,7 @@ export class RedisStateStore implements StateStore {
 
 class RedisGuildState implements GuildState {
   readonly #redis: Redis & ScriptedRedis;
-  readonly #prefix: string;
+  readonly #keys: GuildKeys;
 
   constructor(
     redis: Redis & ScriptedRedis,
@@ -135,22 +127,11 @@ class RedisGuildState implements GuildState {
     readonly guildId: string,
   ) {
     this.#redis = redis;
-    this.#prefix = prefix;
+    this.#keys = new GuildKeys(prefix, guildId);
   }
 
-  /** `prefix:guildId:feature:` per feature already checked (prefix and guild id are checked by `forGuild`). */
-  readonly #features = new Map<string, string>();
-
   #key(feature: string, key: string): string {
-    const base = this.#features.get(feature);
-    if (base === undefined) {
-      const k = stateKey(this.#prefix, this.guildId, feature, key);
-      if (this.#features.size < 256)
-        this.#features.set(feature, stateFeaturePrefix(this.#prefix, this.guildId, feature));
-      return k;
-    }
-    checkKeyPart(key);
-    return base + key;
+    return this.#keys.key(feature, key);
   }
 
   async get(feature: string, key: string): Promise<string | null> {
@@ -222,7 +203,7 @@ class RedisGuildState implements GuildState {
   }
 
   async keys(feature: string): Promise<string[]> {
-    const prefix = stateFeaturePrefix(this.#prefix, this.guildId, feature);
+    const prefix = this.#keys.featurePrefix(feature);
     const pattern = `${globEscape(prefix)}*`;
     const found = new Set<string>();
     let cursor = '0';
