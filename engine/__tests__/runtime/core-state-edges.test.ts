@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GUILD, harness, load, message } from './fixtures.js';
+import { GUILD, dispatchAll, harness, load, message } from './fixtures.js';
 
 describe('core state.* actions and facts at their edges', () => {
   it('state.set stores a value that expires after its ttl; state.get reads it until then', async () => {
@@ -68,7 +68,7 @@ describe('core state.* actions and facts at their edges', () => {
     await h.engine.dispatch(message('b'));
     await h.engine.dispatch(message('c'));
     expect(await h.state.forGuild(GUILD).get('vars', 'n')).toBe('6');
-    const [fourth] = (await h.engine.dispatch(message('d'))).filter((r) => r.ruleId === 'count');
+    const [fourth] = (await dispatchAll(h.engine, message('d'))).filter((r) => r.ruleId === 'count');
     expect(fourth?.outcome).toBe('condition-false');
     h.clock.advance(60_001);
     expect(await h.state.forGuild(GUILD).get('vars', 'n')).toBeNull();
@@ -88,7 +88,7 @@ describe('core state.* actions and facts at their edges', () => {
     const [first] = await h.engine.dispatch(message('x'));
     expect(first?.outcome).toBe('fired');
     expect(await h.state.forGuild(GUILD).get('vars', 'k')).toBeNull();
-    const [second] = await h.engine.dispatch(message('y'));
+    const [second] = await dispatchAll(h.engine, message('y'));
     expect(second?.outcome).toBe('condition-false');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryTraceStore } from '../../src/index.js';
-import { GUILD, harness, load, message } from './fixtures.js';
+import { GUILD, dispatchAll, harness, load, message } from './fixtures.js';
 
 describe('Engine: routing, where, conditions', () => {
   it('runs a matching rule and records a fired trace with leaves and facts', async () => {
@@ -47,10 +47,12 @@ describe('Engine: routing, where, conditions', () => {
         then: [{ 'message.delete': {} }],
       },
     ]);
-    const [run] = await h.engine.dispatch(message('hello there'));
+    // dispatch lists only runs that passed their condition; onRun listeners see the quiet ones too.
+    expect(await h.engine.dispatch(message('hello there'))).toEqual([]);
+    const [run] = await dispatchAll(h.engine, message('hello again'));
     expect(run?.outcome).toBe('condition-false');
     expect(h.probe.actions).toEqual([]);
-    expect((await h.engine.traces.forGuild(GUILD).list({ outcome: 'condition-false' })).length).toBe(1);
+    expect((await h.engine.traces.forGuild(GUILD).list({ outcome: 'condition-false' })).length).toBe(2);
   });
 
   it('a condition-false trace (built on read) shows the leaves and facts the run saw', async () => {
@@ -73,7 +75,7 @@ describe('Engine: routing, where, conditions', () => {
         then: [{ 'message.delete': {} }],
       },
     ]);
-    const [run] = await h.engine.dispatch(message('Hello'));
+    const [run] = await dispatchAll(h.engine, message('Hello'));
     expect(run?.outcome).toBe('condition-false');
     const [trace] = await h.engine.traces.forGuild(GUILD).list({ outcome: 'condition-false' });
     expect(trace?.id).toBe(run?.traceId);
@@ -113,14 +115,14 @@ describe('Engine: routing, where, conditions', () => {
       },
       { id: 'bots-too', on: 'message.create', where: { bots: true }, then: [{ 'log.trace': { message: 'seen' } }] },
     ]);
-    const other = await h.engine.dispatch(message('hi', { channelId: 'random', member: { roles: ['mod'] } }));
+    const other = await dispatchAll(h.engine, message('hi', { channelId: 'random', member: { roles: ['mod'] } }));
     // only-general is not even routed (channel index); not-mods is filtered by roles; bots-too fires.
     expect(other.map((r) => [r.ruleId, r.outcome])).toEqual([
       ['not-mods', 'filtered'],
       ['bots-too', 'fired'],
     ]);
     expect(h.probe.factCalls['message.length']).toBeUndefined();
-    const bot = await h.engine.dispatch(message('hi', { author: { id: 'b', bot: true } }));
+    const bot = await dispatchAll(h.engine, message('hi', { author: { id: 'b', bot: true } }));
     expect(bot.map((r) => [r.ruleId, r.outcome])).toEqual([
       ['only-general', 'filtered'],
       ['not-mods', 'filtered'],
@@ -145,14 +147,14 @@ describe('Engine: routing, where, conditions', () => {
     ];
     const h = await harness();
     load(h, rules);
-    const [run] = await h.engine.dispatch(message('hi'));
+    const [run] = await dispatchAll(h.engine, message('hi'));
     expect(run).toMatchObject({ ruleId: 'no-mods', outcome: 'filtered' });
     expect(run?.traceId).toBeUndefined();
     expect(await h.engine.traces.forGuild(GUILD).list({ outcome: 'filtered' })).toEqual([]);
 
     const kept = await harness({ traces: new InMemoryTraceStore({ retention: { filtered: 10 } }) });
     load(kept, rules);
-    const runs = await kept.engine.dispatch(message('hi'));
+    const runs = await dispatchAll(kept.engine, message('hi'));
     // With filtered runs wanted, the channel index no longer hides rules: every rule of the event type is traced.
     expect(runs.map((r) => [r.ruleId, r.outcome])).toEqual([
       ['staff-only', 'filtered'],

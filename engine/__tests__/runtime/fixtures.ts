@@ -12,7 +12,15 @@ import {
   defineFact,
   defineModule,
 } from '../../src/index.js';
-import type { EngineOptions, JsonObject, ModuleDefinition, Rule, RuleEvent, WorldSpec } from '../../src/index.js';
+import type {
+  EngineOptions,
+  JsonObject,
+  ModuleDefinition,
+  Rule,
+  RuleEvent,
+  RunSummary,
+  WorldSpec,
+} from '../../src/index.js';
 import { createRegistry } from '../../src/runtime/deps.js';
 
 /** Counters the test module's providers and actions bump, so tests can see what ran. */
@@ -224,4 +232,19 @@ export async function harness(
 export function load(h: Harness, rules: Rule[], modules?: Record<string, JsonObject>): void {
   const result = h.engine.load(ruleSet(rules, GUILD, modules), { tier: 'premium' });
   if (!result.ok) throw new Error(`load failed: ${JSON.stringify(result.problems, null, 2)}`);
+}
+
+/**
+ * Dispatches and returns EVERY run of the event, quiet ones (`filtered`, `condition-false`) included, as `onRun`
+ * listeners see them (`dispatch` itself lists only runs that passed their condition or failed).
+ */
+export async function dispatchAll(engine: Engine, event: RuleEvent): Promise<RunSummary[]> {
+  const runs: RunSummary[] = [];
+  const stop = engine.onRun((r) => runs.push(r));
+  try {
+    await engine.dispatch(event);
+  } finally {
+    stop();
+  }
+  return runs;
 }

@@ -462,7 +462,11 @@ describe('property: traces are isolated per guild', () => {
           for (const g of guilds) mustLoad(s.engine, rules, g);
           const streamed = new Map<string, Trace[]>(guilds.map((g) => [g, []]));
           for (const g of guilds) s.engine.traces.forGuild(g).subscribe((t) => streamed.get(g)?.push(t));
-          const runs = (await Promise.all(evs.map((e) => s.engine.dispatch(event({ ...e, channel: 'c1' }))))).flat();
+          // Every run, quiet ones included (condition-false runs leave traces too).
+          const runs: RunSummary[] = [];
+          const stop = s.engine.onRun((r) => runs.push(r));
+          await Promise.all(evs.map((e) => s.engine.dispatch(event({ ...e, channel: 'c1' }))));
+          stop();
           const allIds = new Map(runs.filter((r) => r.traceId).map((r) => [r.traceId as string, r.guildId]));
           for (const g of guilds) {
             const handle = s.engine.traces.forGuild(g);

@@ -22,6 +22,7 @@ import { attachRun } from './run-handle.js';
 import type { EventRun, ParkedRun, Run, RunSummary } from './run.js';
 import {
   DeferredRunTrace,
+  traceId,
   ENGINE_STATE,
   NONE,
   TIMER_KINDS,
@@ -103,6 +104,12 @@ const HOUR = 3_600_000;
  * await scheduler.start((timer) => engine.handleTimer(timer));
  * await engine.dispatch({ id: 'm1', guildId: '1', type: 'message.create', at: Date.now(), payload: { … } });
  */
+/** Runs that stopped at `where` or at a false condition are not listed in `dispatch`'s result. */
+function keep(summaries: RunSummary[], summary: RunSummary | null): void {
+  if (summary !== null && summary.outcome !== 'condition-false' && summary.outcome !== 'filtered')
+    summaries.push(summary);
+}
+
 export class Engine {
   readonly traces: TraceStore;
   private readonly guilds = new Map<string, GuildRules>();
@@ -188,7 +195,12 @@ export class Engine {
 
   // ───────────────────────────── dispatch ─────────────────────────────
 
-  /** Routes an event to the guild's matching rules and runs them, in document order. Redelivered event ids act once. */
+  /**
+   * Routes an event to the guild's matching rules and runs them, in document order. Redelivered event ids act once.
+   * Resolves to the runs that passed their `where` and condition (fired, shadow, limited, cancelled) or failed
+   * (error), emitted events' runs included; runs that stopped at `where` or at a false condition are not listed (their
+   * traces are kept as configured, and `onRun` listeners see every run).
+   */
   dispatch(event: RuleEvent): Promise<RunSummary[]> {
     // A payload is always an object for the router, facts and variables, whatever an adapter sent.
     const payload = event.payload;
@@ -248,6 +260,7 @@ export class Engine {
     const summaries: RunSummary[] = [];
     for (let i = 0; i < candidates.length; i++) {
       const summary = this.runRule(ev, candidates[i] as CompiledRule);
+      if (summary === null) continue;
       if (summary instanceof Promise) return this.runCandidatesAsync(ev, candidates, i, summary, summaries);
       summaries.push(summary);
     }
@@ -260,13 +273,13 @@ export class Engine {
     ev: EventRun,
     candidates: readonly CompiledRule[],
     at: number,
-    pending: Promise<RunSummary>,
+    pending: Promise<RunSummary | null>,
     summaries: RunSummary[],
   ): Promise<RunSummary[]> {
-    summaries.push(await pending);
+    keep(summaries, await pending);
     for (let i = at + 1; i < candidates.length; i++) {
       const summary = this.runRule(ev, candidates[i] as CompiledRule);
-      summaries.push(summary instanceof Promise ? await summary : summary);
+      keep(summaries, summary instanceof Promise ? await summary : summary);
     }
     if (ev.emitted.length > 0) summaries.push(...(await this.dispatchEmitted(ev)));
     return summaries;
@@ -359,7 +372,7 @@ export class Engine {
   private newRun(ev: EventRun, rule: CompiledRule, runId: string, segment: number): Run {
     const now = this.options.clock.now();
     const trace: Trace = {
-      id: `${this.tracePrefix}-${(++this.traceSeq).toString(36)}`,
+      id: traceId(this.tracePrefix, ++this.traceSeq),
       runId,
       segment,
       guildId: ev.event.guildId,
@@ -438,9 +451,9 @@ export class Engine {
    * One run. Synchronous while it can be: most runs end at `where` or at a false condition over facts already
    * resolved, and those make no promise and build no trace (a deferred one is recorded, built only if read).
    */
-  private runRule(ev: EventRun, rule: CompiledRule): RunSummary | Promise<RunSummary> {
+  private runRule(ev: EventRun, rule: CompiledRule): RunSummary | null | Promise<RunSummary | null> {
     const logStart = ev.facts.log.length;
-    if (!checkWhereOn(rule.where, ev.subject, null)) return this.nonMatch(ev, rule, 'filtered', logStart);
+    if (!checkWhereOn(rule.where, ev.subject, null)) return this.quiet(ev, rule, 'filtered', logStart);
     const condition = rule.condition;
     if (!condition) return this.afterCondition(this.startRun(ev, rule, logStart));
     let result: boolean | typeof PENDING;
@@ -452,7 +465,7 @@ export class Engine {
       return this.finish(run, 'error', e);
     }
     if (result === PENDING) return this.awaitCondition(this.startRun(ev, rule, logStart), condition, []);
-    if (!result) return this.nonMatch(ev, rule, 'condition-false', logStart);
+    if (!result) return this.quiet(ev, rule, 'condition-false', logStart);
     const run = this.startRun(ev, rule, logStart);
     run.trace.condition = { result: true, leaves: replayLeaves(condition, ev.facts) };
     return this.afterCondition(run);
@@ -466,48 +479,34 @@ export class Engine {
     return run;
   }
 
-  /** A run that ended at `where` or at a false condition: a summary, and a deferred trace when one is wanted. */
-  private nonMatch(
-    ev: EventRun,
-    rule: CompiledRule,
-    outcome: 'filtered' | 'condition-false',
-    logStart: number,
-  ): RunSummary {
-    const event = ev.event;
-    const guildId = event.guildId;
-    const runId = `${event.id}|${rule.id}`;
-    // One object literal per case (with or without a trace id), each created in its final shape.
-    let summary: RunSummary;
+  /**
+   * A quiet run, one that ended at `where` or at a false condition (most runs): no summary (`dispatch` lists only runs
+   * that acted or could have), a deferred trace when its bucket wants one, and a summary only for `onRun` listeners.
+   */
+  private quiet(ev: EventRun, rule: CompiledRule, outcome: 'filtered' | 'condition-false', logStart: number): null {
+    const guildId = ev.event.guildId;
+    let trace: DeferredRunTrace | undefined;
     if (this.traces.wants(guildId, outcome)) {
-      const traceId = `${this.tracePrefix}-${(++this.traceSeq).toString(36)}`;
-      summary = {
-        guildId,
-        ruleId: rule.id,
-        runId,
-        eventId: event.id,
-        eventType: event.type,
-        depth: ev.depth,
-        mode: rule.mode,
-        outcome,
-        actions: NONE,
-        traceId,
-      };
-      this.traces.record(new DeferredRunTrace(traceId, outcome, ev, rule, logStart, ev.facts.log.length));
-    } else {
-      summary = {
-        guildId,
-        ruleId: rule.id,
-        runId,
-        eventId: event.id,
-        eventType: event.type,
-        depth: ev.depth,
-        mode: rule.mode,
-        outcome,
-        actions: NONE,
-      };
+      trace = new DeferredRunTrace(this.tracePrefix, ++this.traceSeq, outcome, ev, rule, logStart, ev.facts.log.length);
+      this.traces.record(trace);
     }
-    if (this.runListeners.size > 0) this.notify(summary);
-    return summary;
+    if (this.runListeners.size > 0) {
+      const event = ev.event;
+      const summary: RunSummary = {
+        guildId,
+        ruleId: rule.id,
+        runId: `${event.id}|${rule.id}`,
+        eventId: event.id,
+        eventType: event.type,
+        depth: ev.depth,
+        mode: rule.mode,
+        outcome,
+        actions: NONE,
+      };
+      if (trace !== undefined) summary.traceId = trace.id;
+      this.notify(summary);
+    }
+    return null;
   }
 
   /** The condition needs a fact that is still resolving: await it, evaluate again (memoised facts read instantly). */
@@ -515,7 +514,7 @@ export class Engine {
     run: Run,
     condition: NonNullable<CompiledRule['condition']>,
     leaves: LeafResult[],
-  ): Promise<RunSummary> {
+  ): Promise<RunSummary | null> {
     const facts = run.ev.facts;
     let result: boolean | typeof PENDING = PENDING;
     try {
@@ -529,7 +528,10 @@ export class Engine {
       return this.finish(run, 'error', e);
     }
     run.trace.condition = { result, leaves };
-    if (!result) return this.finish(run, 'condition-false');
+    if (!result) {
+      this.finish(run, 'condition-false');
+      return null;
+    }
     return this.afterCondition(run);
   }
 

@@ -142,8 +142,10 @@ export class DeferredRunTrace implements DeferredTrace {
   readonly deferred = true as const;
   readonly startedAt: number;
   #built: Trace | undefined;
+  #id: string | undefined;
   constructor(
-    readonly id: string,
+    private readonly prefix: string,
+    private readonly seq: number,
     readonly outcome: 'filtered' | 'condition-false',
     private readonly ev: EventRun,
     private readonly compiled: CompiledRule,
@@ -151,6 +153,10 @@ export class DeferredRunTrace implements DeferredTrace {
     private readonly logEnd: number,
   ) {
     this.startedAt = ev.facts.now;
+  }
+  /** Made on first read: most deferred traces are overwritten before anyone asks. */
+  get id(): string {
+    return (this.#id ??= traceId(this.prefix, this.seq));
   }
   get guildId(): string {
     return this.ev.event.guildId;
@@ -192,6 +198,11 @@ export class DeferredRunTrace implements DeferredTrace {
     };
     return this.#built;
   }
+}
+
+/** A trace id: the engine's random prefix and its trace sequence number. */
+export function traceId(prefix: string, seq: number): string {
+  return `${prefix}-${seq.toString(36)}`;
 }
 
 /** Shared empty list of a trace field nothing was added to (most runs record no action, note or limit). */
