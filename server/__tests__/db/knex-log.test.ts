@@ -28,6 +28,16 @@ describe("knex's log, as the database writes it", () => {
     ]);
   });
 
+  it("drops the migrator's two lines per attempt on a held lock (their advice, `knex migrate:unlock`, is not ours)", () => {
+    const lines = consoleLines();
+    knexLog.warn("Can't take lock to run migrations: Migration table is already locked");
+    knexLog.warn(
+      "If you are sure migrations are not running you can release the lock manually by running 'knex migrate:unlock'",
+    );
+    knexLog.warn('migration failed with error: boom');
+    expect(lines).toEqual(['warn: knex: migration failed with error: boom']);
+  });
+
   it('writes a deprecation as the one sentence knex gives (it passes a message, not method and alternative)', () => {
     const lines = consoleLines();
     const knex = knexFactory({ client: 'pg', log: knexLog });

@@ -136,12 +136,12 @@ describe.each(await testDatabaseKinds())('migrating while another process holds 
     expect(waited).toBe(1);
   });
 
-  it('gives up after maxWaitMs', async () => {
+  it('gives up after maxWaitMs with RC_DB_MIGRATION_LOCKED (details in migration-lock.test.ts)', async () => {
     await db.knex('knex_migrations_lock').update({ is_locked: 1 });
     try {
-      await expect(migrateUpWhenUnlocked(db.knex, { folders: withNotes, maxWaitMs: 200, pollMs: 50 })).rejects.toThrow(
-        /already locked/,
-      );
+      await expect(
+        migrateUpWhenUnlocked(db.knex, { folders: withNotes, maxWaitMs: 200, pollMs: 50 }),
+      ).rejects.toMatchObject({ code: 'RC_DB_MIGRATION_LOCKED' });
     } finally {
       await db.knex('knex_migrations_lock').update({ is_locked: 0 });
     }

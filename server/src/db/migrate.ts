@@ -4,6 +4,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
 import type { ModuleDefinition } from '@rulecord/engine';
 import { RulecordError } from '@rulecord/engine';
+import {
+  MIGRATION_TABLE,
+  isMigrationLockError,
+  migrationLockedError,
+  readMigrationLock,
+  withMigrationSession,
+} from './migration-lock.js';
 
 /** The core migrations folder (`server/src/db/migrations/core`). */
 export const coreMigrationsDir = fileURLToPath(new URL('./migrations/core', import.meta.url));
@@ -114,7 +121,7 @@ async function resolveFolders(options: MigrateOptions): Promise<readonly Migrati
 }
 
 async function config(options: MigrateOptions): Promise<Knex.MigratorConfig> {
-  return { migrationSource: migrationSource(await resolveFolders(options)), tableName: 'knex_migrations' };
+  return { migrationSource: migrationSource(await resolveFolders(options)), tableName: MIGRATION_TABLE };
 }
 
 /** Applies every pending migration (core and modules); resolves to the names applied, in order. */
@@ -129,25 +136,49 @@ export async function migrateDown(knex: Knex, options: MigrateOptions & { all?: 
   return undone;
 }
 
+export interface MigrationLockWait {
+  /** How long to wait for another process's migration lock before giving up with `RC_DB_MIGRATION_LOCKED`; default 60 s. */
+  maxWaitMs?: number;
+  /** How often to try again while waiting; default 1 s. */
+  pollMs?: number;
+  /** Called once, when the lock is found held (to log that this process waits). */
+  onWait?: () => void;
+}
+
 /**
  * `migrateUp`, waiting while another process holds the migration lock (replicas starting at once: the first
- * migrates, the others wait for it and then find nothing pending). Gives up after `maxWaitMs` (default 60 s).
+ * migrates, the others wait for it and then find nothing pending). After `maxWaitMs` (default 60 s) it gives up with
+ * `RC_DB_MIGRATION_LOCKED`, which says whether a process is still migrating or the lock is stale, and how to release it.
  */
 export async function migrateUpWhenUnlocked(
   knex: Knex,
-  options: MigrateOptions & { maxWaitMs?: number; pollMs?: number; onWait?: () => void } = {},
+  options: MigrateOptions & MigrationLockWait = {},
 ): Promise<string[]> {
-  const deadline = Date.now() + (options.maxWaitMs ?? 60_000);
+  return whenUnlocked(knex, () => migrateUp(knex, options), options);
+}
+
+/** `migrateDown`, waiting for the migration lock like `migrateUpWhenUnlocked`. */
+export async function migrateDownWhenUnlocked(
+  knex: Knex,
+  options: MigrateOptions & MigrationLockWait & { all?: boolean } = {},
+): Promise<string[]> {
+  return whenUnlocked(knex, () => migrateDown(knex, options), options);
+}
+
+async function whenUnlocked<T>(knex: Knex, run: () => Promise<T>, options: MigrationLockWait): Promise<T> {
+  const started = Date.now();
+  const maxWaitMs = options.maxWaitMs ?? 60_000;
   let waited = false;
   for (;;) {
     try {
-      return await migrateUp(knex, options);
+      return await withMigrationSession(knex, run);
     } catch (error) {
-      const locked = error instanceof Error && /already locked/i.test(error.message);
-      if (!locked || Date.now() >= deadline) throw error;
+      if (!isMigrationLockError(error)) throw error;
+      const elapsed = Date.now() - started;
+      if (elapsed >= maxWaitMs) throw migrationLockedError(await readMigrationLock(knex), elapsed, error);
       if (!waited) options.onWait?.();
       waited = true;
-      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1_000));
+      await new Promise((resolve) => setTimeout(resolve, Math.min(options.pollMs ?? 1_000, maxWaitMs - elapsed)));
     }
   }
 }

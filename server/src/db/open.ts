@@ -137,13 +137,26 @@ class PgLiteClientImpl extends PgLiteBase {
 }
 const PgLiteClient = PgLiteClientImpl as unknown as typeof knexFactory.Client;
 
+/** Whether a knex instance runs on the embedded PGlite (opened by `openDatabase` without `DATABASE_URL`). */
+export function isEmbedded(knex: Knex): boolean {
+  return knex.client instanceof PgLiteClientImpl;
+}
+
 /**
- * knex's own log, minus the pool's "Acquire connection error" lines: an unreachable database is reported once, as
- * `RC_DB_UNREACHABLE` or by `/readyz`, not as a stack trace per attempt. Exported for tests.
+ * knex's own log, minus the pool's "Acquire connection error" lines (an unreachable database is reported once, as
+ * `RC_DB_UNREACHABLE` or by `/readyz`, not as a stack trace per attempt) and the migrator's two lines per attempt on
+ * a held migration lock, whose advice (`knex migrate:unlock`) is not Rulecord's: waiting is logged once, and giving up
+ * is `RC_DB_MIGRATION_LOCKED` with the fix. Exported for tests.
  */
+const QUIET_WARNINGS = [
+  'Acquire connection error',
+  "Can't take lock to run migrations",
+  'If you are sure migrations are not running',
+];
 export const knexLog = {
   warn(message: unknown) {
-    if (!String(message).startsWith('Acquire connection error')) console.warn(`knex: ${String(message)}`);
+    const text = String(message);
+    if (!QUIET_WARNINGS.some((start) => text.startsWith(start))) console.warn(`knex: ${text}`);
   },
   error(message: unknown) {
     console.error(`knex: ${String(message)}`);

@@ -5,7 +5,8 @@ import { loadConfig } from '../config/load.js';
 import type { LoadConfigOptions } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { migrateUpWhenUnlocked } from '../db/migrate.js';
-import type { MigrateOptions } from '../db/migrate.js';
+import type { MigrateOptions, MigrationLockWait } from '../db/migrate.js';
+import { MIGRATION_LOCK_TABLE } from '../db/migration-lock.js';
 import { openDatabase } from '../db/open.js';
 import type { Database } from '../db/open.js';
 import { createLogger } from '../logging/logger.js';
@@ -25,8 +26,11 @@ export interface StartProcessOptions extends LoadConfigOptions {
   logDestination?: DestinationStream;
   /** Where the "Rulecord is running at …" line goes; default stdout; `null` for none. */
   announce?: Writable | null;
-  /** Passed to `migrateUp` (tests: `{ modules: [] }`). */
-  migrate?: MigrateOptions;
+  /**
+   * Passed to `migrateUpWhenUnlocked` (tests: `{ modules: [] }`, a short `maxWaitMs`). By default a process waits up to
+   * 60 s for another one's migration lock, then stops with `RC_DB_MIGRATION_LOCKED`.
+   */
+  migrate?: MigrateOptions & Omit<MigrationLockWait, 'onWait'>;
   /** Total time allowed for a graceful stop (ms); default 10 000. */
   shutdownTimeoutMs?: number;
   /** The DiscordPort the engine acts through; default: the sandbox port (an in-memory `RecordingDiscord`). */
@@ -86,7 +90,11 @@ export async function startProcess(
     logger.info({ database: db.kind, location: db.location }, 'database open');
     const applied = await migrateUpWhenUnlocked(db.knex, {
       ...options.migrate,
-      onWait: () => logger.info('another process is migrating the database; waiting'),
+      onWait: () =>
+        logger.info(
+          { lockTable: MIGRATION_LOCK_TABLE, maxWaitMs: options.migrate?.maxWaitMs ?? 60_000 },
+          'another process is migrating the database; waiting for its migration lock',
+        ),
     });
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
     if (config.REDIS_URL !== undefined) redis = await connectRedis(config.REDIS_URL);

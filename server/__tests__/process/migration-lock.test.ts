@@ -1,0 +1,93 @@
+import { Writable } from 'node:stream';
+import knexFactory from 'knex';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RulecordError } from '@rulecord/engine';
+import { formatError } from '../../src/cli/format-error.js';
+import { loadConfig } from '../../src/config/index.js';
+import { migrateUp, migrationFolders, openDatabase, readMigrationLock } from '../../src/db/index.js';
+import { startProcess } from '../../src/process/index.js';
+import { randomName, requireDatabaseUrl, tempDir, testDatabaseKinds } from '../../src/testing/index.js';
+
+function logLines() {
+  let text = '';
+  return {
+    stream: new Writable({ write: (c, _e, done) => ((text += String(c)), done()) }),
+    lines: () =>
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { msg: string; lockTable?: string; maxWaitMs?: number }),
+  };
+}
+
+describe.each(await testDatabaseKinds())('starting while the migration lock is held for good, on %s', (kind) => {
+  const dir = tempDir();
+  const schema = randomName('start');
+  let env: Record<string, string> = { LOG_LEVEL: 'info' };
+  const database = async () => openDatabase(loadConfig({ env, cwd: dir.path, envFile: false }));
+
+  beforeAll(async () => {
+    if (kind === 'postgres') {
+      const url = (await requireDatabaseUrl())!;
+      const admin = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
+      await admin.raw('create schema ??', [schema]);
+      await admin.destroy();
+      env = { ...env, DATABASE_URL: `${url}?options=${encodeURIComponent(`-c search_path=${schema}`)}` };
+    }
+    const db = await database();
+    await migrateUp(db.knex, { folders: migrationFolders([]) });
+    await db.knex('knex_migrations_lock').update({ is_locked: 1 });
+    await db.close();
+  });
+  afterAll(async () => {
+    dir.remove();
+    if (kind === 'postgres') {
+      const admin = knexFactory({ client: 'pg', connection: (await requireDatabaseUrl())!, pool: { min: 0, max: 1 } });
+      await admin.raw('drop schema if exists ?? cascade', [schema]);
+      await admin.destroy();
+    }
+  });
+
+  it(
+    'logs the wait once, then stops with RC_DB_MIGRATION_LOCKED and releases the database',
+    { timeout: 60_000 },
+    async () => {
+      const logs = logLines();
+      const error = await startProcess(['worker'], {
+        env,
+        cwd: dir.path,
+        envFile: false,
+        announce: null,
+        logDestination: logs.stream,
+        migrate: { modules: [], maxWaitMs: 300, pollMs: 50 },
+      }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(RulecordError);
+      expect((error as RulecordError).code).toBe('RC_DB_MIGRATION_LOCKED');
+      const table = kind === 'postgres' ? `${schema}.knex_migrations_lock` : 'knex_migrations_lock';
+      expect(formatError(error, {})).toMatch(
+        new RegExp(
+          `^the migration lock \\(table ${table}\\) is still held after waiting 0\\.[3-6] s; .*\\n {2}fix: .*\`rulecord migrate unlock --yes\`.* \\[RC_DB_MIGRATION_LOCKED\\]$`,
+        ),
+      );
+      const waits = logs.lines().filter((l) => l.msg.startsWith('another process is migrating'));
+      expect(waits).toEqual([
+        expect.objectContaining({
+          msg: 'another process is migrating the database; waiting for its migration lock',
+          lockTable: 'knex_migrations_lock',
+          maxWaitMs: 300,
+        }),
+      ]);
+      expect(logs.lines().some((l) => l.msg === 'rulecord started')).toBe(false);
+      // The process gave the database back (for PGlite: the data folder), so `rulecord migrate unlock` can open it.
+      const db = await database();
+      try {
+        expect(await readMigrationLock(db.knex)).toMatchObject({ locked: true });
+      } finally {
+        await db.close();
+      }
+    },
+  );
+});
