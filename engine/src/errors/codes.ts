@@ -181,6 +181,13 @@ export const ENGINE_ERROR_CODES = [
     summary: 'A schema declared by a module (settings, params, inputs…) does not compile.',
     fix: 'Fix the JSON Schema named in the message.',
   },
+  {
+    code: 'RC_MODULE_CHECK_FAILED',
+    kind: 'bug',
+    summary:
+      'A module’s own check of the rule set (`ModuleDefinition.check`) threw, or returned something that is not a list of problems each with a code, message, pointer, fix and severity; the module’s settings could not be checked.',
+    fix: 'Report it to the module’s author with the rule set: the bug is in the module’s `check`.',
+  },
   // ── Conditions (engine-conditions: engine/src/compile) ─────────────────────────────────────────────────────
   {
     code: 'RC_UNKNOWN_OPERATOR',

@@ -1,7 +1,9 @@
 import type { Clock } from '../clock/clock.js';
 import type { GuildDiscord } from '../discord/port.js';
+import type { Problem } from '../errors/error.js';
 import type { GuildState } from '../state/port.js';
 import type { Json, JsonObject, Rule, RuleEvent } from './document.js';
+import type { ResolvedRule } from './template.js';
 
 /** A JSON Schema object (draft 2020-12 subset that ajv compiles). Plain data: the studio and the docs read it. */
 export type JsonSchema = { [key: string]: unknown };
@@ -112,6 +114,33 @@ export interface TemplateDefinition {
   premium?: boolean;
 }
 
+/**
+ * What a module's `check` sees: the guild's rule set after validation, with this module's settings complete (the
+ * guild's own over its templates' over the schema's defaults) and already valid against the module's schema.
+ */
+export interface ModuleCheckContext<S = JsonObject> {
+  /** The guild the rule set belongs to. */
+  readonly guild: string;
+  readonly tier: Tier;
+  /** This module's settings: valid against its `settings` schema, defaults applied (`{}` for a module without one). */
+  readonly settings: S;
+  /** Where those settings are written: `/modules/<id>`. Point problems below it, at the value that is wrong. */
+  readonly pointer: string;
+  /** Every module's settings, by module id (as `ResolvedRuleSet.modules`). */
+  readonly modules: Readonly<Record<string, JsonObject>>;
+  /**
+   * The rules that validated, written and instantiated from templates, each with its `pointer`; a rule with an error of
+   * its own is left out, so the check sees only well-formed rules.
+   */
+  readonly rules: readonly ResolvedRule[];
+}
+
+/**
+ * A problem found by a module's `check`: a stable code from the module's code list, what is wrong, the JSON pointer of
+ * the value in the document, and — always — how to fix it.
+ */
+export type ModuleProblem = Problem & { fix: string };
+
 export interface ModuleDefinition {
   id: string;
   version: string;
@@ -130,6 +159,27 @@ export interface ModuleDefinition {
   migrations?: string;
   /** HTTP routes, registered by the server as a fastify plugin under `/api/modules/<id>`; typed by the server. */
   routes?: unknown;
+  /**
+   * What JSON Schema cannot say about the guild's rule set — a cron expression that never fires, an unknown time zone,
+   * two entries with the same id. `validateRuleSet` calls it (so `rulecord validate`, the API and `Engine.load` report
+   * its problems like every other, at `file:line:col`) once the module's settings are valid. Keep it pure, fast and
+   * synchronous: it runs on every validation, before the rules go live. A problem with an `error` severity keeps the
+   * rule set from loading; a check that throws or returns something that is not a list of problems is reported as
+   * `RC_MODULE_CHECK_FAILED` (a bug of the module).
+   *
+   * @example
+   * // Two entries with the same id (a schema cannot say "unique by id").
+   * check({ settings, pointer }) {
+   *   const ids = (settings.schedules as { id: string }[]).map((s) => s.id);
+   *   return ids.flatMap((id, i) =>
+   *     ids.indexOf(id) < i
+   *       ? [{ code: 'RC_CATALOG_SCHEDULE_DUPLICATE', message: `Schedule id \`${id}\` is used twice.`,
+   *            pointer: `${pointer}/schedules/${i}/id`, fix: 'Give every schedule its own id.', severity: 'error' }]
+   *       : [],
+   *   );
+   * },
+   */
+  check?(context: ModuleCheckContext): readonly ModuleProblem[];
 }
 
 export function defineModule<const M extends ModuleDefinition>(module: M): M {

@@ -4,8 +4,8 @@ import { errorCodeInfo } from '../errors/codes.js';
 import type { Problem } from '../errors/error.js';
 import type { JsonObject } from '../model/document.js';
 import { isDuration, parseDuration } from '../model/duration.js';
-import type { Tier } from '../model/module.js';
-import { joinPointer } from '../model/pointer.js';
+import type { ModuleCheckContext, ModuleDefinition, Tier } from '../model/module.js';
+import { getAtPointer, joinPointer, parsePointer } from '../model/pointer.js';
 import { parseTemplateRef, type Registry } from '../model/registry.js';
 import { instantiateTemplate, type ResolvedRule } from '../model/template.js';
 import { describeValue, translateAjvErrors, type TranslateOptions } from './ajv.js';
@@ -30,6 +30,12 @@ export type ValidationResult =
   { ok: true; /** warnings only */ problems: Problem[]; ruleSet: ResolvedRuleSet } | { ok: false; problems: Problem[] };
 
 type Obj = Record<string, unknown>;
+/** Module settings a template use brings: where the use is, which template, its `modules`. */
+interface TemplateSettings {
+  at: string;
+  template: string;
+  modules: Record<string, JsonObject>;
+}
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const STEP_OPTIONS = new Set(['retry', 'onError', 'as']);
 const MAX_WALK_DEPTH = 200;
@@ -513,10 +519,80 @@ class Validation {
   }
 }
 
+const isModuleProblem = (p: unknown): p is Problem & { fix: string } =>
+  isObject(p) &&
+  typeof p.code === 'string' &&
+  /^RC_[A-Z0-9_]+$/.test(p.code) &&
+  typeof p.message === 'string' &&
+  p.message !== '' &&
+  typeof p.pointer === 'string' &&
+  (p.pointer === '' || p.pointer.startsWith('/')) &&
+  typeof p.fix === 'string' &&
+  p.fix !== '' &&
+  (p.severity === 'error' || p.severity === 'warning');
+
+/** Runs a module's `check`; a check that throws or answers something else than problems is the module's bug. */
+function moduleCheck(module: ModuleDefinition, context: ModuleCheckContext): Problem[] {
+  let found: unknown;
+  let why: string | undefined;
+  try {
+    found = module.check?.(context);
+  } catch (e) {
+    why = `it threw ${e instanceof Error ? `\`${e.message}\`` : describeValue(e)}`;
+  }
+  if (why === undefined && !Array.isArray(found)) why = `it returned ${describeValue(found)} instead of a list`;
+  const bad = Array.isArray(found) ? found.findIndex((p) => !isModuleProblem(p)) : -1;
+  if (why === undefined && bad >= 0)
+    why = `its problem ${bad} is not { code: RC_…, message, pointer, fix, severity: error | warning }`;
+  if (why !== undefined) {
+    return [
+      {
+        code: 'RC_MODULE_CHECK_FAILED',
+        message: `The check of module \`${module.id}\` failed (${why}): its settings could not be checked.`,
+        pointer: context.pointer,
+        fix: `Report it to the author of module \`${module.id}\`: the bug is in its \`check\`.`,
+        severity: 'error',
+      },
+    ];
+  }
+  return (found as (Problem & { fix: string })[]).map(({ code, message, pointer, fix, severity }) => ({
+    code,
+    message,
+    pointer,
+    fix,
+    severity,
+  }));
+}
+
+/**
+ * A module's problem points into the complete settings, which the document may not spell out: a value that comes from
+ * a template use is reported at that use (naming the place inside the template's settings), a default at the nearest
+ * place the document has.
+ */
+function placeModuleProblem(p: Problem, doc: Obj, moduleId: string, templates: readonly TemplateSettings[]): Problem {
+  if (getAtPointer(doc, p.pointer) !== undefined) return p;
+  const tokens = parsePointer(p.pointer); // well-formed: `isModuleProblem` checked it
+  if (tokens[0] === 'modules' && tokens[1] === moduleId) {
+    // Lists are replaced and objects merged key by key, so the last template that has the place is where it comes from.
+    const inner = joinPointer('', ...tokens.slice(2));
+    const origin = [...templates].reverse().find((t) => getAtPointer(t.modules[moduleId], inner) !== undefined);
+    if (origin) {
+      return {
+        ...p,
+        pointer: joinPointer(origin.at, 'use'),
+        message: `In the \`${moduleId}\` settings of template \`${origin.template}\`${inner ? ` (at ${inner})` : ''}: ${p.message}`,
+      };
+    }
+  }
+  while (tokens.length > 0 && getAtPointer(doc, joinPointer('', ...tokens)) === undefined) tokens.pop();
+  return { ...p, pointer: joinPointer('', ...tokens) };
+}
+
 /**
  * Validates a rule document against the registry and the guild's tier, and resolves it: template uses are
- * instantiated, module settings get their defaults. Every problem carries a stable code, a JSON pointer into
- * `doc` and a fix — one per real mistake, never ajv's raw cascade. Never throws on any JSON input (a module whose own
+ * instantiated, module settings get their defaults. Then each module's own `check` (`ModuleDefinition.check`) looks at
+ * what a schema cannot see (a cron expression that never fires…). Every problem carries a stable code, a JSON pointer
+ * into `doc` and a fix — one per real mistake, never ajv's raw cascade. Never throws on any JSON input (a module whose own
  * schema does not compile is a bug of that module: `RC_REGISTRY_BAD_SCHEMA` is thrown when a document first uses it;
  * `checkRegistrySchemas` finds it at start-up).
  *
@@ -588,7 +664,7 @@ export function validateRuleSet(doc: unknown, registry: Registry, options: { tie
 
   // Rules and template uses.
   const rules: ResolvedRule[] = [];
-  const templateSettings: Record<string, JsonObject>[] = [];
+  const templateSettings: TemplateSettings[] = [];
   const ids = new Map<string, string>();
   const entries = Array.isArray(data.rules) ? data.rules : [];
   entries.forEach((entry, i) => {
@@ -706,24 +782,30 @@ export function validateRuleSet(doc: unknown, registry: Registry, options: { tie
       }
       rules.push(instantiated);
     }
-    if (template.modules) templateSettings.push(template.modules);
+    if (template.modules)
+      templateSettings.push({ at, template: `${template.id}@${template.version}`, modules: template.modules });
   });
 
   // Module settings: the templates' under the guild's own, then the schema's defaults.
   const modules: Record<string, JsonObject> = {};
+  const checkable = new Map<ModuleDefinition, JsonObject>();
   for (const module of registry.modules) {
     const own = isObject(docModules[module.id]) ? docModules[module.id] : undefined;
     let merged: unknown = {};
-    for (const t of templateSettings) if (isObject(t[module.id])) merged = mergeSettings(merged, t[module.id]);
+    for (const t of templateSettings)
+      if (isObject(t.modules[module.id])) merged = mergeSettings(merged, t.modules[module.id]);
     if (own !== undefined) merged = mergeSettings(merged, own);
     const validate = compiled.settings(module.id);
-    const mentioned = own !== undefined || templateSettings.some((t) => Object.hasOwn(t, module.id));
+    const mentioned = own !== undefined || templateSettings.some((t) => Object.hasOwn(t.modules, module.id));
     if (!validate) {
       if (mentioned) modules[module.id] = merged as JsonObject;
+      checkable.set(module, merged as JsonObject);
       continue;
     }
-    if (validate(merged)) modules[module.id] = merged as JsonObject;
-    else if (mentioned) {
+    if (validate(merged)) {
+      modules[module.id] = merged as JsonObject;
+      checkable.set(module, merged as JsonObject);
+    } else if (mentioned) {
       v.schema(
         validate.errors,
         merged,
@@ -735,6 +817,25 @@ export function validateRuleSet(doc: unknown, registry: Registry, options: { tie
           root: `The settings of module \`${module.id}\``,
         },
         problems,
+      );
+    }
+  }
+
+  // What only the modules know (`ModuleDefinition.check`), on settings their schema accepted.
+  const hooked = [...checkable].filter(([module]) => typeof module.check === 'function');
+  if (hooked.length > 0) {
+    const errorsAt = problems.filter((p) => p.severity === 'error').map((p) => p.pointer);
+    const validRules = rules.filter((r) => !errorsAt.some((at) => at === r.pointer || at.startsWith(`${r.pointer}/`)));
+    for (const [module, settings] of hooked) {
+      problems.push(
+        ...moduleCheck(module, {
+          guild: typeof data.guild === 'string' ? data.guild : '',
+          tier: options.tier,
+          settings,
+          pointer: joinPointer('/modules', module.id),
+          modules,
+          rules: validRules,
+        }).map((p) => placeModuleProblem(p, data, module.id, templateSettings)),
       );
     }
   }
