@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import type { JsonObject, NewTimer, Problem, RuleEvent, TimerRecord } from '@rulecord/engine';
+import type { JsonObject, ModuleProblem, NewTimer, RuleEvent, TimerRecord } from '@rulecord/engine';
 import type { CatalogErrorCode } from '../../errors.js';
 import type { ScheduleEntry, ScheduleSettings } from './settings.js';
 
@@ -25,38 +25,84 @@ export function nextOccurrence(entry: Pick<ScheduleEntry, 'cron' | 'timezone'>, 
   return cron.nextRun(new Date(now))?.getTime() ?? null;
 }
 
-/** Problems of the schedules that JSON Schema cannot see: a cron expression or time zone that does not parse. */
-export function checkSchedules(settings: ScheduleSettings | undefined, pointer = '/modules/schedule'): Problem[] {
-  const problems: Problem[] = [];
-  const seen = new Set<string>();
+/** Whether the runtime knows an IANA time zone (`Europe/Berlin`, `UTC`); croner reads zones through the same `Intl`. */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** With 6 fields the first is the second of the minute: one number, so a schedule fires at most once a minute. */
+const ONE_SECOND = /^[0-5]?\d$/;
+
+/**
+ * Problems of the schedules that JSON Schema cannot see: an id used twice, a cron expression that does not parse, fires
+ * more than once a minute or never fires (`0 0 31 2 *`), a time zone that does not exist. Every problem points at the
+ * value that is wrong (`<pointer>/schedules/<n>/cron`) and says how to fix it. This is the module's `check`, so
+ * `validateRuleSet` (and `rulecord validate`, the API, `Engine.load`) reports these before the rule set goes live.
+ */
+export function checkSchedules(settings: ScheduleSettings | undefined, pointer = '/modules/schedule'): ModuleProblem[] {
+  const problems: ModuleProblem[] = [];
+  const firstIndex = new Map<string, number>();
   (settings?.schedules ?? []).forEach((entry, i) => {
     const at = `${pointer}/schedules/${i}`;
-    if (seen.has(entry.id)) {
-      problems.push({
-        code: 'RC_CATALOG_SCHEDULE_DUPLICATE' satisfies CatalogErrorCode,
-        message: `schedule id "${entry.id}" is used twice`,
-        pointer: `${at}/id`,
-        fix: 'Give every schedule its own id.',
-        severity: 'error',
-      });
+    const report = (code: CatalogErrorCode, field: string, message: string, fix: string): void => {
+      problems.push({ code, message, pointer: `${at}/${field}`, fix, severity: 'error' });
+    };
+    const first = firstIndex.get(entry.id);
+    if (first === undefined) firstIndex.set(entry.id, i);
+    else {
+      report(
+        'RC_CATALOG_SCHEDULE_DUPLICATE',
+        'id',
+        `Schedule id \`${entry.id}\` is already used by schedule ${first}.`,
+        'Give every schedule its own id: rules tell them apart by `event.scheduleId`.',
+      );
     }
-    seen.add(entry.id);
+
+    const timezone = entry.timezone ?? 'UTC';
+    const knownZone = isTimeZone(timezone);
+    if (!knownZone) {
+      report(
+        'RC_CATALOG_SCHEDULE_INVALID',
+        'timezone',
+        `Schedule \`${entry.id}\`: \`${timezone}\` is not an IANA time zone.`,
+        'Use a name such as `UTC`, `Europe/Berlin` or `America/New_York` (offsets such as `UTC+2` are not zones).',
+      );
+    }
+
     try {
-      nextOccurrence(entry, 0);
+      new Cron(entry.cron, { timezone: 'UTC', paused: true });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const zone = /timezone/i.test(message);
-      problems.push({
-        code: 'RC_CATALOG_SCHEDULE_INVALID' satisfies CatalogErrorCode,
-        message: zone
-          ? `schedule "${entry.id}": "${String(entry.timezone)}" is not an IANA time zone`
-          : `schedule "${entry.id}": "${entry.cron}" is not a cron expression (${message})`,
-        pointer: zone ? `${at}/timezone` : `${at}/cron`,
-        fix: zone
-          ? 'Use a name such as `UTC`, `Europe/Berlin` or `America/New_York`.'
-          : 'Write 5 fields `minute hour day month weekday`, e.g. `0 9 * * 1` for Mondays at 09:00.',
-        severity: 'error',
-      });
+      const why = error instanceof Error ? error.message.replace(/^CronPattern: /, '') : String(error);
+      report(
+        'RC_CATALOG_SCHEDULE_INVALID',
+        'cron',
+        `Schedule \`${entry.id}\`: \`${entry.cron}\` is not a cron expression (${why}).`,
+        'Write 5 fields `minute hour day month weekday`, e.g. `0 9 * * 1` for Mondays at 09:00.',
+      );
+      return;
+    }
+    const seconds = entry.cron.trim().split(/\s+/);
+    if (seconds.length === 6 && !ONE_SECOND.test(seconds[0] ?? '')) {
+      report(
+        'RC_CATALOG_SCHEDULE_INVALID',
+        'cron',
+        `Schedule \`${entry.id}\`: \`${entry.cron}\` fires more than once a minute (its first field, the seconds, is \`${seconds[0]}\`).`,
+        'A schedule fires at most once a minute: write 5 fields (`*/5 * * * *` = every 5 minutes), or one second such as `0` as the first of 6.',
+      );
+      return;
+    }
+    if (knownZone && nextOccurrence({ cron: entry.cron, timezone }, 0) === null) {
+      report(
+        'RC_CATALOG_SCHEDULE_INVALID',
+        'cron',
+        `Schedule \`${entry.id}\`: \`${entry.cron}\` never fires (no date matches its day and month).`,
+        'Check the day of the month against the month (`31 2` is February 31st); `L` is the last day of any month, e.g. `0 9 L * *`.',
+      );
     }
   });
   return problems;
