@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, isAbsolute, resolve } from 'node:path';
 import {
   RulecordError,
+  checkSimInput,
   simulate,
   type Registry,
   type SimAction,
@@ -98,6 +99,9 @@ export async function runRuleTestFile(
     return bad('/tier', '`tier` must be `free` or `premium`');
   if (spec.world !== undefined && !isObj(spec.world))
     return bad('/world', '`world` must be a mapping (members, channels, roles, guild)');
+  // The shape of `world` and of each case's `world` and `steps` is the engine's (`simInputSchema`), not written here.
+  const worldProblems = checkSimInput({ world: spec.world });
+  if (worldProblems.length > 0) return { file: path, problems: worldProblems.map((p) => source.place(p)), cases: [] };
   const tier = (spec.tier as Tier | undefined) ?? options.tier;
 
   const rulesetPath = isAbsolute(spec.ruleset) ? spec.ruleset : join(dirname(path), spec.ruleset);
@@ -168,6 +172,12 @@ export async function runRuleTestFile(
         `${pointer}/expect/actions/${badExpected}`,
         'an expected action is an action name, or `{ action, rule?, params? }`',
       );
+      continue;
+    }
+    const [inputProblem] = checkSimInput({ world: raw.world, steps: raw.steps }, { base: pointer });
+    if (inputProblem) {
+      const problem = source.place(inputProblem);
+      add({ name, passed: false, expected: expected as ExpectedAction[], actual: [], traces: [], problem });
       continue;
     }
     const world = mergeWorld(spec.world, raw.world);

@@ -98,6 +98,7 @@ export { ENGINE_ERROR_CODES, errorCodeInfo } from './errors/codes.js';
 export type { ErrorCodeInfo, EngineErrorCode } from './errors/codes.js';
 export { simulate, SIM_START } from './simulator/simulate.js';
 export type { SimInput, SimStep, SimAction, SimResult } from './simulator/simulate.js';
+export { simWorldSchema, simStepSchema, simInputSchema, checkSimInput } from './simulator/schema.js';
 export { EVENT_SHORTHANDS, buildPayload as buildSimulatedPayload } from './simulator/shorthands.js';
 export type { EventShorthand, ShorthandContext } from './simulator/shorthands.js';
 export { RecordingDiscord, BOT_USER_ID } from './discord/recording.js';

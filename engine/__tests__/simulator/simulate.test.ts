@@ -116,7 +116,8 @@ describe('simulate', () => {
     await expect(run([{ advance: 'soon' }])).rejects.toMatchObject({
       code: 'RC_SIM_STEP',
       kind: 'user',
-      pointer: '/steps/0',
+      pointer: '/steps/0/advance',
+      fix: 'Write a duration such as `30s`, `10m` or `1h30m`.',
     });
     await expect(run([{ advance: '1m' }, { event: 'no.such' }])).rejects.toMatchObject({ pointer: '/steps/1' });
     const err = await run([{ event: 'message.create', with: { author: 'ghost' } }]).catch((e: unknown) => e);

@@ -18,6 +18,7 @@ import { Engine } from '../runtime/engine.js';
 import type { ActionStatus, Trace } from '../trace/model.js';
 import { TRACE_OUTCOMES } from '../trace/model.js';
 import { InMemoryTraceStore } from '../trace/store.js';
+import { checkSimInput } from './schema.js';
 import { buildPayload } from './shorthands.js';
 import type { WorldSpec } from './world.js';
 import { RecordingDiscord } from './world.js';
@@ -87,6 +88,32 @@ export interface SimResult {
 
 export const SIM_START = Date.UTC(2026, 0, 1);
 
+/**
+ * Holds `world` and `steps` to their schema before anything runs: the first problem is thrown (a user error at its
+ * pointer, with a fix), all of them ride along in `details.problems`.
+ */
+function checkInput(input: SimInput): void {
+  const problems: Problem[] = Array.isArray(input.steps)
+    ? checkSimInput({ world: input.world, steps: input.steps })
+    : [
+        {
+          code: RUNTIME_CODES.RC_SIM_STEP,
+          message: '`steps` must be a list of steps',
+          pointer: '/steps',
+          fix: 'Write `steps: [{ event: message.create, with: { author: u1 } }, { advance: 1h }]`.',
+          severity: 'error',
+        },
+      ];
+  const first = problems[0];
+  if (first === undefined) return;
+  throw new RulecordError(first.code, first.message, {
+    kind: 'user',
+    pointer: first.pointer,
+    ...(first.fix === undefined ? {} : { fix: first.fix }),
+    details: { problems },
+  });
+}
+
 function stepError(index: number, message: string, fix: string): RulecordError {
   return new RulecordError(RUNTIME_CODES.RC_SIM_STEP, message, { kind: 'user', pointer: `/steps/${index}`, fix });
 }
@@ -103,9 +130,12 @@ function stepError(index: number, message: string, fix: string): RulecordError {
  *   steps: [{ event: 'message.create', with: { author: 'u1', content: 'HELLO EVERYONE' } }, { advance: '1h' }],
  * });
  * result.actions.map((a) => a.action); // ['message.delete', 'member.warn']
- * @throws RulecordError `RC_SIM_STEP` (a user error with a `/steps/<i>` pointer) for a malformed step.
+ * @throws RulecordError a user error at a JSON pointer with a fix, before anything runs, when `world` or `steps` do not
+ * fit `simInputSchema` (`RC_SIM_WORLD`, `RC_SIM_STEP`; every problem in `details.problems`); `RC_SIM_STEP` while
+ * running for a step the schema cannot judge (an event no module emits, a member not in the world).
  */
 export async function simulate(input: SimInput): Promise<SimResult> {
+  checkInput(input);
   const clock = new VirtualClock(input.start ?? SIM_START);
   const world = input.world ?? {};
   const registry = withCoreModule(input.registry);
@@ -188,10 +218,9 @@ export async function simulate(input: SimInput): Promise<SimResult> {
   };
 
   try {
+    // `checkInput` has held every step to `simStepSchema`: an object with a well-formed `event` or `advance`.
     for (const [index, step] of input.steps.entries()) {
       current = index;
-      if (step === null || typeof step !== 'object')
-        throw stepError(index, 'a step must be an object', 'Write `{ event: …, with: … }` or `{ advance: 1h }`.');
       if ('advance' in step) {
         let ms: number;
         try {
@@ -202,13 +231,6 @@ export async function simulate(input: SimInput): Promise<SimResult> {
         await scheduler.advance(ms);
         continue;
       }
-      if (!('event' in step) || typeof step.event !== 'string') {
-        throw stepError(
-          index,
-          'a step needs `event` (an event name) or `advance` (a duration)',
-          'Write `{ event: message.create, with: { … } }` or `{ advance: 1h }`.',
-        );
-      }
       if (!registry.event(step.event)) {
         throw stepError(
           index,
@@ -217,8 +239,6 @@ export async function simulate(input: SimInput): Promise<SimResult> {
         );
       }
       const w = step.with ?? {};
-      if (typeof w !== 'object' || Array.isArray(w))
-        throw stepError(index, '`with` must be an object', 'Write `with: { author: u1, content: hi }`.');
       let payload: JsonObject;
       try {
         payload = buildPayload(step.event, w, {

@@ -161,3 +161,75 @@ describe('rulecord test', () => {
     expect(r.code).toBe(1);
   });
 });
+
+describe('rulecord test: world and steps are held to the simulator schema', () => {
+  let own: string;
+  beforeAll(() => {
+    own = mkdtempSync(join(tmpdir(), 'rulecord-test-shape-'));
+    writeFileSync(join(own, 'rules.yaml'), RULES);
+  });
+  afterAll(() => rmSync(own, { recursive: true, force: true }));
+  const run = async (name: string, text: string) => {
+    writeFileSync(join(own, name), text);
+    const stdout = new Sink();
+    const code = await runCli(['test', name], {
+      stdout: stdout as never,
+      stderr: new Sink() as never,
+      cwd: own,
+      env: {},
+    });
+    return { code, stdout: stdout.text };
+  };
+
+  it('a misspelt world field is placed in the file with a did-you-mean and a fix, and no case runs', async () => {
+    const r = await run(
+      'world.test.yaml',
+      'ruleset: ./rules.yaml\nworld:\n  members: [{ id: u1, accountAge: 400 }]\ncases:\n  - name: never runs\n    steps: [{ advance: 1m }]\n    expect: { actions: [] }\n',
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      'world.test.yaml:3:23: error RC_SIM_WORLD Unknown field `world.members[0].accountAge`. Did you mean `accountAgeDays`?',
+    );
+    expect(r.stdout).toContain('Allowed here: `id`, `username`');
+    expect(r.stdout).not.toContain('never runs');
+  });
+
+  it("a bad step or case world fails its case at the value's place, while the other cases run", async () => {
+    const r = await run(
+      'steps.test.yaml',
+      `ruleset: ./rules.yaml
+world: { members: [{ id: u1 }] }
+cases:
+  - name: a step that is not a duration
+    steps:
+      - { event: member.join, with: { user: u1 } }
+      - { advance: soon }
+    expect: { actions: [role.add] }
+  - name: a channel type that does not exist
+    world: { channels: [{ id: c1, type: txt }] }
+    steps: [{ event: member.join, with: { user: u1 } }]
+    expect: { actions: [role.add] }
+  - name: a step with both forms
+    steps: [{ event: member.join, advance: 1h }]
+    expect: { actions: [] }
+  - name: a good case
+    steps: [{ event: member.join, with: { user: u1 } }]
+    expect: { actions: [role.add] }
+`,
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      '  ✗ a step that is not a duration\n      steps.test.yaml:7:20: error RC_SIM_STEP Field `steps[1].advance`: "soon" is not a duration',
+    );
+    expect(r.stdout).toContain('fix: Write a duration such as `30s`, `10m` or `1h30m`.');
+    expect(r.stdout).toContain(
+      '  ✗ a channel type that does not exist\n      steps.test.yaml:10:41: error RC_SIM_WORLD Field `world.channels[0].type` must be one of',
+    );
+    expect(r.stdout).toContain('Did you mean `text`?');
+    expect(r.stdout).toContain(
+      '  ✗ a step with both forms\n      steps.test.yaml:14:13: error RC_SIM_STEP Step `steps[0]` has both `event` and `advance`',
+    );
+    expect(r.stdout).toContain('  ✓ a good case\n');
+    expect(r.stdout).toMatch(/1 passed, 3 failed\n$/);
+  });
+});

@@ -1,6 +1,6 @@
 import type { RouteOptions } from 'fastify';
 import { API_ERRORS } from './errors.js';
-import { SCHEMA_URLS, errorEnvelope, mapPlaceholders } from './schemas.js';
+import { COMPONENT_SCHEMAS, SCHEMA_URLS, errorEnvelope, mapPlaceholders } from './schemas.js';
 
 export interface CollectedRoute {
   method: string;
@@ -56,7 +56,10 @@ export function buildOpenApi(
   info: { version: string; serverUrl: string },
 ): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  const ref = (name: string) => ({ $ref: SCHEMA_URLS[name as keyof typeof SCHEMA_URLS] });
+  const ref = (name: string) =>
+    name in COMPONENT_SCHEMAS
+      ? { $ref: `#/components/schemas/${name}` }
+      : { $ref: SCHEMA_URLS[name as keyof typeof SCHEMA_URLS] };
   const errorResponses = Object.fromEntries(
     [...new Set(Object.values(API_ERRORS).map((e) => e.status))].sort().map((status) => [
       String(status),
@@ -101,7 +104,7 @@ export function buildOpenApi(
     },
     servers: [{ url: info.serverUrl }],
     components: {
-      schemas: { Error: errorEnvelope },
+      schemas: { Error: errorEnvelope, ...COMPONENT_SCHEMAS },
       securitySchemes: {
         session: {
           type: 'apiKey',

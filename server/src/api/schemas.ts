@@ -1,17 +1,25 @@
+import { simStepSchema, simWorldSchema } from '@rulecord/engine';
 import type { JsonSchema } from '@rulecord/engine';
 
 /**
  * Placeholders for the engine's schemas inside route schemas. The request validator treats them as "any value" (the
- * route validates that part with the engine, which reports better problems with pointers); the OpenAPI document
- * replaces them with a `$ref` to the schema the engine generates. So no shape is written twice.
+ * route validates that part with the engine, which reports better problems with pointers and fixes); the OpenAPI
+ * document replaces them with a `$ref` to the engine's schema: served at a URL (`SCHEMA_URLS`, built per registry)
+ * or carried in its components (`COMPONENT_SCHEMAS`, fixed). So no shape is written twice.
  */
 export const RULESET_DOCUMENT: JsonSchema = {
   'x-rulecord-schema': 'RuleSetDocument',
   description: 'A rule document (apiVersion rulecord/v1, kind RuleSet); see /api/schemas/ruleset.json.',
 };
+/** The simulated guild of a simulation (the engine's `simWorldSchema`). */
+export const SIM_WORLD: JsonSchema = { 'x-rulecord-schema': 'SimWorld' };
+/** One simulation step (the engine's `simStepSchema`). */
+export const SIM_STEP: JsonSchema = { 'x-rulecord-schema': 'SimStep' };
 
 /** Where each placeholder's schema is served; the OpenAPI document refers there. */
 export const SCHEMA_URLS = { RuleSetDocument: '/api/schemas/ruleset.json' } as const;
+/** Placeholders whose engine schema the OpenAPI document carries in `components.schemas`, under the same name. */
+export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = { SimWorld: simWorldSchema, SimStep: simStepSchema };
 
 /** Replaces every placeholder with `replace(name)`. */
 export function mapPlaceholders(schema: unknown, replace: (name: string) => unknown): unknown {

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { RulecordError, simulate } from '@rulecord/engine';
+import { RulecordError, checkSimInput, simulate } from '@rulecord/engine';
 import { checkDocument } from '../../../rulesets/service.js';
 import { guildAccess } from '../../context.js';
 import { ApiError, validationError } from '../../errors.js';
-import { RULESET_DOCUMENT, guildParams } from '../../schemas.js';
+import { RULESET_DOCUMENT, SIM_STEP, SIM_WORLD, guildParams } from '../../schemas.js';
 import { DOCUMENT_BODY_LIMIT, limit, type RouteOptions } from '../shared.js';
 
 type SimInput = Parameters<typeof simulate>[0];
@@ -27,12 +27,13 @@ export const simulateRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ct
           additionalProperties: false,
           properties: {
             document: RULESET_DOCUMENT,
-            world: { type: 'object', description: 'Simulated guild: members, channels, roles (as in rule tests).' },
+            world: SIM_WORLD,
             steps: {
               type: 'array',
               minItems: 1,
               maxItems: 200,
-              items: { type: 'object', description: '`{ event, with }` or `{ advance: "1h" }`, as in rule tests.' },
+              items: SIM_STEP,
+              description: 'What happens, in order.',
             },
           },
         },
@@ -40,6 +41,10 @@ export const simulateRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ct
     },
     async (request) => {
       const { guildId } = request.params;
+      // The engine's schema of world and steps, checked before the document is looked at: every problem, each at its
+      // pointer in the body with a fix.
+      const inputProblems = checkSimInput({ world: request.body.world, steps: request.body.steps });
+      if (inputProblems.length > 0) throw validationError(inputProblems.map((p) => ({ in: 'body', ...p })));
       const tier = await ctx.rulesets.store.tier(guildId);
       let document = request.body.document;
       if (document === undefined) {
