@@ -1,7 +1,13 @@
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RedisStateStore } from '@rulecord/engine';
-import { connectTestRedis, deleteKeysWithPrefix, randomId, stateStoreContract } from '@rulecord/engine/testing';
+import {
+  connectTestRedis,
+  deleteKeysWithPrefix,
+  randomId,
+  stateStoreContract,
+  testRedisUrl,
+} from '@rulecord/engine/testing';
 
 const prefix = randomId('rctest');
 const connections: Redis[] = [];
@@ -46,6 +52,42 @@ describe.skipIf(redis === null)('RedisStateStore', () => {
     await g.hit('w', 'k', 1000, Date.now());
     await g.incr('c', 'k', 1, 1000);
     expect(sent).toEqual(['evalsha', 'evalsha', 'evalsha']);
+  });
+
+  it('setIfAbsentThen writes the marker and its operation in one round trip', async () => {
+    const conn = (await connect())!;
+    const sent: string[] = [];
+    const original = conn.sendCommand.bind(conn);
+    conn.sendCommand = ((command: { name: string }) => {
+      sent.push(command.name);
+      return original(command as never);
+    }) as typeof conn.sendCommand;
+    const g = new RedisStateStore(conn, { prefix }).forGuild('rtt-mark');
+    const hit = { op: 'hit', feature: 'w', key: 'k', windowMs: 1000, now: Date.now() } as const;
+    await g.setIfAbsentThen!('seen', 'warm', '1', 10_000, hit); // may load the script
+    sent.length = 0;
+    expect(await g.setIfAbsentThen!('seen', 'e1', '1', 10_000, hit)).toEqual({ set: true, result: 2 });
+    expect(await g.setIfAbsentThen!('seen', 'e1', '1', 10_000, hit)).toEqual({ set: false });
+    expect(sent).toEqual(['evalsha', 'evalsha']);
+  });
+
+  it('sends its commands straight to a connection that autopipelines, and reloads scripts after SCRIPT FLUSH', async () => {
+    const conn = (await connect())!;
+    const piped = new Redis(testRedisUrl(), { enableAutoPipelining: true, lazyConnect: true });
+    connections.push(piped);
+    await piped.connect();
+    const g = new RedisStateStore(piped, { prefix }).forGuild('piped');
+    const t = Date.now();
+    const [a, b] = await Promise.all([g.hit('w', 'k', 10_000, t), g.hit('w', 'k', 10_000, t + 1)]);
+    expect([a, b]).toEqual([1, 2]);
+    expect(piped.autoPipelineQueueSize).toBe(0);
+    await conn.script('FLUSH');
+    expect(await g.hit('w', 'k', 10_000, t + 2)).toBe(3); // NOSCRIPT → EVAL, once
+    expect(await g.take('r', 'k', 1, 10_000, t)).toEqual({ allowed: true, count: 1, retryAfterMs: 0 });
+    expect(await g.setIfAbsentThen!('seen', 'e', '1', 10_000, { op: 'incr', feature: 'c', key: 'n' })).toEqual({
+      set: true,
+      result: 1,
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock/clock.js';
 import { SystemClock } from '../clock/system.js';
 import { RulecordError } from '../errors/error.js';
-import type { GuildState, StateStore, TakeResult } from './port.js';
+import type { GuildState, SetIfAbsentThenResult, StateOp, StateOpResults, StateStore, TakeResult } from './port.js';
 import { checkGuildId, checkPositive, DEFAULT_STATE_PREFIX, GuildKeys, stateKey, windowKeyTtl } from './key.js';
 
 type Entry =
@@ -166,10 +166,18 @@ class InMemoryGuildState implements GuildState {
   }
 
   async get(feature: string, key: string): Promise<string | null> {
+    return this.#get(feature, key);
+  }
+
+  #get(feature: string, key: string): string | null {
     return this.#string(this.#key(feature, key))?.value ?? null;
   }
 
   async set(feature: string, key: string, value: string, ttlMs?: number): Promise<void> {
+    this.#set(feature, key, value, ttlMs);
+  }
+
+  #set(feature: string, key: string, value: string, ttlMs: number | undefined): void {
     const k = this.#key(feature, key);
     if (ttlMs !== undefined) checkPositive('ttlMs', ttlMs);
     this.#store.write(k, { type: 'string', value: String(value), expiresAt: this.#store.expiry(ttlMs) });
@@ -192,6 +200,10 @@ class InMemoryGuildState implements GuildState {
   }
 
   async incr(feature: string, key: string, by = 1, ttlMs?: number): Promise<number> {
+    return this.#incr(feature, key, by, ttlMs);
+  }
+
+  #incr(feature: string, key: string, by: number, ttlMs: number | undefined): number {
     const k = this.#key(feature, key);
     if (!Number.isSafeInteger(by))
       throw new RulecordError('RC_STATE_BAD_ARGUMENT', `State incr step must be an integer, got ${by}`, {
@@ -238,6 +250,10 @@ class InMemoryGuildState implements GuildState {
   }
 
   async count(feature: string, key: string, windowMs: number, now: number): Promise<number> {
+    return this.#count(feature, key, windowMs, now);
+  }
+
+  #count(feature: string, key: string, windowMs: number, now: number): number {
     const k = this.#key(feature, key);
     checkPositive('windowMs', windowMs);
     const entry = this.#store.read(k);
@@ -247,6 +263,10 @@ class InMemoryGuildState implements GuildState {
   }
 
   async take(feature: string, key: string, max: number, windowMs: number, now: number): Promise<TakeResult> {
+    return this.#take(feature, key, max, windowMs, now);
+  }
+
+  #take(feature: string, key: string, max: number, windowMs: number, now: number): TakeResult {
     const k = this.#key(feature, key);
     checkPositive('windowMs', windowMs);
     checkPositive('max', max, true);
@@ -266,6 +286,85 @@ class InMemoryGuildState implements GuildState {
 
   async keys(feature: string): Promise<string[]> {
     return this.#store.keysWithPrefix(this.#keys.featurePrefix(feature));
+  }
+
+  async setIfAbsentThen<O extends StateOp>(
+    feature: string,
+    key: string,
+    value: string,
+    ttlMs: number,
+    then: O,
+  ): Promise<SetIfAbsentThenResult<O>> {
+    const op = then as StateOp;
+    // Synchronous from here on, so atomic in this process. Arguments are checked before the marker is written; an
+    // operation that still fails (its key holds another type) removes the marker again, as the Redis script does.
+    const marker = this.#key(feature, key);
+    checkPositive('ttlMs', ttlMs);
+    this.#key(op.feature, op.key);
+    checkOpArguments(op);
+    if (!this.setIfAbsentSync(feature, key, value, ttlMs)) return { set: false };
+    let result: StateOpResults[StateOp['op']];
+    try {
+      result = this.#apply(op);
+    } catch (e) {
+      this.#store.remove(marker);
+      throw e;
+    }
+    return { set: true, result } as SetIfAbsentThenResult<O>;
+  }
+
+  #apply(op: StateOp): StateOpResults[StateOp['op']] {
+    switch (op.op) {
+      case 'get':
+        return this.#get(op.feature, op.key);
+      case 'set':
+        this.#set(op.feature, op.key, op.value, op.ttlMs);
+        return undefined;
+      case 'setIfAbsent':
+        return this.setIfAbsentSync(op.feature, op.key, op.value, op.ttlMs);
+      case 'del':
+        this.#store.remove(this.#key(op.feature, op.key));
+        return undefined;
+      case 'incr':
+        return this.#incr(op.feature, op.key, op.by ?? 1, op.ttlMs);
+      case 'hit':
+        return this.hitSync(op.feature, op.key, op.windowMs, op.now);
+      case 'count':
+        return this.#count(op.feature, op.key, op.windowMs, op.now);
+      case 'take':
+        return this.#take(op.feature, op.key, op.max, op.windowMs, op.now);
+    }
+  }
+}
+
+/** The numeric arguments of one operation, checked as the operation itself checks them. */
+function checkOpArguments(op: StateOp): void {
+  switch (op.op) {
+    case 'set':
+    case 'incr':
+      if (op.op === 'incr' && !Number.isSafeInteger(op.by ?? 1))
+        throw new RulecordError('RC_STATE_BAD_ARGUMENT', `State incr step must be an integer, got ${op.by}`, {
+          kind: 'bug',
+          fix: 'Counters hold integers; round the step.',
+        });
+      if (op.ttlMs !== undefined) checkPositive('ttlMs', op.ttlMs);
+      return;
+    case 'setIfAbsent':
+      return checkPositive('ttlMs', op.ttlMs);
+    case 'hit':
+    case 'count':
+      return checkPositive('windowMs', op.windowMs);
+    case 'take':
+      checkPositive('windowMs', op.windowMs);
+      return checkPositive('max', op.max, true);
+    case 'get':
+    case 'del':
+      return;
+    default:
+      throw new RulecordError('RC_STATE_BAD_ARGUMENT', `Unknown state operation ${JSON.stringify(op)}`, {
+        kind: 'bug',
+        fix: 'Pass one of get, set, setIfAbsent, del, incr, hit, count, take as `op`.',
+      });
   }
 }
 

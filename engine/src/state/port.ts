@@ -39,7 +39,53 @@ export interface GuildState {
    */
   setIfAbsentSync?(feature: string, key: string, value: string, ttlMs: number): boolean;
   hitSync?(feature: string, key: string, windowMs: number, now: number): number;
+  /**
+   * Optional: `setIfAbsent(feature, key, value, ttlMs)` and, only when that call set the key, the operation `then`, as
+   * one atomic step — one round trip on a remote store. `{ set: false }`: the key was there and `then` was not
+   * performed. Invalid arguments reject before anything is written; if `then` fails in the store (e.g. its key holds
+   * another type), the key is not set either. For a redelivery marker written together with the first state operation
+   * of an event: a redelivered event neither acts nor counts twice, and a new one pays one round trip instead of two.
+   *
+   * @example
+   * const r = await state.setIfAbsentThen('engine.seen', eventId, '1', DAY, {
+   *   op: 'hit', feature: 'automod.rate', key: userId, windowMs: 10_000, now,
+   * });
+   * if (!r.set) return; // redelivered: nothing counted
+   * const rate = r.result;
+   */
+  setIfAbsentThen?<O extends StateOp>(
+    feature: string,
+    key: string,
+    value: string,
+    ttlMs: number,
+    then: O,
+  ): Promise<SetIfAbsentThenResult<O>>;
 }
+
+/** One `GuildState` operation as data (for `setIfAbsentThen`): the method's name and its arguments. */
+export type StateOp =
+  | { op: 'get'; feature: string; key: string }
+  | { op: 'set'; feature: string; key: string; value: string; ttlMs?: number }
+  | { op: 'setIfAbsent'; feature: string; key: string; value: string; ttlMs: number }
+  | { op: 'del'; feature: string; key: string }
+  | { op: 'incr'; feature: string; key: string; by?: number; ttlMs?: number }
+  | { op: 'hit'; feature: string; key: string; windowMs: number; now: number }
+  | { op: 'count'; feature: string; key: string; windowMs: number; now: number }
+  | { op: 'take'; feature: string; key: string; max: number; windowMs: number; now: number };
+
+/** What each operation resolves to (as its method does). */
+export interface StateOpResults {
+  get: string | null;
+  set: undefined;
+  setIfAbsent: boolean;
+  del: undefined;
+  incr: number;
+  hit: number;
+  count: number;
+  take: TakeResult;
+}
+
+export type SetIfAbsentThenResult<O extends StateOp> = { set: true; result: StateOpResults[O['op']] } | { set: false };
 
 export interface TakeResult {
   allowed: boolean;

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { createHash, randomBytes } from 'node:crypto';
+import { Command, type Redis } from 'ioredis';
 import { RulecordError } from '../errors/error.js';
-import type { GuildState, StateStore, TakeResult } from './port.js';
+import type { GuildState, SetIfAbsentThenResult, StateOp, StateOpResults, StateStore, TakeResult } from './port.js';
 import { checkGuildId, checkPositive, DEFAULT_STATE_PREFIX, GuildKeys, stateKey, windowKeyTtl } from './key.js';
 
 // Sliding windows are sorted sets: score = hit time, member = unique per hit. A hit/take is one script, so it is
@@ -10,53 +10,109 @@ import { checkGuildId, checkPositive, DEFAULT_STATE_PREFIX, GuildKeys, stateKey,
 // Time never runs backwards inside one window key: a hit stamped earlier than the newest hit already recorded (a
 // concurrent caller whose clock read came first) counts at the newest time, so out-of-order callers can never let more
 // than `max` hits into any window.
-const PRELUDE = `
-local now = tonumber(ARGV[1])
-local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-if last[2] and tonumber(last[2]) > now then now = tonumber(last[2]) end
-local w = tonumber(ARGV[2])
-local nowS = string.format('%.17g', now)
-local floorS = string.format('%.17g', now - w)
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', floorS)
-`;
-
-const HIT = `${PRELUDE}
-redis.call('ZADD', KEYS[1], nowS, ARGV[4])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return redis.call('ZCOUNT', KEYS[1], '(' .. floorS, nowS)
-`;
-
-const TAKE = `${PRELUDE}
-local c = redis.call('ZCOUNT', KEYS[1], '(' .. floorS, nowS)
-local max = tonumber(ARGV[5])
-if c < max then
-  redis.call('ZADD', KEYS[1], nowS, ARGV[4])
-  redis.call('PEXPIRE', KEYS[1], ARGV[3])
-  return {1, c + 1, false, nowS}
+// Each operation is a Lua function of (key, ARGV, offset of its arguments), so the same code serves the plain script
+// and the one that writes a marker first (setIfAbsentThen).
+const OPS = `
+local function trim(K, nowArg, wArg)
+  local now = tonumber(nowArg)
+  local last = redis.call('ZRANGE', K, -1, -1, 'WITHSCORES')
+  if last[2] and tonumber(last[2]) > now then now = tonumber(last[2]) end
+  local nowS = string.format('%.17g', now)
+  local floorS = string.format('%.17g', now - tonumber(wArg))
+  redis.call('ZREMRANGEBYSCORE', K, '-inf', floorS)
+  return nowS, floorS
 end
-if max <= 0 then return {0, c, false, nowS} end
-local r = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. floorS, nowS, 'WITHSCORES', 'LIMIT', c - max, 1)
-return {0, c, r[2] or false, nowS}
+-- now, windowMs, key TTL, member
+local function hit(K, A, i)
+  local nowS, floorS = trim(K, A[i], A[i + 1])
+  redis.call('ZADD', K, nowS, A[i + 3])
+  redis.call('PEXPIRE', K, A[i + 2])
+  return redis.call('ZCOUNT', K, '(' .. floorS, nowS)
+end
+-- now, windowMs, key TTL, member, max
+local function take(K, A, i)
+  local nowS, floorS = trim(K, A[i], A[i + 1])
+  local c = redis.call('ZCOUNT', K, '(' .. floorS, nowS)
+  local max = tonumber(A[i + 4])
+  if c < max then
+    redis.call('ZADD', K, nowS, A[i + 3])
+    redis.call('PEXPIRE', K, A[i + 2])
+    return {1, c + 1, false, nowS}
+  end
+  if max <= 0 then return {0, c, false, nowS} end
+  local r = redis.call('ZRANGEBYSCORE', K, '(' .. floorS, nowS, 'WITHSCORES', 'LIMIT', c - max, 1)
+  return {0, c, r[2] or false, nowS}
+end
+-- by, TTL ('' for none)
+local function incr(K, A, i)
+  local existed = redis.call('EXISTS', K)
+  local v = redis.call('INCRBY', K, A[i])
+  if existed == 0 and A[i + 1] ~= '' then redis.call('PEXPIRE', K, A[i + 1]) end
+  return v
+end
 `;
 
-const INCR = `
-local existed = redis.call('EXISTS', KEYS[1])
-local v = redis.call('INCRBY', KEYS[1], ARGV[1])
-if existed == 0 and ARGV[2] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return v
-`;
+const HIT = `${OPS}
+return hit(KEYS[1], ARGV, 1)`;
+const TAKE = `${OPS}
+return take(KEYS[1], ARGV, 1)`;
+const INCR = `${OPS}
+return incr(KEYS[1], ARGV, 1)`;
+/**
+ * setIfAbsentThen: KEYS = marker, operation key; ARGV = marker value, marker TTL, operation, its arguments. A failing
+ * operation (e.g. WRONGTYPE) deletes the marker again before the error is returned, so nothing is left half done.
+ */
+const MARK_THEN = `${OPS}
+local RUN = {
+  get = function(K, A, i) return redis.call('GET', K) end,
+  set = function(K, A, i)
+    if A[i + 1] == '' then redis.call('SET', K, A[i]) else redis.call('SET', K, A[i], 'PX', A[i + 1]) end
+    return false
+  end,
+  setIfAbsent = function(K, A, i) return redis.call('SET', K, A[i], 'PX', A[i + 1], 'NX') and 1 or 0 end,
+  del = function(K, A, i) redis.call('DEL', K) return false end,
+  incr = incr,
+  hit = hit,
+  count = function(K, A, i) return redis.call('ZCOUNT', K, A[i], A[i + 1]) end,
+  take = take,
+}
+if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return {0} end
+local ok, result = pcall(RUN[ARGV[3]], KEYS[2], ARGV, 4)
+if not ok then
+  redis.call('DEL', KEYS[1])
+  if type(result) == 'table' then return result end
+  return redis.error_reply(tostring(result))
+end
+return {1, result}`;
 
-interface ScriptedRedis {
-  rcStateHit(key: string, now: string, windowMs: string, windowTtlMs: string, member: string): Promise<number>;
-  rcStateTake(
-    key: string,
-    now: string,
-    windowMs: string,
-    windowTtlMs: string,
-    member: string,
-    max: string,
-  ): Promise<[number, number, string | null, string]>;
-  rcStateIncr(key: string, by: string, ttlMs: string): Promise<number>;
+interface LuaScript {
+  readonly lua: string;
+  readonly sha: string;
+}
+const script = (lua: string): LuaScript => ({ lua, sha: createHash('sha1').update(lua).digest('hex') });
+const SCRIPTS = { hit: script(HIT), take: script(TAKE), incr: script(INCR), markThen: script(MARK_THEN) };
+
+/** Replies as strings (numbers stay numbers), as the ioredis methods return them. */
+const UTF8 = { replyEncoding: 'utf8' as const };
+
+type Reply = string | number | null | Reply[];
+
+/**
+ * One command, straight to the connection: a `Command` handed to `sendCommand`, without the generic command layer
+ * (argument flattening, the script wrapper, and with `enableAutoPipelining` a pipeline object per tick), which cost
+ * more CPU and garbage than the command itself. Commands still go through ioredis' queue (offline queue while
+ * connecting, reply matching, reconnection).
+ */
+function send(redis: Redis, name: string, args: string[]): Promise<Reply> {
+  return redis.sendCommand(new Command(name, args, UTF8)) as Promise<Reply>;
+}
+
+/** EVALSHA; on NOSCRIPT (first use on this Redis, or after a restart or SCRIPT FLUSH) the script is sent once with EVAL. */
+function evalScript(redis: Redis, s: LuaScript, keys: string[], args: string[]): Promise<Reply> {
+  return send(redis, 'evalsha', [s.sha, String(keys.length), ...keys, ...args]).catch((err: unknown) => {
+    if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+    return send(redis, 'eval', [s.lua, String(keys.length), ...keys, ...args]);
+  });
 }
 
 let hitSeq = 0;
@@ -75,9 +131,28 @@ function ms(n: number): string {
   return String(Math.max(1, Math.ceil(n)));
 }
 
+function checkStep(by: number): void {
+  if (!Number.isSafeInteger(by))
+    throw new RulecordError('RC_STATE_BAD_ARGUMENT', `State incr step must be an integer, got ${by}`, {
+      kind: 'bug',
+      fix: 'Counters hold integers; round the step.',
+    });
+}
+
+function takeResult(reply: Reply, now: number, windowMs: number): TakeResult {
+  const [allowed, count, oldest, at] = reply as [number, number, string | null, string];
+  if (allowed === 1) return { allowed: true, count: Number(count), retryAfterMs: 0 };
+  const effectiveNow = Math.max(now, Number(at));
+  const retryAfterMs =
+    oldest === null || oldest === undefined ? windowMs : Math.max(1, Number(oldest) + windowMs - effectiveNow);
+  return { allowed: false, count: Number(count), retryAfterMs };
+}
+
 /**
- * `StateStore` on Redis (ioredis). Counters are INCRBY, sliding windows are sorted sets updated by Lua scripts, so
- * every call is atomic and one round trip. The store is handed its connection and never closes it.
+ * `StateStore` on Redis (ioredis). Counters are INCRBY, sliding windows are sorted sets updated by Lua scripts
+ * (EVALSHA), so every call is atomic and one round trip; `setIfAbsentThen` writes a marker and one more operation in
+ * one script. The store is handed its connection and never closes it; it sends its commands straight to the
+ * connection, whether or not the connection autopipelines.
  *
  * @example
  * const state = new RedisStateStore(new Redis(url)).forGuild('1122');
@@ -101,15 +176,11 @@ export class RedisStateStore implements StateStore {
     this.#redis = redis;
     this.prefix = options.prefix ?? DEFAULT_STATE_PREFIX;
     stateKey(this.prefix, 'g', 'f', 'k'); // validates the prefix
-    const r = redis as Redis & Partial<ScriptedRedis>;
-    if (typeof r.rcStateHit !== 'function') redis.defineCommand('rcStateHit', { numberOfKeys: 1, lua: HIT });
-    if (typeof r.rcStateTake !== 'function') redis.defineCommand('rcStateTake', { numberOfKeys: 1, lua: TAKE });
-    if (typeof r.rcStateIncr !== 'function') redis.defineCommand('rcStateIncr', { numberOfKeys: 1, lua: INCR });
   }
 
   forGuild(guildId: string): GuildState {
     checkGuildId(guildId);
-    return new RedisGuildState(this.#redis as Redis & ScriptedRedis, this.prefix, guildId);
+    return new RedisGuildState(this.#redis, this.prefix, guildId);
   }
 
   async close(): Promise<void> {
@@ -118,11 +189,11 @@ export class RedisStateStore implements StateStore {
 }
 
 class RedisGuildState implements GuildState {
-  readonly #redis: Redis & ScriptedRedis;
+  readonly #redis: Redis;
   readonly #keys: GuildKeys;
 
   constructor(
-    redis: Redis & ScriptedRedis,
+    redis: Redis,
     prefix: string,
     readonly guildId: string,
   ) {
@@ -135,71 +206,132 @@ class RedisGuildState implements GuildState {
   }
 
   async get(feature: string, key: string): Promise<string | null> {
-    return this.#redis.get(this.#key(feature, key));
+    return (await send(this.#redis, 'get', [this.#key(feature, key)])) as string | null;
   }
 
   async set(feature: string, key: string, value: string, ttlMs?: number): Promise<void> {
     const k = this.#key(feature, key);
     if (ttlMs === undefined) {
-      await this.#redis.set(k, String(value));
+      await send(this.#redis, 'set', [k, String(value)]);
     } else {
       checkPositive('ttlMs', ttlMs);
-      await this.#redis.set(k, String(value), 'PX', ms(ttlMs));
+      await send(this.#redis, 'set', [k, String(value), 'PX', ms(ttlMs)]);
     }
   }
 
   async setIfAbsent(feature: string, key: string, value: string, ttlMs: number): Promise<boolean> {
     const k = this.#key(feature, key);
     checkPositive('ttlMs', ttlMs);
-    return (await this.#redis.set(k, String(value), 'PX', ms(ttlMs), 'NX')) === 'OK';
+    return (await send(this.#redis, 'set', [k, String(value), 'PX', ms(ttlMs), 'NX'])) === 'OK';
   }
 
   async del(feature: string, key: string): Promise<void> {
-    await this.#redis.del(this.#key(feature, key));
+    await send(this.#redis, 'del', [this.#key(feature, key)]);
   }
 
   async incr(feature: string, key: string, by = 1, ttlMs?: number): Promise<number> {
     const k = this.#key(feature, key);
-    if (!Number.isSafeInteger(by))
-      throw new RulecordError('RC_STATE_BAD_ARGUMENT', `State incr step must be an integer, got ${by}`, {
-        kind: 'bug',
-        fix: 'Counters hold integers; round the step.',
-      });
+    checkStep(by);
     if (ttlMs !== undefined) checkPositive('ttlMs', ttlMs);
-    return Number(await this.#redis.rcStateIncr(k, String(by), ttlMs === undefined ? '' : ms(ttlMs)));
+    return Number(await evalScript(this.#redis, SCRIPTS.incr, [k], [String(by), ttlMs === undefined ? '' : ms(ttlMs)]));
   }
 
   async hit(feature: string, key: string, windowMs: number, now: number): Promise<number> {
     const k = this.#key(feature, key);
     checkPositive('windowMs', windowMs);
-    return Number(
-      await this.#redis.rcStateHit(k, String(now), String(windowMs), ms(windowKeyTtl(windowMs)), member(now)),
-    );
+    return Number(await evalScript(this.#redis, SCRIPTS.hit, [k], windowArgs(windowMs, now)));
   }
 
   async count(feature: string, key: string, windowMs: number, now: number): Promise<number> {
     const k = this.#key(feature, key);
     checkPositive('windowMs', windowMs);
-    return this.#redis.zcount(k, `(${now - windowMs}`, String(now));
+    return Number(await send(this.#redis, 'zcount', [k, `(${now - windowMs}`, String(now)]));
   }
 
   async take(feature: string, key: string, max: number, windowMs: number, now: number): Promise<TakeResult> {
     const k = this.#key(feature, key);
     checkPositive('windowMs', windowMs);
     checkPositive('max', max, true);
-    const [allowed, count, oldest, at] = await this.#redis.rcStateTake(
-      k,
-      String(now),
-      String(windowMs),
-      ms(windowKeyTtl(windowMs)),
-      member(now),
-      String(max),
-    );
-    if (allowed === 1) return { allowed: true, count: Number(count), retryAfterMs: 0 };
-    const effectiveNow = Math.max(now, Number(at));
-    const retryAfterMs =
-      oldest === null || oldest === undefined ? windowMs : Math.max(1, Number(oldest) + windowMs - effectiveNow);
-    return { allowed: false, count: Number(count), retryAfterMs };
+    const reply = await evalScript(this.#redis, SCRIPTS.take, [k], [...windowArgs(windowMs, now), String(max)]);
+    return takeResult(reply, now, windowMs);
+  }
+
+  async setIfAbsentThen<O extends StateOp>(
+    feature: string,
+    key: string,
+    value: string,
+    ttlMs: number,
+    then: O,
+  ): Promise<SetIfAbsentThenResult<O>> {
+    const marker = this.#key(feature, key);
+    checkPositive('ttlMs', ttlMs);
+    const op = then as StateOp;
+    const k = this.#key(op.feature, op.key);
+    let args: string[];
+    switch (op.op) {
+      case 'get':
+      case 'del':
+        args = [];
+        break;
+      case 'set':
+        if (op.ttlMs !== undefined) checkPositive('ttlMs', op.ttlMs);
+        args = [String(op.value), op.ttlMs === undefined ? '' : ms(op.ttlMs)];
+        break;
+      case 'setIfAbsent':
+        checkPositive('ttlMs', op.ttlMs);
+        args = [String(op.value), ms(op.ttlMs)];
+        break;
+      case 'incr':
+        checkStep(op.by ?? 1);
+        if (op.ttlMs !== undefined) checkPositive('ttlMs', op.ttlMs);
+        args = [String(op.by ?? 1), op.ttlMs === undefined ? '' : ms(op.ttlMs)];
+        break;
+      case 'hit':
+        checkPositive('windowMs', op.windowMs);
+        args = windowArgs(op.windowMs, op.now);
+        break;
+      case 'count':
+        checkPositive('windowMs', op.windowMs);
+        args = [`(${op.now - op.windowMs}`, String(op.now)];
+        break;
+      case 'take':
+        checkPositive('windowMs', op.windowMs);
+        checkPositive('max', op.max, true);
+        args = [...windowArgs(op.windowMs, op.now), String(op.max)];
+        break;
+      default:
+        throw new RulecordError('RC_STATE_BAD_ARGUMENT', `Unknown state operation ${JSON.stringify(op)}`, {
+          kind: 'bug',
+          fix: 'Pass one of get, set, setIfAbsent, del, incr, hit, count, take as `op`.',
+        });
+    }
+    const reply = (await evalScript(
+      this.#redis,
+      SCRIPTS.markThen,
+      [marker, k],
+      [String(value), ms(ttlMs), op.op, ...args],
+    )) as [number, Reply?];
+    if (reply[0] !== 1) return { set: false };
+    const r = reply[1] ?? null;
+    let result: StateOpResults[StateOp['op']];
+    switch (op.op) {
+      case 'get':
+        result = r as string | null;
+        break;
+      case 'set':
+      case 'del':
+        result = undefined;
+        break;
+      case 'setIfAbsent':
+        result = r === 1;
+        break;
+      case 'take':
+        result = takeResult(r, op.now, op.windowMs);
+        break;
+      default:
+        result = Number(r);
+    }
+    return { set: true, result } as SetIfAbsentThenResult<O>;
   }
 
   async keys(feature: string): Promise<string[]> {
@@ -214,4 +346,9 @@ class RedisGuildState implements GuildState {
     } while (cursor !== '0');
     return [...found].sort();
   }
+}
+
+/** The window scripts' arguments: now, window, key TTL, a unique member. */
+function windowArgs(windowMs: number, now: number): string[] {
+  return [String(now), String(windowMs), ms(windowKeyTtl(windowMs)), member(now)];
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StateStore } from '../state/port.js';
+import type { GuildState, StateOp, StateStore } from '../state/port.js';
 import { sleep } from './util.js';
 
 export interface StateStoreFixture {
@@ -201,6 +201,161 @@ export function stateStoreContract(name: string, make: () => Promise<StateStoreF
           },
         ),
         { numRuns: 40 },
+      );
+    });
+
+    // setIfAbsentThen is optional: stores without it skip these.
+    const markThen = (g: GuildState, skip: () => void) => {
+      if (g.setIfAbsentThen === undefined) skip();
+      return g.setIfAbsentThen!.bind(g);
+    };
+
+    it('setIfAbsentThen performs its operation only when it sets the marker', async (ctx) => {
+      const g = fx.store.forGuild(fresh('g'));
+      const mark = markThen(g, () => ctx.skip());
+      const t = 1_700_000_000_000;
+      const hit = (now: number) => ({ op: 'hit', feature: 'w', key: 'u', windowMs: 10_000, now }) as const;
+      expect(await mark('seen', 'e1', '1', 60_000, hit(t))).toEqual({ set: true, result: 1 });
+      expect(await mark('seen', 'e1', '1', 60_000, hit(t + 1))).toEqual({ set: false }); // a redelivery counts nothing
+      expect(await g.count('w', 'u', 10_000, t + 1)).toBe(1);
+      expect(await mark('seen', 'e2', '1', 60_000, hit(t + 2))).toEqual({ set: true, result: 2 });
+      expect(await g.get('seen', 'e1')).toBe('1');
+      expect(await g.setIfAbsent('seen', 'e2', 'x', 60_000)).toBe(false);
+    });
+
+    it('setIfAbsentThen answers every operation as the operation itself does', async (ctx) => {
+      const id = fresh('g');
+      const a = fx.store.forGuild(`${id}a`);
+      const b = fx.store.forGuild(`${id}b`);
+      const mark = markThen(a, () => ctx.skip());
+      const t = 1_700_000_000_000;
+      const ops: StateOp[] = [
+        { op: 'get', feature: 'f', key: 's' },
+        { op: 'set', feature: 'f', key: 's', value: 'one' },
+        { op: 'get', feature: 'f', key: 's' },
+        { op: 'set', feature: 'f', key: 't', value: 'two', ttlMs: 60_000 },
+        { op: 'get', feature: 'f', key: 't' },
+        { op: 'setIfAbsent', feature: 'f', key: 'lock', value: 'a', ttlMs: 60_000 },
+        { op: 'setIfAbsent', feature: 'f', key: 'lock', value: 'b', ttlMs: 60_000 },
+        { op: 'get', feature: 'f', key: 'lock' },
+        { op: 'incr', feature: 'c', key: 'n' },
+        { op: 'incr', feature: 'c', key: 'n', by: 5, ttlMs: 60_000 },
+        { op: 'incr', feature: 'c', key: 'n', by: -2 },
+        { op: 'hit', feature: 'w', key: 'u', windowMs: 1000, now: t },
+        { op: 'hit', feature: 'w', key: 'u', windowMs: 1000, now: t + 500 },
+        { op: 'count', feature: 'w', key: 'u', windowMs: 1000, now: t + 999 },
+        { op: 'count', feature: 'w', key: 'u', windowMs: 1000, now: t + 1000 },
+        { op: 'take', feature: 'r', key: 'u', max: 1, windowMs: 1000, now: t },
+        { op: 'take', feature: 'r', key: 'u', max: 1, windowMs: 1000, now: t + 400 },
+        { op: 'take', feature: 'r', key: 'z', max: 0, windowMs: 1000, now: t },
+        { op: 'del', feature: 'f', key: 's' },
+        { op: 'get', feature: 'f', key: 's' },
+      ];
+      const plain = (op: StateOp): Promise<unknown> => {
+        switch (op.op) {
+          case 'get':
+            return b.get(op.feature, op.key);
+          case 'set':
+            return b.set(op.feature, op.key, op.value, ...(op.ttlMs === undefined ? [] : [op.ttlMs]));
+          case 'setIfAbsent':
+            return b.setIfAbsent(op.feature, op.key, op.value, op.ttlMs);
+          case 'del':
+            return b.del(op.feature, op.key);
+          case 'incr':
+            return b.incr(op.feature, op.key, op.by, op.ttlMs);
+          case 'hit':
+            return b.hit(op.feature, op.key, op.windowMs, op.now);
+          case 'count':
+            return b.count(op.feature, op.key, op.windowMs, op.now);
+          case 'take':
+            return b.take(op.feature, op.key, op.max, op.windowMs, op.now);
+        }
+      };
+      for (const [i, op] of ops.entries()) {
+        const expected = await plain(op);
+        expect({ i, ...(await mark('seen', `e${i}`, '1', 60_000, op)) }).toEqual({ i, set: true, result: expected });
+      }
+      expect(await a.keys('f')).toEqual(await b.keys('f'));
+      expect(await a.get('c', 'n')).toBe('4');
+    });
+
+    it('setIfAbsentThen markers expire after their TTL', async (ctx) => {
+      const g = fx.store.forGuild(fresh('g'));
+      const mark = markThen(g, () => ctx.skip());
+      const incr = { op: 'incr', feature: 'c', key: 'n' } as const;
+      expect(await mark('seen', 'e', '1', 300, incr)).toEqual({ set: true, result: 1 });
+      expect(await mark('seen', 'e', '1', 300, incr)).toEqual({ set: false });
+      await advance(350);
+      expect(await mark('seen', 'e', '1', 300, incr)).toEqual({ set: true, result: 2 });
+    });
+
+    it('setIfAbsentThen lets exactly one of many concurrent callers set the marker and act', async (ctx) => {
+      const g = fx.store.forGuild(fresh('g'));
+      markThen(g, () => ctx.skip());
+      const peers = fx.peers ?? [fx.store];
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          peers[i % peers.length]!.forGuild(g.guildId).setIfAbsentThen!('seen', 'event-1', String(i), 10_000, {
+            op: 'incr',
+            feature: 'c',
+            key: 'n',
+          }),
+        ),
+      );
+      expect(results.filter((r) => r.set)).toEqual([{ set: true, result: 1 }]);
+      expect(await g.get('c', 'n')).toBe('1');
+    });
+
+    it('setIfAbsentThen rejects bad arguments before writing anything', async (ctx) => {
+      const g = fx.store.forGuild(fresh('g'));
+      const mark = markThen(g, () => ctx.skip());
+      const hit = { op: 'hit', feature: 'w', key: 'u', windowMs: 1000, now: 1 } as const;
+      await expect(mark('seen', 'e', '1', 0, hit)).rejects.toThrow(/ttlMs/);
+      await expect(mark('seen', 'e', '1', 1000, { ...hit, windowMs: -1 })).rejects.toThrow(/windowMs/);
+      await expect(mark('seen', 'e', '1', 1000, { ...hit, feature: 'a:b' })).rejects.toThrow(/contains ':'/);
+      await expect(mark('seen', 'e', '1', 1000, { op: 'incr', feature: 'c', key: 'n', by: 0.5 })).rejects.toThrow(
+        /integer/,
+      );
+      await expect(mark('seen:x', 'e', '1', 1000, hit)).rejects.toThrow(/contains ':'/);
+      await expect(mark('seen', 'e', '1', 1000, { op: 'nope' } as unknown as StateOp)).rejects.toThrow();
+      expect(await g.get('seen', 'e')).toBeNull();
+      expect(await g.count('w', 'u', 1000, 1)).toBe(0);
+    });
+
+    it('setIfAbsentThen leaves the marker unset when its operation fails in the store', async (ctx) => {
+      const g = fx.store.forGuild(fresh('g'));
+      const mark = markThen(g, () => ctx.skip());
+      await g.set('w', 'text', 'not a window');
+      await expect(
+        mark('seen', 'e', '1', 60_000, { op: 'hit', feature: 'w', key: 'text', windowMs: 1000, now: 1 }),
+      ).rejects.toThrow();
+      expect(await g.get('seen', 'e')).toBeNull();
+      expect(await g.get('w', 'text')).toBe('not a window');
+    });
+
+    it('property: with redeliveries, a window counts each event once', async (ctx) => {
+      markThen(fx.store.forGuild(fresh('g')), () => ctx.skip());
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 8 }), { minLength: 1, maxLength: 30 }), async (ids) => {
+          const g = fx.store.forGuild(fresh('redeliver'));
+          const seen = new Set<number>();
+          let now = 1_700_000_000_000;
+          for (const id of ids) {
+            now += 1;
+            const r = await g.setIfAbsentThen!('seen', `e${id}`, '1', 60_000, {
+              op: 'hit',
+              feature: 'rate',
+              key: 'user',
+              windowMs: 60_000,
+              now,
+            });
+            const first = !seen.has(id);
+            seen.add(id);
+            expect(r).toEqual(first ? { set: true, result: seen.size } : { set: false });
+          }
+          expect(await g.count('rate', 'user', 60_000, now)).toBe(seen.size);
+        }),
+        { numRuns: 30 },
       );
     });
 
