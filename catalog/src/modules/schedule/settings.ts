@@ -24,7 +24,7 @@ export const scheduleSettingsSchema = {
             type: 'string',
             minLength: 9,
             maxLength: 120,
-            // 5 or 6 fields; the full check (`checkSchedules`, croner) runs where the timers are made.
+            // 5 or 6 fields; the module's `check` (`checkSchedules`, croner) reads it at validation.
             pattern: '^\\s*\\S+(?:\\s+\\S+){4,5}\\s*$',
             description:
               'When, as a cron expression: 5 fields (`minute hour day month weekday`, e.g. `0 9 * * 1` = Mondays 09:00) or 6 with seconds first. At most once a minute.',
