@@ -310,6 +310,13 @@ export const ENGINE_ERROR_CODES = [
     summary: 'A value given to `state.set` is too long.',
     fix: 'Store at most 10,000 characters per variable.',
   },
+  {
+    code: 'RC_SIM_WORLD',
+    kind: 'user',
+    summary:
+      'The `world` of a simulation (a rule test, the studio’s simulator) does not fit its schema: members, channels or roles of the wrong shape, or an unknown field.',
+    fix: 'Describe the guild as `{ members: [{ id: u1, roles: [member] }], channels: [{ id: general }], roles: [{ id: member }] }`.',
+  },
 ] as const satisfies readonly ErrorCodeInfo[];
 
 export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number]['code'];
