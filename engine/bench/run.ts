@@ -12,8 +12,6 @@
  * BENCH_JRE_JSONPATH (1: json-rules-engine as shipped; 0: our dotted-path resolver), BENCH_REDIS_URL (redis://127.0.0.1:6379), BENCH_REDIS_RATE (5000 events/s), BENCH_REDIS_SECONDS (4), BENCH_REDIS=0 to skip.
  * The last line printed is one JSON object.
  */
-import { randomBytes } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
 import type { Almanac } from 'json-rules-engine';
 import { Engine as JreEngine, type Event as JreEvent } from 'json-rules-engine';
 import {
@@ -21,7 +19,6 @@ import {
   InMemoryStateStore,
   InMemoryTimerStore,
   InProcessScheduler,
-  RedisStateStore,
   builtinOperators,
   compileCondition,
   coreModule,
@@ -61,7 +58,6 @@ const REPS = env('BENCH_REPS', 5);
 // correctness pass still covers every event). Rates are per second, so the ratio is unaffected.
 const JRE_EVENTS = Math.min(EVENTS, env('BENCH_JRE_EVENTS', 10_000));
 const REDIS_RATE = env('BENCH_REDIS_RATE', 5_000);
-const REDIS_SECONDS = env('BENCH_REDIS_SECONDS', 4);
 /**
  * By default json-rules-engine runs as shipped: its default path resolver (JSONPath, jsonpath-plus) reading `$.a.b`
  * paths. BENCH_JRE_JSONPATH=0 hands it our dotted-path resolver (`pathResolver`) instead, which makes it faster than
@@ -337,136 +333,8 @@ async function jreConditionsPass(facts: FactRecord[], n: number, fired: string[]
 
 // ───────────────────────────── Redis at a fixed offered load ─────────────────────────────
 
-/**
- * The arrival clock (a worker, plain JS): posts "events up to n are due" at each event's instant, sleeping in between
- * with Atomics.wait (sub-millisecond, no polling).
- */
-const ARRIVALS = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { start, interval, total } = workerData;
-const cell = new Int32Array(new SharedArrayBuffer(4));
-const now = () => Number(process.hrtime.bigint()) / 1e6;
-let next = 0;
-while (next < total) {
-  const t = now();
-  let due = next;
-  while (due < total && start + due * interval <= t) due++;
-  if (due > next) {
-    parentPort.postMessage(due);
-    next = due;
-    continue;
-  }
-  Atomics.wait(cell, 0, 0, Math.max(0.01, start + next * interval - t));
-}
-`;
-
-interface RedisResult {
-  p50Us: number;
-  p99Us: number;
-  maxUs: number;
-  offered: number;
-  completed: number;
-  achievedPerSec: number;
-  startLateP99Us: number;
-  serviceP50Us: number;
-  serviceP99Us: number;
-  cpuUsPerEvent: number;
-}
-
-async function redisRun(rate: number): Promise<RedisResult | { skipped: string }> {
-  if (process.env.BENCH_REDIS === '0') return { skipped: 'BENCH_REDIS=0' };
-  const { Redis } = await import('ioredis');
-  const url = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const host = new URL(url).hostname;
-  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) return { skipped: `not a loopback Redis: ${host}` };
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true, enableAutoPipelining: true });
-  try {
-    await redis.connect();
-  } catch (e) {
-    return { skipped: `Redis unreachable at ${url}: ${(e as Error).message}` };
-  }
-  const prefix = `bench${randomBytes(4).toString('hex')}`;
-  try {
-    const engine = rulecordEngine(new RedisStateStore(redis, { prefix }));
-    const total = Math.min(events.length - 2_000, Math.round(rate * REDIS_SECONDS));
-    const warm = Math.min(2_000, Math.floor(total / 4));
-    // Redis-backed warm-up (JIT + connection), then the open-loop run: event i is offered at start + i/rate whether or
-    // not earlier ones have finished; its latency runs from that offered instant to the end of its dispatch.
-    for (let i = 0; i < warm; i++) await engine.dispatch({ ...(events[i] as RuleEvent), id: `w${i}` });
-    const latencies = new Float64Array(total);
-    // How late each event's dispatch started after its offered instant (the loop was busy: queueing or a descheduled
-    // process), and its service time (dispatch start to end): latency = late + service.
-    const late = new Float64Array(total);
-    const service = new Float64Array(total);
-    const interval = 1000 / rate;
-    let done = 0;
-    const c0 = process.cpuUsage();
-    const start = performance.now() + 200; // the clock thread boots meanwhile
-    // Arrivals: by default the event loop polls with setImmediate and starts every event whose instant has come (no
-    // timer per event; the polling fills idle time, which cpuUsPerEvent therefore includes). BENCH_REDIS_CLOCK=thread
-    // takes them from a clock thread instead (a worker sleeping with Atomics.wait until each instant and posting to this
-    // thread, as a socket would deliver them): no spinning, but each arrival pays a cross-thread wake-up (measured: p50
-    // ≈ 2× and p99 no better here).
-    await new Promise<void>((resolve, reject) => {
-      let next = 0;
-      const offer = (upTo: number) => {
-        while (next < upTo) {
-          const i = next++;
-          const offered = start + i * interval;
-          const e = events[warm + (i % (events.length - warm))] as RuleEvent;
-          eventTime = e.at;
-          const began = performance.now();
-          late[i] = began - offered;
-          engine.dispatch({ ...e, id: `r${i}` }).then(() => {
-            const end = performance.now();
-            latencies[i] = end - offered;
-            service[i] = end - began;
-            if (++done === total) resolve();
-          }, reject);
-        }
-      };
-      if (process.env.BENCH_REDIS_CLOCK !== 'thread') {
-        const tick = () => {
-          offer(Math.min(total, Math.floor((performance.now() - start) / interval) + 1));
-          if (next < total) setImmediate(tick);
-        };
-        setImmediate(tick);
-        return;
-      }
-      // The worker's clock: hrtime (one monotonic clock for every thread), converted to this thread's performance.now().
-      const offset = performance.now() - Number(process.hrtime.bigint()) / 1e6;
-      const clockThread = new Worker(ARRIVALS, { eval: true, workerData: { start: start - offset, interval, total } });
-      clockThread.on('message', (upTo: number) => offer(upTo));
-      clockThread.on('error', reject);
-    });
-    const elapsed = (performance.now() - start) / 1000;
-    const cpu = cpuSince(c0);
-    const sorted = latencies.slice().sort();
-    const lateSorted = late.slice().sort();
-    const serviceSorted = service.slice().sort();
-    return {
-      offered: rate,
-      completed: total,
-      achievedPerSec: Math.round(total / elapsed),
-      p50Us: Math.round(percentile(sorted, 50) * 1000),
-      p99Us: Math.round(percentile(sorted, 99) * 1000),
-      maxUs: Math.round((sorted[sorted.length - 1] as number) * 1000),
-      startLateP99Us: Math.round(percentile(lateSorted, 99) * 1000),
-      serviceP50Us: Math.round(percentile(serviceSorted, 50) * 1000),
-      serviceP99Us: Math.round(percentile(serviceSorted, 99) * 1000),
-      // CPU of this process over the run (the generator's polling loop included) per event.
-      cpuUsPerEvent: Math.round((cpu / total) * 1e6),
-    };
-  } finally {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-    redis.disconnect();
-  }
-}
+// The Redis-backed run lives in redis.ts (also runnable alone: `npx tsx engine/bench/redis.ts`).
+import { redisRun } from './redis.js';
 
 // ───────────────────────────── main ─────────────────────────────
 
