@@ -4,6 +4,15 @@ import { epochMsSchema, memberInfoSchema, roleIdSchema, userIdSchema, userInfoSc
 const user = { ...userInfoSchema, description: 'The user account.' } as const;
 const rolesList = { type: 'array', items: roleIdSchema } as const;
 const exampleUser = { id: '334455667788990011', username: 'ada', bot: false, createdAt: 1_600_000_000_000 } as const;
+/** What a member.update says of the member before and after the change. */
+const memberState = {
+  type: 'object',
+  properties: {
+    roles: rolesList,
+    nickname: { type: ['string', 'null'] },
+    timedOutUntil: { type: ['integer', 'null'] },
+  },
+} as const;
 
 export const memberJoin = defineEvent({
   name: 'member.join',
@@ -50,22 +59,8 @@ export const memberUpdate = defineEvent({
       userId: userIdSchema,
       user,
       member: { ...memberInfoSchema, description: 'The member after the change.' },
-      before: {
-        type: 'object',
-        properties: {
-          roles: rolesList,
-          nickname: { type: ['string', 'null'] },
-          timedOutUntil: { type: ['integer', 'null'] },
-        },
-      },
-      after: {
-        type: 'object',
-        properties: {
-          roles: rolesList,
-          nickname: { type: ['string', 'null'] },
-          timedOutUntil: { type: ['integer', 'null'] },
-        },
-      },
+      before: memberState,
+      after: memberState,
       rolesAdded: rolesList,
       rolesRemoved: rolesList,
       at: epochMsSchema,

@@ -22,43 +22,33 @@ export function describeCatalog(registry: Registry) {
     modules: registry.modules.map(describeModule),
     events: each(
       (m) => m.events,
-      (e: EventDefinition, module) => ({
-        name: e.name,
-        module,
-        description: e.description,
-        payload: e.payload,
-        examples: e.examples ?? [],
-      }),
+      (e: EventDefinition, module) => entry(e, module, { payload: e.payload }),
     ),
     facts: each(
       (m) => m.facts,
-      (f: FactDefinition, module) => ({
-        name: f.name,
-        module,
-        description: f.description,
-        schema: f.schema,
-        params: f.params ?? null,
-        events: f.events ?? null,
-        premium: f.premium === true,
-        cost: f.cost ?? 'cheap',
-        examples: f.examples ?? [],
-      }),
+      (f: FactDefinition, module) =>
+        entry(f, module, { schema: f.schema, params: f.params ?? null, ...effects(f), cost: f.cost ?? 'cheap' }),
     ),
     actions: each(
       (m) => m.actions,
-      (a: ActionDefinition, module) => ({
-        name: a.name,
-        module,
-        description: a.description,
-        params: a.params,
-        result: a.result ?? null,
-        events: a.events ?? null,
-        premium: a.premium === true,
-        examples: a.examples ?? [],
-      }),
+      (a: ActionDefinition, module) => entry(a, module, { params: a.params, result: a.result ?? null, ...effects(a) }),
     ),
     templates: registry.templates().map(describeTemplate),
   };
+}
+
+/** An event, fact or action: its name, its module, its description, what is particular to its kind, its examples. */
+function entry<E extends object>(
+  item: { name: string; description: string; examples?: readonly unknown[] },
+  module: string,
+  particular: E,
+) {
+  return { name: item.name, module, description: item.description, ...particular, examples: item.examples ?? [] };
+}
+
+/** What a fact or an action adds beyond its schemas: the events it works on, and whether it needs premium. */
+function effects(item: Pick<FactDefinition | ActionDefinition, 'events' | 'premium'>) {
+  return { events: item.events ?? null, premium: item.premium === true };
 }
 
 function describeModule(m: ModuleDefinition) {
