@@ -1,36 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisTraceStore } from '../../src/index.js';
-import type { Trace, TraceOutcome } from '../../src/index.js';
+import type { Trace } from '../../src/index.js';
+import { trace } from './fixtures.js';
 import { connectTestRedis, deleteKeysWithPrefix } from '../../src/testing/redis.js';
 import { randomId, waitFor } from '../../src/testing/util.js';
 
 type Redis = NonNullable<Awaited<ReturnType<typeof connectTestRedis>>>;
-
-let n = 0;
-function trace(outcome: TraceOutcome, guildId = 'g1', rule = 'r'): Trace {
-  n++;
-  return {
-    id: `t${n}`,
-    runId: `run${n}`,
-    segment: 0,
-    guildId,
-    rule: { id: rule, pointer: '/rules/0' },
-    ruleSetVersion: 'v',
-    trigger: { id: `e${n}`, type: 'message.create', at: n, depth: 0, payload: { n } },
-    mode: 'enforce',
-    outcome,
-    where: { result: true, checks: [] },
-    condition: null,
-    facts: [],
-    limits: [],
-    actions: [],
-    notes: [],
-    errors: 0,
-    startedAt: n,
-    finishedAt: n,
-    durationMs: 0,
-  };
-}
 
 describe('RedisTraceStore (real Redis)', () => {
   let redis: Redis | null = null;

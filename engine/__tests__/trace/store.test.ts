@@ -1,33 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TRACE_RETENTION, InMemoryTraceStore, TRACE_OUTCOMES } from '../../src/index.js';
-import type { Trace, TraceOutcome } from '../../src/index.js';
-
-let n = 0;
-function trace(outcome: TraceOutcome, guildId = 'g1', rule = 'r'): Trace {
-  n++;
-  return {
-    id: `t${n}`,
-    runId: `run${n}`,
-    segment: 0,
-    guildId,
-    rule: { id: rule, pointer: '/rules/0' },
-    ruleSetVersion: 'v',
-    trigger: { id: `e${n}`, type: 'message.create', at: n, depth: 0, payload: {} },
-    mode: 'enforce',
-    outcome,
-    where: { result: true, checks: [] },
-    condition: null,
-    facts: [],
-    limits: [],
-    actions: [],
-    notes: [],
-    errors: 0,
-    startedAt: n,
-    finishedAt: n,
-    durationMs: 0,
-  };
-}
+import type { TraceOutcome } from '../../src/index.js';
+import { trace } from './fixtures.js';
 
 describe('InMemoryTraceStore', () => {
   it('keeps each outcome in its own bounded bucket: noisy non-matches never push out errors', async () => {

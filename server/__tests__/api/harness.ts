@@ -193,6 +193,24 @@ export function owner(h: Harness, guildIds: string[], id = snowflake()): FakeUse
   };
 }
 
+/** A guild whose owner is signed in, and a request helper for its routes (a `GET` reads, anything else writes). */
+export async function ownedGuild(h: Harness, guildId = snowflake()) {
+  const client = await h.login(owner(h, [guildId]));
+  const call = (
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    payload?: object,
+    headers: Record<string, string> = {},
+  ) =>
+    h.inject({
+      method,
+      url: `/api/guilds/${guildId}${url}`,
+      headers: { ...(method === 'GET' ? client.read : client.write), ...headers },
+      ...(payload ? { payload } : {}),
+    });
+  return { guildId, client, call };
+}
+
 /** A valid minimal rule document for `guildId`. */
 export function doc(
   guildId: string,

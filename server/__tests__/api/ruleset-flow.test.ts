@@ -1,27 +1,19 @@
 // The rule set life cycle through the API: plan → apply → diff → restore, template uses, simulation of the live set.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, doc, owner, snowflake, SHOUT_RULE, type Client, type Harness } from './harness.js';
+import { createHarness, doc, owner, ownedGuild, snowflake, SHOUT_RULE, type Client, type Harness } from './harness.js';
 
 describe('rule set life cycle', () => {
   let h: Harness;
   let c: Client;
   let g: string;
+  let call: Awaited<ReturnType<typeof ownedGuild>>['call'];
   beforeAll(async () => {
     h = await createHarness({ kind: 'pglite' });
-    g = snowflake();
-    c = await h.login(owner(h, [g]));
+    ({ guildId: g, client: c, call } = await ownedGuild(h));
   });
   afterAll(async () => {
     await h?.close();
   });
-
-  const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, headers: Record<string, string> = {}) =>
-    h.inject({
-      method,
-      url: `/api/guilds/${g}${url}`,
-      headers: { ...(method === 'GET' ? c.read : c.write), ...headers },
-      ...(payload ? { payload } : {}),
-    });
 
   it('plans against nothing, applies, re-plans as a no-op, and applies the no-op without a new version', async () => {
     expect((await call('GET', '/ruleset')).statusCode).toBe(404);
@@ -166,15 +158,7 @@ describe('rule set life cycle', () => {
   });
 
   it('history pages with ?before; a diff of a guild without rule set is 404; apply without a version applies to the live one', async () => {
-    const fresh = snowflake();
-    const c2 = await h.login(owner(h, [fresh]));
-    const at = (method: 'GET' | 'POST', url: string, payload?: object) =>
-      h.inject({
-        method,
-        url: `/api/guilds/${fresh}${url}`,
-        headers: method === 'GET' ? c2.read : c2.write,
-        ...(payload ? { payload } : {}),
-      });
+    const { guildId: fresh, call: at } = await ownedGuild(h);
     const diff = await at('GET', '/ruleset/diff?from=0');
     expect(diff.statusCode).toBe(404);
     expect(diff.json().error.message).toContain('(live)');
@@ -188,8 +172,7 @@ describe('rule set life cycle', () => {
   });
 
   it('settings and template uses honour If-Match like PUT ruleset', async () => {
-    const fresh = snowflake();
-    const c2 = await h.login(owner(h, [fresh]));
+    const { guildId: fresh, client: c2 } = await ownedGuild(h);
     const send = (method: 'PATCH' | 'POST', url: string, payload: object, ifMatch?: string) =>
       h.inject({
         method,
@@ -220,8 +203,7 @@ describe('rule set life cycle', () => {
   });
 
   it('settings on a guild without rule set create its first version', async () => {
-    const fresh = snowflake();
-    const c2 = await h.login(owner(h, [fresh]));
+    const { guildId: fresh, client: c2 } = await ownedGuild(h);
     const res = await h.inject({
       method: 'PATCH',
       url: `/api/guilds/${fresh}/settings`,
@@ -234,15 +216,7 @@ describe('rule set life cycle', () => {
   });
 
   it('restore without a message says what it restored; a plan of a document without rules removes every rule', async () => {
-    const fresh = snowflake();
-    const c2 = await h.login(owner(h, [fresh]));
-    const at = (method: 'GET' | 'POST', url: string, payload?: object) =>
-      h.inject({
-        method,
-        url: `/api/guilds/${fresh}${url}`,
-        headers: method === 'GET' ? c2.read : c2.write,
-        ...(payload ? { payload } : {}),
-      });
+    const { guildId: fresh, call: at } = await ownedGuild(h);
     await at('POST', '/ruleset/apply', { document: doc(fresh, [SHOUT_RULE]) });
     await at('POST', '/ruleset/apply', { document: doc(fresh, []) });
     const restored = await at('POST', '/ruleset/versions/1/restore');
@@ -256,8 +230,7 @@ describe('rule set life cycle', () => {
   });
 
   it('stores a document with warnings and answers them next to the new version; the audit log has before/after', async () => {
-    const fresh = snowflake();
-    const c2 = await h.login(owner(h, [fresh]));
+    const { guildId: fresh, client: c2 } = await ownedGuild(h);
     const rule = { ...SHOUT_RULE, if: { all: [{ fact: 'event.noSuchField', operator: 'equal', value: 1 }] } };
     const put = await h.inject({
       method: 'PUT',

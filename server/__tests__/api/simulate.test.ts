@@ -2,23 +2,21 @@
 // and a fix, and the OpenAPI document shows the engine's shape (not a loose "object").
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simStepSchema, simWorldSchema } from '@rulecord/engine';
-import { createHarness, doc, owner, snowflake, SHOUT_RULE, type Client, type Harness } from './harness.js';
+import { createHarness, doc, ownedGuild, SHOUT_RULE, type Harness } from './harness.js';
 
 describe('POST /api/guilds/:g/simulate', () => {
   let h: Harness;
-  let c: Client;
   let g: string;
+  let call: Awaited<ReturnType<typeof ownedGuild>>['call'];
   beforeAll(async () => {
     h = await createHarness({ kind: 'pglite' });
-    g = snowflake();
-    c = await h.login(owner(h, [g]));
+    ({ guildId: g, call } = await ownedGuild(h));
   });
   afterAll(async () => {
     await h?.close();
   });
 
-  const simulate = (payload: object) =>
-    h.inject({ method: 'POST', url: `/api/guilds/${g}/simulate`, headers: c.write, payload });
+  const simulate = (payload: object) => call('POST', '/simulate', payload);
   const body = (extra: object) => ({ document: doc(g, [SHOUT_RULE]), ...extra });
 
   it('answers 400 with every world and step problem, each at its body pointer with a fix; nothing runs', async () => {

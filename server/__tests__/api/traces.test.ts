@@ -4,32 +4,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InMemoryTraceStore, TRACE_OUTCOMES, type Trace, type TraceOutcome, type TraceStore } from '@rulecord/engine';
 import { traceFeed, type TraceFilter } from '../../src/api/traces.js';
+import { sampleTrace } from './trace-fixture.js';
 
 const OUTCOMES = TRACE_OUTCOMES.filter((o) => o !== 'filtered');
 
 function trace(n: number, guildId: string, rule: string, outcome: TraceOutcome, user: string): Trace {
-  const at = 1_000 + n * 10;
-  return {
-    id: `t${n}`,
-    runId: `r${n}`,
-    segment: 0,
-    guildId,
-    rule: { id: rule, pointer: '/rules/0' },
-    ruleSetVersion: 'v',
-    trigger: { id: `e${n}`, type: 'message.create', at, depth: 0, payload: { author: { id: user } } },
-    mode: 'enforce',
-    outcome,
-    where: { result: true, checks: [] },
-    condition: null,
-    facts: [],
-    limits: [],
-    actions: [],
-    notes: [],
-    errors: 0,
-    startedAt: at,
-    finishedAt: at,
-    durationMs: 0,
-  };
+  return sampleTrace({ id: `t${n}`, guildId, rule, outcome, user, at: 1_000 + n * 10 });
 }
 
 const spec = fc.record({

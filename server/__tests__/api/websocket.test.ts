@@ -6,30 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Trace } from '@rulecord/engine';
 import { MAX_STREAMS_PER_GUILD } from '../../src/api/routes/traces/index.js';
 import { createHarness, owner, snowflake, type Client, type Harness } from './harness.js';
+import { sampleTrace } from './trace-fixture.js';
 
 function trace(guildId: string, ruleId: string, n: number): Trace {
-  const at = Date.now();
-  return {
-    id: `t-${guildId}-${n}`,
-    runId: `r-${n}`,
-    segment: 0,
-    guildId,
-    rule: { id: ruleId, pointer: '/rules/0' },
-    ruleSetVersion: 'v',
-    trigger: { id: `e-${n}`, type: 'message.create', at, depth: 0, payload: { author: { id: 'u1' } } },
-    mode: 'enforce',
-    outcome: 'fired',
-    where: { result: true, checks: [] },
-    condition: null,
-    facts: [],
-    limits: [],
-    actions: [],
-    notes: [],
-    errors: 0,
-    startedAt: at,
-    finishedAt: at,
-    durationMs: 0,
-  };
+  return sampleTrace({ id: `t-${guildId}-${n}`, guildId, rule: ruleId, user: 'u1', at: Date.now() });
 }
 
 describe('GET /api/guilds/:guildId/traces/stream', () => {

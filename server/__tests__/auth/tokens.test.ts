@@ -1,8 +1,7 @@
 // Per-guild API tokens: shown once, stored hashed, scoped, revocable, last-used time; the CLI `rulecord token`.
-import { Writable } from 'node:stream';
 import knexFactory from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
+import { runCommand } from '../cli/capture.js';
 import { sha256 } from '../../src/auth/crypto.js';
 import { randomName, requireDatabaseUrl, tempDir } from '../../src/testing/index.js';
 import { createHarness, doc, owner, snowflake, type Client, type Harness } from '../api/harness.js';
@@ -107,14 +106,7 @@ describe('API tokens over HTTP', () => {
   });
 });
 
-async function cli(argv: string[], env: Record<string, string>, cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const out = new Writable({ write: (c, _e, done) => ((stdout += String(c)), done()) });
-  const err = new Writable({ write: (c, _e, done) => ((stderr += String(c)), done()) });
-  const code = await runCli(argv, { stdout: out, stderr: err, env, cwd });
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], env: Record<string, string>, cwd: string) => runCommand(argv, { env, cwd });
 
 describe('rulecord token (PostgreSQL)', () => {
   const dir = tempDir();

@@ -2,26 +2,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { runCli } from '../../src/cli/run.js';
+import { runCommand } from './capture.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 let dir: string;
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const code = await runCli(argv, { stdout: stdout as never, stderr: stderr as never, cwd: dir, env: {} });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const cli = (...argv: string[]) => runCommand(argv, { cwd: dir });
 const example = join(root, 'examples', 'gaming-community', 'guild.yaml');
 
 beforeAll(() => {

@@ -1,52 +1,29 @@
-import { Writable } from 'node:stream';
-import knexFactory from 'knex';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
+import { runCommand } from './capture.js';
 import type { Knex } from 'knex';
 import { loadConfig } from '../../src/config/index.js';
-import { listMigrations, migrationFolders, openDatabase, withMigrationSession } from '../../src/db/index.js';
-import {
-  openTestDatabase,
-  randomName,
-  requireDatabaseUrl,
-  tempDir,
-  testDatabaseKinds,
-} from '../../src/testing/index.js';
-import type { TestDatabaseKind } from '../../src/testing/index.js';
+import { listMigrations, migrateUp, migrationFolders, openDatabase, withMigrationSession } from '../../src/db/index.js';
+import { requireDatabaseUrl, tempDir, testDatabaseEnv, testDatabaseKinds } from '../../src/testing/index.js';
+import type { TestDatabaseEnv, TestDatabaseKind } from '../../src/testing/index.js';
 
-async function cli(argv: string[], env: Record<string, string>, cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const out = new Writable({ write: (c, _e, done) => ((stdout += String(c)), done()) });
-  const err = new Writable({ write: (c, _e, done) => ((stderr += String(c)), done()) });
-  const code = await runCli(argv, { stdout: out, stderr: err, env, cwd });
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], env: Record<string, string>, cwd: string) => runCommand(argv, { env, cwd });
 
 const { modules } = await import('@rulecord/catalog');
 const all = listMigrations(migrationFolders(modules)).map((m) => m.name);
 
 describe.each(await testDatabaseKinds())('rulecord migrate on %s', (kind: TestDatabaseKind) => {
   const dir = tempDir();
-  const schema = randomName('cli');
+  let target: TestDatabaseEnv;
   let env: Record<string, string> = {};
+  let schema = '';
   beforeAll(async () => {
-    if (kind === 'postgres') {
-      const url = (await requireDatabaseUrl())!;
-      const admin = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
-      await admin.raw('create schema ??', [schema]);
-      await admin.destroy();
-      // Every connection of the command works in this test's schema.
-      env = { DATABASE_URL: `${url}?options=${encodeURIComponent(`-c search_path=${schema}`)}` };
-    }
+    // Every connection of the command works in this test's schema.
+    target = await testDatabaseEnv(kind, 'cli');
+    ({ env, schema } = target);
   });
   afterAll(async () => {
     dir.remove();
-    if (kind === 'postgres') {
-      const admin = knexFactory({ client: 'pg', connection: (await requireDatabaseUrl())!, pool: { min: 0, max: 1 } });
-      await admin.raw('drop schema if exists ?? cascade', [schema]);
-      await admin.destroy();
-    }
+    await target?.drop();
   });
 
   it('lists, applies, undoes and re-applies every migration', { timeout: 120_000 }, async () => {
@@ -135,9 +112,9 @@ describe.each(await testDatabaseKinds())('rulecord migrate on %s', (kind: TestDa
 
 describe.skipIf((await requireDatabaseUrl()) === undefined)('rulecord migrate unlock while a process migrates', () => {
   it('refuses, naming the session, and leaves the lock as it is', { timeout: 60_000 }, async () => {
-    const db = await openTestDatabase('postgres', { migrate: { folders: migrationFolders([]) } });
-    const url = (await requireDatabaseUrl())!;
-    const env = { DATABASE_URL: `${url}?options=${encodeURIComponent(`-c search_path=${db.schema}`)}` };
+    const { env, schema, drop } = await testDatabaseEnv('postgres', 'cli');
+    const db = await openDatabase(loadConfig({ env, cwd: '/', envFile: false }));
+    await migrateUp(db.knex, { folders: migrationFolders([]) });
     let finish!: () => void;
     let entered!: () => void;
     const inside = new Promise<void>((resolve) => (entered = resolve));
@@ -153,7 +130,7 @@ describe.skipIf((await requireDatabaseUrl()) === undefined)('rulecord migrate un
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(
         new RegExp(
-          `^rulecord migrate: not releasing the migration lock \\(table ${db.schema}\\.knex_migrations_lock\\): the process of PostgreSQL session \\d+ \\(.*client 127\\.0\\.0\\.1, connected .*\\) is migrating the database right now\\n {2}fix: wait for that migration to finish, then start again; if the process hangs, stop it \\(\`SELECT pg_terminate_backend\\(\\d+\\)\` ends its session\\) and run \`rulecord migrate unlock\` \\[RC_DB_MIGRATION_RUNNING\\]\\n$`,
+          `^rulecord migrate: not releasing the migration lock \\(table ${schema}\\.knex_migrations_lock\\): the process of PostgreSQL session \\d+ \\(.*client 127\\.0\\.0\\.1, connected .*\\) is migrating the database right now\\n {2}fix: wait for that migration to finish, then start again; if the process hangs, stop it \\(\`SELECT pg_terminate_backend\\(\\d+\\)\` ends its session\\) and run \`rulecord migrate unlock\` \\[RC_DB_MIGRATION_RUNNING\\]\\n$`,
         ),
       );
       expect(Number((await db.knex('knex_migrations_lock').first('is_locked'))?.is_locked)).toBe(1);
@@ -162,7 +139,8 @@ describe.skipIf((await requireDatabaseUrl()) === undefined)('rulecord migrate un
     } finally {
       finish?.();
       await run;
-      await db.destroy();
+      await db.close();
+      await drop();
     }
   });
 });

@@ -1,19 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { runCli } from '../../src/cli/run.js';
+import { runCommand } from './capture.js';
 import { freePort, rulecordBin, spawnNode, tempDir, type SpawnedProcess } from '../../src/testing/index.js';
 
 // End to end against a real `rulecord start` (embedded database, sandbox guild): plan, apply, pull, stale plan.
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 let server: SpawnedProcess;
 let dir: { path: string; remove(): void };
@@ -21,17 +13,8 @@ let url: string;
 let guild: string;
 let token: string;
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const code = await runCli(argv, {
-    stdout: stdout as never,
-    stderr: stderr as never,
-    cwd: dir.path,
-    env: { RULECORD_URL: url, RULECORD_TOKEN: token },
-  });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const cli = (...argv: string[]) =>
+  runCommand(argv, { cwd: dir.path, env: { RULECORD_URL: url, RULECORD_TOKEN: token } });
 
 function ruleSet(rules: string): string {
   return `# Our rules, kept in git.\napiVersion: rulecord/v1\nkind: RuleSet\nguild: "${guild}"\nrules:\n${rules}`;
@@ -143,32 +126,19 @@ describe('rulecord plan / apply / pull against a running server', () => {
   }, 60_000);
 
   it('says clearly when the token is wrong or the server is unreachable', async () => {
-    const stderr = new Sink();
-    const code = await runCli(['pull', '--guild', guild], {
-      stdout: new Sink() as never,
-      stderr: stderr as never,
+    const refused = await runCommand(['pull', '--guild', guild], {
       cwd: dir.path,
       env: { RULECORD_URL: url, RULECORD_TOKEN: 'rct_wrong' },
     });
-    expect(code).toBe(1);
-    expect(stderr.text).toContain('the server refused the token');
-    const down = new Sink();
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('the server refused the token');
     const port = await freePort();
-    const code2 = await runCli(['pull', '--guild', guild], {
-      stdout: new Sink() as never,
-      stderr: down as never,
+    const down = await runCommand(['pull', '--guild', guild], {
       cwd: dir.path,
       env: { RULECORD_URL: `http://127.0.0.1:${port}`, RULECORD_TOKEN: token },
     });
-    expect(code2).toBe(1);
-    expect(down.text).toContain('cannot reach');
-    expect(
-      await runCli(['plan', '--guild', guild], {
-        stdout: new Sink() as never,
-        stderr: new Sink() as never,
-        cwd: dir.path,
-        env: {},
-      }),
-    ).toBe(2);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain('cannot reach');
+    expect((await runCommand(['plan', '--guild', guild], { cwd: dir.path })).code).toBe(2);
   }, 30_000);
 });

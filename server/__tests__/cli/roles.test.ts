@@ -1,22 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
+import { runCommand } from './capture.js';
 import { tempDir } from '../../src/testing/index.js';
 
-function sink() {
-  const out = { text: '' };
-  const stream = new Writable({ write: (c, _e, done) => ((out.text += String(c)), done()) });
-  return { out, stream };
-}
-
-async function cli(argv: string[], env: Record<string, string> = {}, cwd = process.cwd()) {
-  const o = sink();
-  const e = sink();
-  const code = await runCli(argv, { stdout: o.stream, stderr: e.stream, env, cwd });
-  return { code, stdout: o.out.text, stderr: e.out.text };
-}
+const cli = (argv: string[], env: Record<string, string> = {}, cwd = process.cwd()) => runCommand(argv, { env, cwd });
 
 const dir = tempDir();
 afterAll(() => dir.remove());

@@ -1,34 +1,14 @@
-import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RulecordError } from '@rulecord/engine';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, defineCommand, parseArgs } from '../../src/cli/command.js';
 import type { CommandEntry } from '../../src/cli/command.js';
 import { commands } from '../../src/cli/commands/index.js';
-import { loadCommand, runCli } from '../../src/cli/run.js';
+import { loadCommand } from '../../src/cli/run.js';
+import { runCommand } from './capture.js';
 
-function sink() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _e, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
-async function run(argv: string[], entries?: readonly CommandEntry[]) {
-  const out = sink();
-  const err = sink();
-  const code = await runCli(argv, {
-    stdout: out.stream,
-    stderr: err.stream,
-    env: {},
-    ...(entries ? { commands: entries } : {}),
-  });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+const run = (argv: string[], entries?: readonly CommandEntry[]) =>
+  runCommand(argv, entries ? { commands: entries } : {});
 
 const fake: CommandEntry[] = [
   {

@@ -1,29 +1,19 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
-import { runCli } from '../../src/cli/run.js';
-
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
+import { runCommand } from './capture.js';
 
 describe('rulecord schema', () => {
   it('prints the full JSON Schema, with every catalog module', async () => {
-    const stdout = new Sink();
-    const code = await runCli(['schema'], { stdout: stdout as never, stderr: new Sink() as never, env: {} });
+    const { code, stdout } = await runCommand(['schema']);
     expect(code).toBe(0);
-    const schema = JSON.parse(stdout.text) as Record<string, unknown>;
+    const schema = JSON.parse(stdout) as Record<string, unknown>;
     expect(typeof schema.$id).toBe('string');
-    expect(stdout.text).toContain('member.timeout');
-    expect(stdout.text).toContain('logChannel');
-    expect(stdout.text).toContain('message.capsRatio');
+    expect(stdout).toContain('member.timeout');
+    expect(stdout).toContain('logChannel');
+    expect(stdout).toContain('message.capsRatio');
     // Editors validate with it: it compiles, accepts an example and refuses an unknown action.
     const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(schema);
     const doc = parseYaml(

@@ -1,24 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
+import { runCommand } from './capture.js';
 
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 let dir: string;
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const code = await runCli(argv, { stdout: stdout as never, stderr: stderr as never, cwd: dir, env: {} });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const cli = (...argv: string[]) => runCommand(argv, { cwd: dir });
 
 const RULES = `apiVersion: rulecord/v1
 kind: RuleSet
@@ -169,16 +156,9 @@ describe('rulecord test: world and steps are held to the simulator schema', () =
     writeFileSync(join(own, 'rules.yaml'), RULES);
   });
   afterAll(() => rmSync(own, { recursive: true, force: true }));
-  const run = async (name: string, text: string) => {
+  const run = (name: string, text: string) => {
     writeFileSync(join(own, name), text);
-    const stdout = new Sink();
-    const code = await runCli(['test', name], {
-      stdout: stdout as never,
-      stderr: new Sink() as never,
-      cwd: own,
-      env: {},
-    });
-    return { code, stdout: stdout.text };
+    return runCommand(['test', name], { cwd: own });
   };
 
   it('a misspelt world field is placed in the file with a did-you-mean and a fix, and no case runs', async () => {

@@ -1,17 +1,9 @@
-import { Writable } from 'node:stream';
 import knexFactory from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
+import { runCommand } from './capture.js';
 import { randomName, requireDatabaseUrl, tempDir } from '../../src/testing/index.js';
 
-async function cli(argv: string[], env: Record<string, string>, cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const out = new Writable({ write: (c, _e, done) => ((stdout += String(c)), done()) });
-  const err = new Writable({ write: (c, _e, done) => ((stderr += String(c)), done()) });
-  const code = await runCli(argv, { stdout: out, stderr: err, env, cwd });
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], env: Record<string, string>, cwd: string) => runCommand(argv, { env, cwd });
 
 const usage = (message: string) =>
   expect.stringMatching(new RegExp(`^rulecord token: ${message}.*\\nUsage: rulecord token create`));

@@ -1,21 +1,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
+import { Sink } from './capture.js';
 
 // The examples of docs/cli.md and docs/gitops.md run here: `<!-- file: NAME -->` blocks are written to a fresh folder,
 // `<!-- run -->` console blocks are run in it, and the output must be exactly what the page shows.
 const root = join(import.meta.dirname, '..', '..', '..');
-
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 type Step =
   | { kind: 'file'; name: string; body: string }

@@ -2,11 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineAction, defineModule } from '@rulecord/engine';
 import { createCatalogRegistry } from '@rulecord/catalog';
-import { runCli } from '../../src/cli/run.js';
+import { runCommand } from './capture.js';
 import { validateFiles } from '../../src/cli/commands/validate.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -51,20 +50,7 @@ rule hello
     message.sendd content: "Welcome!"
 `;
 
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const code = await runCli(argv, { stdout: stdout as never, stderr: stderr as never, cwd: dir, env: {} });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const cli = (...argv: string[]) => runCommand(argv, { cwd: dir });
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'rulecord-validate-'));

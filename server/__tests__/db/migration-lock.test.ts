@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { RulecordError } from '@rulecord/engine';
+import { failure } from './failure.js';
 import type { Config } from '../../src/config/index.js';
 import {
   MIGRATION_LOCK_TABLE,
@@ -17,15 +17,6 @@ import type { TestDatabase } from '../../src/testing/index.js';
 
 const core = migrationFolders([]);
 const hold = (db: Database) => db.knex(MIGRATION_LOCK_TABLE).update({ is_locked: 1 });
-
-async function failure(promise: Promise<unknown>): Promise<RulecordError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RulecordError);
-  return error as RulecordError;
-}
 
 describe.each(await testDatabaseKinds())('a migration lock held for good, on %s', (kind) => {
   let db: TestDatabase;

@@ -1,21 +1,12 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RulecordError } from '@rulecord/engine';
+import { failure } from './failure.js';
 import { openDatabase } from '../../src/db/open.js';
 import { tempDir } from '../../src/testing/index.js';
 
 const dir = tempDir();
 afterAll(() => dir.remove());
-
-async function failure(promise: Promise<unknown>): Promise<RulecordError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RulecordError);
-  return error as RulecordError;
-}
 
 describe('openDatabase: the embedded database cannot be opened', () => {
   it('RULECORD_DATA_DIR is a file: RC_DB_EMBEDDED_OPEN names the folder and the fix', async () => {

@@ -1,12 +1,12 @@
 import { Writable } from 'node:stream';
-import knexFactory from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RulecordError } from '@rulecord/engine';
 import { formatError } from '../../src/cli/format-error.js';
 import { loadConfig } from '../../src/config/index.js';
 import { migrateUp, migrationFolders, openDatabase, readMigrationLock } from '../../src/db/index.js';
 import { startProcess } from '../../src/process/index.js';
-import { randomName, requireDatabaseUrl, tempDir, testDatabaseKinds } from '../../src/testing/index.js';
+import { tempDir, testDatabaseEnv, testDatabaseKinds } from '../../src/testing/index.js';
+import type { TestDatabaseEnv } from '../../src/testing/index.js';
 
 function logLines() {
   let text = '';
@@ -22,18 +22,13 @@ function logLines() {
 
 describe.each(await testDatabaseKinds())('starting while the migration lock is held for good, on %s', (kind) => {
   const dir = tempDir();
-  const schema = randomName('start');
-  let env: Record<string, string> = { LOG_LEVEL: 'info' };
+  let target: TestDatabaseEnv;
+  let env: Record<string, string> = {};
   const database = async () => openDatabase(loadConfig({ env, cwd: dir.path, envFile: false }));
 
   beforeAll(async () => {
-    if (kind === 'postgres') {
-      const url = (await requireDatabaseUrl())!;
-      const admin = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
-      await admin.raw('create schema ??', [schema]);
-      await admin.destroy();
-      env = { ...env, DATABASE_URL: `${url}?options=${encodeURIComponent(`-c search_path=${schema}`)}` };
-    }
+    target = await testDatabaseEnv(kind, 'start');
+    env = { ...target.env, LOG_LEVEL: 'info' };
     const db = await database();
     await migrateUp(db.knex, { folders: migrationFolders([]) });
     await db.knex('knex_migrations_lock').update({ is_locked: 1 });
@@ -41,11 +36,7 @@ describe.each(await testDatabaseKinds())('starting while the migration lock is h
   });
   afterAll(async () => {
     dir.remove();
-    if (kind === 'postgres') {
-      const admin = knexFactory({ client: 'pg', connection: (await requireDatabaseUrl())!, pool: { min: 0, max: 1 } });
-      await admin.raw('drop schema if exists ?? cascade', [schema]);
-      await admin.destroy();
-    }
+    await target?.drop();
   });
 
   it(
@@ -66,7 +57,7 @@ describe.each(await testDatabaseKinds())('starting while the migration lock is h
       );
       expect(error).toBeInstanceOf(RulecordError);
       expect((error as RulecordError).code).toBe('RC_DB_MIGRATION_LOCKED');
-      const table = kind === 'postgres' ? `${schema}.knex_migrations_lock` : 'knex_migrations_lock';
+      const table = kind === 'postgres' ? `${target.schema}.knex_migrations_lock` : 'knex_migrations_lock';
       expect(formatError(error, {})).toMatch(
         new RegExp(
           `^the migration lock \\(table ${table}\\) is still held after waiting 0\\.[3-6] s; .*\\n {2}fix: .*\`rulecord migrate unlock --yes\`.* \\[RC_DB_MIGRATION_LOCKED\\]$`,

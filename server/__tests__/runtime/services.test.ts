@@ -3,7 +3,9 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { RecordingDiscord } from '@rulecord/engine';
 import { createCatalogRegistry } from '@rulecord/catalog';
 import { createLogger } from '../../src/logging/logger.js';
+import type { Logger } from '../../src/logging/logger.js';
 import { createProcessServices, servicesOf } from '../../src/runtime/services.js';
+import type { ProcessServicesOptions } from '../../src/runtime/services.js';
 
 // Never queried: these tests stop before the engine loads anything.
 const knex = knexFactory({ client: 'pg' });
@@ -19,23 +21,20 @@ function capture() {
   return { logger, lines };
 }
 
+/** Services on the unqueried database, without timers; `options` adds what a test is about. */
+const services = (logger: Logger, options: Partial<ProcessServicesOptions> = {}) =>
+  createProcessServices({ db: knex, redis: undefined, registry, logger, runTimers: false, ...options });
+
 describe('createProcessServices: the DiscordPort', () => {
   it('acts through the port it is handed ("port" mode), with no sandbox warning', async () => {
     const { logger, lines } = capture();
     const port = new RecordingDiscord({ guild: { id: '1', name: 'Real' } });
-    const services = createProcessServices({
-      db: knex,
-      redis: undefined,
-      registry,
-      logger,
-      runTimers: false,
-      discord: port,
-    });
-    expect(services.discordMode).toBe('port');
-    expect(services.discord()).toBe(port);
-    expect(services.discord()).toBe(port);
+    const withPort = services(logger, { discord: port });
+    expect(withPort.discordMode).toBe('port');
+    expect(withPort.discord()).toBe(port);
+    expect(withPort.discord()).toBe(port);
     expect(lines.filter((l) => l.msg.includes('SANDBOX'))).toEqual([]);
-    await services.close();
+    await withPort.close();
   });
 
   it.each([
@@ -43,25 +42,17 @@ describe('createProcessServices: the DiscordPort', () => {
     ['token', true, 'SANDBOX MODE: DISCORD_TOKEN is set but this build has no gateway bot yet'],
   ] as const)('without a port (token %s) warns once that nothing reaches Discord', async (token, tokenSet, text) => {
     const { logger, lines } = capture();
-    const services = createProcessServices({
-      db: knex,
-      redis: undefined,
-      registry,
-      logger,
-      runTimers: false,
-      discordToken: token,
-      sandboxGuildId: '42',
-    });
-    expect(services.discordMode).toBe('sandbox');
-    const sandbox = services.discord();
+    const sandboxed = services(logger, { discordToken: token, sandboxGuildId: '42' });
+    expect(sandboxed.discordMode).toBe('sandbox');
+    const sandbox = sandboxed.discord();
     expect(sandbox).toBeInstanceOf(RecordingDiscord);
-    expect(services.discord()).toBe(sandbox);
+    expect(sandboxed.discord()).toBe(sandbox);
     const warnings = lines.filter((l) => l.level === 40);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ tokenSet, sandboxGuildId: '42' });
     expect(warnings[0]?.msg.startsWith(text)).toBe(true);
-    await services.close();
-    await services.close();
+    await sandboxed.close();
+    await sandboxed.close();
   });
 });
 
@@ -70,9 +61,9 @@ describe('createProcessServices: the sandbox port stays bounded', () => {
     vi.useFakeTimers();
     try {
       const { logger } = capture();
-      const services = createProcessServices({ db: knex, redis: undefined, registry, logger, runTimers: false });
-      const sandbox = services.discord() as RecordingDiscord;
-      const guild = sandbox.forGuild(services.sandboxGuildId);
+      const sandboxed = services(logger);
+      const sandbox = sandboxed.discord() as RecordingDiscord;
+      const guild = sandbox.forGuild(sandboxed.sandboxGuildId);
       for (let i = 0; i < 1500; i++) await guild.addRole('u1', `r${i}`);
       const recorded = sandbox.calls.length;
       expect(recorded).toBeGreaterThanOrEqual(1500);
@@ -81,7 +72,7 @@ describe('createProcessServices: the sandbox port stays bounded', () => {
       expect(sandbox.calls).toHaveLength(recorded);
       await vi.advanceTimersByTimeAsync(1);
       expect(sandbox.calls).toEqual(latest);
-      await services.close();
+      await sandboxed.close();
       // Closed: no more trimming.
       for (let i = 0; i < 10; i++) await guild.addRole('u1', `again${i}`);
       await vi.advanceTimersByTimeAsync(20_000);
@@ -95,7 +86,7 @@ describe('createProcessServices: the sandbox port stays bounded', () => {
 describe('servicesOf', () => {
   it('uses the process services when the context has them, and builds its own (to close) otherwise', async () => {
     const { logger } = capture();
-    const shared = createProcessServices({ db: knex, redis: undefined, registry, logger, runTimers: false });
+    const shared = services(logger);
     const ctx = { db: { knex }, redis: undefined, registry, logger, config: { DISCORD_TOKEN: 'x' } };
     expect(servicesOf({ ...ctx, services: shared }, { runTimers: true })).toEqual({ services: shared, own: false });
     const own = servicesOf({ ...ctx, shutdownGraceMs: 500 }, { runTimers: true });

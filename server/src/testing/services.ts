@@ -133,14 +133,45 @@ export async function openTestDatabase(
     schema,
     async destroy() {
       await db.close();
-      const admin = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
-      try {
-        await admin.raw('drop schema if exists ?? cascade', [schema]);
-      } finally {
-        await admin.destroy();
-      }
+      await adminQuery(url, 'drop schema if exists ?? cascade', schema);
     },
   };
+}
+
+export interface TestDatabaseEnv {
+  /** The variables to hand the process: `DATABASE_URL` on PostgreSQL, none for the embedded database. */
+  env: Record<string, string>;
+  /** The schema every connection works in (`public` for PGlite, whose data lives in the working directory). */
+  schema: string;
+  /** Drops the schema (PostgreSQL). */
+  drop(): Promise<void>;
+}
+
+/**
+ * The environment of code that opens the database by itself (the CLI, `startProcess`) on a fresh schema of the test
+ * PostgreSQL: its `DATABASE_URL` sets the `search_path` of every connection. On `pglite`, an empty environment: the
+ * embedded database of the working directory.
+ */
+export async function testDatabaseEnv(kind: TestDatabaseKind, prefix = 'env'): Promise<TestDatabaseEnv> {
+  if (kind === 'pglite') return { env: {}, schema: 'public', drop: async () => {} };
+  const url = await requireDatabaseUrl();
+  if (url === undefined) throw new Error('PostgreSQL is unreachable; guard the suite with testDatabaseKinds()');
+  const schema = randomName(prefix);
+  await adminQuery(url, 'create schema ??', schema);
+  return {
+    env: { DATABASE_URL: `${url}?options=${encodeURIComponent(`-c search_path=${schema}`)}` },
+    schema,
+    drop: () => adminQuery(url, 'drop schema if exists ?? cascade', schema),
+  };
+}
+
+async function adminQuery(url: string, sql: string, identifier: string): Promise<void> {
+  const admin = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
+  try {
+    await admin.raw(sql, [identifier]);
+  } finally {
+    await admin.destroy();
+  }
 }
 
 /** A TCP port nobody listens on right now. */
