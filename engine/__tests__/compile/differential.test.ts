@@ -6,7 +6,7 @@ import { Almanac, Engine, Rule } from 'json-rules-engine';
 import fc from 'fast-check';
 import { dotted, factValue, tree } from './arbitraries.js';
 import { describe, expect, it } from 'vitest';
-import { compileCondition, jreOperatorNames, type Condition } from '@rulecord/engine';
+import { ConditionSet, compileCondition, jreOperatorNames, type Condition } from '@rulecord/engine';
 
 const engine = new Engine([], { allowUndefinedFacts: true, pathResolver: (v: object, p: string) => dotted(v, p) });
 
@@ -38,7 +38,11 @@ describe('compiled conditions agree with json-rules-engine', () => {
         fc.array(tree, { minLength: 8, maxLength: 8 }),
         async (facts, conditions) => {
           const read = (name: string) => (facts as Record<string, unknown>)[name];
-          for (const condition of conditions) {
+          // The eight trees also compiled together, as a rule set is: shared facts and leaves, generated code.
+          const set = new ConditionSet();
+          const inSet = conditions.map((c) => set.compile(c as unknown as Condition));
+          const memo = set.memo();
+          for (const [i, condition] of conditions.entries()) {
             const expected = await oracle(condition, facts);
             if (expected === 'throws') {
               oracleThrew++;
@@ -48,6 +52,12 @@ describe('compiled conditions agree with json-rules-engine', () => {
             if (actual !== expected) {
               throw new Error(
                 `mismatch: ours ${String(actual)}, json-rules-engine ${String(expected)}\n${JSON.stringify({ condition, facts })}`,
+              );
+            }
+            const shared = inSet[i]!.evaluateIn(read, memo, null);
+            if (shared !== expected) {
+              throw new Error(
+                `mismatch (condition set): ours ${String(shared)}, json-rules-engine ${String(expected)}\n${JSON.stringify({ condition, facts })}`,
               );
             }
             compared++;

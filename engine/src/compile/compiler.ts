@@ -9,6 +9,7 @@ import {
 } from './operators.js';
 import { factPathValue, pathProblem, splitPath, type PathSegments } from './path.js';
 import { compileRegex, regexSpec, utf8, type Re2, type RegexSpec } from './regex.js';
+import { generate, type FactSlot, type Generated, type Inline, type Ir } from './codegen.js';
 
 /** A fact that is not resolved yet (an async provider). The caller resolves it and calls `evaluate` again. */
 export const PENDING: unique symbol = Symbol('rulecord.pending');
@@ -43,6 +44,12 @@ export interface CompiledCondition {
    * one entry per leaf evaluated, in order; with `null` nothing is recorded and nothing is allocated.
    */
   evaluate(read: FactReader, leaves: LeafResult[] | null): boolean | Pending;
+  /**
+   * `evaluate` sharing one event's memo with the other conditions of its `ConditionSet`: a fact is read once per
+   * event, and a leaf that several rules share (same fact, path, params, operator and value) is tested once. The
+   * memo must come from the same set's `memo()`. With `leaves` (a trace) the memo is not used.
+   */
+  evaluateIn(read: FactReader, memo: ConditionMemo, leaves: LeafResult[] | null): boolean | Pending;
   /** Every fact name the condition may read (for validation and prefetch). */
   readonly facts: ReadonlySet<string>;
 }
@@ -51,9 +58,39 @@ export interface CompileOptions {
   /** JSON pointer of the condition in the document (leaf pointers in traces are relative to it). */
   pointer?: string;
   operators?: OperatorTable;
+  /**
+   * What reading a fact costs, relative (default: 0 for `event.*` and `now`, 1 otherwise). Siblings of `all` / `any`
+   * are evaluated cheapest first (after json-rules-engine's `priority`, which wins): the truth value is the same, and
+   * an expensive fact (`io`) is read only when the cheap leaves could not decide.
+   */
+  factCost?: (fact: string) => number;
 }
 
+/** Fact values and leaf results of ONE event, shared by the conditions of one `ConditionSet`. */
+export interface ConditionMemo {
+  /** Per shared leaf: 0 not tested yet, 1 true, 2 false. */
+  readonly leaves: number[];
+  /** Per fact (name + params): the value read, or `UNREAD`. */
+  readonly facts: unknown[];
+}
+
+const UNREAD: unique symbol = Symbol('rulecord.unread');
+
+/** The closure tree: evaluates without a memo, and records leaves for traces. */
 type Node = (read: FactReader, leaves: LeafResult[] | null) => boolean | Pending;
+/** A compiled condition: its closure tree, the generator's view of it, and what it costs to evaluate. */
+interface Compiled {
+  node: Node;
+  ir: Ir;
+  cost: number;
+}
+/** A compiled child of `all` / `any`, with what orders it among its siblings. */
+interface Part extends Compiled {
+  /** Its source, for combining `matches` siblings. */
+  cond: unknown;
+  priority: number;
+  index: number;
+}
 
 /** Deeper trees than this are refused (`RC_CONDITION_TOO_DEEP`): nobody writes them, and recursion has a cost. */
 export const MAX_CONDITION_DEPTH = 32;
@@ -96,14 +133,6 @@ function priorityOf(node: unknown): number {
   return Number.isFinite(p) && p > 0 ? p : 1;
 }
 
-/** json-rules-engine evaluates siblings in descending `priority` (default 1); the order only matters for speed. */
-function byPriority(children: readonly unknown[]): { node: unknown; index: number }[] {
-  const indexed = children.map((node, index) => ({ node, index }));
-  if (indexed.some((c) => priorityOf(c.node) !== 1))
-    indexed.sort((x, y) => priorityOf(y.node) - priorityOf(x.node) || x.index - y.index);
-  return indexed;
-}
-
 function checkedPath(path: unknown, pointer: string): PathSegments | null {
   if (path === undefined) return null;
   if (typeof path !== 'string')
@@ -131,11 +160,133 @@ function checkedParams(params: unknown, pointer: string): JsonObject | undefined
   return deepFreeze(structuredClone(params) as JsonObject);
 }
 
+/** Relative cost of an operator's test, on top of reading its fact: text scans cost more than comparisons. */
+const OPERATOR_COST: Readonly<Record<string, number>> = {
+  matches: 4,
+  containsAnyWord: 4,
+  containsText: 3,
+  contains: 1,
+  doesNotContain: 1,
+  equalIgnoreCase: 1,
+  startsWith: 1,
+  endsWith: 1,
+};
+const defaultFactCost = (fact: string): number => (fact === 'now' || fact.startsWith('event.') ? 0 : 1);
+
+/**
+ * Compiles the conditions of one rule set against shared tables: each distinct fact (name + params) and each distinct
+ * leaf (fact, path, params, operator, value) gets a slot, so with one event's `ConditionMemo` every fact is read once
+ * and every shared leaf tested once, whichever rule reaches it first. The conditions are generated as one block of
+ * JavaScript (see codegen.ts) on first use. `compileCondition` is a set of one.
+ *
+ * @example
+ * const set = new ConditionSet();
+ * const a = set.compile(ruleA.if, { pointer: '/rules/0/if' });
+ * const b = set.compile(ruleB.if, { pointer: '/rules/1/if' });
+ * const memo = set.memo(); // per event
+ * a.evaluateIn(read, memo, null); b.evaluateIn(read, memo, null);
+ */
+export class ConditionSet {
+  private readonly factSlots = new Map<string, number>();
+  private readonly factInfo: FactSlot[] = [];
+  private readonly leafSlots = new Map<string, number>();
+  private readonly roots: Ir[] = [];
+  /** The generated conditions, filled on first use (and again when a condition is added). */
+  private readonly generated: Generated[] = [];
+  private readonly operators: OperatorTable;
+  private readonly factCost: (fact: string) => number;
+
+  constructor(options: Omit<CompileOptions, 'pointer'> = {}) {
+    this.operators = options.operators ?? builtinOperators;
+    this.factCost = options.factCost ?? defaultFactCost;
+  }
+
+  /** Compiles one condition; throws a `RulecordError` on a malformed one (see `compileCondition`). */
+  compile(condition: Condition, options: { pointer?: string } = {}): CompiledCondition {
+    const compiler = new Compiler(this, this.operators, this.factCost);
+    const { node, ir } = compiler.node(condition, options.pointer ?? '', 0);
+    const index = this.roots.length;
+    this.roots.push(ir);
+    this.generated.length = 0;
+    const generated = this.generated;
+    return Object.freeze({
+      evaluate: node,
+      evaluateIn: (read: FactReader, memo: ConditionMemo, leaves: LeafResult[] | null): boolean | Pending => {
+        if (leaves !== null) return node(read, leaves);
+        const f = generated[index] ?? this.generate(index);
+        return f(read, memo) as boolean | Pending;
+      },
+      facts: compiler.facts,
+    });
+  }
+
+  /** A fresh memo for one event (sized for every condition compiled so far). */
+  memo(): ConditionMemo {
+    return {
+      leaves: new Array<number>(this.leafSlots.size).fill(0),
+      facts: new Array<unknown>(this.factInfo.length).fill(UNREAD),
+    };
+  }
+
+  /** Distinct facts and distinct leaves over the set. */
+  get size(): { conditions: number; facts: number; leaves: number } {
+    return { conditions: this.roots.length, facts: this.factInfo.length, leaves: this.leafSlots.size };
+  }
+
+  private generate(index: number): Generated {
+    const fns = generate(this.roots, this.factInfo, UNREAD, PENDING);
+    this.generated.length = 0;
+    this.generated.push(...fns);
+    return fns[index] as Generated;
+  }
+
+  /** @internal The slot of a fact (name + params). */
+  factSlot(fact: string, params: JsonObject | undefined): number {
+    const key = params === undefined ? fact : `${fact}\u0000${identity(params)}`;
+    let slot = this.factSlots.get(key);
+    if (slot === undefined) {
+      slot = this.factInfo.length;
+      this.factSlots.set(key, slot);
+      this.factInfo.push({ name: fact, params });
+    }
+    return slot;
+  }
+
+  /** @internal The slot of a leaf, by its identity. */
+  leafSlot(key: string): number {
+    let slot = this.leafSlots.get(key);
+    if (slot === undefined) {
+      slot = this.leafSlots.size;
+      this.leafSlots.set(key, slot);
+    }
+    return slot;
+  }
+}
+
+/**
+ * A key that tells two values apart exactly where a test could (JSON would merge NaN, Infinity and null, or -0 and
+ * 0): leaves share a memo slot only when their keys are equal.
+ */
+function identity(value: unknown): string {
+  if (typeof value === 'number') return Object.is(value, -0) ? 'n-0' : `n${value}`;
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === undefined) return 'u';
+  if (value === null || typeof value !== 'object') return `${typeof value}:${String(value)}`;
+  if (Array.isArray(value)) return `[${value.map(identity).join(',')}]`;
+  return `{${Object.entries(value)
+    .map(([k, v]) => `${JSON.stringify(k)}:${identity(v)}`)
+    .join(',')}}`;
+}
+
 class Compiler {
   readonly facts = new Set<string>();
-  constructor(private readonly operators: OperatorTable) {}
+  constructor(
+    private readonly set: ConditionSet,
+    private readonly operators: OperatorTable,
+    private readonly factCost: (fact: string) => number,
+  ) {}
 
-  node(cond: unknown, pointer: string, depth: number): Node {
+  node(cond: unknown, pointer: string, depth: number): Compiled {
     if (depth > MAX_CONDITION_DEPTH) {
       fail(
         'RC_CONDITION_TOO_DEEP',
@@ -157,30 +308,40 @@ class Compiler {
           'Wrap the list: `not: { any: [...] }`.',
         );
       const child = this.node(inner, `${pointer}/not`, depth + 1);
-      return (read, leaves) => {
-        const r = child(read, leaves);
-        return r === PENDING ? PENDING : !r;
+      const c = child.node;
+      return {
+        node: (read, leaves) => {
+          const r = c(read, leaves);
+          return r === PENDING ? PENDING : !r;
+        },
+        ir: { k: 'not', child: child.ir },
+        cost: child.cost,
       };
     }
     if (key === 'all' || key === 'any') {
       const list = cond[key];
       if (!Array.isArray(list))
         fail('RC_BAD_CONDITION', `\`${key}\` must be a list of conditions`, `${pointer}/${key}`);
-      const ordered = byPriority(list);
-      const children = ordered.map((c) => this.node(c.node, `${pointer}/${key}/${c.index}`, depth + 1));
-      return key === 'all'
-        ? all(children)
-        : any(
-            combineRegexes(
-              ordered.map((c) => c.node),
-              children,
-            ),
-          );
+      let parts: Part[] = list.map((c: unknown, index) => ({
+        ...this.node(c, `${pointer}/${key}/${index}`, depth + 1),
+        cond: c,
+        priority: priorityOf(c),
+        index,
+      }));
+      if (key === 'any') parts = this.combineRegexes(parts);
+      // json-rules-engine's `priority` first (descending), then the cheapest; document order breaks ties.
+      parts.sort((x, y) => y.priority - x.priority || x.cost - y.cost || x.index - y.index);
+      const children = parts.map((p) => p.node);
+      return {
+        node: key === 'all' ? all(children) : any(children),
+        ir: { k: key, children: parts.map((p) => p.ir) },
+        cost: parts.reduce((sum, p) => sum + p.cost, 0),
+      };
     }
     return this.leaf(cond, pointer);
   }
 
-  leaf(cond: Record<string, unknown>, pointer: string): Node {
+  leaf(cond: Record<string, unknown>, pointer: string): Compiled {
     const fact = cond.fact;
     if (typeof fact !== 'string' || fact === '')
       fail('RC_BAD_CONDITION', 'A condition needs `fact` (a fact name) or one of `all`, `any`, `not`', pointer);
@@ -203,22 +364,107 @@ class Compiler {
     const value = cond.value;
     const path = typeof cond.path === 'string' && cond.path !== '' ? cond.path : undefined;
     const info: LeafInfo = { pointer, fact, path, operator: opName };
+    const factSlot = this.set.factSlot(fact, params);
+    const opCost = OPERATOR_COST[op.name] ?? 0;
     if (isFactRef(value)) {
       if (typeof value.fact !== 'string' || value.fact === '')
         fail('RC_BAD_CONDITION', '`value.fact` must be a fact name', `${pointer}/value/fact`);
       this.facts.add(value.fact);
       const refSegments = checkedPath(value.path, `${pointer}/value/path`);
       const refParams = checkedParams(value.params, `${pointer}/value/params`);
-      return refLeaf(info, segments, params, op, value.fact, refSegments, refParams);
+      return {
+        node: refLeaf(info, segments, params, op, value.fact, refSegments, refParams),
+        ir: {
+          k: 'ref',
+          fact: factSlot,
+          seg: segments,
+          ref: this.set.factSlot(value.fact, refParams),
+          refSeg: refSegments,
+          evaluate: op.evaluate,
+        },
+        cost: this.factCost(fact) + this.factCost(value.fact) + opCost,
+      };
     }
     const expected = deepFreeze(structuredClone(value));
-    const node =
-      op === builtinOperators.get(op.name) && segments === null ? inlineLeaf(info, params, op.name, expected) : null;
-    if (node !== null) {
-      leafParams.set(node, params);
-      return node;
+    const builtin = op === builtinOperators.get(op.name);
+    const test = (builtin ? inlineTest(op.name, expected) : null) ?? constantTest(op, expected);
+    const node = leafNode(info, params, segments, test, expected);
+    leafSources.set(node, { params, factSlot });
+    return {
+      node,
+      ir: {
+        k: 'leaf',
+        slot: this.set.leafSlot(identity([fact, path ?? '', params ?? null, op.name, expected])),
+        fact: factSlot,
+        seg: segments,
+        test,
+        ...(builtin ? inlineOf(op.name, expected) : {}),
+      },
+      cost: this.factCost(fact) + opCost,
+    };
+  }
+
+  /**
+   * Inside an `any`, several `matches` leaves on the same fact (same path, params and flags) become one RE2
+   * alternation: one pass over the text instead of one per pattern (a bad-word list written as many patterns). Leaf
+   * recording uses the separate leaves, so traces still show each pattern.
+   */
+  private combineRegexes(parts: Part[]): Part[] {
+    const groups = new Map<string, number[]>();
+    parts.forEach((p, i) => {
+      const c = p.cond;
+      if (!isObject(c) || c.operator !== 'matches' || typeof c.fact !== 'string' || isFactRef(c.value)) return;
+      const spec = regexSpec(c.value);
+      if (spec === null) return;
+      const key = identity([c.fact, c.path ?? '', c.params ?? null, [...spec.flags].sort().join(''), p.priority]);
+      groups.set(key, [...(groups.get(key) ?? []), i]);
+    });
+    const out = parts.slice();
+    const drop = new Set<number>();
+    for (const members of groups.values()) {
+      if (members.length < 2) continue;
+      const first = parts[members[0] as number] as Part;
+      const source = leafSources.get(first.node) as LeafSource;
+      const specs = members.map((i) => regexSpec((parts[i]?.cond as Record<string, unknown>).value) as RegexSpec);
+      let re: Re2;
+      try {
+        re = compileRegex({
+          pattern: specs.map((s) => `(?:${s.pattern})`).join('|'),
+          flags: (specs[0] as RegexSpec).flags,
+        });
+      } catch {
+        continue; // e.g. the same named group in two patterns: keep them apart
+      }
+      const separate = any(members.map((i) => (parts[i] as Part).node));
+      const c = first.cond as Record<string, unknown>;
+      const fact = c.fact as string;
+      const segments = typeof c.path === 'string' && c.path !== '' ? splitPath(c.path) : null;
+      const params = source.params;
+      const test = (v: unknown): boolean => typeof v === 'string' && re.test(utf8(v));
+      const combined: Node = (read, leaves) => {
+        if (leaves !== null) return separate(read, leaves);
+        let v = read(fact, params);
+        if (v === PENDING) return PENDING;
+        if (segments !== null) v = factPathValue(v, segments);
+        return test(v);
+      };
+      out[members[0] as number] = {
+        node: combined,
+        ir: {
+          k: 'leaf',
+          slot: this.set.leafSlot(identity(['\u0000matches-any', fact, c.path ?? '', params ?? null, specs])),
+          fact: source.factSlot,
+          seg: segments,
+          test,
+        },
+        cost: Math.max(...members.map((i) => (parts[i] as Part).cost)),
+        cond: c,
+        priority: first.priority,
+        index: first.index,
+      };
+      for (const i of members.slice(1)) drop.add(i);
     }
-    return constLeaf(info, segments, params, constantTest(op, expected), expected);
+    return out.filter((_, i) => !drop.has(i));
   }
 }
 
@@ -228,6 +474,13 @@ interface LeafInfo {
   path: string | undefined;
   operator: string;
 }
+
+/** Leaf nodes keep their frozen params and fact slot here, so a combined node reads the very same fact. */
+interface LeafSource {
+  params: JsonObject | undefined;
+  factSlot: number;
+}
+const leafSources = new WeakMap<Node, LeafSource>();
 
 function record(leaves: LeafResult[], info: LeafInfo, expected: unknown, actual: unknown, result: boolean): void {
   const entry: LeafResult = {
@@ -242,72 +495,52 @@ function record(leaves: LeafResult[], info: LeafInfo, expected: unknown, actual:
   leaves.push(entry);
 }
 
-function constLeaf(
+function leafNode(
   info: LeafInfo,
-  segments: PathSegments | null,
   params: JsonObject | undefined,
-  test: (a: unknown) => boolean,
-  expected: unknown,
-): Node {
-  const node = constLeafNode(info, segments, params, test, expected);
-  leafParams.set(node, params);
-  return node;
-}
-
-function constLeafNode(
-  info: LeafInfo,
   segments: PathSegments | null,
-  params: JsonObject | undefined,
-  test: (a: unknown) => boolean,
+  test: (v: unknown) => boolean,
   expected: unknown,
 ): Node {
   const fact = info.fact;
-  if (segments === null) {
-    return (read, leaves) => {
-      const v = read(fact, params);
-      if (v === PENDING) return PENDING;
-      const r = test(v);
-      if (leaves !== null) record(leaves, info, expected, v, r);
-      return r;
-    };
-  }
   return (read, leaves) => {
     let v = read(fact, params);
     if (v === PENDING) return PENDING;
-    v = factPathValue(v, segments);
+    if (segments !== null) v = factPathValue(v, segments);
     const r = test(v);
     if (leaves !== null) record(leaves, info, expected, v, r);
     return r;
   };
 }
 
+/** The tests the generator writes inline (see `Inline`): the same cases `inlineTest` handles. */
+function inlineOf(name: string, b: unknown): { inline?: Inline } {
+  if (name === 'equal' || name === 'notEqual')
+    return { inline: { kind: 'eq', op: name === 'equal' ? '===' : '!==', value: b } };
+  if (Array.isArray(b) && (name === 'in' || name === 'notIn' || name === 'containsNone' || name === 'containsAny')) {
+    if (b.length > 8 || b.some((x) => typeof x === 'number' && x !== x)) return {};
+    if (name === 'in' || name === 'notIn') return { inline: { kind: 'in', negate: name === 'notIn', list: b } };
+    return { inline: { kind: 'contains', any: name === 'containsAny', list: b } };
+  }
+  if (typeof b !== 'number') return {};
+  const op = { greaterThan: '>', greaterThanInclusive: '>=', lessThan: '<', lessThanInclusive: '<=' }[name];
+  return op === undefined ? {} : { inline: { kind: 'cmp', op: op as '<' | '<=' | '>' | '>=', value: b } };
+}
+
 /**
- * The commonest leaves (`equal`, `notEqual`, numeric comparisons with a number) with the test written inline: one
- * call fewer per leaf on the hot path. Same semantics as the operator table (the differential test covers both).
+ * The commonest tests (`equal`, `notEqual`, short id lists, numeric comparisons with a number) written as small
+ * closures, without the operator's generic path. Same semantics as the operator table (the differential test covers
+ * both).
  */
-function inlineLeaf(info: LeafInfo, params: JsonObject | undefined, name: string, b: unknown): Node | null {
-  const fact = info.fact;
-  const slow = constantTest(builtinOperators.get(name) as OperatorDefinition, b);
-  const finish = (v: unknown, r: boolean, leaves: LeafResult[] | null): boolean => {
-    if (leaves !== null) record(leaves, info, b, v, r);
-    return r;
-  };
+function inlineTest(name: string, b: unknown): ((v: unknown) => boolean) | null {
   switch (name) {
     case 'equal':
-      return (read, leaves) => {
-        const v = read(fact, params);
-        if (v === PENDING) return PENDING;
-        return leaves === null ? v === b : finish(v, v === b, leaves);
-      };
+      return (v) => v === b;
     case 'notEqual':
-      return (read, leaves) => {
-        const v = read(fact, params);
-        if (v === PENDING) return PENDING;
-        return leaves === null ? v !== b : finish(v, v !== b, leaves);
-      };
+      return (v) => v !== b;
   }
   if (Array.isArray(b) && (name === 'in' || name === 'notIn' || name === 'containsNone' || name === 'containsAny')) {
-    // Short id lists (channels, roles): a loop over the list inline, no call; long ones keep the operator's Set.
+    // Short id lists (channels, roles): a loop over the list; long ones keep the operator's Set.
     if (b.length > 8) return null;
     for (const x of b) if (typeof x === 'number' && x !== x) return null;
     const list: readonly unknown[] = b;
@@ -316,54 +549,26 @@ function inlineLeaf(info: LeafInfo, params: JsonObject | undefined, name: string
       for (let i = 0; i < n; i++) if (list[i] === x) return true;
       return false;
     };
-    let test: (v: unknown) => boolean;
-    if (name === 'in') test = member;
-    else if (name === 'notIn') test = (v) => !member(v);
-    else {
-      const wantAny = name === 'containsAny';
-      test = (v) => {
-        if (!Array.isArray(v)) return false;
-        for (let i = 0; i < v.length; i++) if (member(v[i])) return wantAny;
-        return !wantAny;
-      };
-    }
-    return (read, leaves) => {
-      const v = read(fact, params);
-      if (v === PENDING) return PENDING;
-      const r = test(v);
-      return leaves === null ? r : finish(v, r, leaves);
+    if (name === 'in') return member;
+    if (name === 'notIn') return (v) => !member(v);
+    const wantAny = name === 'containsAny';
+    return (v) => {
+      if (!Array.isArray(v)) return false;
+      for (let i = 0; i < v.length; i++) if (member(v[i])) return wantAny;
+      return !wantAny;
     };
   }
   if (typeof b !== 'number') return null;
+  const slow = constantTest(builtinOperators.get(name) as OperatorDefinition, b);
   switch (name) {
     case 'greaterThan':
-      return (read, leaves) => {
-        const v = read(fact, params);
-        if (v === PENDING) return PENDING;
-        const r = typeof v === 'number' ? v > b : slow(v);
-        return leaves === null ? r : finish(v, r, leaves);
-      };
+      return (v) => (typeof v === 'number' ? v > b : slow(v));
     case 'greaterThanInclusive':
-      return (read, leaves) => {
-        const v = read(fact, params);
-        if (v === PENDING) return PENDING;
-        const r = typeof v === 'number' ? v >= b : slow(v);
-        return leaves === null ? r : finish(v, r, leaves);
-      };
+      return (v) => (typeof v === 'number' ? v >= b : slow(v));
     case 'lessThan':
-      return (read, leaves) => {
-        const v = read(fact, params);
-        if (v === PENDING) return PENDING;
-        const r = typeof v === 'number' ? v < b : slow(v);
-        return leaves === null ? r : finish(v, r, leaves);
-      };
+      return (v) => (typeof v === 'number' ? v < b : slow(v));
     case 'lessThanInclusive':
-      return (read, leaves) => {
-        const v = read(fact, params);
-        if (v === PENDING) return PENDING;
-        const r = typeof v === 'number' ? v <= b : slow(v);
-        return leaves === null ? r : finish(v, r, leaves);
-      };
+      return (v) => (typeof v === 'number' ? v <= b : slow(v));
   }
   return null;
 }
@@ -391,58 +596,6 @@ function refLeaf(
     if (leaves !== null) record(leaves, info, e, v, r);
     return r;
   };
-}
-
-/**
- * Inside an `any`, several `matches` leaves on the same fact (same path, params and flags) become one RE2 alternation:
- * one pass over the text instead of one per pattern (a bad-word list written as many patterns). Leaf recording uses
- * the separate leaves, so traces still show each pattern.
- */
-function combineRegexes(conditions: readonly unknown[], nodes: Node[]): Node[] {
-  const groups = new Map<string, number[]>();
-  conditions.forEach((c, i) => {
-    if (!isObject(c) || c.operator !== 'matches' || typeof c.fact !== 'string' || isFactRef(c.value)) return;
-    const spec = regexSpec(c.value);
-    if (spec === null) return;
-    const key = JSON.stringify([c.fact, c.path ?? '', c.params ?? null, [...spec.flags].sort().join('')]);
-    groups.set(key, [...(groups.get(key) ?? []), i]);
-  });
-  const out = nodes.slice();
-  const drop = new Set<number>();
-  for (const members of groups.values()) {
-    if (members.length < 2) continue;
-    const first = conditions[members[0] as number] as Record<string, unknown>;
-    const specs = members.map((i) => regexSpec((conditions[i] as Record<string, unknown>).value) as RegexSpec);
-    let re: Re2;
-    try {
-      re = compileRegex({
-        pattern: specs.map((s) => `(?:${s.pattern})`).join('|'),
-        flags: (specs[0] as RegexSpec).flags,
-      });
-    } catch {
-      continue; // e.g. the same named group in two patterns: keep them apart
-    }
-    const separate = any(members.map((i) => nodes[i] as Node));
-    const fact = first.fact as string;
-    const segments = typeof first.path === 'string' && first.path !== '' ? splitPath(first.path) : null;
-    const params = nodeParams(nodes[members[0] as number] as Node);
-    const combined: Node = (read, leaves) => {
-      if (leaves !== null) return separate(read, leaves);
-      let v = read(fact, params);
-      if (v === PENDING) return PENDING;
-      if (segments !== null) v = factPathValue(v, segments);
-      return typeof v === 'string' && re.test(utf8(v));
-    };
-    out[members[0] as number] = combined;
-    for (const i of members.slice(1)) drop.add(i);
-  }
-  return out.filter((_, i) => !drop.has(i));
-}
-
-/** Leaf closures keep their frozen `params` here, so a combined node hands the reader the very same object. */
-const leafParams = new WeakMap<Node, JsonObject | undefined>();
-function nodeParams(node: Node): JsonObject | undefined {
-  return leafParams.get(node);
 }
 
 function all(children: Node[]): Node {
@@ -486,16 +639,18 @@ function any(children: Node[]): Node {
 
 /**
  * Compiles a condition (json-rules-engine format) into a synchronous closure, once, at load time: operators are
- * looked up, constant values pre-processed (Sets, regexes, word lists), paths split. Throws a `RulecordError`
- * (`RC_BAD_CONDITION`, `RC_UNKNOWN_OPERATOR`, `RC_BAD_PATH`, `RC_CONDITION_TOO_DEEP`) on a malformed condition;
- * call `checkCondition` first to get every problem with its pointer.
+ * looked up, constant values pre-processed (Sets, regexes, word lists), paths split, siblings ordered cheapest first.
+ * Throws a `RulecordError` (`RC_BAD_CONDITION`, `RC_UNKNOWN_OPERATOR`, `RC_BAD_PATH`, `RC_CONDITION_TOO_DEEP`) on a
+ * malformed condition; call `checkCondition` first to get every problem with its pointer. A rule set's conditions
+ * are compiled together in a `ConditionSet`.
  *
  * @example
  * const c = compileCondition({ all: [{ fact: 'message.capsRatio', operator: 'greaterThan', value: 0.7 }] });
  * c.evaluate((name) => ({ 'message.capsRatio': 0.9 })[name], null); // true
  */
 export function compileCondition(condition: Condition, options: CompileOptions = {}): CompiledCondition {
-  const compiler = new Compiler(options.operators ?? builtinOperators);
-  const root = compiler.node(condition, options.pointer ?? '', 0);
-  return Object.freeze({ evaluate: root, facts: compiler.facts });
+  return new ConditionSet(options).compile(
+    condition,
+    options.pointer === undefined ? {} : { pointer: options.pointer },
+  );
 }

@@ -6,9 +6,10 @@ import type { ActionDefinition, JsonSchema } from '../model/module.js';
 import type { Trace } from '../trace/model.js';
 import { RUNTIME_CODES } from './codes.js';
 import type { CompiledCondition, Registry, ResolvedRule, ResolvedRuleSet } from './deps.js';
-import { compileCondition, parseDuration } from './deps.js';
+import { ConditionSet, parseDuration } from './deps.js';
 import type { CompiledValue } from './variables.js';
 import { compileValue } from './variables.js';
+import { whereCondition } from './where.js';
 
 export interface CompiledActionStep {
   kind: 'action';
@@ -41,6 +42,8 @@ export interface CompiledRule {
   on: string[];
   mode: RuleMode;
   where: WhereFilter | undefined;
+  /** `where` compiled into the rule set's ConditionSet (over `WHERE_FACTS`); null when it lets every event through. */
+  whereCondition: CompiledCondition | null;
   condition: CompiledCondition | null;
   steps: CompiledStep[];
   /** Hash of `then`: a parked run resumes only while its rule's steps are unchanged. */
@@ -71,6 +74,8 @@ export interface GuildRules {
   rules: CompiledRule[];
   byId: Map<string, CompiledRule>;
   byType: Map<string, TypeIndex>;
+  /** Every rule's condition, compiled together: one event's memo is shared by all of them. */
+  conditions: ConditionSet;
   loadedAt: number;
 }
 
@@ -169,21 +174,32 @@ function problemOf(e: unknown, pointer: string): Problem {
   };
 }
 
+/** Relative cost of reading a fact, for ordering siblings cheapest first: payload fields, then cheap facts, then io. */
+export function factCostOf(registry: Registry): (fact: string) => number {
+  return (fact) => {
+    if (fact === 'now' || fact === 'event' || fact.startsWith('event.') || fact.startsWith('@where.')) return 0;
+    return registry.fact(fact)?.cost === 'io' ? 50 : 2;
+  };
+}
+
 export function compileRule(
   rule: ResolvedRule,
   order: number,
   registry: Registry,
   problems: Problem[],
+  conditions: ConditionSet = new ConditionSet({ factCost: factCostOf(registry) }),
 ): CompiledRule | null {
   const before = problems.length;
   let condition: CompiledCondition | null = null;
   if (rule.if !== undefined) {
     try {
-      condition = compileCondition(rule.if, { pointer: `${rule.pointer}/if` });
+      condition = conditions.compile(rule.if, { pointer: `${rule.pointer}/if` });
     } catch (e) {
       problems.push(problemOf(e, `${rule.pointer}/if`));
     }
   }
+  const whereCond = whereCondition(rule.where);
+  const compiledWhere = whereCond === null ? null : conditions.compile(whereCond, { pointer: `${rule.pointer}/where` });
   const steps = compileSteps(rule, registry, problems);
   let cooldown: CompiledRule['cooldown'];
   let rate: CompiledRule['rate'];
@@ -220,6 +236,7 @@ export function compileRule(
     on: Array.isArray(rule.on) ? rule.on : [rule.on],
     mode: rule.mode ?? 'enforce',
     where: rule.where,
+    whereCondition: compiledWhere,
     condition,
     steps,
     stepsHash: hashOf(rule.then),
@@ -238,9 +255,10 @@ export function compileRuleSet(
 ): { ok: true; rules: GuildRules; problems: Problem[] } | { ok: false; problems: Problem[] } {
   const problems: Problem[] = [];
   const rules: CompiledRule[] = [];
+  const conditions = new ConditionSet({ factCost: factCostOf(registry) });
   ruleSet.rules.forEach((rule, order) => {
     if (rule.enabled === false) return;
-    const compiled = compileRule(rule, order, registry, problems);
+    const compiled = compileRule(rule, order, registry, problems, conditions);
     if (compiled) rules.push(compiled);
   });
   if (problems.some((p) => p.severity === 'error')) return { ok: false, problems };
@@ -287,6 +305,7 @@ export function compileRuleSet(
       rules,
       byId: new Map(rules.map((r) => [r.id, r])),
       byType,
+      conditions,
       loadedAt,
     },
   };

@@ -12,5 +12,5 @@ export { validateRuleSet } from '../schema/validate.js';
 export type { ResolvedRuleSet } from '../schema/validate.js';
 
 // ---- conditions (engine-conditions) ----
-export { PENDING, compileCondition } from '../compile/compiler.js';
-export type { CompiledCondition, FactReader, LeafResult } from '../compile/compiler.js';
+export { PENDING, compileCondition, ConditionSet } from '../compile/compiler.js';
+export type { CompiledCondition, ConditionMemo, FactReader, LeafResult } from '../compile/compiler.js';

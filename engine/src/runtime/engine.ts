@@ -37,7 +37,7 @@ import {
 } from './run.js';
 import type { VariableRoot, VariableScope } from './variables.js';
 import { UNRESOLVED, renderTreeMaybe, renderValue } from './variables.js';
-import { checkWhereOn, eventChannelId, eventUserId, limitKey, whereSubject } from './where.js';
+import { checkWhereOn, eventChannelId, eventUserId, limitKey, whereReader, whereSubject } from './where.js';
 
 export { ENGINE_STATE, TIMER_KINDS, resumeTimerId } from './run.js';
 export type { ParkedRun, RunSummary, RunSummaryAction } from './run.js';
@@ -343,6 +343,8 @@ export class Engine {
       discord,
       lookups: undefined,
       emitted: NONE,
+      memo: undefined,
+      whereRead: undefined,
     };
   }
 
@@ -399,6 +401,7 @@ export class Engine {
       segment,
       shadow: rule.mode === 'shadow',
       logStart: ev.facts.log.length,
+      conditionFacts: null,
       steps: {},
       trace,
       lock: undefined,
@@ -416,7 +419,7 @@ export class Engine {
     t.durationMs = performance.now() - run.t0;
     const recorded = this.traces.wants(t.guildId, outcome);
     if (recorded) {
-      t.facts = run.ev.facts.traceFacts(run.logStart);
+      t.facts = run.ev.facts.traceFacts(run.logStart, undefined, run.conditionFacts ?? undefined);
       this.traces.record(t);
     }
     const summary: RunSummary = {
@@ -453,21 +456,28 @@ export class Engine {
    */
   private runRule(ev: EventRun, rule: CompiledRule): RunSummary | null | Promise<RunSummary | null> {
     const logStart = ev.facts.log.length;
-    if (!checkWhereOn(rule.where, ev.subject, null)) return this.quiet(ev, rule, 'filtered', logStart);
+    const memo = (ev.memo ??= ev.rules.conditions.memo());
+    const where = rule.whereCondition;
+    if (where !== null && where.evaluateIn((ev.whereRead ??= whereReader(ev.subject)), memo, null) !== true)
+      return this.quiet(ev, rule, 'filtered');
     const condition = rule.condition;
     if (!condition) return this.afterCondition(this.startRun(ev, rule, logStart));
     let result: boolean | typeof PENDING;
     try {
-      result = condition.evaluate(ev.facts.reader, null);
+      result = condition.evaluateIn(ev.facts.reader, memo, null);
     } catch (e) {
       const run = this.startRun(ev, rule, logStart);
-      run.trace.condition = { result: null, leaves: replayLeaves(condition, ev.facts) };
+      const keys: string[] = [];
+      run.trace.condition = { result: null, leaves: replayLeaves(condition, ev.facts, keys) };
+      run.conditionFacts = keys;
       return this.finish(run, 'error', e);
     }
     if (result === PENDING) return this.awaitCondition(this.startRun(ev, rule, logStart), condition, []);
-    if (!result) return this.quiet(ev, rule, 'condition-false', logStart);
+    if (!result) return this.quiet(ev, rule, 'condition-false');
     const run = this.startRun(ev, rule, logStart);
-    run.trace.condition = { result: true, leaves: replayLeaves(condition, ev.facts) };
+    const keys: string[] = [];
+    run.trace.condition = { result: true, leaves: replayLeaves(condition, ev.facts, keys) };
+    run.conditionFacts = keys;
     return this.afterCondition(run);
   }
 
@@ -483,11 +493,11 @@ export class Engine {
    * A quiet run, one that ended at `where` or at a false condition (most runs): no summary (`dispatch` lists only runs
    * that acted or could have), a deferred trace when its bucket wants one, and a summary only for `onRun` listeners.
    */
-  private quiet(ev: EventRun, rule: CompiledRule, outcome: 'filtered' | 'condition-false', logStart: number): null {
+  private quiet(ev: EventRun, rule: CompiledRule, outcome: 'filtered' | 'condition-false'): null {
     const guildId = ev.event.guildId;
     let trace: DeferredRunTrace | undefined;
     if (this.traces.wants(guildId, outcome)) {
-      trace = new DeferredRunTrace(this.tracePrefix, ++this.traceSeq, outcome, ev, rule, logStart, ev.facts.log.length);
+      trace = new DeferredRunTrace(this.tracePrefix, ++this.traceSeq, outcome, ev, rule);
       this.traces.record(trace);
     }
     if (this.runListeners.size > 0) {
@@ -1183,6 +1193,7 @@ export class Engine {
             on: [parked.event.type],
             mode: 'enforce',
             where: undefined,
+            whereCondition: null,
             condition: null,
             steps: [],
             stepsHash: parked.stepsHash,

@@ -54,6 +54,7 @@ function factFailure(name: string, e: unknown): RulecordError {
 
 // Conditions hand the same (frozen) params object on every read: key it once (and the full key of its last fact name).
 const paramKeys = new WeakMap<object, { p: string; name: string; key: string }>();
+const NONE_KEYS: readonly string[] = Object.freeze([]);
 const isPseudo = (name: string): boolean => name === 'now' || name === 'event' || name.startsWith('event.');
 /** `event.a.b` → `['a', 'b']`, computed once per name. */
 const eventPaths = new Map<string, string[]>();
@@ -178,14 +179,24 @@ export class EventFacts {
 
   /** A reader of what is already resolved (PENDING otherwise), that logs nothing: to replay a condition for its trace. */
   get peek(): (name: string, params: JsonObject | undefined) => unknown {
-    this.#peek ??= (name, params) => {
-      if (isPseudo(name)) return this.pseudoValue(name);
-      const entry = this.memo.get(factKey(name, params));
+    this.#peek ??= this.peekInto(null);
+    return this.#peek;
+  }
+
+  /** `peek` that pushes the memo key of every fact it reads into `keys` (the facts a replayed condition saw). */
+  peekInto(keys: string[] | null): (name: string, params: JsonObject | undefined) => unknown {
+    return (name, params) => {
+      if (isPseudo(name)) {
+        keys?.push(name);
+        return this.pseudoValue(name);
+      }
+      const key = factKey(name, params);
+      const entry = this.memo.get(key);
       if (!entry || entry.state === 'pending') return PENDING;
+      keys?.push(key);
       if (entry.state === 'error') throw entry.error;
       return entry.value;
     };
-    return this.#peek;
   }
 
   /** What providers and actions see; built on first use (most events never call a provider that needs it). */
@@ -301,16 +312,20 @@ export class EventFacts {
     return entry.value;
   }
 
-  /** The facts read since log position `from`, once each, with the values they had. */
-  traceFacts(from: number, to = this.log.length): TraceFact[] {
-    if (from >= to) return [];
+  /**
+   * The facts read since log position `from` (up to `to`), after those of `first` (a replayed condition's), once each,
+   * with the values they had.
+   */
+  traceFacts(from: number, to = this.log.length, first: readonly string[] = NONE_KEYS): TraceFact[] {
+    if (from >= to && first.length === 0) return [];
+    const keys = first.length === 0 ? this.log.slice(from, to) : [...first, ...this.log.slice(from, to)];
     const out: TraceFact[] = [];
-    for (let i = from; i < to; i++) {
-      const key = this.log[i] as string;
-      // Logs of one run are short: a linear scan beats a Set.
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      // Lists of one run are short: a linear scan beats a Set.
       let seen = false;
-      for (let j = from; j < i; j++) {
-        if (this.log[j] === key) {
+      for (let j = 0; j < i; j++) {
+        if (keys[j] === key) {
           seen = true;
           break;
         }

@@ -9,7 +9,7 @@ import type { GuildState } from '../state/port.js';
 import type { ActionStatus, Trace, TraceError, TraceOutcome, WhereCheck } from '../trace/model.js';
 import type { DeferredTrace } from '../trace/store.js';
 import type { CompiledRule, GuildRules } from './compile-rules.js';
-import type { LeafResult } from './deps.js';
+import type { ConditionMemo, LeafResult } from './deps.js';
 import type { EventFacts } from './facts.js';
 import type { ActionContext } from '../model/module.js';
 import type { VariableScope } from './variables.js';
@@ -103,6 +103,10 @@ export interface EventRun {
   lookups: Map<string, Promise<unknown>> | undefined;
   /** `NONE` until a run emits (then a list of its own: see `add`). */
   emitted: { type: string; payload: JsonObject; ruleId: string }[];
+  /** Fact values and shared leaf results of the rule set's conditions for this event (made on first condition). */
+  memo: ConditionMemo | undefined;
+  /** The reader of compiled `where` filters (made on first use). */
+  whereRead: ((name: string) => unknown) | undefined;
 }
 
 /** Per run of one rule. */
@@ -114,6 +118,8 @@ export interface Run {
   shadow: boolean;
   /** Position in the event's fact log when the run started: its facts are the ones read after it. */
   logStart: number;
+  /** Facts its condition read (replayed for the trace), listed first in the trace. */
+  conditionFacts: string[] | null;
   steps: Record<string, Json>;
   trace: Trace;
   lock: string | undefined;
@@ -124,10 +130,14 @@ export interface Run {
 }
 
 /** The leaves a condition saw, evaluated again over the event's memo (deterministic: every fact it reads is memoised). */
-export function replayLeaves(condition: NonNullable<CompiledRule['condition']>, facts: EventFacts): LeafResult[] {
+export function replayLeaves(
+  condition: NonNullable<CompiledRule['condition']>,
+  facts: EventFacts,
+  keys: string[] | null = null,
+): LeafResult[] {
   const leaves: LeafResult[] = [];
   try {
-    condition.evaluate(facts.peek, leaves);
+    condition.evaluate(keys === null ? facts.peek : facts.peekInto(keys), leaves);
   } catch {
     // The leaf that threw is the last one recorded: the trace's error says why.
   }
@@ -149,8 +159,6 @@ export class DeferredRunTrace implements DeferredTrace {
     readonly outcome: 'filtered' | 'condition-false',
     private readonly ev: EventRun,
     private readonly compiled: CompiledRule,
-    private readonly logStart: number,
-    private readonly logEnd: number,
   ) {
     this.startedAt = ev.facts.now;
   }
@@ -172,6 +180,12 @@ export class DeferredRunTrace implements DeferredTrace {
     const { ev, compiled: rule } = this;
     const checks: WhereCheck[] = [];
     const whereOk = checkWhereOn(rule.where, ev.subject, checks);
+    // The facts it saw are the ones its condition reads, replayed over the event's memo.
+    const keys: string[] = [];
+    const condition =
+      this.outcome === 'condition-false' && rule.condition
+        ? { result: false as const, leaves: replayLeaves(rule.condition, ev.facts, keys) }
+        : null;
     this.#built = {
       id: this.id,
       runId: `${ev.event.id}|${rule.id}`,
@@ -183,11 +197,8 @@ export class DeferredRunTrace implements DeferredTrace {
       mode: rule.mode,
       outcome: this.outcome,
       where: { result: whereOk, checks },
-      condition:
-        this.outcome === 'condition-false' && rule.condition
-          ? { result: false, leaves: replayLeaves(rule.condition, ev.facts) }
-          : null,
-      facts: ev.facts.traceFacts(this.logStart, this.logEnd),
+      condition,
+      facts: keys.length === 0 ? NONE : ev.facts.traceFacts(0, 0, keys),
       limits: NONE,
       actions: NONE,
       notes: NONE,

@@ -1,4 +1,4 @@
-import type { Json, JsonObject, WhereFilter } from '../model/document.js';
+import type { Condition, IdFilter, Json, JsonObject, WhereFilter } from '../model/document.js';
 import type { WhereCheck } from '../trace/model.js';
 
 /**
@@ -67,6 +67,61 @@ export function whereSubject(type: string, payload: JsonObject): WhereSubject {
     channelId: eventChannelId(payload),
     userId: eventUserId(payload),
     roles: undefined,
+  };
+}
+
+/**
+ * Pseudo-facts a compiled `where` reads (never visible to rules: `@` is not a fact name a document can write).
+ * `skippedBot`: a bot caused this message event (the default filter); `bot`: a bot caused the event.
+ */
+export const WHERE_FACTS = {
+  skippedBot: '@where.skippedBot',
+  bot: '@where.bot',
+  channel: '@where.channel',
+  user: '@where.user',
+  roles: '@where.roles',
+} as const;
+
+/**
+ * A `where` filter as a condition over `WHERE_FACTS`, compiled into the rule set's `ConditionSet` so that one event
+ * checks each distinct filter once (the bot check every message rule makes, a staff-role list five rules share).
+ * Same answers as `checkWhereOn` (a property test holds them together); `checkWhereOn` still writes the trace's checks.
+ * `null` when the filter lets every event through.
+ */
+export function whereCondition(where: WhereFilter | undefined): Condition | null {
+  const all: Condition[] = [];
+  const bots = where?.bots;
+  if (bots === undefined) all.push({ fact: WHERE_FACTS.skippedBot, operator: 'equal', value: false });
+  else if (bots === false) all.push({ fact: WHERE_FACTS.bot, operator: 'equal', value: false });
+  const ids = (fact: string, filter: IdFilter | undefined): void => {
+    if (filter?.in) all.push({ fact, operator: 'in', value: filter.in });
+    if (filter?.notIn) all.push({ fact, operator: 'notIn', value: filter.notIn });
+  };
+  ids(WHERE_FACTS.channel, where?.channel);
+  ids(WHERE_FACTS.user, where?.user);
+  const roles = where?.roles;
+  if (roles?.any) all.push({ fact: WHERE_FACTS.roles, operator: 'containsAny', value: roles.any });
+  if (roles?.all) all.push({ fact: WHERE_FACTS.roles, operator: 'containsAll', value: roles.all });
+  if (roles?.none) all.push({ fact: WHERE_FACTS.roles, operator: 'containsNone', value: roles.none });
+  return all.length === 0 ? null : { all };
+}
+
+/** The reader of a compiled `where`: `WHERE_FACTS` of one event. */
+export function whereReader(subject: WhereSubject): (name: string) => unknown {
+  return (name) => {
+    switch (name) {
+      case WHERE_FACTS.skippedBot:
+        return subject.skipsBots && subject.isBot;
+      case WHERE_FACTS.bot:
+        return subject.isBot;
+      case WHERE_FACTS.channel:
+        return subject.channelId;
+      case WHERE_FACTS.user:
+        return subject.userId;
+      case WHERE_FACTS.roles:
+        return (subject.roles ??= eventRoles(subject.payload));
+    }
+    return undefined;
   };
 }
 
