@@ -71,6 +71,34 @@ describe.skipIf(redis === null)('RedisStateStore', () => {
     expect(sent).toEqual(['evalsha', 'evalsha']);
   });
 
+  it('commands sent in one turn of the event loop leave in one socket write', async () => {
+    const conn = (await connect())!;
+    const g = new RedisStateStore(conn, { prefix }).forGuild('batch');
+    const t = Date.now();
+    await g.hit('w', 'k', 10_000, t); // may load the script
+    // Counts what reaches the socket (every command still goes to the real Redis).
+    const socket = conn.stream as unknown as {
+      _write: (...args: unknown[]) => void;
+      _writev: (...args: unknown[]) => void;
+    };
+    let flushes = 0;
+    const write = socket._write.bind(socket);
+    const writev = socket._writev.bind(socket);
+    socket._write = (...args) => {
+      flushes++;
+      write(...args);
+    };
+    socket._writev = (...args) => {
+      flushes++;
+      writev(...args);
+    };
+    const counts = await Promise.all(Array.from({ length: 20 }, (_, i) => g.hit('w', 'k', 10_000, t + 1 + i)));
+    expect(counts).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
+    expect(flushes).toBe(1);
+    expect(await g.setIfAbsent('f', 'alone', '1', 10_000)).toBe(true);
+    expect(flushes).toBe(2);
+  });
+
   it('sends its commands straight to a connection that autopipelines, and reloads scripts after SCRIPT FLUSH', async () => {
     const conn = (await connect())!;
     const piped = new Redis(testRedisUrl(), { enableAutoPipelining: true, lazyConnect: true });

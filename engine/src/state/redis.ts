@@ -102,9 +102,23 @@ type Reply = string | number | null | Reply[];
  * (argument flattening, the script wrapper, and with `enableAutoPipelining` a pipeline object per tick), which cost
  * more CPU and garbage than the command itself. Commands still go through ioredis' queue (offline queue while
  * connecting, reply matching, reconnection).
+ *
+ * Commands sent in the same turn of the event loop leave in one socket write: the first one corks the socket and a
+ * `process.nextTick` (after the pending promise callbacks) uncorks it. On loopback a write costs about as much CPU as
+ * everything else a command does, so a burst (many events in flight, e.g. after a pause) costs about half as much;
+ * a lone command leaves at the end of the same turn, as it would have.
  */
 function send(redis: Redis, name: string, args: string[]): Promise<Reply> {
+  const stream = redis.stream as Redis['stream'] | undefined;
+  if (stream !== undefined && stream.writableCorked === 0 && redis.status === 'ready') {
+    stream.cork();
+    process.nextTick(uncork, stream);
+  }
   return redis.sendCommand(new Command(name, args, UTF8)) as Promise<Reply>;
+}
+
+function uncork(stream: Redis['stream']): void {
+  stream.uncork();
 }
 
 /** EVALSHA; on NOSCRIPT (first use on this Redis, or after a restart or SCRIPT FLUSH) the script is sent once with EVAL. */
