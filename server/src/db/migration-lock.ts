@@ -22,10 +22,10 @@ export interface MigrationLockHolder {
   pid: number;
   /** `application_name` of the session ('' when the client set none). */
   application: string;
-  /** Client address, or `null` for a Unix socket. */
+  /** Client address; `null` for a Unix socket, or when this database role may not see other roles' sessions. */
   client: string | null;
-  /** When the session connected (ISO 8601). */
-  since: string;
+  /** When the session connected (ISO 8601); `null` when this database role may not see it. */
+  since: string | null;
 }
 
 export interface MigrationLockState {
@@ -101,7 +101,12 @@ export async function readMigrationLock(knex: Knex): Promise<MigrationLockState>
 }
 
 async function migratingSession(knex: Knex): Promise<MigrationLockHolder | undefined> {
-  const rows = await rowsOf<{ pid: number; application: string | null; client: string | null; since: Date | string }>(
+  const rows = await rowsOf<{
+    pid: number;
+    application: string | null;
+    client: string | null;
+    since: Date | string | null;
+  }>(
     knex.raw(
       `select a.pid, a.application_name as application, host(a.client_addr) as client, a.backend_start as since
          from pg_locks l join pg_stat_activity a on a.pid = l.pid
@@ -118,7 +123,7 @@ async function migratingSession(knex: Knex): Promise<MigrationLockHolder | undef
     pid: Number(row.pid),
     application: row.application ?? '',
     client: row.client,
-    since: new Date(row.since).toISOString(),
+    since: row.since === null ? null : new Date(row.since).toISOString(),
   };
 }
 
@@ -191,10 +196,10 @@ export function lockTable(state: Pick<MigrationLockState, 'kind' | 'schema'>): s
 export function describeHolder(holder: MigrationLockHolder): string {
   const details = [
     holder.application === '' ? undefined : `application "${holder.application}"`,
-    holder.client === null ? 'local socket' : `client ${holder.client}`,
-    `connected ${holder.since}`,
+    holder.client === null ? undefined : `client ${holder.client}`,
+    holder.since === null ? undefined : `connected ${holder.since}`,
   ].filter((d) => d !== undefined);
-  return `the process of PostgreSQL session ${holder.pid} (${details.join(', ')})`;
+  return `the process of PostgreSQL session ${holder.pid}${details.length === 0 ? '' : ` (${details.join(', ')})`}`;
 }
 
 function holderFix(holder: MigrationLockHolder | undefined): string {
