@@ -7,7 +7,7 @@ import type { ActionContext, Logger, RunServices, Tier } from '../model/module.j
 import type { GuildState, StateStore } from '../state/port.js';
 import type { Scheduler, TimerRecord } from '../timers/port.js';
 import type { Trace, TraceAction, TraceOutcome } from '../trace/model.js';
-import type { TraceStore } from '../trace/store.js';
+import type { DeferredTrace, TraceStore } from '../trace/store.js';
 import { InMemoryTraceStore } from '../trace/store.js';
 import { RUNTIME_CODES } from './codes.js';
 import { withCoreModule } from './core-module.js';
@@ -49,7 +49,10 @@ export interface EngineLimits {
   emitDepth?: number;
   /** Traces kept per guild per outcome (filtered runs excepted). Default: see DEFAULT_TRACE_RETENTION. */
   traceBucket?: number;
-  /** How long an event id is remembered to drop redeliveries. Default 24h. */
+  /**
+   * How long an event id is remembered to drop redeliveries. Default 10 minutes: a gateway that resumes replays what
+   * it missed within minutes, and one marker per event is kept this long (at 5,000 events/s, 3 million keys).
+   */
   redeliveryWindowMs?: number;
   /** Upper bound of one retry backoff. Default 30s. */
   maxBackoffMs?: number;
@@ -92,7 +95,8 @@ function cloneJson(value: unknown): unknown {
   return out;
 }
 const silentLogger: Logger = { debug: noop, info: noop, warn: noop, error: noop };
-const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
 /**
  * The rules engine: routes events to each guild's rules, resolves facts, evaluates conditions, runs actions, and
@@ -135,7 +139,7 @@ export class Engine {
     this.logger = options.logger ?? silentLogger;
     this.factBudget = options.limits?.factBudget ?? 25;
     this.emitDepth = options.limits?.emitDepth ?? 8;
-    this.redeliveryWindowMs = options.limits?.redeliveryWindowMs ?? 24 * HOUR;
+    this.redeliveryWindowMs = options.limits?.redeliveryWindowMs ?? 10 * MINUTE;
     this.maxBackoffMs = options.limits?.maxBackoffMs ?? 30_000;
     this.actionTimeoutMs = options.limits?.actionTimeoutMs ?? 30_000;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -345,6 +349,8 @@ export class Engine {
       emitted: NONE,
       memo: undefined,
       whereRead: undefined,
+      keepFalse: undefined,
+      keepFiltered: undefined,
     };
   }
 
@@ -481,6 +487,13 @@ export class Engine {
     return this.afterCondition(run);
   }
 
+  /** How quiet runs of a guild are kept this event: the store's fast path, `record`, or not at all. */
+  private quietRecorder(guildId: string, outcome: TraceOutcome): ((t: DeferredTrace) => void) | null {
+    const traces = this.traces;
+    if (traces.recorder !== undefined) return traces.recorder(guildId, outcome);
+    return traces.wants(guildId, outcome) ? (t) => traces.record(t) : null;
+  }
+
   /** A run that passed `where` (or needs a full trace): its trace with the where checks. */
   private startRun(ev: EventRun, rule: CompiledRule, logStart: number): Run {
     const run = this.newRun(ev, rule, `${ev.event.id}|${rule.id}`, 0);
@@ -496,9 +509,17 @@ export class Engine {
   private quiet(ev: EventRun, rule: CompiledRule, outcome: 'filtered' | 'condition-false'): null {
     const guildId = ev.event.guildId;
     let trace: DeferredRunTrace | undefined;
-    if (this.traces.wants(guildId, outcome)) {
+    // Asked once per event and outcome: most events have many quiet runs.
+    let keep = outcome === 'condition-false' ? ev.keepFalse : ev.keepFiltered;
+    if (keep === undefined) {
+      const made = this.quietRecorder(guildId, outcome);
+      if (outcome === 'condition-false') ev.keepFalse = made;
+      else ev.keepFiltered = made;
+      keep = made;
+    }
+    if (keep !== null) {
       trace = new DeferredRunTrace(this.tracePrefix, ++this.traceSeq, outcome, ev, rule);
-      this.traces.record(trace);
+      keep(trace);
     }
     if (this.runListeners.size > 0) {
       const event = ev.event;

@@ -253,7 +253,10 @@ export class EventFacts {
         );
       }
     }
-    const started = performance.now();
+    // Timed when it may take a while: io facts, and any fact that answers with a promise (from when it did). A cheap
+    // synchronous fact takes well under a microsecond; timing it would cost as much again, so its trace shows 0.
+    const timed = cost === 'io';
+    let started = timed ? performance.now() : 0;
     let result: unknown;
     try {
       result = def.resolve(this.context, params);
@@ -261,7 +264,7 @@ export class EventFacts {
       const entry: Entry = {
         state: 'error',
         error: factFailure(name, e),
-        ms: performance.now() - started,
+        ms: timed ? performance.now() - started : 0,
         cost,
         name,
         params,
@@ -271,10 +274,18 @@ export class EventFacts {
     }
     // Any provider may answer synchronously (an io fact on in-process state does): then its value is there at once.
     if (!(result instanceof Promise)) {
-      const entry: Entry = { state: 'done', value: result, ms: performance.now() - started, cost, name, params };
+      const entry: Entry = {
+        state: 'done',
+        value: result,
+        ms: timed ? performance.now() - started : 0,
+        cost,
+        name,
+        params,
+      };
       this.memo.set(key, entry);
       return entry;
     }
+    if (!timed) started = performance.now();
     const promise = result.then(
       (value: unknown) => {
         this.memo.set(key, { state: 'done', value, ms: performance.now() - started, cost, name, params });

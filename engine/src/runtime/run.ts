@@ -107,6 +107,9 @@ export interface EventRun {
   memo: ConditionMemo | undefined;
   /** The reader of compiled `where` filters (made on first use). */
   whereRead: ((name: string) => unknown) | undefined;
+  /** How this event's quiet runs are kept (asked of the trace store on the first one; null: not kept). */
+  keepFalse: ((trace: DeferredTrace) => void) | null | undefined;
+  keepFiltered: ((trace: DeferredTrace) => void) | null | undefined;
 }
 
 /** Per run of one rule. */

@@ -8,7 +8,7 @@ type Entry =
   | { type: 'string'; value: string; expiresAt: number | null }
   | { type: 'window'; hits: number[]; expiresAt: number | null };
 
-/** Entries checked for expiry per write: the sweep walks the map incrementally (amortised O(1) per write). */
+/** Expired keys dropped per write at most (amortised O(1) per write). */
 const SWEEP_STEP = 4;
 
 /**
@@ -45,8 +45,14 @@ export class InMemoryStateStore implements StateStore {
 class MemoryData {
   readonly #clock: Clock;
   readonly #entries = new Map<string, Entry>();
-  /** Where the incremental sweep stands (a Map iterator survives deletes and sees later inserts). */
-  #cursor: MapIterator<string> | undefined;
+  /**
+   * Keys with a TTL in the order they were written, with the expiry they had then (parallel arrays from `#head`): the
+   * sweep drops expired keys from the front, so keys written with one TTL (redelivery markers, cooldowns) go in
+   * O(1) per write, without walking the map. A key written again is queued again; its older place is skipped.
+   */
+  #queueKeys: string[] = [];
+  #queueAt: number[] = [];
+  #head = 0;
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -54,7 +60,9 @@ class MemoryData {
 
   clear(): void {
     this.#entries.clear();
-    this.#cursor = undefined;
+    this.#queueKeys = [];
+    this.#queueAt = [];
+    this.#head = 0;
   }
 
   get size(): number {
@@ -74,6 +82,10 @@ class MemoryData {
 
   write(key: string, entry: Entry): void {
     this.#entries.set(key, entry);
+    if (entry.expiresAt !== null) {
+      this.#queueKeys.push(key);
+      this.#queueAt.push(entry.expiresAt);
+    }
     this.#sweep();
   }
 
@@ -93,23 +105,38 @@ class MemoryData {
     return out.sort();
   }
 
-  /** Checks the next few keys (in insertion order, wrapping around) and drops the expired ones. */
+  /**
+   * Drops the keys at the front of the queue whose time has come (a few per write, amortised O(1)). A key whose entry
+   * now expires later (written again) or never is left alone: its newer place in the queue, if any, covers it. A
+   * front entry that is not due yet stops the sweep; keys with a shorter TTL behind it still expire on read.
+   */
   #sweep(): void {
-    const entries = this.#entries;
+    const keys = this.#queueKeys;
+    const at = this.#queueAt;
     const now = this.#clock.now();
-    let cursor = this.#cursor ?? entries.keys();
-    for (let i = 0; i < SWEEP_STEP; i++) {
-      const next = cursor.next();
-      if (next.done === true) {
-        // One full round done: the next write starts the next round at the oldest key.
-        cursor = entries.keys();
-        break;
-      }
-      const key = next.value;
-      const expiresAt = entries.get(key)?.expiresAt;
-      if (expiresAt !== undefined && expiresAt !== null && expiresAt <= now) entries.delete(key);
+    let head = this.#head;
+    for (let n = 0; n < SWEEP_STEP && head < keys.length && (at[head] as number) <= now; n++, head++) {
+      const key = keys[head] as string;
+      const entry = this.#entries.get(key);
+      if (entry !== undefined && entry.expiresAt !== null && entry.expiresAt <= now) this.#entries.delete(key);
     }
-    this.#cursor = cursor;
+    this.#head = head;
+    // Compact once the swept part is the larger half (amortised O(1)); and bound the queue by the map's size.
+    if (head > 1024 && head * 2 > keys.length) {
+      this.#queueKeys = keys.slice(head);
+      this.#queueAt = at.slice(head);
+      this.#head = 0;
+    } else if (keys.length - head > 4 * this.#entries.size + 1024) this.#rebuild();
+  }
+
+  /** The queue holds mostly stale places (keys written many times): rebuild it from the live entries. */
+  #rebuild(): void {
+    const live: { key: string; at: number }[] = [];
+    for (const [key, entry] of this.#entries) if (entry.expiresAt !== null) live.push({ key, at: entry.expiresAt });
+    live.sort((a, b) => a.at - b.at);
+    this.#queueKeys = live.map((x) => x.key);
+    this.#queueAt = live.map((x) => x.at);
+    this.#head = 0;
   }
 
   #sweepAll(): void {

@@ -70,6 +70,12 @@ export interface DeferredTrace {
 export interface TraceStore {
   record(trace: Trace | DeferredTrace): void;
   wants(guildId: string, outcome: TraceOutcome): boolean;
+  /**
+   * Optional fast path for the engine's many quiet runs: a function that keeps a trace of this guild and outcome
+   * exactly as `record` would, or `null` when nothing wants them (`wants` is false). The engine asks once per event,
+   * so a subscription made meanwhile is seen from the next event on.
+   */
+  recorder?(guildId: string, outcome: TraceOutcome): ((trace: Trace | DeferredTrace) => void) | null;
   forGuild(guildId: string): GuildTraces;
 }
 
@@ -125,8 +131,14 @@ interface Subscriber {
 class GuildBuckets {
   readonly buckets: Map<TraceOutcome, Ring>;
   readonly subscribers = new Set<Subscriber>();
+  /** Per outcome, a function pushing straight into its ring (used while nobody subscribes to that outcome). */
+  readonly pushers = new Map<TraceOutcome, (trace: Trace | DeferredTrace) => void>();
   constructor(retention: TraceRetention) {
     this.buckets = new Map(TRACE_OUTCOMES.map((o) => [o, new Ring(retention[o])]));
+  }
+  watched(outcome: TraceOutcome): boolean {
+    for (const s of this.subscribers) if (s.outcomes.has(outcome)) return true;
+    return false;
   }
 }
 
@@ -177,6 +189,21 @@ export class InMemoryTraceStore implements TraceStore {
     if (!g) return false;
     for (const s of g.subscribers) if (s.outcomes.has(outcome)) return true;
     return false;
+  }
+
+  recorder(guildId: string, outcome: TraceOutcome): ((trace: Trace | DeferredTrace) => void) | null {
+    const g = this.guild(guildId, this.retention[outcome] > 0);
+    if (!g) return null;
+    // Someone is watching this outcome: the full path (it builds and streams).
+    if (g.watched(outcome)) return (trace) => this.record(trace);
+    const ring = g.buckets.get(outcome);
+    if (!ring || ring.capacity === 0) return null;
+    let push = g.pushers.get(outcome);
+    if (push === undefined) {
+      push = (trace) => ring.push(trace, ++this.seq);
+      g.pushers.set(outcome, push);
+    }
+    return push;
   }
 
   record(trace: Trace | DeferredTrace): void {
