@@ -9,6 +9,7 @@ import type { CompiledCondition, Registry, ResolvedRule, ResolvedRuleSet } from 
 import { ConditionSet, parseDuration } from './deps.js';
 import type { CompiledValue } from './variables.js';
 import { compileValue } from './variables.js';
+import { validateParams } from './params.js';
 import { whereCondition } from './where.js';
 
 export interface CompiledActionStep {
@@ -18,6 +19,8 @@ export interface CompiledActionStep {
   name: string;
   definition: ActionDefinition;
   params: CompiledValue;
+  /** Static parameters valid for the action's schema, defaults applied: nothing to check at run time. */
+  paramsChecked: boolean;
   retry: { attempts: number; backoffMs: number };
   onError: 'stop' | 'continue';
   as: string | undefined;
@@ -141,13 +144,31 @@ function compileSteps(rule: ResolvedRule, registry: Registry, problems: Problem[
     } catch (e) {
       problems.push(problemOf(e, `${pointer}/retry/backoff`));
     }
+    let params = compileValue(
+      step[name] ?? {},
+      `${pointer}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+      problems,
+    );
+    let paramsChecked = false;
+    if (!params.dynamic) {
+      // Validated once here, on a copy that receives the schema's defaults; an invalid one is reported when it runs.
+      const value = structuredClone(params.value);
+      try {
+        validateParams(definition as ActionDefinition, value, pointer);
+        params = { ...params, value };
+        paramsChecked = true;
+      } catch {
+        paramsChecked = false;
+      }
+    }
     steps.push({
       kind: 'action',
       index,
       pointer,
       name,
       definition: definition as ActionDefinition,
-      params: compileValue(step[name] ?? {}, `${pointer}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`, problems),
+      params,
+      paramsChecked,
       retry: { attempts: Math.max(1, Math.floor(retry?.attempts ?? 1)), backoffMs },
       onError: step.onError === 'continue' ? 'continue' : 'stop',
       as: typeof step.as === 'string' ? step.as : undefined,

@@ -796,10 +796,12 @@ export class Engine {
         return this.finish(run, 'error', error);
       }
     }
-    try {
-      await this.release(run);
-    } catch (e) {
-      return this.finish(run, 'error', e);
+    if (run.lock !== undefined) {
+      try {
+        await this.release(run);
+      } catch (e) {
+        return this.finish(run, 'error', e);
+      }
     }
     return this.finish(run, 'fired');
   }
@@ -841,7 +843,8 @@ export class Engine {
         if (params instanceof Promise) params = await params;
       } else params = cloneJson(step.params.value);
       entry.params = params;
-      validateParams(step.definition, params, step.pointer);
+      // Static parameters were validated (and given their defaults) once, when the rule set was compiled.
+      if (!step.paramsChecked) validateParams(step.definition, params, step.pointer);
     } catch (e) {
       return fail(e);
     }
