@@ -50,4 +50,23 @@ describe('InMemoryStateStore at its edges', () => {
     expect(() => stateKey('bot', 'g', 'f', 'k'.repeat(257))).toThrow(/is 257 characters long \(at most 256\)/);
     expect(stateKey('bot', 'g', 'f', 'k'.repeat(256))).toHaveLength('bot:g:f:'.length + 256);
   });
+
+  it('expiry queue: a key written again with a longer TTL outlives its first expiry; expired keys go without a read', async () => {
+    const clock = new VirtualClock(1_000_000);
+    const store = new InMemoryStateStore({ clock });
+    const s = store.forGuild('g1');
+    const other = store.forGuild('g2');
+    await s.set('f', 'k', 'short', 10);
+    await s.set('f', 'k', 'long', 10_000);
+    for (let i = 0; i < 5_000; i++) await other.set('markers', `m${i}`, '1', 50);
+    clock.advance(100);
+    // Writes sweep the front of the queue: k's first place is due, but k now expires later and must survive.
+    for (let i = 0; i < 5_000; i++) await other.set('markers', `n${i}`, '1', 50);
+    expect(await s.get('f', 'k')).toBe('long');
+    expect(await other.keys('markers')).toHaveLength(5_000);
+    expect(store.size).toBe(5_001);
+    clock.advance(10_000);
+    expect(await s.get('f', 'k')).toBeNull();
+    expect(store.size).toBe(0);
+  });
 });

@@ -212,7 +212,8 @@ export class EventFacts {
       discord: env.discord,
       services: env.services,
       settings: settingsReader(settings),
-      fact: (name: string, params?: JsonObject) => this.get(name, params),
+      // Bound, not an arrow: an arrow in an object literal gets its name set at run time under tsx (esbuild keepNames).
+      fact: this.get.bind(this) as FactContext['fact'],
     };
     return this.#context;
   }

@@ -2,7 +2,15 @@ import type { Clock } from '../clock/clock.js';
 import { SystemClock } from '../clock/system.js';
 import { RulecordError } from '../errors/error.js';
 import type { GuildState, SetIfAbsentThenResult, StateOp, StateOpResults, StateStore, TakeResult } from './port.js';
-import { checkGuildId, checkPositive, DEFAULT_STATE_PREFIX, GuildKeys, stateKey, windowKeyTtl } from './key.js';
+import {
+  checkGuildId,
+  checkKeyPart,
+  checkPositive,
+  DEFAULT_STATE_PREFIX,
+  GuildKeys,
+  stateKey,
+  windowKeyTtl,
+} from './key.js';
 
 type Entry =
   | { type: 'string'; value: string; expiresAt: number | null }
@@ -42,24 +50,49 @@ export class InMemoryStateStore implements StateStore {
   }
 }
 
+/** Where one key lives: its feature's map (one per guild and feature), the key in it, and the feature's key prefix. */
+interface Ref {
+  m: Map<string, Entry>;
+  k: string;
+  p: string;
+}
+
 class MemoryData {
   readonly #clock: Clock;
-  readonly #entries = new Map<string, Entry>();
+  /**
+   * One map per guild and feature, keyed by the feature's key prefix (`bot:{guildId}:{feature}:`): a guild handle looks
+   * its feature map up once, then reads and writes by the short key, without building and hashing a full key string.
+   */
+  readonly #features = new Map<string, Map<string, Entry>>();
   /**
    * Keys with a TTL in the order they were written, with the expiry they had then (parallel arrays from `#head`): the
    * sweep drops expired keys from the front, so keys written with one TTL (redelivery markers, cooldowns) go in
    * O(1) per write, without walking the map. A key written again is queued again; its older place is skipped.
    */
+  #queueMaps: Map<string, Entry>[] = [];
   #queueKeys: string[] = [];
   #queueAt: number[] = [];
   #head = 0;
+  /** Queue length that triggers a rebuild: 4× the live keys with a TTL at the last rebuild (amortised O(1)). */
+  #rebuildAt = 4096;
 
   constructor(clock: Clock) {
     this.#clock = clock;
   }
 
+  /** The map of one guild's feature (made on first use). */
+  feature(prefix: string): Map<string, Entry> {
+    let map = this.#features.get(prefix);
+    if (map === undefined) {
+      map = new Map();
+      this.#features.set(prefix, map);
+    }
+    return map;
+  }
+
   clear(): void {
-    this.#entries.clear();
+    this.#features.clear();
+    this.#queueMaps = [];
     this.#queueKeys = [];
     this.#queueAt = [];
     this.#head = 0;
@@ -67,40 +100,46 @@ class MemoryData {
 
   get size(): number {
     this.#sweepAll();
-    return this.#entries.size;
+    let n = 0;
+    for (const map of this.#features.values()) n += map.size;
+    return n;
   }
 
-  read(key: string): Entry | undefined {
-    const entry = this.#entries.get(key);
+  read(r: Ref): Entry | undefined {
+    const entry = r.m.get(r.k);
     if (entry === undefined) return undefined;
     if (entry.expiresAt !== null && entry.expiresAt <= this.#clock.now()) {
-      this.#entries.delete(key);
+      r.m.delete(r.k);
       return undefined;
     }
     return entry;
   }
 
-  write(key: string, entry: Entry): void {
-    this.#entries.set(key, entry);
+  write(r: Ref, entry: Entry): void {
+    r.m.set(r.k, entry);
     if (entry.expiresAt !== null) {
-      this.#queueKeys.push(key);
+      this.#queueMaps.push(r.m);
+      this.#queueKeys.push(r.k);
       this.#queueAt.push(entry.expiresAt);
     }
     this.#sweep();
   }
 
-  remove(key: string): void {
-    this.#entries.delete(key);
+  remove(r: Ref): void {
+    r.m.delete(r.k);
   }
 
   expiry(ttlMs: number | undefined): number | null {
     return ttlMs === undefined ? null : this.#clock.now() + Math.ceil(ttlMs);
   }
 
-  keysWithPrefix(prefix: string): string[] {
+  /** Live keys of one feature map, sorted. */
+  keysOf(map: Map<string, Entry>): string[] {
+    const now = this.#clock.now();
     const out: string[] = [];
-    for (const key of [...this.#entries.keys()]) {
-      if (key.startsWith(prefix) && this.read(key) !== undefined) out.push(key.slice(prefix.length));
+    for (const [key, entry] of [...map]) {
+      if (entry.expiresAt !== null && entry.expiresAt <= now) map.delete(key);
+      else out.push(key);
     }
     return out.sort();
   }
@@ -111,40 +150,49 @@ class MemoryData {
    * front entry that is not due yet stops the sweep; keys with a shorter TTL behind it still expire on read.
    */
   #sweep(): void {
+    const maps = this.#queueMaps;
     const keys = this.#queueKeys;
     const at = this.#queueAt;
     const now = this.#clock.now();
     let head = this.#head;
     for (let n = 0; n < SWEEP_STEP && head < keys.length && (at[head] as number) <= now; n++, head++) {
+      const map = maps[head] as Map<string, Entry>;
       const key = keys[head] as string;
-      const entry = this.#entries.get(key);
-      if (entry !== undefined && entry.expiresAt !== null && entry.expiresAt <= now) this.#entries.delete(key);
+      const entry = map.get(key);
+      if (entry !== undefined && entry.expiresAt !== null && entry.expiresAt <= now) map.delete(key);
     }
     this.#head = head;
-    // Compact once the swept part is the larger half (amortised O(1)); and bound the queue by the map's size.
+    // Compact once the swept part is the larger half (amortised O(1)); rebuild when stale places pile up.
     if (head > 1024 && head * 2 > keys.length) {
+      this.#queueMaps = maps.slice(head);
       this.#queueKeys = keys.slice(head);
       this.#queueAt = at.slice(head);
       this.#head = 0;
-    } else if (keys.length - head > 4 * this.#entries.size + 1024) this.#rebuild();
+    } else if (keys.length - head > this.#rebuildAt) this.#rebuild();
   }
 
   /** The queue holds mostly stale places (keys written many times): rebuild it from the live entries. */
   #rebuild(): void {
-    const live: { key: string; at: number }[] = [];
-    for (const [key, entry] of this.#entries) if (entry.expiresAt !== null) live.push({ key, at: entry.expiresAt });
+    const live: { map: Map<string, Entry>; key: string; at: number }[] = [];
+    for (const map of this.#features.values())
+      for (const [key, entry] of map) if (entry.expiresAt !== null) live.push({ map, key, at: entry.expiresAt });
     live.sort((a, b) => a.at - b.at);
+    this.#queueMaps = live.map((x) => x.map);
     this.#queueKeys = live.map((x) => x.key);
     this.#queueAt = live.map((x) => x.at);
     this.#head = 0;
+    this.#rebuildAt = Math.max(4096, 4 * live.length);
   }
 
   #sweepAll(): void {
-    for (const key of [...this.#entries.keys()]) this.read(key);
+    const now = this.#clock.now();
+    for (const map of this.#features.values())
+      for (const [key, entry] of [...map]) if (entry.expiresAt !== null && entry.expiresAt <= now) map.delete(key);
   }
 }
 
-function wrongType(key: string, expected: string): RulecordError {
+function wrongType(ref: Ref, expected: string): RulecordError {
+  const key = ref.p + ref.k;
   return new RulecordError('RC_STATE_WRONG_TYPE', `State key ${key} does not hold a ${expected}`, {
     kind: 'bug',
     fix: 'Use one state key for one kind of value (a string/counter, or a sliding window).',
@@ -155,6 +203,8 @@ function wrongType(key: string, expected: string): RulecordError {
 class InMemoryGuildState implements GuildState {
   readonly #store: MemoryData;
   readonly #keys: GuildKeys;
+  /** Feature maps this handle has used, with their key prefix (validated once per feature). */
+  readonly #features = new Map<string, { m: Map<string, Entry>; p: string }>();
 
   constructor(
     store: MemoryData,
@@ -165,11 +215,23 @@ class InMemoryGuildState implements GuildState {
     this.#keys = new GuildKeys(prefix, guildId);
   }
 
-  #key(feature: string, key: string): string {
-    return this.#keys.key(feature, key);
+  #feature(feature: string): { m: Map<string, Entry>; p: string } {
+    let f = this.#features.get(feature);
+    if (f === undefined) {
+      const p = this.#keys.featurePrefix(feature); // validates the feature
+      f = { m: this.#store.feature(p), p };
+      if (this.#features.size < 256) this.#features.set(feature, f);
+    }
+    return f;
   }
 
-  #string(k: string): (Entry & { type: 'string' }) | undefined {
+  #key(feature: string, key: string): Ref {
+    const f = this.#feature(feature);
+    checkKeyPart(key);
+    return { m: f.m, k: key, p: f.p };
+  }
+
+  #string(k: Ref): (Entry & { type: 'string' }) | undefined {
     const entry = this.#store.read(k);
     if (entry === undefined) return undefined;
     if (entry.type !== 'string') throw wrongType(k, 'string');
@@ -177,7 +239,7 @@ class InMemoryGuildState implements GuildState {
   }
 
   /** Live hits of a window key after dropping those at or before `now - windowMs`. */
-  #window(k: string, windowMs: number, now: number): (Entry & { type: 'window' }) | undefined {
+  #window(k: Ref, windowMs: number, now: number): (Entry & { type: 'window' }) | undefined {
     const entry = this.#store.read(k);
     if (entry === undefined) return undefined;
     if (entry.type !== 'window') throw wrongType(k, 'sliding window');
@@ -269,7 +331,7 @@ class InMemoryGuildState implements GuildState {
    * Time never runs backwards inside one window key: a hit stamped earlier than the newest recorded hit counts at the
    * newest time (same rule as the Redis script), so out-of-order callers cannot let more than `max` into a window.
    */
-  #effectiveNow(k: string, now: number): number {
+  #effectiveNow(k: Ref, now: number): number {
     const entry = this.#store.read(k);
     if (entry === undefined || entry.type !== 'window') return now;
     const last = entry.hits[entry.hits.length - 1];
@@ -312,7 +374,7 @@ class InMemoryGuildState implements GuildState {
   }
 
   async keys(feature: string): Promise<string[]> {
-    return this.#store.keysWithPrefix(this.#keys.featurePrefix(feature));
+    return this.#store.keysOf(this.#feature(feature).m);
   }
 
   async setIfAbsentThen<O extends StateOp>(
