@@ -46,15 +46,17 @@ async function apiCodes(): Promise<DocumentedCode[]> {
 
 /** Every group of codes, in the order the page lists them. */
 export async function codeGroups(): Promise<CodeGroup[]> {
+  // The ports' codes are part of the engine's list; the page keeps them in their own section.
+  const ports = new Set<string>(PORT_ERROR_CODES.map((c) => c.code));
   const groups: CodeGroup[] = [
     {
       title: 'Rule documents and the engine',
       source: 'engine/src/errors/codes.ts',
-      codes: ENGINE_ERROR_CODES.map((c) => ({ ...c })),
+      codes: ENGINE_ERROR_CODES.filter((c) => !ports.has(c.code)).map((c) => ({ ...c })),
     },
     {
       title: 'Ports: state, timers, Discord',
-      source: 'engine/src/timers/codes.ts',
+      source: 'engine/src/errors/codes.ts',
       codes: PORT_ERROR_CODES.map((c) => ({ ...c })),
     },
     { title: 'Catalog modules', source: 'catalog/src/errors.ts', codes: CATALOG_ERROR_CODES.map((c) => ({ ...c })) },

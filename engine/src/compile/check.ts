@@ -1,4 +1,4 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Problem } from '../errors/error.js';
 import { MAX_CONDITION_DEPTH, booleanKey, isFactRef } from './compiler.js';
 import { builtinOperators, resolveOperator, type OperatorDefinition, type OperatorTable } from './operators.js';
@@ -56,6 +56,20 @@ export function suggestOperators(name: string, operators: OperatorTable = builti
     .sort((x, y) => x.score - y.score || x.candidate.localeCompare(y.candidate))
     .slice(0, 3)
     .map((s) => s.candidate);
+}
+
+/**
+ * The error of the form the value is written in. For `anyOf` (a string, or `{ pattern, flags }`) ajv reports every
+ * branch: a `type` error from the branches the value is not, the real mistake from the one it is. The deepest error
+ * wins, then any error that is not about the type; a value of no accepted type keeps the first (`must be string`).
+ */
+function meantError(errors: ErrorObject[] | null | undefined): ErrorObject | undefined {
+  const real = (errors ?? []).filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf');
+  const depth = (e: ErrorObject): number => (e.instancePath === '' ? 0 : e.instancePath.split('/').length);
+  return (
+    [...real].sort((a, b) => depth(b) - depth(a) || Number(a.keyword === 'type') - Number(b.keyword === 'type'))[0] ??
+    errors?.[0]
+  );
 }
 
 function typeName(v: unknown): string {
@@ -242,7 +256,7 @@ export function checkCondition(
     if (op === undefined) return;
     const validate = valueValidator(op);
     if (validate !== null && !validate(value)) {
-      const detail = validate.errors?.[0];
+      const detail = meantError(validate.errors);
       const where = detail && detail.instancePath !== '' ? ` (at ${detail.instancePath})` : '';
       error(
         'RC_BAD_OPERATOR_VALUE',
