@@ -341,7 +341,7 @@ export const ENGINE_ERROR_CODES = [
     kind: 'user',
     summary:
       'One event needed more `io` facts (Discord lookups, state reads…) than the per-event budget allows; the run stopped.',
-    fix: 'Put cheap conditions (event fields, `where` filters) first so io facts are read only when needed, or split the rule.',
+    fix: 'Narrow the rules with `where` or with conditions on event fields (evaluated before io facts), or split the rule set so one event needs fewer io facts.',
   },
   {
     code: 'RC_FACT_FAILED',

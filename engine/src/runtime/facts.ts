@@ -249,7 +249,7 @@ export class EventFacts {
           RUNTIME_CODES.RC_FACT_BUDGET,
           `This event needed more than ${this.budget} io facts (reading "${name}").`,
           {
-            fix: 'Put cheap conditions (event fields, where filters) first so io facts are only read when needed, or split the rule.',
+            fix: 'Narrow the rules with `where` or with conditions on event fields (evaluated before io facts), or split the rule set so one event needs fewer io facts.',
           },
         );
       }
