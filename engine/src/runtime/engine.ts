@@ -108,6 +108,49 @@ const HOUR = 60 * MINUTE;
  * await scheduler.start((timer) => engine.handleTimer(timer));
  * await engine.dispatch({ id: 'm1', guildId: '1', type: 'message.create', at: Date.now(), payload: { … } });
  */
+// Per-run helpers live at module level: under tsx (esbuild keepNames) a named closure made per run also pays a
+// `defineProperty` for its name.
+function asObject(v: unknown): Record<string, unknown> | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+function thenGet(value: unknown, rest: readonly string[]): unknown {
+  return value === UNRESOLVED
+    ? UNRESOLVED
+    : value instanceof Promise
+      ? value.then((v) => safeGet(v, rest))
+      : safeGet(value, rest);
+}
+
+function scheduleFor(scheduler: Scheduler, guildId: string): ActionContext['schedule'] {
+  return async (timer) => {
+    await scheduler.schedule({
+      id: `evt.${timer.id}`,
+      guildId,
+      kind: TIMER_KINDS.event,
+      dueAt: timer.at,
+      payload: { type: timer.event.type, payload: timer.event.payload },
+      ...(timer.cron !== undefined ? { cron: timer.cron } : {}),
+      ...(timer.timezone !== undefined ? { timezone: timer.timezone } : {}),
+    });
+  };
+}
+function cancelFor(scheduler: Scheduler, guildId: string): ActionContext['cancelTimer'] {
+  return (id) => scheduler.cancel(guildId, `evt.${id}`);
+}
+function noteFor(run: Run, clock: Clock): (message: string, data?: Json) => void {
+  return (message, data) =>
+    add(run.trace, 'notes', { at: clock.now(), message, ...(data !== undefined ? { data } : {}) });
+}
+
+/** Marks a step's trace entry failed; returns the error. */
+function actionFailed(run: Run, entry: TraceAction, t0: number, e: unknown): unknown {
+  entry.status = 'error';
+  entry.error = toTraceError(e);
+  entry.ms = performance.now() - t0;
+  run.trace.errors++;
+  return e;
+}
+
 /** Runs that stopped at `where` or at a false condition are not listed in `dispatch`'s result. */
 function keep(summaries: RunSummary[], summary: RunSummary | null): void {
   if (summary !== null && summary.outcome !== 'condition-false' && summary.outcome !== 'filtered')
@@ -829,13 +872,6 @@ export class Engine {
       ms: 0,
     };
     add(run.trace, 'actions', entry);
-    const fail = (e: unknown): unknown => {
-      entry.status = 'error';
-      entry.error = toTraceError(e);
-      entry.ms = performance.now() - t0;
-      run.trace.errors++;
-      return e;
-    };
     let params: unknown;
     try {
       if (step.params.dynamic) {
@@ -846,7 +882,7 @@ export class Engine {
       // Static parameters were validated (and given their defaults) once, when the rule set was compiled.
       if (!step.paramsChecked) validateParams(step.definition, params, step.pointer);
     } catch (e) {
-      return fail(e);
+      return actionFailed(run, entry, t0, e);
     }
     const ctx = (run.ctx ??= this.actionContext(run));
     for (;;) {
@@ -875,7 +911,7 @@ export class Engine {
           await this.sleep(backoff);
           continue;
         }
-        return fail(e);
+        return actionFailed(run, entry, t0, e);
       }
     }
   }
@@ -955,42 +991,32 @@ export class Engine {
       settings: base.settings,
       fact: base.fact,
       rule: { id: rule.id, mode: rule.mode },
-      emit: (type, payload) => {
-        if (ev.depth + 1 > this.emitDepth) {
-          throw new RulecordError(
-            RUNTIME_CODES.RC_EMIT_DEPTH,
-            `Rule "${rule.id}" emitted "${type}" at depth ${ev.depth + 1}, deeper than the limit of ${this.emitDepth}: rules are emitting events in a loop.`,
-            {
-              kind: 'user',
-              pointer: rule.pointer,
-              fix: 'Break the loop: add a condition so the rule does not react to the event it (indirectly) emits.',
-            },
-          );
-        }
-        const body = payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? payload : {};
-        add(ev, 'emitted', { type, payload: body, ruleId: rule.id });
-      },
-      schedule: async (timer) => {
-        await scheduler.schedule({
-          id: `evt.${timer.id}`,
-          guildId,
-          kind: TIMER_KINDS.event,
-          dueAt: timer.at,
-          payload: { type: timer.event.type, payload: timer.event.payload },
-          ...(timer.cron !== undefined ? { cron: timer.cron } : {}),
-          ...(timer.timezone !== undefined ? { timezone: timer.timezone } : {}),
-        });
-      },
-      cancelTimer: (id) => scheduler.cancel(guildId, `evt.${id}`),
+      emit: this.emitter(ev, rule),
+      schedule: scheduleFor(scheduler, guildId),
+      cancelTimer: cancelFor(scheduler, guildId),
       log: this.ruleLogger(rule, guildId),
     };
-    attachRun(ctx, {
-      depth: ev.depth,
-      shadow: run.shadow,
-      note: (message, data) =>
-        add(run.trace, 'notes', { at: this.options.clock.now(), message, ...(data !== undefined ? { data } : {}) }),
-    });
+    attachRun(ctx, { depth: ev.depth, shadow: run.shadow, note: noteFor(run, this.options.clock) });
     return ctx;
+  }
+
+  /** `ctx.emit` of one run (made by a function, not as a named closure: see `asObject`). */
+  private emitter(ev: EventRun, rule: CompiledRule): ActionContext['emit'] {
+    return (type, payload) => {
+      if (ev.depth + 1 > this.emitDepth) {
+        throw new RulecordError(
+          RUNTIME_CODES.RC_EMIT_DEPTH,
+          `Rule "${rule.id}" emitted "${type}" at depth ${ev.depth + 1}, deeper than the limit of ${this.emitDepth}: rules are emitting events in a loop.`,
+          {
+            kind: 'user',
+            pointer: rule.pointer,
+            fix: 'Break the loop: add a condition so the rule does not react to the event it (indirectly) emits.',
+          },
+        );
+      }
+      const body = payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? payload : {};
+      add(ev, 'emitted', { type, payload: body, ruleId: rule.id });
+    };
   }
 
   /** Parks the rest of the run as a `rule.resume` timer. False when the run lost its concurrency lock meanwhile. */
@@ -1066,14 +1092,8 @@ export class Engine {
   private scope(run: Run): VariableScope {
     const { ev, rule } = run;
     const payload = ev.event.payload;
-    const obj = (v: unknown): Record<string, unknown> | undefined =>
-      v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-    const then = (value: unknown, rest: readonly string[]): unknown =>
-      value === UNRESOLVED
-        ? UNRESOLVED
-        : value instanceof Promise
-          ? value.then((v) => safeGet(v, rest))
-          : safeGet(value, rest);
+    const obj = asObject;
+    const then = thenGet;
     return (root: VariableRoot, path: readonly string[]): unknown => {
       const [head, ...rest] = path;
       switch (root) {
