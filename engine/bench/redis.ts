@@ -3,13 +3,20 @@
  * the loopback Redis, open loop at a fixed offered load. Event i is offered at `start + i / rate` whether or not
  * earlier ones are done; its latency runs from that instant to the end of its dispatch (so queueing counts).
  *
- * Run alone: `npx tsx engine/bench/redis.ts` (prints one JSON object as its last line); `run.ts` imports `redisRun`.
+ * `redisRun` (what run.ts calls) measures in a child process of its own: only this run's events and engine are on its
+ * heap (not the 100,000 events and the other passes' objects of run.ts), and Node/V8 options can be given to it alone.
+ * Run alone: `npx tsx engine/bench/redis.ts` (prints one JSON object as its last line).
  * Options (env): BENCH_REDIS_URL (redis://127.0.0.1:6379, loopback only), BENCH_REDIS_RATE (5000),
  * BENCH_REDIS_SECONDS (4, measured), BENCH_REDIS_WARM_SECONDS (2, offered and not measured), BENCH_REDIS_CLOCK
- * (thread; poll), BENCH_REDIS_PIPELINE (0: a connection without ioredis autopipelining; 1: with), BENCH_GUILDS (50),
+ * (poll; thread), BENCH_REDIS_PIPELINE (0: a connection without ioredis autopipelining; 1: with), BENCH_GUILDS (50),
+ * BENCH_REDIS_NODE_OPTIONS (Node/V8 flags of the child, e.g. `--max-semi-space-size=4`; none by default),
  * BENCH_REDIS=0 to skip.
  */
 import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import {
@@ -30,9 +37,9 @@ import { makeEvents } from './events.js';
 const env = (name: string, dflt: number) => (process.env[name] === undefined ? dflt : Number(process.env[name]));
 
 /**
- * The arrival clock (a worker, plain JS): sleeps with Atomics.wait until the next event's instant and posts "events up
- * to n are due" to the main thread, which sleeps in its event loop meanwhile, as it would between gateway messages.
- * Its clock is hrtime (one monotonic clock for every thread); `start` is given on that clock.
+ * The arrival clock of BENCH_REDIS_CLOCK=thread (a worker, plain JS): sleeps with Atomics.wait until the next event's
+ * instant and posts "events up to n are due" to the main thread, which sleeps in its event loop meanwhile. Its clock is
+ * hrtime (one monotonic clock for every thread); `start` is given on that clock.
  */
 const ARRIVALS = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -67,6 +74,12 @@ export interface RedisResult {
   serviceP99Us: number;
   /** CPU of this process (every thread: GC helpers and the arrival clock included) per measured event. */
   cpuUsPerEvent: number;
+  /** Share of the measured window the main thread's event loop was busy (not waiting for I/O). */
+  loopBusy: number;
+  /** CPU of the Redis server per measured event (when it runs on this machine; /proc, 10 ms ticks). */
+  redisCpuUsPerEvent?: number;
+  /** Cores' worth of CPU that other processes (not this one, not Redis) used during the measured window. */
+  otherCores?: number;
   /** Garbage-collection pauses of the main thread during the measured window. */
   gcCount: number;
   gcMaxMs: number;
@@ -78,6 +91,29 @@ export interface RedisResult {
 
 function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] as number;
+}
+
+/**
+ * CPU time (ms) the whole machine spent busy, and one process, from /proc (Linux; undefined elsewhere): how much of the
+ * two cores Redis and everything else took during the measured window, so a figure can be read against its load.
+ */
+function machineBusyMs(): number | undefined {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal
+    return ((f[0]! + f[1]! + f[2]! + f[5]! + f[6]! + (f[7] ?? 0)) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime, stime (fields 14, 15)
+  } catch {
+    return undefined;
+  }
 }
 
 /** Actions are no-ops in the bench module; nothing reaches Discord. */
@@ -113,8 +149,10 @@ function arrivals(
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     if (kind === 'poll') {
-      // The event loop spins with setImmediate and starts every event whose instant has come: no wake-up latency, but
-      // it burns a core and allocates on every turn (measured: hundreds of thousands of turns and of scavenges).
+      // The event loop spins with setImmediate and starts every event whose instant has come (I/O is served on every
+      // turn). No wake-up latency; it burns the rest of a core and allocates on every turn (about twice the
+      // scavenges of the thread clock). The thread clock costs a cross-thread wake-up per arrival instead: measured,
+      // p50 ≈ 0.5 ms instead of ≈ 0.2 ms, ≈ 20 µs more main-thread time per event, and a p99 no better.
       const tick = () => {
         const upTo = Math.min(count, Math.floor((performance.now() - start) / interval) + 1);
         offer(upTo);
@@ -135,15 +173,33 @@ function arrivals(
 }
 
 /**
- * Engine.dispatch on a RedisStateStore at `rate` events/s offered, open loop: BENCH_REDIS_WARM_SECONDS of load that is
- * not measured (JIT, connection, steady-state heap), then BENCH_REDIS_SECONDS measured, in one continuous stream.
+ * The Redis-backed run at `rate` events/s offered, measured in a child process (see the top of this file). Resolves to
+ * the child's result, or `{ skipped }` when Redis is off, unreachable or not on loopback.
  */
 export async function redisRun(rate: number): Promise<RedisResult | { skipped: string }> {
+  if (process.env.BENCH_REDIS === '0') return { skipped: 'BENCH_REDIS=0' };
+  const flags = (process.env.BENCH_REDIS_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [...flags, '--import', 'tsx', fileURLToPath(import.meta.url)],
+    { cwd: root, env: { ...process.env, BENCH_REDIS_RATE: String(rate) }, maxBuffer: 1024 * 1024 },
+  );
+  const last = stdout.trim().split('\n').pop() ?? '';
+  return JSON.parse(last) as RedisResult | { skipped: string };
+}
+
+/**
+ * Engine.dispatch on a RedisStateStore at `rate` events/s offered, open loop, in this process: BENCH_REDIS_WARM_SECONDS
+ * of load that is not measured (JIT, connection, steady-state heap), then BENCH_REDIS_SECONDS measured, in one
+ * continuous stream.
+ */
+export async function measureRedis(rate: number): Promise<RedisResult | { skipped: string }> {
   if (process.env.BENCH_REDIS === '0') return { skipped: 'BENCH_REDIS=0' };
   const seconds = env('BENCH_REDIS_SECONDS', 4);
   const warmSeconds = env('BENCH_REDIS_WARM_SECONDS', 2);
   const guilds = env('BENCH_GUILDS', 50);
-  const clockKind = process.env.BENCH_REDIS_CLOCK === 'poll' ? 'poll' : 'thread';
+  const clockKind = process.env.BENCH_REDIS_CLOCK === 'thread' ? 'thread' : 'poll';
   const autoPipelining = process.env.BENCH_REDIS_PIPELINE === '1';
   const { Redis } = await import('ioredis');
   const url = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -156,6 +212,9 @@ export async function redisRun(rate: number): Promise<RedisResult | { skipped: s
     return { skipped: `Redis unreachable at ${url}: ${(e as Error).message}` };
   }
   const prefix = `bench${randomBytes(4).toString('hex')}`;
+  // The Redis server's process, when it runs on this machine (its CPU is part of what an event costs).
+  const info = await redis.info('server').catch(() => '');
+  const redisPid = /process_id:(\d+)/.exec(info)?.[1];
   try {
     const total = Math.round(rate * seconds);
     const warmOffered = Math.round(rate * warmSeconds);
@@ -198,6 +257,9 @@ export async function redisRun(rate: number): Promise<RedisResult | { skipped: s
     let measuring = false;
     let measuredFrom = 0;
     let c0 = process.cpuUsage();
+    let m0: number | undefined;
+    let elu0 = performance.eventLoopUtilization();
+    let r0: number | undefined;
     const gc = { count: 0, max: 0, total: 0 };
     const gcObserver = new PerformanceObserver((list) => {
       if (!measuring) return;
@@ -223,6 +285,9 @@ export async function redisRun(rate: number): Promise<RedisResult | { skipped: s
           measuring = true;
           measuredFrom = performance.now();
           c0 = process.cpuUsage();
+          m0 = machineBusyMs();
+          elu0 = performance.eventLoopUtilization();
+          r0 = processCpuMs(Number(redisPid));
         }
         const e = events[warmClosed + n] as RuleEvent;
         eventTime = e.at;
@@ -247,6 +312,12 @@ export async function redisRun(rate: number): Promise<RedisResult | { skipped: s
     measuring = false;
     const elapsed = (performance.now() - measuredFrom) / 1000;
     const cpu = process.cpuUsage(c0);
+    const elu = performance.eventLoopUtilization(elu0).utilization;
+    const m1 = machineBusyMs();
+    const r1 = processCpuMs(Number(redisPid));
+    const redisMs = r0 !== undefined && r1 !== undefined ? r1 - r0 : undefined;
+    const othersMs =
+      m0 !== undefined && m1 !== undefined ? m1 - m0 - (cpu.user + cpu.system) / 1000 - (redisMs ?? 0) : undefined;
     gcObserver.disconnect();
     const sorted = latencies.slice().sort();
     const lateSorted = late.slice().sort();
@@ -263,6 +334,9 @@ export async function redisRun(rate: number): Promise<RedisResult | { skipped: s
       serviceP50Us: us(percentile(serviceSorted, 50)),
       serviceP99Us: us(percentile(serviceSorted, 99)),
       cpuUsPerEvent: Math.round((cpu.user + cpu.system) / total),
+      loopBusy: Math.round(elu * 100) / 100,
+      ...(redisMs === undefined ? {} : { redisCpuUsPerEvent: Math.round((redisMs * 1000) / total) }),
+      ...(othersMs === undefined ? {} : { otherCores: Math.round(othersMs / elapsed / 10) / 100 }),
       gcCount: gc.count,
       gcMaxMs: Math.round(gc.max * 100) / 100,
       gcTotalMs: Math.round(gc.total * 10) / 10,
@@ -283,5 +357,5 @@ export async function redisRun(rate: number): Promise<RedisResult | { skipped: s
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const rate = env('BENCH_REDIS_RATE', 5_000);
-  console.log(JSON.stringify(await redisRun(rate)));
+  console.log(JSON.stringify(await measureRedis(rate)));
 }
