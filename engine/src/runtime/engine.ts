@@ -13,7 +13,7 @@ import { RUNTIME_CODES } from './codes.js';
 import { withCoreModule } from './core-module.js';
 import type { CompiledActionStep, CompiledRule, GuildRules } from './compile-rules.js';
 import { compileRuleSet, route } from './compile-rules.js';
-import type { LeafResult, Registry } from './deps.js';
+import type { ConditionMemo, Registry } from './deps.js';
 import { PENDING, validateRuleSet } from './deps.js';
 import { EventFacts, toTraceError } from './facts.js';
 import { validateParams } from './params.js';
@@ -521,7 +521,7 @@ export class Engine {
       run.conditionFacts = keys;
       return this.finish(run, 'error', e);
     }
-    if (result === PENDING) return this.awaitCondition(this.startRun(ev, rule, logStart), condition, []);
+    if (result === PENDING) return this.awaitCondition(ev, rule, condition, memo, logStart);
     if (!result) return this.quiet(ev, rule, 'condition-false');
     const run = this.startRun(ev, rule, logStart);
     const keys: string[] = [];
@@ -585,27 +585,38 @@ export class Engine {
 
   /** The condition needs a fact that is still resolving: await it, evaluate again (memoised facts read instantly). */
   private async awaitCondition(
-    run: Run,
+    ev: EventRun,
+    rule: CompiledRule,
     condition: NonNullable<CompiledRule['condition']>,
-    leaves: LeafResult[],
+    memo: ConditionMemo,
+    logStart: number,
   ): Promise<RunSummary | null> {
-    const facts = run.ev.facts;
+    // The run starts now (its trace's time and duration include the wait); its records are made only if it goes on.
+    const startedAt = this.options.clock.now();
+    const t0 = performance.now();
+    const facts = ev.facts;
     let result: boolean | typeof PENDING = PENDING;
+    let failure: { error: unknown } | undefined;
     try {
       while (result === PENDING) {
         await facts.settle();
-        leaves.length = 0;
-        result = condition.evaluate(facts.reader, leaves);
+        result = condition.evaluateIn(facts.reader, memo, null);
       }
     } catch (e) {
-      run.trace.condition = { result: null, leaves };
-      return this.finish(run, 'error', e);
+      failure = { error: e };
     }
-    run.trace.condition = { result, leaves };
-    if (!result) {
-      this.finish(run, 'condition-false');
-      return null;
-    }
+    // A false condition after the wait is as quiet as one without (the common case of an io fact in Redis).
+    if (failure === undefined && result === false) return this.quiet(ev, rule, 'condition-false');
+    const run = this.startRun(ev, rule, logStart);
+    run.t0 = t0;
+    run.trace.startedAt = startedAt;
+    const keys: string[] = [];
+    run.trace.condition = {
+      result: failure === undefined ? true : null,
+      leaves: replayLeaves(condition, facts, keys),
+    };
+    run.conditionFacts = keys;
+    if (failure !== undefined) return this.finish(run, 'error', failure.error);
     return this.afterCondition(run);
   }
 
