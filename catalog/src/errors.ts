@@ -28,8 +28,9 @@ export const CATALOG_ERROR_CODES = [
   {
     code: 'RC_CATALOG_SCHEDULE_INVALID',
     kind: 'user',
-    summary: 'A schedule of `modules.schedule.schedules` has a cron expression or time zone that cannot be read.',
-    fix: 'Write 5 cron fields (`0 9 * * 1` = Mondays 09:00) and an IANA time zone such as `Europe/Berlin`.',
+    summary:
+      'A schedule of `modules.schedule.schedules` cannot be read (its cron expression or time zone), never fires (`0 0 31 2 *`), or fires more than once a minute.',
+    fix: 'Write 5 cron fields that match a real date (`0 9 * * 1` = Mondays 09:00) and an IANA time zone such as `Europe/Berlin`.',
   },
   {
     code: 'RC_CATALOG_SCHEDULE_DUPLICATE',
