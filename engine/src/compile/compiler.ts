@@ -92,6 +92,9 @@ interface Part extends Compiled {
   index: number;
 }
 
+/** Distinct leaves of a condition set above which no code is generated (see `ConditionSet.prepare`). */
+export const MAX_GENERATED_LEAVES = 10_000;
+
 /** Deeper trees than this are refused (`RC_CONDITION_TOO_DEEP`): nobody writes them, and recursion has a cost. */
 export const MAX_CONDITION_DEPTH = 32;
 
@@ -195,10 +198,23 @@ export class ConditionSet {
   private readonly generated: Generated[] = [];
   private readonly operators: OperatorTable;
   private readonly factCost: (fact: string) => number;
+  /** Past this many distinct leaves the set is not generated (it would take long): conditions run as closures. */
+  private readonly maxGeneratedLeaves: number;
+  private closuresOnly = false;
 
-  constructor(options: Omit<CompileOptions, 'pointer'> = {}) {
+  constructor(options: Omit<CompileOptions, 'pointer'> & { maxGeneratedLeaves?: number } = {}) {
     this.operators = options.operators ?? builtinOperators;
     this.factCost = options.factCost ?? defaultFactCost;
+    this.maxGeneratedLeaves = options.maxGeneratedLeaves ?? MAX_GENERATED_LEAVES;
+  }
+
+  /**
+   * Generates the code now (the engine calls it when it loads a rule set, so no event waits for it): about 40 µs per
+   * distinct leaf, once per shape. A set larger than `maxGeneratedLeaves` is left to the closure trees (no memo).
+   */
+  prepare(): void {
+    this.closuresOnly = this.leafSlots.size > this.maxGeneratedLeaves;
+    if (!this.closuresOnly && this.roots.length > 0 && this.generated.length === 0) this.generate(0);
   }
 
   /** Compiles one condition; throws a `RulecordError` on a malformed one (see `compileCondition`). */
@@ -212,7 +228,7 @@ export class ConditionSet {
     return Object.freeze({
       evaluate: node,
       evaluateIn: (read: FactReader, memo: ConditionMemo, leaves: LeafResult[] | null): boolean | Pending => {
-        if (leaves !== null) return node(read, leaves);
+        if (leaves !== null || this.closuresOnly) return node(read, leaves);
         const f = generated[index] ?? this.generate(index);
         return f(read, memo) as boolean | Pending;
       },

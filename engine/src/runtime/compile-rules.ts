@@ -283,6 +283,7 @@ export function compileRuleSet(
     if (compiled) rules.push(compiled);
   });
   if (problems.some((p) => p.severity === 'error')) return { ok: false, problems };
+  conditions.prepare();
 
   const byType = new Map<string, TypeIndex>();
   for (const rule of rules) {
