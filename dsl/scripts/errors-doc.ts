@@ -34,14 +34,19 @@ function sourceFiles(dir: string): string[] {
   return out;
 }
 
+interface ServerCode extends DocumentedCode {
+  area: 'process' | 'api' | 'problem';
+}
+
 /**
- * The HTTP API's codes. The server depends on this package, so the list is loaded by path at run time rather than
- * imported (a static import would make the packages depend on each other).
+ * The server's one list (its processes, the HTTP API's answers and the API's problem codes). The server depends on this
+ * package, so the list is loaded by path at run time rather than imported (a static import would make the packages
+ * depend on each other).
  */
-async function apiCodes(): Promise<DocumentedCode[]> {
-  const url = pathToFileURL(join(root, 'server/src/api/errors.ts')).href;
-  const { API_ERRORS } = (await import(url)) as { API_ERRORS: Record<string, { status: number; summary: string }> };
-  return Object.entries(API_ERRORS).map(([code, e]) => ({ code, status: e.status, summary: e.summary }));
+async function serverCodes(): Promise<ServerCode[]> {
+  const url = pathToFileURL(join(root, 'server/src/errors.ts')).href;
+  const { SERVER_ERROR_CODES } = (await import(url)) as { SERVER_ERROR_CODES: readonly ServerCode[] };
+  return SERVER_ERROR_CODES.map((c) => ({ ...c }));
 }
 
 /** Every group of codes, in the order the page lists them. */
@@ -61,8 +66,19 @@ export async function codeGroups(): Promise<CodeGroup[]> {
     },
     { title: 'Catalog modules', source: 'catalog/src/errors.ts', codes: CATALOG_ERROR_CODES.map((c) => ({ ...c })) },
     { title: 'Files, the DSL and the CLI', source: 'dsl/src/errors.ts', codes: DSL_ERROR_CODES.map((c) => ({ ...c })) },
-    { title: 'HTTP API', source: 'server/src/api/errors.ts', codes: await apiCodes() },
   ];
+  const server = await serverCodes();
+  const area = (a: ServerCode['area']): DocumentedCode[] =>
+    server.filter((c) => c.area === a).map(({ area: _area, ...c }) => c);
+  groups.push(
+    {
+      title: 'Server processes: configuration, database, Redis, HTTP',
+      source: 'server/src/errors.ts',
+      codes: area('process'),
+    },
+    { title: 'HTTP API', source: 'server/src/api/errors.ts', codes: area('api') },
+    { title: 'HTTP API problems', source: 'server/src/errors.ts', codes: area('problem') },
+  );
   const listed = new Set(groups.flatMap((g) => g.codes.map((c) => c.code)));
   // The runtime's codes are mirrored in the engine list; one that is not is still documented.
   for (const code of Object.keys(RUNTIME_CODES)) {

@@ -10,6 +10,8 @@ export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, defineCommand, parseArgs
 export type { Command, CommandContext, CommandEntry } from './cli/command.js';
 export { loadCommand, runCli } from './cli/run.js';
 export { formatError } from './cli/format-error.js';
+export { SERVER_ERROR_CODES } from './errors.js';
+export type { ServerErrorInfo } from './errors.js';
 // api: HTTP API plugin, auth, rule set versions / diff / plan / change notifications.
 export {
   apiRoutes,
