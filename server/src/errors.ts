@@ -48,7 +48,7 @@ const PROCESS_ERROR_CODES = inArea('process', [
     code: 'RC_DB_MIGRATION_LOCKED',
     kind: 'transient',
     summary:
-      'The migration lock (table `knex_migrations_lock`) was still held after waiting (60 s on start, `--wait` for `rulecord migrate`); the message says whether a process is migrating or the lock is stale.',
+      'The migration lock (table `knex_migrations_lock`) was still held after waiting (`RULECORD_MIGRATION_WAIT`, default 60 s, on start; `--wait` for `rulecord migrate`); the message says whether a process is migrating or the lock is stale.',
     fix: 'Wait for the migrating process, or release a stale lock with `rulecord migrate unlock --yes`.',
   },
   {

@@ -28,6 +28,22 @@ describe('loadConfig', () => {
     expect(config.REDIS_URL).toBeUndefined();
     expect(config.publicUrl).toBe('http://localhost:3000');
     expect(config.dataDir).toBe('/srv/app/.rulecord');
+    expect(config.RULECORD_MIGRATION_WAIT).toBe('60s');
+    expect(config.migrationWaitMs).toBe(60_000);
+  });
+
+  it('reads RULECORD_MIGRATION_WAIT as a duration, and refuses one without a unit or out of order', () => {
+    const wait = (value: string) =>
+      loadConfig({ env: { RULECORD_MIGRATION_WAIT: value }, envFile: false }).migrationWaitMs;
+    expect(wait('1m30s')).toBe(90_000);
+    expect(wait('250ms')).toBe(250);
+    expect(wait('2h')).toBe(7_200_000);
+    const expected = 'a duration such as 60s, 5m or 1m30s (units w d h m s ms, largest first)';
+    for (const bad of ['60', 'soon', '30s1m', '1 m', '-5s']) {
+      expect(problems({ RULECORD_MIGRATION_WAIT: bad })).toEqual([
+        `RULECORD_MIGRATION_WAIT: must be ${expected}, got ${JSON.stringify(bad)}`,
+      ]);
+    }
   });
 
   it('says exactly what is wrong with PORT=abc', () => {

@@ -81,4 +81,27 @@ describe.each(await testDatabaseKinds())('starting while the migration lock is h
       }
     },
   );
+
+  it('gives up after RULECORD_MIGRATION_WAIT rather than 60 s', { timeout: 30_000 }, async () => {
+    const logs = logLines();
+    const started = Date.now();
+    const error = await startProcess(['worker'], {
+      env: { ...env, RULECORD_MIGRATION_WAIT: '300ms' },
+      cwd: dir.path,
+      envFile: false,
+      announce: null,
+      logDestination: logs.stream,
+      migrate: { modules: [] },
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const elapsed = Date.now() - started;
+    expect((error as RulecordError).code).toBe('RC_DB_MIGRATION_LOCKED');
+    expect(formatError(error, {})).toMatch(/ is still held after waiting 0\.[3-9] s; /);
+    expect(elapsed).toBeLessThan(10_000);
+    expect(logs.lines().filter((l) => l.msg.startsWith('another process is migrating'))).toEqual([
+      expect.objectContaining({ maxWaitMs: 300 }),
+    ]);
+  });
 });

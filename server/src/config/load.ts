@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject } from 'ajv';
 import { parse as parseDotenv } from 'dotenv';
-import { RulecordError } from '@rulecord/engine';
+import { RulecordError, parseDuration } from '@rulecord/engine';
 import { configSchema } from './schema.js';
 import type { Config, ConfigVariable } from './schema.js';
 
@@ -67,6 +67,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       '',
     ),
     dataDir: resolve(cwd, values.RULECORD_DATA_DIR as string),
+    // The schema's pattern is the duration syntax, so this cannot throw.
+    migrationWaitMs: parseDuration(values.RULECORD_MIGRATION_WAIT as string),
   }) as Config;
 }
 

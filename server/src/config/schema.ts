@@ -1,3 +1,5 @@
+import { DURATION_PATTERN } from '@rulecord/engine';
+
 /**
  * Every setting Rulecord reads from the environment (or a `.env` file), as one JSON Schema: the single source for
  * validation (ajv), the `Config` type, secret redaction in logs, and the docs (`docs/configuration.md` and
@@ -61,6 +63,15 @@ export const configSchema = {
       default: './.rulecord',
       description: 'Folder of the embedded database and local files, relative to the working directory.',
       'x-expect': 'a folder path',
+    },
+    RULECORD_MIGRATION_WAIT: {
+      type: 'string',
+      pattern: DURATION_PATTERN,
+      minLength: 2,
+      default: '60s',
+      description:
+        'How long a starting process (start, api, worker) waits while another one holds the migration lock, before it stops with RC_DB_MIGRATION_LOCKED.',
+      'x-expect': 'a duration such as 60s, 5m or 1m30s (units w d h m s ms, largest first)',
     },
     DISCORD_TOKEN: {
       type: 'string',
@@ -145,6 +156,8 @@ export type Config = { readonly [K in WithDefault]: ValueOf<Props[K]> } & {
   readonly publicUrl: string;
   /** `RULECORD_DATA_DIR` resolved against the working directory. */
   readonly dataDir: string;
+  /** `RULECORD_MIGRATION_WAIT` in milliseconds. */
+  readonly migrationWaitMs: number;
 };
 
 export type ConfigVariable = keyof Props;

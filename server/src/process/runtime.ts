@@ -27,8 +27,8 @@ export interface StartProcessOptions extends LoadConfigOptions {
   /** Where the "Rulecord is running at …" line goes; default stdout; `null` for none. */
   announce?: Writable | null;
   /**
-   * Passed to `migrateUpWhenUnlocked` (tests: `{ modules: [] }`, a short `maxWaitMs`). By default a process waits up to
-   * 60 s for another one's migration lock, then stops with `RC_DB_MIGRATION_LOCKED`.
+   * Passed to `migrateUpWhenUnlocked` (tests: `{ modules: [] }`, a short `maxWaitMs`). By default a process waits
+   * `RULECORD_MIGRATION_WAIT` (60 s) for another one's migration lock, then stops with `RC_DB_MIGRATION_LOCKED`.
    */
   migrate?: MigrateOptions & Omit<MigrationLockWait, 'onWait'>;
   /** Total time allowed for a graceful stop (ms); default 10 000. */
@@ -88,11 +88,13 @@ export async function startProcess(
   try {
     db = await openDatabase(config);
     logger.info({ database: db.kind, location: db.location }, 'database open');
+    const maxWaitMs = options.migrate?.maxWaitMs ?? config.migrationWaitMs;
     const applied = await migrateUpWhenUnlocked(db.knex, {
       ...options.migrate,
+      maxWaitMs,
       onWait: () =>
         logger.info(
-          { lockTable: MIGRATION_LOCK_TABLE, maxWaitMs: options.migrate?.maxWaitMs ?? 60_000 },
+          { lockTable: MIGRATION_LOCK_TABLE, maxWaitMs },
           'another process is migrating the database; waiting for its migration lock',
         ),
     });

@@ -15,7 +15,8 @@ export default defineCommand({
            (refused while a process is migrating)
 
   --wait <duration>  up, down: how long to wait while another process holds the
-                     migration lock, e.g. 30s or 5m (default 60s)
+                     migration lock, e.g. 30s or 5m (default RULECORD_MIGRATION_WAIT,
+                     60s)
   --yes              unlock: really release the lock
 
 Uses DATABASE_URL, or the embedded database in RULECORD_DATA_DIR when unset.`,
@@ -39,12 +40,11 @@ Uses DATABASE_URL, or the embedded database in RULECORD_DATA_DIR when unset.`,
     const config = loadConfig({ env: ctx.env, cwd: ctx.cwd });
     const db = await openDatabase(config);
     const out = (line: string) => ctx.stdout.write(`${line}\n`);
+    const waitFor = maxWaitMs ?? config.migrationWaitMs;
     const wait = {
-      ...(maxWaitMs === undefined ? {} : { maxWaitMs }),
+      maxWaitMs: waitFor,
       onWait: () =>
-        ctx.stderr.write(
-          `Another process holds the migration lock; waiting up to ${formatWait(maxWaitMs ?? 60_000)} for it.\n`,
-        ),
+        ctx.stderr.write(`Another process holds the migration lock; waiting up to ${formatWait(waitFor)} for it.\n`),
     };
     try {
       if (action === 'up') {
