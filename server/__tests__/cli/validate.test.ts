@@ -181,6 +181,48 @@ describe('rulecord validate', () => {
     ]);
   });
 
+  it("reports bad schedules (the schedule module's check) at the value's line and column", async () => {
+    writeFileSync(
+      join(dir, 'schedules.yaml'),
+      `apiVersion: rulecord/v1
+kind: RuleSet
+guild: "1"
+modules:
+  schedule:
+    schedules:
+      - { id: standup, cron: "61 9 * * 1", timezone: Europe/Berlin }
+      - id: weekly
+        cron: "0 9 * * 1"
+        timezone: Mars/Olympus
+      - { id: leap, cron: "0 0 31 2 *" }
+      - { id: busy, cron: "*/10 * * * * *" }
+rules:
+  - id: tick
+    on: schedule.tick
+    then:
+      - message.send: { channel: "2", content: "Tick" }
+`,
+    );
+    try {
+      const r = await cli('validate', 'schedules.yaml');
+      expect(r.code).toBe(1);
+      const errors = r.stdout.split('\n').filter((l) => /^\S+:\d+:\d+: error /.test(l));
+      expect(errors).toEqual([
+        'schedules.yaml:7:30: error RC_CATALOG_SCHEDULE_INVALID Schedule `standup`: `61 9 * * 1` is not a cron expression (Invalid value for minute: 61).',
+        'schedules.yaml:10:19: error RC_CATALOG_SCHEDULE_INVALID Schedule `weekly`: `Mars/Olympus` is not an IANA time zone.',
+        'schedules.yaml:11:27: error RC_CATALOG_SCHEDULE_INVALID Schedule `leap`: `0 0 31 2 *` never fires (no date matches its day and month).',
+        expect.stringMatching(
+          /^schedules\.yaml:12:27: error RC_CATALOG_SCHEDULE_INVALID Schedule `busy`: .* fires more than once a minute/,
+        ),
+      ]);
+      expect(r.stdout.match(/\n {2}fix: /g)).toHaveLength(4);
+      expect(r.stdout).toContain('fix: Use a name such as `UTC`, `Europe/Berlin`');
+      expect(r.stdout).toMatch(/4 errors in 1 of 1 file\n$/);
+    } finally {
+      rmSync(join(dir, 'schedules.yaml'));
+    }
+  });
+
   it('exits 2 on a usage error and 1 on a missing file', async () => {
     expect((await cli('validate', '--format', 'xml')).code).toBe(2);
     expect((await cli('validate', '--tier', 'gold')).code).toBe(2);
