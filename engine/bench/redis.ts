@@ -85,6 +85,8 @@ export interface RedisResult {
   gcMaxMs: number;
   gcTotalMs: number;
   warmupEvents: number;
+  /** The run's random key prefix (every key deleted afterwards). */
+  keyPrefix: string;
   clock: 'thread' | 'poll';
   autoPipelining: boolean;
 }
@@ -341,6 +343,7 @@ export async function measureRedis(rate: number): Promise<RedisResult | { skippe
       gcMaxMs: Math.round(gc.max * 100) / 100,
       gcTotalMs: Math.round(gc.total * 10) / 10,
       warmupEvents: warmClosed + warmOffered,
+      keyPrefix: prefix,
       clock: clockKind,
       autoPipelining,
     };
