@@ -5,6 +5,7 @@
  */
 import type { Condition, JsonObject, Rule, RuleSetDocument } from '../src/model/document.js';
 import { defineAction, defineEvent, defineFact, defineModule, type FactContext } from '../src/model/module.js';
+import type { DiscordPort, GuildDiscord } from '../src/discord/port.js';
 import type { GuildState } from '../src/state/port.js';
 
 // ───────────────────────────── the event payload ─────────────────────────────
@@ -218,6 +219,26 @@ export const automodBenchModule = defineModule({
     }),
   ],
 });
+
+/** Actions are no-ops in the bench module; nothing reaches Discord. */
+export function noDiscord(): DiscordPort {
+  const handles = new Map<string, GuildDiscord>();
+  return {
+    forGuild: (guildId) => {
+      let handle = handles.get(guildId);
+      if (!handle) {
+        handle = new Proxy({ guildId } as GuildDiscord, {
+          get: (target, key) =>
+            key === 'guildId' || key === 'then'
+              ? target[key as 'guildId']
+              : () => Promise.reject(new Error(`the bench never calls Discord (${String(key)})`)),
+        });
+        handles.set(guildId, handle);
+      }
+      return handle;
+    },
+  };
+}
 
 // ───────────────────────────── the rule sets ─────────────────────────────
 

@@ -26,12 +26,10 @@ import {
   RedisStateStore,
   coreModule,
   type Clock,
-  type DiscordPort,
-  type GuildDiscord,
   type RuleEvent,
 } from '../src/index.js';
 import { createRegistry } from '../src/model/registry.js';
-import { automodBenchModule, guildDocument } from './automod.js';
+import { automodBenchModule, guildDocument, noDiscord } from './automod.js';
 import { makeEvents } from './events.js';
 
 const env = (name: string, dflt: number) => (process.env[name] === undefined ? dflt : Number(process.env[name]));
@@ -116,26 +114,6 @@ function processCpuMs(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Actions are no-ops in the bench module; nothing reaches Discord. */
-function noDiscord(): DiscordPort {
-  const handles = new Map<string, GuildDiscord>();
-  return {
-    forGuild: (guildId) => {
-      let handle = handles.get(guildId);
-      if (!handle) {
-        handle = new Proxy({ guildId } as GuildDiscord, {
-          get: (target, key) =>
-            key === 'guildId' || key === 'then'
-              ? target[key as 'guildId']
-              : () => Promise.reject(new Error(`the bench never calls Discord (${String(key)})`)),
-        });
-        handles.set(guildId, handle);
-      }
-      return handle;
-    },
-  };
 }
 
 /**

@@ -25,8 +25,6 @@ import {
   getPath,
   type Clock,
   type CompiledCondition,
-  type DiscordPort,
-  type GuildDiscord,
   type FactReader,
   type RuleEvent,
   type StateStore,
@@ -36,6 +34,7 @@ import { factCostOf } from '../src/runtime/compile-rules.js';
 import {
   accountAgeDays,
   automodBenchModule,
+  noDiscord,
   capsRatio,
   emojiCount,
   fullCondition,
@@ -97,22 +96,7 @@ const clock: Clock & { set(ms: number): void } = {
   },
 };
 /** Actions are no-ops in the bench module; nothing reaches Discord. */
-const discordHandles = new Map<string, GuildDiscord>();
-const discord: DiscordPort = {
-  forGuild: (guildId) => {
-    let handle = discordHandles.get(guildId);
-    if (!handle) {
-      handle = new Proxy({ guildId } as GuildDiscord, {
-        get: (target, key) =>
-          key === 'guildId' || key === 'then'
-            ? target[key as 'guildId']
-            : () => Promise.reject(new Error(`the bench never calls Discord (${String(key)})`)),
-      });
-      discordHandles.set(guildId, handle);
-    }
-    return handle;
-  },
-};
+const discord = noDiscord();
 
 function rulecordEngine(state: StateStore): Engine {
   const scheduler = new InProcessScheduler({ store: new InMemoryTimerStore(), clock, virtual: true });

@@ -10,20 +10,11 @@
  * tree records traces); `engine/__tests__/compile/differential.test.ts` checks both against json-rules-engine.
  */
 import type { JsonObject } from '../model/document.js';
+import type { ConditionMemo, FactReader } from './compiler.js';
 import { factPathValue, type PathSegments } from './path.js';
 
-/** The tri-state answer of a generated condition. */
-export type Tri = 0 | 1 | 2;
-
-/** What the generated code needs of the memo (see `ConditionMemo`). */
-export interface GenMemo {
-  readonly leaves: number[];
-  readonly facts: unknown[];
-}
-
-export type GenReader = (name: string, params: JsonObject | undefined) => unknown;
 /** A generated condition: true, false, or the reader's PENDING. */
-export type Generated = (read: GenReader, memo: GenMemo) => boolean | symbol;
+export type Generated = (read: FactReader, memo: ConditionMemo) => boolean | symbol;
 
 /** A condition as the generator sees it. */
 export type Ir =

@@ -403,7 +403,9 @@ class Compiler {
     }
     const expected = deepFreeze(structuredClone(value));
     const builtin = op === builtinOperators.get(op.name);
-    const test = (builtin ? inlineTest(op.name, expected) : null) ?? constantTest(op, expected);
+    const generic = constantTest(op, expected);
+    const inline = builtin ? inlineOf(op.name, expected) : undefined;
+    const test = inline === undefined ? generic : inlineTest(inline, generic);
     const node = leafNode(info, params, segments, test, expected);
     leafSources.set(node, { params, factSlot });
     return {
@@ -414,7 +416,7 @@ class Compiler {
         fact: factSlot,
         seg: segments,
         test,
-        ...(builtin ? inlineOf(op.name, expected) : {}),
+        ...(inline === undefined ? {} : { inline }),
       },
       cost: this.factCost(fact) + opCost,
     };
@@ -529,64 +531,61 @@ function leafNode(
   };
 }
 
-/** The tests the generator writes inline (see `Inline`): the same cases `inlineTest` handles. */
-function inlineOf(name: string, b: unknown): { inline?: Inline } {
-  if (name === 'equal' || name === 'notEqual')
-    return { inline: { kind: 'eq', op: name === 'equal' ? '===' : '!==', value: b } };
+/**
+ * The commonest tests, recognised once: `equal` / `notEqual`, numeric comparisons with a number, short id lists
+ * (`in`, `notIn`, `containsAny`, `containsNone`; at most 8 items, no NaN). The generator writes them inline; the
+ * closure tree runs them through `inlineTest`. Same semantics as the operator table (the differential test covers both).
+ */
+function inlineOf(name: string, b: unknown): Inline | undefined {
+  if (name === 'equal' || name === 'notEqual') return { kind: 'eq', op: name === 'equal' ? '===' : '!==', value: b };
   if (Array.isArray(b) && (name === 'in' || name === 'notIn' || name === 'containsNone' || name === 'containsAny')) {
-    if (b.length > 8 || b.some((x) => typeof x === 'number' && x !== x)) return {};
-    if (name === 'in' || name === 'notIn') return { inline: { kind: 'in', negate: name === 'notIn', list: b } };
-    return { inline: { kind: 'contains', any: name === 'containsAny', list: b } };
+    if (b.length > 8 || b.some((x) => typeof x === 'number' && x !== x)) return undefined;
+    if (name === 'in' || name === 'notIn') return { kind: 'in', negate: name === 'notIn', list: b };
+    return { kind: 'contains', any: name === 'containsAny', list: b };
   }
-  if (typeof b !== 'number') return {};
+  if (typeof b !== 'number') return undefined;
   const op = { greaterThan: '>', greaterThanInclusive: '>=', lessThan: '<', lessThanInclusive: '<=' }[name];
-  return op === undefined ? {} : { inline: { kind: 'cmp', op: op as '<' | '<=' | '>' | '>=', value: b } };
+  return op === undefined ? undefined : { kind: 'cmp', op: op as '<' | '<=' | '>' | '>=', value: b };
 }
 
-/**
- * The commonest tests (`equal`, `notEqual`, short id lists, numeric comparisons with a number) written as small
- * closures, without the operator's generic path. Same semantics as the operator table (the differential test covers
- * both).
- */
-function inlineTest(name: string, b: unknown): ((v: unknown) => boolean) | null {
-  switch (name) {
-    case 'equal':
-      return (v) => v === b;
-    case 'notEqual':
-      return (v) => v !== b;
+/** An inline test as a small closure (no operator call); `slow` takes what a numeric comparison does not. */
+function inlineTest(t: Inline, slow: (v: unknown) => boolean): (v: unknown) => boolean {
+  switch (t.kind) {
+    case 'eq': {
+      const b = t.value;
+      return t.op === '===' ? (v) => v === b : (v) => v !== b;
+    }
+    case 'cmp': {
+      const b = t.value;
+      switch (t.op) {
+        case '>':
+          return (v) => (typeof v === 'number' ? v > b : slow(v));
+        case '>=':
+          return (v) => (typeof v === 'number' ? v >= b : slow(v));
+        case '<':
+          return (v) => (typeof v === 'number' ? v < b : slow(v));
+        case '<=':
+          return (v) => (typeof v === 'number' ? v <= b : slow(v));
+      }
+      return slow;
+    }
+    case 'in':
+    case 'contains': {
+      const list = t.list;
+      const n = list.length;
+      const member = (x: unknown): boolean => {
+        for (let i = 0; i < n; i++) if (list[i] === x) return true;
+        return false;
+      };
+      if (t.kind === 'in') return t.negate ? (v) => !member(v) : member;
+      const wantAny = t.any;
+      return (v) => {
+        if (!Array.isArray(v)) return false;
+        for (let i = 0; i < v.length; i++) if (member(v[i])) return wantAny;
+        return !wantAny;
+      };
+    }
   }
-  if (Array.isArray(b) && (name === 'in' || name === 'notIn' || name === 'containsNone' || name === 'containsAny')) {
-    // Short id lists (channels, roles): a loop over the list; long ones keep the operator's Set.
-    if (b.length > 8) return null;
-    for (const x of b) if (typeof x === 'number' && x !== x) return null;
-    const list: readonly unknown[] = b;
-    const n = list.length;
-    const member = (x: unknown): boolean => {
-      for (let i = 0; i < n; i++) if (list[i] === x) return true;
-      return false;
-    };
-    if (name === 'in') return member;
-    if (name === 'notIn') return (v) => !member(v);
-    const wantAny = name === 'containsAny';
-    return (v) => {
-      if (!Array.isArray(v)) return false;
-      for (let i = 0; i < v.length; i++) if (member(v[i])) return wantAny;
-      return !wantAny;
-    };
-  }
-  if (typeof b !== 'number') return null;
-  const slow = constantTest(builtinOperators.get(name) as OperatorDefinition, b);
-  switch (name) {
-    case 'greaterThan':
-      return (v) => (typeof v === 'number' ? v > b : slow(v));
-    case 'greaterThanInclusive':
-      return (v) => (typeof v === 'number' ? v >= b : slow(v));
-    case 'lessThan':
-      return (v) => (typeof v === 'number' ? v < b : slow(v));
-    case 'lessThanInclusive':
-      return (v) => (typeof v === 'number' ? v <= b : slow(v));
-  }
-  return null;
 }
 
 function refLeaf(
