@@ -1,30 +1,20 @@
 // A trace as a store receives it, for the trace store tests: the n-th one of this test file (ids `t<n>`, `run<n>`,
 // times `n`), with only its outcome, guild and rule chosen by the test.
 import type { Trace, TraceOutcome } from '../../src/index.js';
+import { sampleTrace } from '../../src/testing/index.js';
 
 let n = 0;
 
 export function trace(outcome: TraceOutcome, guildId = 'g1', rule = 'r'): Trace {
   n++;
-  return {
+  return sampleTrace({
     id: `t${n}`,
     runId: `run${n}`,
-    segment: 0,
+    eventId: `e${n}`,
     guildId,
-    rule: { id: rule, pointer: '/rules/0' },
-    ruleSetVersion: 'v',
-    trigger: { id: `e${n}`, type: 'message.create', at: n, depth: 0, payload: { n } },
-    mode: 'enforce',
+    rule,
+    at: n,
     outcome,
-    where: { result: true, checks: [] },
-    condition: null,
-    facts: [],
-    limits: [],
-    actions: [],
-    notes: [],
-    errors: 0,
-    startedAt: n,
-    finishedAt: n,
-    durationMs: 0,
-  };
+    payload: { n },
+  });
 }

@@ -7,3 +7,4 @@ export { timerStoreContract } from './timer-store-contract.js';
 export type { TimerStoreFixture } from './timer-store-contract.js';
 export { schedulerContract, CONTRACT_RETRY } from './scheduler-contract.js';
 export type { SchedulerContractOptions, SchedulerFixture } from './scheduler-contract.js';
+export { sampleTrace } from './trace.js';
