@@ -163,17 +163,6 @@ function checkedParams(params: unknown, pointer: string): JsonObject | undefined
   return deepFreeze(structuredClone(params) as JsonObject);
 }
 
-/** Relative cost of an operator's test, on top of reading its fact: text scans cost more than comparisons. */
-const OPERATOR_COST: Readonly<Record<string, number>> = {
-  matches: 4,
-  containsAnyWord: 4,
-  containsText: 3,
-  contains: 1,
-  doesNotContain: 1,
-  equalIgnoreCase: 1,
-  startsWith: 1,
-  endsWith: 1,
-};
 const defaultFactCost = (fact: string): number => (fact === 'now' || fact.startsWith('event.') ? 0 : 1);
 
 /**
@@ -381,7 +370,7 @@ class Compiler {
     const path = typeof cond.path === 'string' && cond.path !== '' ? cond.path : undefined;
     const info: LeafInfo = { pointer, fact, path, operator: opName };
     const factSlot = this.set.factSlot(fact, params);
-    const opCost = OPERATOR_COST[op.name] ?? 0;
+    const opCost = op.cost ?? 0;
     if (isFactRef(value)) {
       if (typeof value.fact !== 'string' || value.fact === '')
         fail('RC_BAD_CONDITION', '`value.fact` must be a fact name', `${pointer}/value/fact`);

@@ -20,6 +20,11 @@ export interface OperatorDefinition {
   compile?(expected: unknown): (actual: unknown) => boolean;
   /** A check of a constant `value` beyond its schema (regex syntax, catastrophic patterns). */
   check?(expected: unknown): OperatorValueProblem | null;
+  /**
+   * What the test costs beyond reading its fact, relative (default 0: a comparison): text scans say more, so siblings
+   * of `all` / `any` evaluate them after cheaper leaves.
+   */
+  cost?: number;
   /** Where the operator comes from: json-rules-engine's built-ins or ours. */
   origin?: 'json-rules-engine' | 'rulecord';
   /** One example leaf (`value` only), for the docs and the studio. */
@@ -141,6 +146,7 @@ const jre: OperatorDefinition[] = [
   },
   {
     name: 'contains',
+    cost: 1,
     description:
       'The fact value is an array that contains the value (strict equality). False when the fact is not an array (use `containsText` for text).',
     value: anyJson,
@@ -149,6 +155,7 @@ const jre: OperatorDefinition[] = [
   },
   {
     name: 'doesNotContain',
+    cost: 1,
     description: 'The fact value is an array that does not contain the value. False when the fact is not an array.',
     value: anyJson,
     evaluate: (a, b) => Array.isArray(a) && a.indexOf(b) === -1,
@@ -356,6 +363,7 @@ const ours: OperatorDefinition[] = [
   },
   {
     name: 'equalIgnoreCase',
+    cost: 1,
     description: 'The fact value is text equal to the value (or to one of the values) ignoring case.',
     value: stringOrStrings,
     evaluate: (a, b) => typeof a === 'string' && stringList(b).some((s) => s.toLowerCase() === a.toLowerCase()),
@@ -367,6 +375,7 @@ const ours: OperatorDefinition[] = [
   },
   {
     name: 'startsWith',
+    cost: 1,
     description: 'The fact value is text that starts with the value (or one of the values), case-sensitive.',
     value: stringOrStrings,
     evaluate: (a, b) => typeof a === 'string' && stringList(b).some((s) => a.startsWith(s)),
@@ -382,6 +391,7 @@ const ours: OperatorDefinition[] = [
   },
   {
     name: 'endsWith',
+    cost: 1,
     description: 'The fact value is text that ends with the value (or one of the values), case-sensitive.',
     value: stringOrStrings,
     evaluate: (a, b) => typeof a === 'string' && stringList(b).some((s) => a.endsWith(s)),
@@ -397,6 +407,7 @@ const ours: OperatorDefinition[] = [
   },
   {
     name: 'containsText',
+    cost: 3,
     description: 'The fact value is text that contains the value (or one of the values) anywhere, ignoring case.',
     value: stringOrStrings,
     evaluate: (a, b) => typeof a === 'string' && stringList(b).some((s) => a.toLowerCase().includes(s.toLowerCase())),
@@ -413,6 +424,7 @@ const ours: OperatorDefinition[] = [
   },
   {
     name: 'containsAnyWord',
+    cost: 4,
     description:
       'The fact value is text that contains one of the listed words or phrases as a whole word, ignoring case (`ass` does not match `class`). Made for bad-word lists.',
     value: strings,
@@ -429,6 +441,7 @@ const ours: OperatorDefinition[] = [
   },
   {
     name: 'matches',
+    cost: 4,
     description:
       'The fact value is text matched by the regular expression (RE2 syntax: linear time, no look-around or back-references). Value: the pattern, or `{ pattern, flags }` with flags from `imsu`.',
     value: {
