@@ -24,7 +24,7 @@ import {
   coreModule,
   getPath,
   type Clock,
-  type CompiledCondition,
+  type ConditionProgram,
   type FactReader,
   type RuleEvent,
   type StateStore,
@@ -271,15 +271,21 @@ async function precompute(n: number): Promise<FactRecord[]> {
   return out;
 }
 
-/** Each guild's 20 conditions compiled together, as the engine compiles a rule set (shared facts and leaves). */
-const compiled = new Map<string, { set: ConditionSet; rules: { id: string; condition: CompiledCondition }[] }>(
+/**
+ * Each guild's 20 conditions compiled together, as the engine compiles a rule set (shared facts and leaves), and run
+ * as the engine runs them: one program over the rules in order, which stops at each rule whose condition is true.
+ */
+const compiled = new Map<string, { set: ConditionSet; ids: string[]; program: ConditionProgram }>(
   worlds.map((w, gi) => {
     const set = new ConditionSet({ factCost: factCostOf(registry) });
-    const rules = guildRules(w, gi).map((r) => ({ id: r.id, condition: set.compile(fullCondition(r)) }));
-    return [w.guildId, { set, rules }];
+    const rules = guildRules(w, gi);
+    const program = set.program(rules.map((r) => ({ where: null, condition: set.compile(fullCondition(r)) })));
+    set.prepare();
+    return [w.guildId, { set, ids: rules.map((r) => r.id), program }];
   }),
 );
 
+const outcomes = new Uint8Array(64);
 function conditionsPass(facts: FactRecord[], fired: string[] | null): number {
   let rec: FactRecord = {};
   const read: FactReader = (name) => rec[name];
@@ -289,16 +295,14 @@ function conditionsPass(facts: FactRecord[], fired: string[] | null): number {
   for (let i = 0; i < facts.length; i++) {
     rec = facts[i] as FactRecord;
     const guild = compiled.get((events[i] as RuleEvent).guildId)!;
-    const rules = guild.rules;
+    const program = guild.program;
     // One memo per event, as Engine.dispatch makes: each fact read once, each shared leaf tested once.
     const memo = guild.set.memo();
     let ids = '';
-    for (let k = 0; k < rules.length; k++) {
-      const r = rules[k]!;
-      if (r.condition.evaluateIn(read, memo, null) === true) {
-        count++;
-        if (fired) ids += `${r.id} `;
-      }
+    for (let k = program.run(read, read, memo, 0, outcomes); k < program.length;) {
+      count++;
+      if (fired) ids += `${guild.ids[k]!} `;
+      k = program.run(read, read, memo, k + 1, outcomes);
     }
     if (fired) fired[i] = ids;
   }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConditionSet, type Condition } from '../../src/index.js';
+import { ConditionSet, PENDING, type CompiledCondition, type Condition } from '../../src/index.js';
 
 const leaf = fc.record({
   fact: fc.constantFrom('a', 'b', 'c', 'event.x'),
@@ -69,5 +69,94 @@ describe('ConditionSet', () => {
     a.evaluateIn(read, set.memo(), null);
     expect(reads).toEqual(['n', 'n']);
     expect(set.size).toEqual({ conditions: 2, facts: 2, leaves: 3 });
+  });
+
+  /** What a program must answer: each step alone, in order, up to the first one that is not quiet. */
+  function stepwise(
+    steps: { where: CompiledCondition | null; condition: CompiledCondition | null }[],
+    read: (name: string) => unknown,
+    whereRead: (name: string) => unknown,
+    from: number,
+  ): { stop: number; out: number[] } {
+    const out: number[] = [];
+    for (let k = from; k < steps.length; k++) {
+      const { where, condition } = steps[k]!;
+      try {
+        if (where !== null) {
+          const w = where.evaluate(whereRead, null);
+          if (w === PENDING) return { stop: k, out };
+          if (w === false) {
+            out.push(0);
+            continue;
+          }
+        }
+        if (condition === null || condition.evaluate(read, null) !== false) return { stop: k, out };
+        out.push(1);
+      } catch {
+        return { stop: k, out };
+      }
+    }
+    return { stop: steps.length, out };
+  }
+
+  it('a program stops at the first step that is not quiet, with the outcomes of the quiet ones (generated and closures)', () => {
+    // Facts may be PENDING (`p`) or throw (`t`); `where` filters read their own facts.
+    const programLeaf = fc.record({
+      fact: fc.constantFrom('a', 'b', 'c', 'event.x', 'p', 't'),
+      operator: fc.constantFrom('equal', 'notEqual', 'greaterThan', 'in', 'containsAny'),
+      value: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 3 })),
+    }) as fc.Arbitrary<Condition>;
+    const programTree: fc.Arbitrary<Condition> = fc.oneof(
+      programLeaf,
+      fc.record({ all: fc.array(programLeaf, { maxLength: 3 }) }) as fc.Arbitrary<Condition>,
+      fc.record({ any: fc.array(programLeaf, { maxLength: 3 }) }) as fc.Arbitrary<Condition>,
+      fc.record({ not: programLeaf }) as fc.Arbitrary<Condition>,
+    );
+    const whereTree = fc.record({
+      fact: fc.constantFrom('w1', 'w2'),
+      operator: fc.constant('equal'),
+      value: fc.boolean(),
+    });
+    const step = fc.record({
+      where: fc.option(whereTree, { nil: null }),
+      condition: fc.option(programTree, { nil: null }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(step, { minLength: 1, maxLength: 8 }),
+        facts,
+        fc.record({ w1: fc.boolean(), w2: fc.boolean() }),
+        fc.nat(9),
+        (steps, f, w, fromRaw) => {
+          const read = (name: string) => {
+            if (name === 'p') return PENDING;
+            if (name === 't') throw new Error('fact failed');
+            return (f as Record<string, unknown>)[name];
+          };
+          const whereRead = (name: string) => (w as Record<string, unknown>)[name];
+          const from = fromRaw % (steps.length + 1);
+          for (const maxGeneratedLeaves of [undefined, 0]) {
+            const set = new ConditionSet(maxGeneratedLeaves === undefined ? {} : { maxGeneratedLeaves });
+            const compiled = steps.map((s) => ({
+              where: s.where === null ? null : set.compile(s.where as Condition),
+              condition: s.condition === null ? null : set.compile(s.condition),
+            }));
+            const program = set.program(compiled);
+            set.prepare();
+            const out = new Uint8Array(steps.length).fill(9);
+            const stop = program.run(read, whereRead, set.memo(), from, out);
+            const expected = stepwise(compiled, read, whereRead, from);
+            expect(stop).toBe(expected.stop);
+            expect([...out.slice(from, stop)]).toEqual(expected.out);
+          }
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('a program refuses a condition compiled by another set', () => {
+    const other = new ConditionSet().compile({ fact: 'a', operator: 'equal', value: 1 });
+    expect(() => new ConditionSet().program([{ where: null, condition: other }])).toThrow(/another set/);
   });
 });

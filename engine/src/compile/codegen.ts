@@ -57,6 +57,25 @@ export interface FactSlot {
 }
 
 /**
+ * A generated program (see `ConditionSet.program`): runs steps `from`… in order, writes each quiet step's outcome to
+ * `out` (0: its `where` was false, 1: its condition was false) and returns the index of the first step that is not
+ * quiet (true, no condition, PENDING, or a fact that threw), or the number of steps.
+ */
+export type GeneratedProgram = (
+  read: FactReader,
+  whereRead: FactReader,
+  memo: ConditionMemo,
+  from: number,
+  out: Uint8Array,
+) => number;
+
+/** One step of a program: root indexes of its `where` and of its condition, -1 for none. */
+export interface ProgramStep {
+  where: number;
+  cond: number;
+}
+
+/**
  * Generates the functions of `roots` (one per condition, same order). `unread` marks a fact slot not read yet,
  * `pending` is the reader's PENDING.
  */
@@ -65,7 +84,8 @@ export function generate(
   facts: readonly FactSlot[],
   unread: symbol,
   pending: symbol,
-): Generated[] {
+  programs: readonly (readonly ProgramStep[])[] = [],
+): { roots: Generated[]; programs: GeneratedProgram[] } {
   const values: unknown[] = [];
   const constant = (v: unknown): string => {
     values.push(v);
@@ -218,8 +238,10 @@ export function generate(
     }
   };
 
+  const inner: string[] = [];
   const names = roots.map((root, i) => {
     const name = emit(root);
+    inner.push(name);
     out.push(
       `function root${i}(read, memo) {`,
       `  const r = ${name}(read, memo);`,
@@ -228,18 +250,48 @@ export function generate(
     );
     return `root${i}`;
   });
+  // A program: one `case` per step, falling through to the next; the first step that is not quiet returns its index.
+  const programNames = programs.map((steps, p) => {
+    const name = `prog${p}`;
+    out.push(
+      `function ${name}(read, wread, memo, from, out) {`,
+      `  let k = from, r;`,
+      `  try {`,
+      `    switch (from) {`,
+    );
+    steps.forEach((step, k) => {
+      out.push(`      case ${k}:`, `        k = ${k};`);
+      const cond =
+        step.cond < 0
+          ? [`return ${k};`]
+          : [`r = ${inner[step.cond] as string}(read, memo);`, `if (r !== 2) return ${k};`, `out[${k}] = 1;`];
+      if (step.where < 0) out.push(...cond.map((line) => `        ${line}`));
+      else
+        out.push(
+          `        r = ${inner[step.where] as string}(wread, memo);`,
+          `        if (r === 0) return ${k};`,
+          `        if (r === 2) out[${k}] = 0;`,
+          `        else {`,
+          ...cond.map((line) => `          ${line}`),
+          `        }`,
+        );
+      out.push(`      // falls through`);
+    });
+    out.push(`    }`, `  } catch {`, `    return k;`, `  }`, `  return ${steps.length};`, `}`);
+    return name;
+  });
   const source = [
     `'use strict';`,
     `const U = ctx.unread, P = ctx.pending, C = ctx.values, path = ctx.path;`,
     ...hoisted,
     `function yes() { return 1; }`,
     ...out,
-    `return [${names.join(', ')}];`,
+    `return { roots: [${names.join(', ')}], programs: [${programNames.join(', ')}] };`,
   ].join('\n');
   return factory(source)({ unread, pending, values, path: factPathValue });
 }
 
-type Factory = (ctx: unknown) => Generated[];
+type Factory = (ctx: unknown) => { roots: Generated[]; programs: GeneratedProgram[] };
 /**
  * Compiled sources, by text. Rule sets of the same shape (every guild that imported a template, every reload of a
  * guild) share one factory, so their functions are closures of the same code: the JIT warms them up once for all of

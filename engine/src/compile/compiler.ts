@@ -9,7 +9,15 @@ import {
 } from './operators.js';
 import { factPathValue, pathProblem, splitPath, type PathSegments } from './path.js';
 import { compileRegex, regexSpec, utf8, type Re2, type RegexSpec } from './regex.js';
-import { generate, type FactSlot, type Generated, type Inline, type Ir } from './codegen.js';
+import {
+  generate,
+  type FactSlot,
+  type Generated,
+  type GeneratedProgram,
+  type Inline,
+  type Ir,
+  type ProgramStep,
+} from './codegen.js';
 
 /** A fact that is not resolved yet (an async provider). The caller resolves it and calls `evaluate` again. */
 export const PENDING: unique symbol = Symbol('rulecord.pending');
@@ -90,6 +98,23 @@ interface Part extends Compiled {
   cond: unknown;
   priority: number;
   index: number;
+}
+
+/**
+ * The conditions of an event's rules, evaluated in order in one call (`ConditionSet.program`): the engine's loop
+ * over the rules an event reaches, up to the first one that is not quiet.
+ */
+export interface ConditionProgram {
+  /** Steps in the program. */
+  readonly length: number;
+  /**
+   * Evaluates steps `from`… in order over one event's memo: a step's `where` (read with `whereRead`), then its
+   * condition (read with `read`). A quiet step gets its outcome in `out` — 0 when its `where` was false, 1 when its
+   * condition was — and the run goes on; it stops at the first step that is not quiet (its condition is true or
+   * PENDING, it has none, or a fact threw) and returns that step's index, or `length` when every step was quiet.
+   * The caller evaluates the step it stopped at on its own (with the same memo, nothing is read or tested twice).
+   */
+  run(read: FactReader, whereRead: FactReader, memo: ConditionMemo, from: number, out: Uint8Array): number;
 }
 
 /** Distinct leaves of a condition set above which no code is generated (see `ConditionSet.prepare`). */
@@ -185,6 +210,11 @@ export class ConditionSet {
   private readonly roots: Ir[] = [];
   /** The generated conditions, filled on first use (and again when a condition is added). */
   private readonly generated: Generated[] = [];
+  /** Root index of each compiled condition. */
+  private readonly rootOf = new WeakMap<CompiledCondition, number>();
+  /** Programs, as root indexes, and their generated functions (filled with the conditions). */
+  private readonly programSteps: ProgramStep[][] = [];
+  private readonly generatedPrograms: GeneratedProgram[] = [];
   private readonly operators: OperatorTable;
   private readonly factCost: (fact: string) => number;
   /** Past this many distinct leaves the set is not generated (it would take long): conditions run as closures. */
@@ -214,7 +244,7 @@ export class ConditionSet {
     this.roots.push(ir);
     this.generated.length = 0;
     const generated = this.generated;
-    return Object.freeze({
+    const compiled: CompiledCondition = Object.freeze({
       evaluate: node,
       evaluateIn: (read: FactReader, memo: ConditionMemo, leaves: LeafResult[] | null): boolean | Pending => {
         if (leaves !== null || this.closuresOnly) return node(read, leaves);
@@ -222,6 +252,39 @@ export class ConditionSet {
         return f(read, memo) as boolean | Pending;
       },
       facts: compiler.facts,
+    });
+    this.rootOf.set(compiled, index);
+    return compiled;
+  }
+
+  /**
+   * A program over conditions of this set (see `ConditionProgram`): each step is a `where` and a condition, either
+   * may be null. Generated with the conditions (one function, steps as the cases of a switch, so every condition is
+   * called directly); the closure trees run it when the set is not generated.
+   */
+  program(
+    steps: readonly { where: CompiledCondition | null; condition: CompiledCondition | null }[],
+  ): ConditionProgram {
+    const rootIndex = (c: CompiledCondition | null): number => {
+      if (c === null) return -1;
+      const i = this.rootOf.get(c);
+      if (i === undefined) throw new Error('ConditionSet.program: a condition of another set');
+      return i;
+    };
+    const p = this.programSteps.length;
+    this.programSteps.push(steps.map((s) => ({ where: rootIndex(s.where), cond: rootIndex(s.condition) })));
+    this.generated.length = 0;
+    const list = steps.map((s) => ({ where: s.where, condition: s.condition }));
+    return Object.freeze({
+      length: steps.length,
+      run: (read: FactReader, whereRead: FactReader, memo: ConditionMemo, from: number, out: Uint8Array): number => {
+        if (!this.closuresOnly) {
+          if (this.generated.length === 0 && this.roots.length > 0) this.generate(0);
+          const f = this.generatedPrograms[p];
+          if (f !== undefined) return f(read, whereRead, memo, from, out);
+        }
+        return runSteps(list, read, whereRead, memo, from, out);
+      },
     });
   }
 
@@ -239,10 +302,12 @@ export class ConditionSet {
   }
 
   private generate(index: number): Generated {
-    const fns = generate(this.roots, this.factInfo, UNREAD, PENDING);
+    const { roots, programs } = generate(this.roots, this.factInfo, UNREAD, PENDING, this.programSteps);
     this.generated.length = 0;
-    this.generated.push(...fns);
-    return fns[index] as Generated;
+    this.generated.push(...roots);
+    this.generatedPrograms.length = 0;
+    this.generatedPrograms.push(...programs);
+    return roots[index] as Generated;
   }
 
   /** @internal The slot of a fact (name + params). */
@@ -266,6 +331,35 @@ export class ConditionSet {
     }
     return slot;
   }
+}
+
+/** `ConditionProgram.run` over the conditions themselves (a set that is not generated): the same answers. */
+function runSteps(
+  steps: readonly { where: CompiledCondition | null; condition: CompiledCondition | null }[],
+  read: FactReader,
+  whereRead: FactReader,
+  memo: ConditionMemo,
+  from: number,
+  out: Uint8Array,
+): number {
+  for (let k = from; k < steps.length; k++) {
+    const { where, condition } = steps[k] as (typeof steps)[number];
+    try {
+      if (where !== null) {
+        const w = where.evaluateIn(whereRead, memo, null);
+        if (w === PENDING) return k;
+        if (w === false) {
+          out[k] = 0;
+          continue;
+        }
+      }
+      if (condition === null || condition.evaluateIn(read, memo, null) !== false) return k;
+      out[k] = 1;
+    } catch {
+      return k;
+    }
+  }
+  return steps.length;
 }
 
 /**

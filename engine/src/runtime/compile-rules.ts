@@ -5,7 +5,7 @@ import type { Concurrency, JsonObject, LimitKey, RuleMode, WhereFilter } from '.
 import type { ActionDefinition, JsonSchema } from '../model/module.js';
 import type { Trace } from '../trace/model.js';
 import { RUNTIME_CODES } from './codes.js';
-import type { CompiledCondition, Registry, ResolvedRule, ResolvedRuleSet } from './deps.js';
+import type { CompiledCondition, ConditionProgram, Registry, ResolvedRule, ResolvedRuleSet } from './deps.js';
 import { ConditionSet, parseDuration } from './deps.js';
 import type { CompiledValue } from './variables.js';
 import { compileValue } from './variables.js';
@@ -58,13 +58,19 @@ export interface CompiledRule {
   parkMs: number;
 }
 
+/** Rules an event may reach, in document order, with their `where` and conditions as one program. */
+export interface Candidates {
+  rules: CompiledRule[];
+  program: ConditionProgram;
+}
+
 interface TypeIndex {
   /** Rules without a `where.channel.in`, in order. */
-  any: CompiledRule[];
+  any: Candidates;
   /** Per channel named in some `where.channel.in`: the rules listing it and the rules of `any`, in document order. */
-  byChannel: Map<string, CompiledRule[]>;
+  byChannel: Map<string, Candidates>;
   /** Every rule of the event type, in order (when filtered runs are traced). */
-  all: CompiledRule[];
+  all: Candidates;
   /** Whether any of them is in enforce mode (only then is a redelivery marker written). */
   enforces: boolean;
 }
@@ -283,18 +289,16 @@ export function compileRuleSet(
     if (compiled) rules.push(compiled);
   });
   if (problems.some((p) => p.severity === 'error')) return { ok: false, problems };
-  conditions.prepare();
 
-  const byType = new Map<string, TypeIndex>();
+  const lists = new Map<string, { any: CompiledRule[]; byChannel: Map<string, CompiledRule[]>; all: CompiledRule[] }>();
   for (const rule of rules) {
     for (const type of rule.on) {
-      let index = byType.get(type);
+      let index = lists.get(type);
       if (!index) {
-        index = { any: [], byChannel: new Map(), all: [], enforces: false };
-        byType.set(type, index);
+        index = { any: [], byChannel: new Map(), all: [] };
+        lists.set(type, index);
       }
       index.all.push(rule);
-      if (rule.mode === 'enforce') index.enforces = true;
       const channels = rule.where?.channel?.in;
       if (channels && channels.length > 0) {
         for (const ch of new Set(channels)) {
@@ -305,14 +309,24 @@ export function compileRuleSet(
       } else index.any.push(rule);
     }
   }
-  // Each channel's list holds the rules without a channel filter too, in document order: routing allocates nothing.
-  for (const index of byType.values()) {
+  const candidates = (list: CompiledRule[]): Candidates => ({
+    rules: list,
+    program: conditions.program(list.map((r) => ({ where: r.whereCondition, condition: r.condition }))),
+  });
+  const byType = new Map<string, TypeIndex>();
+  for (const [type, index] of lists) {
+    // Each channel's list holds the rules without a channel filter too, in document order: routing allocates nothing.
+    const byChannel = new Map<string, Candidates>();
     for (const [ch, list] of index.byChannel)
-      index.byChannel.set(
-        ch,
-        [...index.any, ...list].sort((a, b) => a.order - b.order),
-      );
+      byChannel.set(ch, candidates([...index.any, ...list].sort((a, b) => a.order - b.order)));
+    byType.set(type, {
+      any: candidates(index.any),
+      byChannel,
+      all: candidates(index.all),
+      enforces: index.all.some((r) => r.mode === 'enforce'),
+    });
   }
+  conditions.prepare();
   const settings: Record<string, JsonObject> = {};
   for (const m of registry.modules) {
     if (m.settings || ruleSet.modules[m.id]) settings[m.id] = withDefaults(m.settings, ruleSet.modules[m.id]);
@@ -339,9 +353,9 @@ export function route(
   type: string,
   channelId: string | undefined,
   everyRule: boolean,
-): CompiledRule[] {
+): Candidates | undefined {
   const index = rules.byType.get(type);
-  if (!index) return [];
+  if (!index) return undefined;
   if (everyRule) return index.all;
   const inChannel = channelId === undefined ? undefined : index.byChannel.get(channelId);
   return inChannel ?? index.any;

@@ -11,7 +11,7 @@ import type { DeferredTrace, TraceStore } from '../trace/store.js';
 import { InMemoryTraceStore } from '../trace/store.js';
 import { RUNTIME_CODES } from './codes.js';
 import { withCoreModule } from './core-module.js';
-import type { CompiledActionStep, CompiledRule, GuildRules } from './compile-rules.js';
+import type { Candidates, CompiledActionStep, CompiledRule, GuildRules } from './compile-rules.js';
 import { compileRuleSet, route } from './compile-rules.js';
 import type { ConditionMemo, Registry } from './deps.js';
 import { PENDING, validateRuleSet } from './deps.js';
@@ -171,6 +171,9 @@ export class Engine {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly tracePrefix = Math.random().toString(36).slice(2, 8);
   private traceSeq = 0;
+  /** Outcomes of quiet runs written by a candidates' program (see `skipQuiet`). */
+  private outcomes = new Uint8Array(64);
+  private outcomesBusy = false;
   private readonly runListeners = new Set<(summary: RunSummary) => void>();
   private readonly stateHandles = new Map<string, GuildState>();
   private readonly discordHandles = new Map<string, GuildDiscord>();
@@ -272,7 +275,7 @@ export class Engine {
     const payload = event.payload;
     const everyRule = this.traces.wants(event.guildId, 'filtered');
     const candidates = route(rules, event.type, eventChannelId(payload), everyRule);
-    if (candidates.length === 0) return [];
+    if (candidates === undefined || candidates.rules.length === 0) return [];
     const state = this.stateOf(event.guildId);
     // The redelivery marker is the one write made before any rule: only when some rule may act (shadow rules never do).
     if (rules.byType.get(event.type)?.enforces) {
@@ -296,17 +299,23 @@ export class Engine {
     return [];
   }
 
+  /**
+   * The rules of an event in order. The candidates' program evaluates `where` and conditions up to the first rule
+   * that is not quiet (most events: none); that rule runs on its own (`runRule`, reading the same memo), then the
+   * program goes on after it.
+   */
   private runCandidates(
     event: RuleEvent,
     depth: number,
     rules: GuildRules,
     state: GuildState,
-    candidates: readonly CompiledRule[],
+    candidates: Candidates,
   ): RunSummary[] | Promise<RunSummary[]> {
     const ev = this.eventRun(event, depth, rules, state);
     const summaries: RunSummary[] = [];
-    for (let i = 0; i < candidates.length; i++) {
-      const summary = this.runRule(ev, candidates[i] as CompiledRule);
+    const list = candidates.rules;
+    for (let i = this.skipQuiet(ev, candidates, 0); i < list.length; i = this.skipQuiet(ev, candidates, i + 1)) {
+      const summary = this.runRule(ev, list[i] as CompiledRule);
       if (summary === null) continue;
       if (summary instanceof Promise) return this.runCandidatesAsync(ev, candidates, i, summary, summaries);
       summaries.push(summary);
@@ -318,18 +327,53 @@ export class Engine {
   /** The rest of an event once one of its runs had to wait (an async fact, a state call, an action). */
   private async runCandidatesAsync(
     ev: EventRun,
-    candidates: readonly CompiledRule[],
+    candidates: Candidates,
     at: number,
     pending: Promise<RunSummary | null>,
     summaries: RunSummary[],
   ): Promise<RunSummary[]> {
     keep(summaries, await pending);
-    for (let i = at + 1; i < candidates.length; i++) {
-      const summary = this.runRule(ev, candidates[i] as CompiledRule);
+    const list = candidates.rules;
+    for (let i = this.skipQuiet(ev, candidates, at + 1); i < list.length; i = this.skipQuiet(ev, candidates, i + 1)) {
+      const summary = this.runRule(ev, list[i] as CompiledRule);
       keep(summaries, summary instanceof Promise ? await summary : summary);
     }
     if (ev.emitted.length > 0) summaries.push(...(await this.dispatchEmitted(ev)));
     return summaries;
+  }
+
+  /**
+   * Runs the candidates' program from `from`: the quiet runs it passes (false `where` or condition) are recorded as
+   * `quiet` records them, and the index of the first rule that is not quiet (or the number of rules) is returned.
+   */
+  private skipQuiet(ev: EventRun, candidates: Candidates, from: number): number {
+    const n = candidates.rules.length;
+    if (from >= n) return n;
+    // One outcome buffer for the engine; a dispatch made from inside (a run listener) gets its own.
+    let out = this.outcomes;
+    const borrowed = !this.outcomesBusy;
+    if (!borrowed) out = new Uint8Array(n);
+    else if (out.length < n) out = this.outcomes = new Uint8Array(Math.max(n, 2 * out.length));
+    this.outcomesBusy = true;
+    try {
+      const memo = (ev.memo ??= ev.rules.conditions.memo());
+      const stop = candidates.program.run(ev.facts.reader, (ev.whereRead ??= whereReader(ev.subject)), memo, from, out);
+      if (stop > from && (this.runListeners.size > 0 || this.keepsQuiet(ev))) {
+        const list = candidates.rules;
+        for (let k = from; k < stop; k++)
+          this.quiet(ev, list[k] as CompiledRule, out[k] === 0 ? 'filtered' : 'condition-false');
+      }
+      return stop;
+    } finally {
+      if (borrowed) this.outcomesBusy = false;
+    }
+  }
+
+  /** Whether this event keeps traces of quiet runs (asked of the trace store once per event and outcome). */
+  private keepsQuiet(ev: EventRun): boolean {
+    if (ev.keepFalse === undefined) ev.keepFalse = this.quietRecorder(ev.event.guildId, 'condition-false');
+    if (ev.keepFiltered === undefined) ev.keepFiltered = this.quietRecorder(ev.event.guildId, 'filtered');
+    return ev.keepFalse !== null || ev.keepFiltered !== null;
   }
 
   private async withEmitted(ev: EventRun, summaries: RunSummary[]): Promise<RunSummary[]> {
