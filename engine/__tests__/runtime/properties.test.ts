@@ -398,45 +398,93 @@ describe('property: shadow mode performs zero port calls', () => {
 });
 
 describe('property: a redelivered event id acts once', () => {
-  it('each distinct id acts exactly once, whatever the redeliveries and their concurrency', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.array(fc.constantFrom('e1', 'e2', 'e3', 'e4', 'e5'), { minLength: 1, maxLength: 6 }), {
-          minLength: 1,
-          maxLength: 5,
-        }),
-        async (batches) => {
-          const s = await setup();
-          mustLoad(s.engine, [
-            { id: 'act', on: 'message.create', then: [{ 'member.warn': { user: '{{ event.tag }}' } }] },
-            {
-              id: 'emit',
-              on: 'message.create',
-              then: [{ 'event.emit': { type: 'custom.ping', payload: { tag: '{{ event.tag }}' } } }],
-            },
-            { id: 'child', on: 'custom.ping', then: [{ 'member.warn': { user: 'child-{{ event.tag }}' } }] },
-          ]);
-          for (const batch of batches) {
-            await Promise.all(
-              batch.map((id) =>
-                s.engine.dispatch({
-                  ...event({ user: 'u1', channel: 'c1', id }),
-                  payload: { userId: 'u1', channelId: 'c1', tag: id },
-                }),
-              ),
-            );
-          }
-          const distinct = new Set(batches.flat());
-          const warned = s.probe.actions.map((a) => a.params.user);
-          expect(warned.filter((u) => !String(u).startsWith('child-')).sort()).toEqual([...distinct].sort());
-          expect(warned.filter((u) => String(u).startsWith('child-')).sort()).toEqual(
-            [...distinct].map((d) => `child-${d}`).sort(),
-          );
-        },
-      ),
-      { numRuns: 200 },
-    );
+  let redis: Redis | null = null;
+  const prefix = randomId('rcredeliver');
+  beforeAll(async () => {
+    redis = await connectTestRedis();
   });
+  afterAll(async () => {
+    if (redis) {
+      await deleteKeysWithPrefix(redis, prefix);
+      redis.disconnect();
+    }
+  });
+
+  // In process, the marker is written before any rule; on Redis it travels with the event's first state operation (a
+  // `state.number` fact read by a quiet rule, or a `state.incr` action), or alone before the first run acts.
+  const stores: { name: string; numRuns: number; store: (run: number) => StateStore | null }[] = [
+    { name: 'in-process state', numRuns: 200, store: () => new InMemoryStateStore() },
+    {
+      name: 'RedisStateStore',
+      numRuns: 100,
+      store: (run) => (redis ? new RedisStateStore(redis, { prefix: `${prefix}:${run}` }) : null),
+    },
+  ];
+  for (const kind of stores) {
+    it(`each distinct id acts exactly once, whatever the redeliveries and their concurrency (${kind.name})`, async (ctx) => {
+      if (kind.name !== 'in-process state' && !redis) return ctx.skip();
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.array(fc.constantFrom('e1', 'e2', 'e3', 'e4', 'e5'), { minLength: 1, maxLength: 6 }), {
+            minLength: 1,
+            maxLength: 5,
+          }),
+          fc.boolean(),
+          async (batches, readsState) => {
+            const store = kind.store(++run);
+            if (!store) return;
+            const s = await setup({ state: store });
+            mustLoad(s.engine, [
+              ...(readsState
+                ? [
+                    {
+                      id: 'reads',
+                      on: 'message.create',
+                      if: { fact: 'state.number', params: { key: 'never' }, operator: 'greaterThan', value: 0 },
+                      then: [{ 'member.warn': { user: 'never' } }],
+                    } satisfies Rule,
+                    { id: 'count', on: 'message.create', then: [{ 'state.incr': { key: 'n' } }] } satisfies Rule,
+                  ]
+                : []),
+              { id: 'act', on: 'message.create', then: [{ 'member.warn': { user: '{{ event.tag }}' } }] },
+              {
+                id: 'emit',
+                on: 'message.create',
+                then: [{ 'event.emit': { type: 'custom.ping', payload: { tag: '{{ event.tag }}' } } }],
+              },
+              { id: 'child', on: 'custom.ping', then: [{ 'member.warn': { user: 'child-{{ event.tag }}' } }] },
+            ]);
+            const runs: RunSummary[] = [];
+            s.engine.onRun((r) => runs.push(r));
+            for (const batch of batches) {
+              await Promise.all(
+                batch.map((id) =>
+                  s.engine.dispatch({
+                    ...event({ user: 'u1', channel: 'c1', id }),
+                    payload: { userId: 'u1', channelId: 'c1', tag: id },
+                  }),
+                ),
+              );
+            }
+            const distinct = new Set(batches.flat());
+            const warned = s.probe.actions.map((a) => a.params.user);
+            expect(warned.filter((u) => !String(u).startsWith('child-')).sort()).toEqual([...distinct].sort());
+            expect(warned.filter((u) => String(u).startsWith('child-')).sort()).toEqual(
+              [...distinct].map((d) => `child-${d}`).sort(),
+            );
+            // No redelivered copy left an error run, and state counted each event once.
+            expect(runs.filter((r) => r.outcome === 'error')).toEqual([]);
+            if (readsState) {
+              const n = await store.forGuild('g1').get('vars', 'n');
+              expect(Number(n)).toBe(distinct.size);
+            }
+          },
+        ),
+        { numRuns: kind.numRuns },
+      );
+    });
+  }
 });
 
 describe('property: traces are isolated per guild', () => {

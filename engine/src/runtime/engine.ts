@@ -18,6 +18,8 @@ import { PENDING, validateRuleSet } from './deps.js';
 import { EventFacts, toTraceError } from './facts.js';
 import { validateParams } from './params.js';
 import { safeGet } from './path.js';
+import type { MarkableState } from './marker.js';
+import { MarkedState, Redelivered } from './marker.js';
 import { attachRun } from './run-handle.js';
 import type { EventRun, ParkedRun, Run, RunSummary } from './run.js';
 import {
@@ -283,6 +285,10 @@ export class Engine {
       if (state.setIfAbsentSync !== undefined) {
         if (!state.setIfAbsentSync(ENGINE_STATE.seen, key, '1', this.redeliveryWindowMs))
           return this.redelivered(event);
+      } else if (state.setIfAbsentThen !== undefined) {
+        // A remote store: the marker travels with the event's first state operation (see MarkedState).
+        const marked = new MarkedState(state as MarkableState, ENGINE_STATE.seen, key, this.redeliveryWindowMs);
+        return this.runMarked(event, depth, rules, marked, candidates);
       } else {
         return state
           .setIfAbsent(ENGINE_STATE.seen, key, '1', this.redeliveryWindowMs)
@@ -292,6 +298,32 @@ export class Engine {
       }
     }
     return this.runCandidates(event, depth, rules, state, candidates);
+  }
+
+  /**
+   * The rules of an event whose marker rides with its first state operation. Nothing of a run acts or is recorded
+   * before the marker's answer (`MarkedState.ensure`, awaited in `afterCondition` and `failed`); when it says the event
+   * was delivered before, the event is dropped as a redelivery, whatever its runs were doing.
+   */
+  private runMarked(
+    event: RuleEvent,
+    depth: number,
+    rules: GuildRules,
+    marked: MarkedState,
+    candidates: Candidates,
+  ): RunSummary[] | Promise<RunSummary[]> {
+    let out: RunSummary[] | Promise<RunSummary[]>;
+    try {
+      out = this.runCandidates(event, depth, rules, marked, candidates);
+    } catch (e) {
+      if (marked.redelivered) return this.redelivered(event);
+      throw e;
+    }
+    if (!(out instanceof Promise)) return out;
+    return out.then(undefined, (e: unknown) => {
+      if (marked.redelivered) return this.redelivered(event);
+      throw e;
+    });
   }
 
   private redelivered(event: RuleEvent): RunSummary[] {
@@ -563,7 +595,7 @@ export class Engine {
       const keys: string[] = [];
       run.trace.condition = { result: null, leaves: replayLeaves(condition, ev.facts, keys) };
       run.conditionFacts = keys;
-      return this.finish(run, 'error', e);
+      return this.failed(run, e);
     }
     if (result === PENDING) return this.awaitCondition(ev, rule, condition, memo, logStart);
     if (!result) return this.quiet(ev, rule, 'condition-false');
@@ -660,11 +692,37 @@ export class Engine {
       leaves: replayLeaves(condition, facts, keys),
     };
     run.conditionFacts = keys;
-    if (failure !== undefined) return this.finish(run, 'error', failure.error);
+    if (failure !== undefined) return this.failed(run, failure.error);
     return this.afterCondition(run);
   }
 
+  /**
+   * A run whose condition failed. With a marker not yet written (`MarkedState`), it is recorded only once the marker
+   * says this delivery is the first: a state fact of a redelivered event fails with `Redelivered`, and that event is
+   * dropped, not recorded as an error.
+   */
+  private failed(run: Run, error: unknown): RunSummary | Promise<RunSummary> {
+    const state = run.ev.state;
+    if (state instanceof MarkedState)
+      return state.ensure().then((first) => {
+        if (!first) throw new Redelivered();
+        return this.finish(run, 'error', error);
+      });
+    return this.finish(run, 'error', error);
+  }
+
+  /** A run that passed its condition goes on; with a marker not yet written, once the marker said it is the first. */
   private afterCondition(run: Run): Promise<RunSummary> {
+    const state = run.ev.state;
+    if (state instanceof MarkedState && !state.confirmed)
+      return state.ensure().then((first) => {
+        if (!first) throw new Redelivered();
+        return this.proceed(run);
+      });
+    return this.proceed(run);
+  }
+
+  private proceed(run: Run): Promise<RunSummary> {
     const rule = run.rule;
     // No limit and no lock to take: straight to the steps.
     if (!run.shadow && rule.cooldown === undefined && rule.rate === undefined && rule.concurrency.mode === 'parallel')
