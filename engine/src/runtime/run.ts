@@ -156,21 +156,31 @@ export class DeferredRunTrace implements DeferredTrace {
   readonly startedAt: number;
   #built: Trace | undefined;
   #id: string | undefined;
+  // What the trace shows, and no more of the event: not the EventRun (its condition memo, readers, handles), which
+  // would then stay alive as long as the trace is kept — most are kept a while (condition-false buckets), so each
+  // object held here survives scavenges and is promoted.
+  readonly guildId: string;
+  private readonly subject: WhereSubject;
+  private readonly facts: EventFacts;
+  private readonly trigger: Trace['trigger'];
+  private readonly version: string;
   constructor(
     private readonly prefix: string,
     private readonly seq: number,
     readonly outcome: 'filtered' | 'condition-false',
-    private readonly ev: EventRun,
+    ev: EventRun,
     private readonly compiled: CompiledRule,
   ) {
     this.startedAt = ev.facts.now;
+    this.guildId = ev.event.guildId;
+    this.subject = ev.subject;
+    this.facts = ev.facts;
+    this.trigger = ev.trigger;
+    this.version = ev.rules.version;
   }
   /** Made on first read: most deferred traces are overwritten before anyone asks. */
   get id(): string {
     return (this.#id ??= traceId(this.prefix, this.seq));
-  }
-  get guildId(): string {
-    return this.ev.event.guildId;
   }
   get ruleId(): string {
     return this.compiled.id;
@@ -180,28 +190,28 @@ export class DeferredRunTrace implements DeferredTrace {
   }
   build(): Trace {
     if (this.#built) return this.#built;
-    const { ev, compiled: rule } = this;
+    const { facts, compiled: rule } = this;
     const checks: WhereCheck[] = [];
-    const whereOk = checkWhereOn(rule.where, ev.subject, checks);
+    const whereOk = checkWhereOn(rule.where, this.subject, checks);
     // The facts it saw are the ones its condition reads, replayed over the event's memo.
     const keys: string[] = [];
     const condition =
       this.outcome === 'condition-false' && rule.condition
-        ? { result: false as const, leaves: replayLeaves(rule.condition, ev.facts, keys) }
+        ? { result: false as const, leaves: replayLeaves(rule.condition, facts, keys) }
         : null;
     this.#built = {
       id: this.id,
-      runId: `${ev.event.id}|${rule.id}`,
+      runId: `${this.trigger.id}|${rule.id}`,
       segment: 0,
-      guildId: ev.event.guildId,
+      guildId: this.guildId,
       rule: rule.traceRule,
-      ruleSetVersion: ev.rules.version,
-      trigger: ev.trigger,
+      ruleSetVersion: this.version,
+      trigger: this.trigger,
       mode: rule.mode,
       outcome: this.outcome,
       where: { result: whereOk, checks },
       condition,
-      facts: keys.length === 0 ? NONE : ev.facts.traceFacts(0, 0, keys),
+      facts: keys.length === 0 ? NONE : facts.traceFacts(0, 0, keys),
       limits: NONE,
       actions: NONE,
       notes: NONE,

@@ -318,13 +318,22 @@ class InMemoryGuildState implements GuildState {
   hitSync(feature: string, key: string, windowMs: number, now: number): number {
     const k = this.#key(feature, key);
     checkPositive('windowMs', windowMs);
-    const at = this.#effectiveNow(k, now);
-    const entry = this.#window(k, windowMs, at) ?? { type: 'window' as const, hits: [], expiresAt: null };
-    insertSorted(entry.hits, at);
-    now = at;
+    const found = this.#store.read(k);
+    if (found !== undefined && found.type !== 'window') throw wrongType(k, 'sliding window');
+    const hits = found === undefined ? [] : found.hits;
+    // As `#effectiveNow`: never earlier than the newest hit, so the new hit goes last and every hit is at or before it.
+    const last = hits[hits.length - 1];
+    const at = last !== undefined && last > now ? last : now;
+    const floor = at - windowMs;
+    let drop = 0;
+    while (drop < hits.length && hits[drop]! <= floor) drop++;
+    if (drop > 0) hits.splice(0, drop);
+    hits.push(at);
+    const entry = found ?? { type: 'window' as const, hits, expiresAt: null };
     entry.expiresAt = this.#store.expiry(windowKeyTtl(windowMs));
     this.#store.write(k, entry);
-    return countIn(entry.hits, now - windowMs, now);
+    // Every hit left is in (floor, at]: the count is the length.
+    return hits.length;
   }
 
   /**
