@@ -8,7 +8,8 @@
  *   then a Redis-backed run at a fixed offered load. Every pass of every engine starts from empty state, so every pass
  *   fires the same rules, and the two engines are checked against each other on every event.
  *
- * Options (env): BENCH_EVENTS (100000), BENCH_GUILDS (50), BENCH_REPS (5), BENCH_JRE_EVENTS (10000, timed passes only),
+ * Options (env): BENCH_EVENTS (100000), BENCH_GUILDS (50), BENCH_REPS (5), BENCH_WARMUP (3 untimed passes of each
+ * timed pass after the correctness passes; json-rules-engine's on BENCH_JRE_EVENTS / 5 events), BENCH_JRE_EVENTS (10000, timed passes only),
  * BENCH_JRE_JSONPATH (1: json-rules-engine as shipped; 0: our dotted-path resolver), BENCH_REDIS_URL (redis://127.0.0.1:6379), BENCH_REDIS_RATE (5000 events/s), BENCH_REDIS_SECONDS (4), BENCH_REDIS=0 to skip.
  * The last line printed is one JSON object.
  */
@@ -54,6 +55,13 @@ const env = (name: string, dflt: number) => (process.env[name] === undefined ? d
 const EVENTS = env('BENCH_EVENTS', 100_000);
 const GUILDS = env('BENCH_GUILDS', 50);
 const REPS = env('BENCH_REPS', 5);
+/**
+ * Untimed passes of each kind after the correctness passes, before the timed ones. One pass is not enough for the
+ * JIT to settle: the conditions-alone pass, for one, ran at 110–150k events/s on its 1st–3rd pass and ≈ 200–230k from
+ * the 4th on (same code, same data). json-rules-engine gets the same number of passes (on fewer events: its
+ * correctness pass already ran it over every event).
+ */
+const WARMUP = env('BENCH_WARMUP', 3);
 // json-rules-engine handles ~1–2k events/s here: its timed passes use the first BENCH_JRE_EVENTS events (its
 // correctness pass still covers every event). Rates are per second, so the ratio is unaffected.
 const JRE_EVENTS = Math.min(EVENTS, env('BENCH_JRE_EVENTS', 10_000));
@@ -375,7 +383,18 @@ async function main(): Promise<void> {
   log(`fired per rule over ${EVENTS} events:`, JSON.stringify(Object.fromEntries([...firedCounts].sort())));
   log(`mismatches: ${mismatches}`);
 
-  // Timed passes (the correctness passes above were the warm-up).
+  // Warm-up: the correctness passes above, then BENCH_WARMUP untimed passes of each timed pass, in the same order.
+  const jreWarm = Math.max(1, Math.floor(JRE_EVENTS / 5));
+  for (let w = 0; w < WARMUP; w++) {
+    await rulecordPass(EVENTS, null);
+    await jrePass(jreWarm, null);
+    conditionsPass(facts, null);
+    await jreConditionsPass(facts, jreWarm, null);
+    await leanPass(EVENTS, null);
+  }
+  log(`warm-up: ${WARMUP} more untimed passes of each (json-rules-engine on ${jreWarm} events)`);
+
+  // Timed passes.
   const rc: number[] = [];
   const p99: number[] = [];
   const jre: number[] = [];
