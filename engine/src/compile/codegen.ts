@@ -96,6 +96,14 @@ export function generate(
   const factFns = new Set<number>();
   const leafFns = new Set<number>();
   let counter = 0;
+  // How many places test each leaf: a leaf only one place tests needs no memo (nobody else would read its answer).
+  const uses = new Map<number, number>();
+  const count = (ir: Ir): void => {
+    if (ir.k === 'leaf') uses.set(ir.slot, (uses.get(ir.slot) ?? 0) + 1);
+    else if (ir.k === 'all' || ir.k === 'any') ir.children.forEach(count);
+    else if (ir.k === 'not') count(ir.child);
+  };
+  roots.forEach(count);
 
   const factFn = (slot: number): string => {
     if (!factFns.has(slot)) {
@@ -132,6 +140,17 @@ export function generate(
         const t = `t${counter++}`;
         hoisted.push(`const ${t} = ${constant(ir.test)};`);
         const test = ir.inline === undefined ? `${t}(v)` : inline(ir.inline, t);
+        if ((uses.get(ir.slot) ?? 0) <= 1) {
+          out.push(
+            `function ${name}(read, memo) {`,
+            `  let v = ${f}(read, memo.facts);`,
+            `  if (v === P) return 0;`,
+            ...(seg === '' ? [] : [seg]),
+            `  return ${test} ? 1 : 2;`,
+            `}`,
+          );
+          return name;
+        }
         out.push(
           `function ${name}(read, memo) {`,
           `  const L = memo.leaves;`,
