@@ -118,6 +118,22 @@ class Memo {
     if (keys.length > 32) this.map = new Map(keys.map((k, i) => [k, this.entries[i] as Entry]));
   }
 
+  /** Keys held. */
+  get size(): number {
+    return this.map !== undefined ? this.map.size : this.keys.length;
+  }
+
+  /** `set` for a key known to be absent (no scan). */
+  add(key: string, entry: Entry): void {
+    if (this.map !== undefined) {
+      this.map.set(key, entry);
+      return;
+    }
+    this.keys.push(key);
+    this.entries.push(entry);
+    if (this.keys.length > 32) this.map = new Map(this.keys.map((k, i) => [k, this.entries[i] as Entry]));
+  }
+
   forEach(f: (entry: Entry, key: string) => void): void {
     if (this.map !== undefined) {
       for (const [key, entry] of this.map) f(entry, key);
@@ -259,6 +275,8 @@ export class EventFacts {
     const timed = cost === 'io';
     let started = timed ? performance.now() : 0;
     let result: unknown;
+    // `read` found no entry for `key`: unless the provider read facts meanwhile, it can be added without a scan.
+    const size = this.memo.size;
     try {
       result = def.resolve(this.context, params);
     } catch (e) {
@@ -283,7 +301,8 @@ export class EventFacts {
         name,
         params,
       };
-      this.memo.set(key, entry);
+      if (this.memo.size === size) this.memo.add(key, entry);
+      else this.memo.set(key, entry);
       return entry;
     }
     if (!timed) started = performance.now();
@@ -303,7 +322,8 @@ export class EventFacts {
       },
     );
     const entry: Entry = { state: 'pending', promise, cost, name, params };
-    this.memo.set(key, entry);
+    if (this.memo.size === size) this.memo.add(key, entry);
+    else this.memo.set(key, entry);
     return entry;
   }
 
