@@ -13,4 +13,10 @@ export type { ResolvedRuleSet } from '../schema/validate.js';
 
 // ---- conditions (engine-conditions) ----
 export { PENDING, compileCondition, ConditionSet } from '../compile/compiler.js';
-export type { CompiledCondition, ConditionMemo, ConditionProgram, FactReader, LeafResult } from '../compile/compiler.js';
+export type {
+  CompiledCondition,
+  ConditionMemo,
+  ConditionProgram,
+  FactReader,
+  LeafResult,
+} from '../compile/compiler.js';
