@@ -62,6 +62,8 @@ export interface CompiledRule {
 export interface Candidates {
   rules: CompiledRule[];
   program: ConditionProgram;
+  /** Whether any rule of the event type is in enforce mode (only then is a redelivery marker written). */
+  enforces: boolean;
 }
 
 interface TypeIndex {
@@ -71,8 +73,6 @@ interface TypeIndex {
   byChannel: Map<string, Candidates>;
   /** Every rule of the event type, in order (when filtered runs are traced). */
   all: Candidates;
-  /** Whether any of them is in enforce mode (only then is a redelivery marker written). */
-  enforces: boolean;
 }
 
 /** One guild's loaded rule set: what `Engine.load` swaps in atomically. */
@@ -309,12 +309,14 @@ export function compileRuleSet(
       } else index.any.push(rule);
     }
   }
-  const candidates = (list: CompiledRule[]): Candidates => ({
-    rules: list,
-    program: conditions.program(list.map((r) => ({ where: r.whereCondition, condition: r.condition }))),
-  });
   const byType = new Map<string, TypeIndex>();
   for (const [type, index] of lists) {
+    const enforces = index.all.some((r) => r.mode === 'enforce');
+    const candidates = (list: CompiledRule[]): Candidates => ({
+      rules: list,
+      program: conditions.program(list.map((r) => ({ where: r.whereCondition, condition: r.condition }))),
+      enforces,
+    });
     // Each channel's list holds the rules without a channel filter too, in document order: routing allocates nothing.
     const byChannel = new Map<string, Candidates>();
     for (const [ch, list] of index.byChannel)
@@ -323,7 +325,6 @@ export function compileRuleSet(
       any: candidates(index.any),
       byChannel,
       all: candidates(index.all),
-      enforces: index.all.some((r) => r.mode === 'enforce'),
     });
   }
   conditions.prepare();

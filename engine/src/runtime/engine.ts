@@ -280,7 +280,7 @@ export class Engine {
     if (candidates === undefined || candidates.rules.length === 0) return [];
     const state = this.stateOf(event.guildId);
     // The redelivery marker is the one write made before any rule: only when some rule may act (shadow rules never do).
-    if (rules.byType.get(event.type)?.enforces) {
+    if (candidates.enforces) {
       const key = shortKey(event.id);
       if (state.setIfAbsentSync !== undefined) {
         if (!state.setIfAbsentSync(ENGINE_STATE.seen, key, '1', this.redeliveryWindowMs))

@@ -113,9 +113,7 @@ class Memo {
         return;
       }
     }
-    keys.push(key);
-    this.entries.push(entry);
-    if (keys.length > 32) this.map = new Map(keys.map((k, i) => [k, this.entries[i] as Entry]));
+    this.add(key, entry);
   }
 
   /** Keys held. */
