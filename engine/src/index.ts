@@ -44,7 +44,7 @@ export type {
 } from './runtime/variables.js';
 export { TRACE_OUTCOMES } from './trace/model.js';
 export type * from './trace/model.js';
-export { InMemoryTraceStore, DEFAULT_TRACE_RETENTION } from './trace/store.js';
+export { InMemoryTraceStore, DEFAULT_TRACE_RETENTION, deferredTrace } from './trace/store.js';
 export type {
   TraceStore,
   GuildTraces,
@@ -53,6 +53,8 @@ export type {
   TraceListener,
   TraceSubscription,
   DeferredTrace,
+  DeferredTraces,
+  DeferredRecorder,
 } from './trace/store.js';
 export { BullMQScheduler } from './timers/bullmq.js';
 export type { BullMQSchedulerOptions, FailedTimerJob } from './timers/bullmq.js';

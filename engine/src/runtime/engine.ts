@@ -7,7 +7,8 @@ import type { ActionContext, Logger, RunServices, Tier } from '../model/module.j
 import type { GuildState, StateStore } from '../state/port.js';
 import type { Scheduler, TimerRecord } from '../timers/port.js';
 import type { Trace, TraceAction, TraceOutcome } from '../trace/model.js';
-import type { DeferredTrace, TraceStore } from '../trace/store.js';
+import type { DeferredRecorder, TraceStore } from '../trace/store.js';
+import { deferredTrace } from '../trace/store.js';
 import { InMemoryTraceStore } from '../trace/store.js';
 import { RUNTIME_CODES } from './codes.js';
 import { withCoreModule } from './core-module.js';
@@ -23,7 +24,7 @@ import { MarkedState, Redelivered } from './marker.js';
 import { attachRun } from './run-handle.js';
 import type { EventRun, ParkedRun, Run, RunSummary } from './run.js';
 import {
-  DeferredRunTrace,
+  QuietRuns,
   traceId,
   ENGINE_STATE,
   NONE,
@@ -346,8 +347,9 @@ export class Engine {
     const ev = this.eventRun(event, depth, rules, state);
     const summaries: RunSummary[] = [];
     const list = candidates.rules;
+    ev.candidates = list;
     for (let i = this.skipQuiet(ev, candidates, 0); i < list.length; i = this.skipQuiet(ev, candidates, i + 1)) {
-      const summary = this.runRule(ev, list[i] as CompiledRule);
+      const summary = this.runRule(ev, i);
       if (summary === null) continue;
       if (summary instanceof Promise) return this.runCandidatesAsync(ev, candidates, i, summary, summaries);
       summaries.push(summary);
@@ -367,7 +369,7 @@ export class Engine {
     keep(summaries, await pending);
     const list = candidates.rules;
     for (let i = this.skipQuiet(ev, candidates, at + 1); i < list.length; i = this.skipQuiet(ev, candidates, i + 1)) {
-      const summary = this.runRule(ev, list[i] as CompiledRule);
+      const summary = this.runRule(ev, i);
       keep(summaries, summary instanceof Promise ? await summary : summary);
     }
     if (ev.emitted.length > 0) summaries.push(...(await this.dispatchEmitted(ev)));
@@ -390,11 +392,8 @@ export class Engine {
     try {
       const memo = (ev.memo ??= ev.rules.conditions.memo());
       const stop = candidates.program.run(ev.facts.reader, (ev.whereRead ??= whereReader(ev.subject)), memo, from, out);
-      if (stop > from && (this.runListeners.size > 0 || this.keepsQuiet(ev))) {
-        const list = candidates.rules;
-        for (let k = from; k < stop; k++)
-          this.quiet(ev, list[k] as CompiledRule, out[k] === 0 ? 'filtered' : 'condition-false');
-      }
+      if (stop > from && (this.runListeners.size > 0 || this.keepsQuiet(ev)))
+        for (let k = from; k < stop; k++) this.quiet(ev, k, out[k] === 0 ? 'filtered' : 'condition-false');
       return stop;
     } finally {
       if (borrowed) this.outcomesBusy = false;
@@ -468,6 +467,8 @@ export class Engine {
       emitted: NONE,
       memo: undefined,
       whereRead: undefined,
+      candidates: NONE,
+      quiet: undefined,
       keepFalse: undefined,
       keepFiltered: undefined,
     };
@@ -579,12 +580,13 @@ export class Engine {
    * One run. Synchronous while it can be: most runs end at `where` or at a false condition over facts already
    * resolved, and those make no promise and build no trace (a deferred one is recorded, built only if read).
    */
-  private runRule(ev: EventRun, rule: CompiledRule): RunSummary | null | Promise<RunSummary | null> {
+  private runRule(ev: EventRun, k: number): RunSummary | null | Promise<RunSummary | null> {
+    const rule = ev.candidates[k] as CompiledRule;
     const logStart = ev.facts.log.length;
     const memo = (ev.memo ??= ev.rules.conditions.memo());
     const where = rule.whereCondition;
     if (where !== null && where.evaluateIn((ev.whereRead ??= whereReader(ev.subject)), memo, null) !== true)
-      return this.quiet(ev, rule, 'filtered');
+      return this.quiet(ev, k, 'filtered');
     const condition = rule.condition;
     if (!condition) return this.afterCondition(this.startRun(ev, rule, logStart));
     let result: boolean | typeof PENDING;
@@ -597,8 +599,8 @@ export class Engine {
       run.conditionFacts = keys;
       return this.failed(run, e);
     }
-    if (result === PENDING) return this.awaitCondition(ev, rule, condition, memo, logStart);
-    if (!result) return this.quiet(ev, rule, 'condition-false');
+    if (result === PENDING) return this.awaitCondition(ev, k, condition, memo, logStart);
+    if (!result) return this.quiet(ev, k, 'condition-false');
     const run = this.startRun(ev, rule, logStart);
     const keys: string[] = [];
     run.trace.condition = { result: true, leaves: replayLeaves(condition, ev.facts, keys) };
@@ -607,10 +609,10 @@ export class Engine {
   }
 
   /** How quiet runs of a guild are kept this event: the store's fast path, `record`, or not at all. */
-  private quietRecorder(guildId: string, outcome: TraceOutcome): ((t: DeferredTrace) => void) | null {
+  private quietRecorder(guildId: string, outcome: TraceOutcome): DeferredRecorder | null {
     const traces = this.traces;
     if (traces.recorder !== undefined) return traces.recorder(guildId, outcome);
-    return traces.wants(guildId, outcome) ? (t) => traces.record(t) : null;
+    return traces.wants(guildId, outcome) ? (source, k) => traces.record(deferredTrace(source, k, outcome)) : null;
   }
 
   /** A run that passed `where` (or needs a full trace): its trace with the where checks. */
@@ -625,9 +627,8 @@ export class Engine {
    * A quiet run, one that ended at `where` or at a false condition (most runs): no summary (`dispatch` lists only runs
    * that acted or could have), a deferred trace when its bucket wants one, and a summary only for `onRun` listeners.
    */
-  private quiet(ev: EventRun, rule: CompiledRule, outcome: 'filtered' | 'condition-false'): null {
+  private quiet(ev: EventRun, k: number, outcome: 'filtered' | 'condition-false'): null {
     const guildId = ev.event.guildId;
-    let trace: DeferredRunTrace | undefined;
     // Asked once per event and outcome: most events have many quiet runs.
     let keep = outcome === 'condition-false' ? ev.keepFalse : ev.keepFiltered;
     if (keep === undefined) {
@@ -636,12 +637,19 @@ export class Engine {
       else ev.keepFiltered = made;
       keep = made;
     }
+    let runs: QuietRuns | undefined;
     if (keep !== null) {
-      trace = new DeferredRunTrace(this.tracePrefix, ++this.traceSeq, outcome, ev, rule);
-      keep(trace);
+      runs = ev.quiet;
+      if (runs === undefined) {
+        // One record for the event's quiet runs, with a trace number reserved for each of its candidate rules.
+        runs = ev.quiet = new QuietRuns(this.tracePrefix, this.traceSeq + 1, ev);
+        this.traceSeq += ev.candidates.length;
+      }
+      keep(runs, k);
     }
     if (this.runListeners.size > 0) {
       const event = ev.event;
+      const rule = ev.candidates[k] as CompiledRule;
       const summary: RunSummary = {
         guildId,
         ruleId: rule.id,
@@ -653,7 +661,7 @@ export class Engine {
         outcome,
         actions: NONE,
       };
-      if (trace !== undefined) summary.traceId = trace.id;
+      if (runs !== undefined) summary.traceId = runs.id(k);
       this.notify(summary);
     }
     return null;
@@ -662,7 +670,7 @@ export class Engine {
   /** The condition needs a fact that is still resolving: await it, evaluate again (memoised facts read instantly). */
   private async awaitCondition(
     ev: EventRun,
-    rule: CompiledRule,
+    k: number,
     condition: NonNullable<CompiledRule['condition']>,
     memo: ConditionMemo,
     logStart: number,
@@ -682,7 +690,8 @@ export class Engine {
       failure = { error: e };
     }
     // A false condition after the wait is as quiet as one without (the common case of an io fact in Redis).
-    if (failure === undefined && result === false) return this.quiet(ev, rule, 'condition-false');
+    if (failure === undefined && result === false) return this.quiet(ev, k, 'condition-false');
+    const rule = ev.candidates[k] as CompiledRule;
     const run = this.startRun(ev, rule, logStart);
     run.t0 = t0;
     run.trace.startedAt = startedAt;

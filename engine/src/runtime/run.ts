@@ -7,7 +7,7 @@ import type { GuildDiscord } from '../discord/port.js';
 import type { Json, JsonObject, RuleEvent, RuleMode } from '../model/document.js';
 import type { GuildState } from '../state/port.js';
 import type { ActionStatus, Trace, TraceError, TraceOutcome, WhereCheck } from '../trace/model.js';
-import type { DeferredTrace } from '../trace/store.js';
+import type { DeferredRecorder, DeferredTraces } from '../trace/store.js';
 import type { CompiledRule, GuildRules } from './compile-rules.js';
 import type { ConditionMemo, LeafResult } from './deps.js';
 import type { EventFacts } from './facts.js';
@@ -107,9 +107,13 @@ export interface EventRun {
   memo: ConditionMemo | undefined;
   /** The reader of compiled `where` filters (made on first use). */
   whereRead: ((name: string) => unknown) | undefined;
+  /** The rules routed to this event, in order (run k of `quiet` is rule k). */
+  candidates: readonly CompiledRule[];
+  /** The record of this event's quiet runs (made on the first one kept). */
+  quiet: QuietRuns | undefined;
   /** How this event's quiet runs are kept (asked of the trace store on the first one; null: not kept). */
-  keepFalse: ((trace: DeferredTrace) => void) | null | undefined;
-  keepFiltered: ((trace: DeferredTrace) => void) | null | undefined;
+  keepFalse: DeferredRecorder | null | undefined;
+  keepFiltered: DeferredRecorder | null | undefined;
 }
 
 /** Per run of one rule. */
@@ -148,28 +152,28 @@ export function replayLeaves(
 }
 
 /**
- * The trace of a run that ended at `where` or at a false condition, built only when read or streamed (from the event's
- * memoised facts, which do not change once resolved).
+ * The quiet runs of one event (ended at `where` or at a false condition: most runs), as one record: run k is the
+ * event's k-th candidate rule, and its trace is built only when read or streamed, from the event's memoised facts (which
+ * do not change once resolved). One object per event, not one per quiet run.
  */
-export class DeferredRunTrace implements DeferredTrace {
-  readonly deferred = true as const;
-  readonly startedAt: number;
-  #built: Trace | undefined;
-  #id: string | undefined;
-  // What the trace shows, and no more of the event: not the EventRun (its condition memo, readers, handles), which
-  // would then stay alive as long as the trace is kept — most are kept a while (condition-false buckets), so each
-  // object held here survives scavenges and is promoted.
+export class QuietRuns implements DeferredTraces {
   readonly guildId: string;
+  readonly startedAt: number;
+  // What the traces show, and no more of the event: not the EventRun (its condition memo, readers, handles), which
+  // would then stay alive as long as a trace is kept — most are kept a while (condition-false buckets), so each object
+  // held here survives scavenges and is promoted.
   private readonly subject: WhereSubject;
   private readonly facts: EventFacts;
   private readonly trigger: Trace['trigger'];
   private readonly version: string;
+  private readonly rules: readonly CompiledRule[];
+  #built: Map<number, Trace> | undefined;
+
+  /** `seq0` … `seq0 + candidates - 1` are this event's trace sequence numbers for its quiet runs. */
   constructor(
     private readonly prefix: string,
-    private readonly seq: number,
-    readonly outcome: 'filtered' | 'condition-false',
+    private readonly seq0: number,
     ev: EventRun,
-    private readonly compiled: CompiledRule,
   ) {
     this.startedAt = ev.facts.now;
     this.guildId = ev.event.guildId;
@@ -177,30 +181,32 @@ export class DeferredRunTrace implements DeferredTrace {
     this.facts = ev.facts;
     this.trigger = ev.trigger;
     this.version = ev.rules.version;
+    this.rules = ev.candidates;
   }
-  /** Made on first read: most deferred traces are overwritten before anyone asks. */
-  get id(): string {
-    return (this.#id ??= traceId(this.prefix, this.seq));
+  id(k: number): string {
+    return traceId(this.prefix, this.seq0 + k);
   }
-  get ruleId(): string {
-    return this.compiled.id;
+  ruleId(k: number): string {
+    return (this.rules[k] as CompiledRule).id;
   }
-  get tags(): readonly string[] | undefined {
-    return this.compiled.tags;
+  tags(k: number): readonly string[] | undefined {
+    return (this.rules[k] as CompiledRule).tags;
   }
-  build(): Trace {
-    if (this.#built) return this.#built;
-    const { facts, compiled: rule } = this;
+  build(k: number, outcome: TraceOutcome): Trace {
+    const done = this.#built?.get(k);
+    if (done) return done;
+    const rule = this.rules[k] as CompiledRule;
+    const facts = this.facts;
     const checks: WhereCheck[] = [];
     const whereOk = checkWhereOn(rule.where, this.subject, checks);
     // The facts it saw are the ones its condition reads, replayed over the event's memo.
     const keys: string[] = [];
     const condition =
-      this.outcome === 'condition-false' && rule.condition
+      outcome === 'condition-false' && rule.condition
         ? { result: false as const, leaves: replayLeaves(rule.condition, facts, keys) }
         : null;
-    this.#built = {
-      id: this.id,
+    const trace: Trace = {
+      id: this.id(k),
       runId: `${this.trigger.id}|${rule.id}`,
       segment: 0,
       guildId: this.guildId,
@@ -208,7 +214,7 @@ export class DeferredRunTrace implements DeferredTrace {
       ruleSetVersion: this.version,
       trigger: this.trigger,
       mode: rule.mode,
-      outcome: this.outcome,
+      outcome,
       where: { result: whereOk, checks },
       condition,
       facts: keys.length === 0 ? NONE : facts.traceFacts(0, 0, keys),
@@ -220,7 +226,8 @@ export class DeferredRunTrace implements DeferredTrace {
       finishedAt: this.startedAt,
       durationMs: 0,
     };
-    return this.#built;
+    (this.#built ??= new Map()).set(k, trace);
+    return trace;
   }
 }
 

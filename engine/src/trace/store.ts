@@ -64,6 +64,55 @@ export interface DeferredTrace {
 }
 
 /**
+ * Many deferred traces that share one record: the quiet runs of one event, run `k` being the event's k-th candidate
+ * rule. The engine keeps one such record per event instead of one object per quiet run (most runs are quiet), and a
+ * store keeps `(record, k)`; trace `k` is built only when read or streamed. `build(k)` returns the same trace each time.
+ */
+export interface DeferredTraces {
+  readonly guildId: string;
+  readonly startedAt: number;
+  id(k: number): string;
+  ruleId(k: number): string;
+  tags(k: number): readonly string[] | undefined;
+  build(k: number, outcome: TraceOutcome): Trace;
+}
+
+/** Trace `k` of a `DeferredTraces` record as a `DeferredTrace` of its own (for `record`, and for listeners). */
+export function deferredTrace(source: DeferredTraces, k: number, outcome: TraceOutcome): DeferredTrace {
+  return new DeferredAt(source, k, outcome);
+}
+
+class DeferredAt implements DeferredTrace {
+  readonly deferred = true as const;
+  constructor(
+    private readonly source: DeferredTraces,
+    private readonly k: number,
+    readonly outcome: TraceOutcome,
+  ) {}
+  get id(): string {
+    return this.source.id(this.k);
+  }
+  get guildId(): string {
+    return this.source.guildId;
+  }
+  get ruleId(): string {
+    return this.source.ruleId(this.k);
+  }
+  get tags(): readonly string[] | undefined {
+    return this.source.tags(this.k);
+  }
+  get startedAt(): number {
+    return this.source.startedAt;
+  }
+  build(): Trace {
+    return this.source.build(this.k, this.outcome);
+  }
+}
+
+/** A guild's recorder of one outcome's deferred traces (`TraceStore.recorder`). */
+export type DeferredRecorder = (source: DeferredTraces, k: number) => void;
+
+/**
  * Where runs leave their traces. The engine calls `record` for every run whose outcome `wants` says is worth building
  * (so that noisy `filtered` runs cost nothing when nobody looks at them).
  */
@@ -71,11 +120,12 @@ export interface TraceStore {
   record(trace: Trace | DeferredTrace): void;
   wants(guildId: string, outcome: TraceOutcome): boolean;
   /**
-   * Optional fast path for the engine's many quiet runs: a function that keeps a trace of this guild and outcome
-   * exactly as `record` would, or `null` when nothing wants them (`wants` is false). The engine asks once per event,
-   * so a subscription made meanwhile is seen from the next event on.
+   * Optional fast path for the engine's many quiet runs: a function that keeps trace `k` of a `DeferredTraces` record,
+   * of this guild and outcome, exactly as `record(deferredTrace(source, k, outcome))` would, or `null` when nothing
+   * wants them (`wants` is false). The engine asks once per event, so a subscription made meanwhile is seen from the
+   * next event on.
    */
-  recorder?(guildId: string, outcome: TraceOutcome): ((trace: Trace | DeferredTrace) => void) | null;
+  recorder?(guildId: string, outcome: TraceOutcome): DeferredRecorder | null;
   forGuild(guildId: string): GuildTraces;
 }
 
@@ -86,37 +136,55 @@ const ruleIdOf = (t: Kept): string => (isDeferred(t) ? t.ruleId : t.rule.id);
 const tagsOf = (t: Kept): readonly string[] | undefined => (isDeferred(t) ? t.tags : t.rule.tags);
 
 class Ring {
-  /** Parallel arrays (no wrapper object per recorded trace). */
-  private readonly items: (Kept | undefined)[];
+  /**
+   * Parallel arrays (no wrapper object per recorded trace). A slot holds a trace (`subs` -1) or trace `subs[i]` of a
+   * `DeferredTraces` record.
+   */
+  private readonly items: (Kept | DeferredTraces | undefined)[];
+  private readonly subs: number[];
   private readonly seqs: number[];
   private next = 0;
   size = 0;
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly capacity: number,
+    private readonly outcome: TraceOutcome,
+  ) {
     this.items = new Array<Kept | undefined>(capacity).fill(undefined);
+    this.subs = new Array<number>(capacity).fill(-1);
     this.seqs = new Array<number>(capacity).fill(0);
   }
   push(item: Kept, seq: number): void {
+    this.pushAt(item, -1, seq);
+  }
+  pushAt(item: Kept | DeferredTraces, k: number, seq: number): void {
     if (this.capacity === 0) return;
-    this.items[this.next] = item;
-    this.seqs[this.next] = seq;
-    this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
+    const at = this.next;
+    this.items[at] = item;
+    this.subs[at] = k;
+    this.seqs[at] = seq;
+    this.next = at + 1 === this.capacity ? 0 : at + 1;
     if (this.size < this.capacity) this.size++;
   }
   /** Newest first; deferred traces are built (once) as they are reached. */
   *newest(filter: (t: Kept) => boolean): Generator<{ seq: number; trace: Trace }> {
     for (let i = 1; i <= this.size; i++) {
       const at = (this.next - i + this.capacity) % this.capacity;
-      let item = this.items[at];
-      if (item === undefined || !filter(item)) continue;
+      const slot = this.items[at];
+      if (slot === undefined) continue;
+      const k = this.subs[at] as number;
+      let item = k < 0 ? (slot as Kept) : deferredTrace(slot as DeferredTraces, k, this.outcome);
+      if (!filter(item)) continue;
       if (isDeferred(item)) {
         item = item.build();
         this.items[at] = item;
+        this.subs[at] = -1;
       }
       yield { seq: this.seqs[at] as number, trace: item };
     }
   }
   clear(): void {
     this.items.fill(undefined);
+    this.subs.fill(-1);
     this.next = 0;
     this.size = 0;
   }
@@ -132,9 +200,9 @@ class GuildBuckets {
   readonly buckets: Map<TraceOutcome, Ring>;
   readonly subscribers = new Set<Subscriber>();
   /** Per outcome, a function pushing straight into its ring (used while nobody subscribes to that outcome). */
-  readonly pushers = new Map<TraceOutcome, (trace: Trace | DeferredTrace) => void>();
+  readonly pushers = new Map<TraceOutcome, DeferredRecorder>();
   constructor(retention: TraceRetention) {
-    this.buckets = new Map(TRACE_OUTCOMES.map((o) => [o, new Ring(retention[o])]));
+    this.buckets = new Map(TRACE_OUTCOMES.map((o) => [o, new Ring(retention[o], o)]));
   }
   watched(outcome: TraceOutcome): boolean {
     for (const s of this.subscribers) if (s.outcomes.has(outcome)) return true;
@@ -191,16 +259,16 @@ export class InMemoryTraceStore implements TraceStore {
     return false;
   }
 
-  recorder(guildId: string, outcome: TraceOutcome): ((trace: Trace | DeferredTrace) => void) | null {
+  recorder(guildId: string, outcome: TraceOutcome): DeferredRecorder | null {
     const g = this.guild(guildId, this.retention[outcome] > 0);
     if (!g) return null;
     // Someone is watching this outcome: the full path (it builds and streams).
-    if (g.watched(outcome)) return (trace) => this.record(trace);
+    if (g.watched(outcome)) return (source, k) => this.record(deferredTrace(source, k, outcome));
     const ring = g.buckets.get(outcome);
     if (!ring || ring.capacity === 0) return null;
     let push = g.pushers.get(outcome);
     if (push === undefined) {
-      push = (trace) => ring.push(trace, ++this.seq);
+      push = (source, k) => ring.pushAt(source, k, ++this.seq);
       g.pushers.set(outcome, push);
     }
     return push;
