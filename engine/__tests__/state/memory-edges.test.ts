@@ -69,4 +69,20 @@ describe('InMemoryStateStore at its edges', () => {
     expect(await s.get('f', 'k')).toBeNull();
     expect(store.size).toBe(0);
   });
+
+  it('expiry queue: a key written on every event keeps one place, moved back when it comes up, and goes unread once due', async () => {
+    const clock = new VirtualClock(0);
+    const store = new InMemoryStateStore({ clock });
+    const s = store.forGuild('g1');
+    for (let i = 0; i < 20_000; i++) {
+      // The window's key is written (its TTL pushed back) on every hit: it must never be swept while in use.
+      expect(await s.hit('rate', 'u1', 1_000, clock.now())).toBe(Math.min(i + 1, 1_000));
+      clock.advance(1);
+    }
+    expect(store.queued).toBe(1);
+    clock.advance(60_000);
+    await s.set('other', 'k', 'v'); // a write sweeps the front of the queue
+    expect(store.queued).toBe(0);
+    expect(await s.keys('rate')).toEqual([]);
+  });
 });

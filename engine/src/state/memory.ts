@@ -12,9 +12,13 @@ import {
   windowKeyTtl,
 } from './key.js';
 
+/**
+ * `q`: the expiry the key's place in the expiry queue was made for, -1 while it has none. A key written again keeps
+ * its one place: when the sweep reaches it and the key now expires later, the place moves to the back.
+ */
 type Entry =
-  | { type: 'string'; value: string; expiresAt: number | null }
-  | { type: 'window'; hits: number[]; expiresAt: number | null };
+  | { type: 'string'; value: string; expiresAt: number | null; q: number }
+  | { type: 'window'; hits: number[]; expiresAt: number | null; q: number };
 
 /** Expired keys dropped per write at most (amortised O(1) per write). */
 const SWEEP_STEP = 4;
@@ -47,6 +51,11 @@ export class InMemoryStateStore implements StateStore {
   /** Number of live keys (tests). */
   get size(): number {
     return this.#data.size;
+  }
+
+  /** Places in the expiry queue, stale ones included (tests). */
+  get queued(): number {
+    return this.#data.queued;
   }
 }
 
@@ -105,6 +114,10 @@ class MemoryData {
     return n;
   }
 
+  get queued(): number {
+    return this.#queueKeys.length - this.#head;
+  }
+
   read(r: Ref): Entry | undefined {
     const entry = r.m.get(r.k);
     if (entry === undefined) return undefined;
@@ -117,12 +130,16 @@ class MemoryData {
 
   write(r: Ref, entry: Entry): void {
     r.m.set(r.k, entry);
-    if (entry.expiresAt !== null) {
-      this.#queueMaps.push(r.m);
-      this.#queueKeys.push(r.k);
-      this.#queueAt.push(entry.expiresAt);
-    }
+    // A key that has a place already keeps it (a rate window or cooldown written on every event): see `#sweep`.
+    if (entry.expiresAt !== null && entry.q < 0) this.#enqueue(r.m, r.k, entry, entry.expiresAt);
     this.#sweep();
+  }
+
+  #enqueue(map: Map<string, Entry>, key: string, entry: Entry, at: number): void {
+    this.#queueMaps.push(map);
+    this.#queueKeys.push(key);
+    this.#queueAt.push(at);
+    entry.q = at;
   }
 
   remove(r: Ref): void {
@@ -146,8 +163,9 @@ class MemoryData {
 
   /**
    * Drops the keys at the front of the queue whose time has come (a few per write, amortised O(1)). A key whose entry
-   * now expires later (written again) or never is left alone: its newer place in the queue, if any, covers it. A
-   * front entry that is not due yet stops the sweep; keys with a shorter TTL behind it still expire on read.
+   * now expires later (written again) gets its place back at the end of the queue, with its new expiry; one that no
+   * longer expires loses it; a place left by a key deleted or replaced since is skipped. A front entry that is not due
+   * yet stops the sweep; keys with a shorter TTL behind it still expire on read.
    */
   #sweep(): void {
     const maps = this.#queueMaps;
@@ -159,7 +177,10 @@ class MemoryData {
       const map = maps[head] as Map<string, Entry>;
       const key = keys[head] as string;
       const entry = map.get(key);
-      if (entry !== undefined && entry.expiresAt !== null && entry.expiresAt <= now) map.delete(key);
+      if (entry === undefined || entry.q !== at[head]) continue; // not this entry's place
+      if (entry.expiresAt === null) entry.q = -1;
+      else if (entry.expiresAt <= now) map.delete(key);
+      else this.#enqueue(map, key, entry, entry.expiresAt); // pushed past every due place: the loop stops before it
     }
     this.#head = head;
     // Compact once the swept part is the larger half (amortised O(1)); rebuild when stale places pile up.
@@ -173,13 +194,17 @@ class MemoryData {
 
   /** The queue holds mostly stale places (keys written many times): rebuild it from the live entries. */
   #rebuild(): void {
-    const live: { map: Map<string, Entry>; key: string; at: number }[] = [];
+    const live: { map: Map<string, Entry>; key: string; entry: Entry; at: number }[] = [];
     for (const map of this.#features.values())
-      for (const [key, entry] of map) if (entry.expiresAt !== null) live.push({ map, key, at: entry.expiresAt });
+      for (const [key, entry] of map) {
+        entry.q = -1;
+        if (entry.expiresAt !== null) live.push({ map, key, entry, at: entry.expiresAt });
+      }
     live.sort((a, b) => a.at - b.at);
     this.#queueMaps = live.map((x) => x.map);
     this.#queueKeys = live.map((x) => x.key);
     this.#queueAt = live.map((x) => x.at);
+    for (const x of live) x.entry.q = x.at;
     this.#head = 0;
     this.#rebuildAt = Math.max(4096, 4 * live.length);
   }
@@ -269,7 +294,7 @@ class InMemoryGuildState implements GuildState {
   #set(feature: string, key: string, value: string, ttlMs: number | undefined): void {
     const k = this.#key(feature, key);
     if (ttlMs !== undefined) checkPositive('ttlMs', ttlMs);
-    this.#store.write(k, { type: 'string', value: String(value), expiresAt: this.#store.expiry(ttlMs) });
+    this.#store.write(k, { type: 'string', value: String(value), expiresAt: this.#store.expiry(ttlMs), q: -1 });
   }
 
   async setIfAbsent(feature: string, key: string, value: string, ttlMs: number): Promise<boolean> {
@@ -280,7 +305,7 @@ class InMemoryGuildState implements GuildState {
     const k = this.#key(feature, key);
     checkPositive('ttlMs', ttlMs);
     if (this.#store.read(k) !== undefined) return false;
-    this.#store.write(k, { type: 'string', value: String(value), expiresAt: this.#store.expiry(ttlMs) });
+    this.#store.write(k, { type: 'string', value: String(value), expiresAt: this.#store.expiry(ttlMs), q: -1 });
     return true;
   }
 
@@ -302,7 +327,7 @@ class InMemoryGuildState implements GuildState {
     if (ttlMs !== undefined) checkPositive('ttlMs', ttlMs);
     const entry = this.#string(k);
     if (entry === undefined) {
-      this.#store.write(k, { type: 'string', value: String(by), expiresAt: this.#store.expiry(ttlMs) });
+      this.#store.write(k, { type: 'string', value: String(by), expiresAt: this.#store.expiry(ttlMs), q: -1 });
       return by;
     }
     const current = Number(entry.value);
@@ -329,7 +354,7 @@ class InMemoryGuildState implements GuildState {
     while (drop < hits.length && hits[drop]! <= floor) drop++;
     if (drop > 0) hits.splice(0, drop);
     hits.push(at);
-    const entry = found ?? { type: 'window' as const, hits, expiresAt: null };
+    const entry = found ?? { type: 'window' as const, hits, expiresAt: null, q: -1 };
     entry.expiresAt = this.#store.expiry(windowKeyTtl(windowMs));
     this.#store.write(k, entry);
     // Every hit left is in (floor, at]: the count is the length.
@@ -373,7 +398,7 @@ class InMemoryGuildState implements GuildState {
     const hits = entry?.hits ?? [];
     const inWindow = countIn(hits, now - windowMs, now);
     if (inWindow < max) {
-      const target = entry ?? { type: 'window' as const, hits, expiresAt: null };
+      const target = entry ?? { type: 'window' as const, hits, expiresAt: null, q: -1 };
       insertSorted(target.hits, now);
       target.expiresAt = this.#store.expiry(windowKeyTtl(windowMs));
       this.#store.write(k, target);
