@@ -304,7 +304,7 @@ function conditionsPass(facts: FactRecord[], fired: string[] | null): number {
     rec = facts[i] as FactRecord;
     const guild = compiled.get((events[i] as RuleEvent).guildId)!;
     const program = guild.program;
-    // One memo per event, as Engine.dispatch makes: each fact read once, each shared leaf tested once.
+    // One memo per event, as Engine.dispatch takes and gives back: each fact read once, each shared leaf tested once.
     const memo = guild.set.memo();
     let ids = '';
     for (let k = program.run(read, read, memo, 0, outcomes); k < program.length;) {
@@ -312,6 +312,7 @@ function conditionsPass(facts: FactRecord[], fired: string[] | null): number {
       if (fired) ids += `${guild.ids[k]!} `;
       k = program.run(read, read, memo, k + 1, outcomes);
     }
+    guild.set.release(memo);
     if (fired) fired[i] = ids;
   }
   const seconds = (performance.now() - t0) / 1000;

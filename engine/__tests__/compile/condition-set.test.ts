@@ -46,6 +46,35 @@ describe('ConditionSet', () => {
     );
   });
 
+  it("a memo given back (release) and handed out again answers as a new one, for the next event's facts", () => {
+    fc.assert(
+      fc.property(
+        fc.array(tree, { minLength: 1, maxLength: 6 }),
+        fc.array(facts, { minLength: 2, maxLength: 4 }),
+        (conditions, events) => {
+          for (const set of [new ConditionSet(), new ConditionSet({ maxGeneratedLeaves: 0 })]) {
+            const compiled = conditions.map((c) => set.compile(c));
+            set.prepare();
+            for (const f of events) {
+              const read = (name: string) => (f as Record<string, unknown>)[name];
+              const memo = set.memo();
+              compiled.forEach((c, i) => {
+                expect(c.evaluateIn(read, memo, null)).toBe(
+                  new ConditionSet().compile(conditions[i]!).evaluate(read, null),
+                );
+              });
+              set.release(memo);
+              // The next event gets this memo back, reset.
+              expect(set.memo()).toBe(memo);
+              set.release(memo);
+            }
+          }
+        },
+      ),
+      { numRuns: 1_000 },
+    );
+  });
+
   it('reads each fact once per memo, however many conditions read it', () => {
     const set = new ConditionSet();
     const a = set.compile({ all: [{ fact: 'n', operator: 'greaterThan', value: 1 }] });

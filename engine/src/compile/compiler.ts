@@ -119,6 +119,8 @@ export interface ConditionProgram {
 
 /** Distinct leaves of a condition set above which no code is generated (see `ConditionSet.prepare`). */
 export const MAX_GENERATED_LEAVES = 10_000;
+/** Memos a `ConditionSet` keeps for reuse (`release`). */
+const MAX_SPARE_MEMOS = 8;
 
 /** Deeper trees than this are refused (`RC_CONDITION_TOO_DEEP`): nobody writes them, and recursion has a cost. */
 export const MAX_CONDITION_DEPTH = 32;
@@ -220,6 +222,8 @@ export class ConditionSet {
   /** Past this many distinct leaves the set is not generated (it would take long): conditions run as closures. */
   private readonly maxGeneratedLeaves: number;
   private closuresOnly = false;
+  /** Memos given back by `release`, reset. */
+  private readonly spare: ConditionMemo[] = [];
 
   constructor(options: Omit<CompileOptions, 'pointer'> & { maxGeneratedLeaves?: number } = {}) {
     this.operators = options.operators ?? builtinOperators;
@@ -290,10 +294,28 @@ export class ConditionSet {
 
   /** A fresh memo for one event (sized for every condition compiled so far). */
   memo(): ConditionMemo {
+    const spare = this.spare.pop();
+    if (
+      spare !== undefined &&
+      spare.leaves.length === this.leafSlots.size &&
+      spare.facts.length === this.factInfo.length
+    )
+      return spare;
     return {
       leaves: new Array<number>(this.leafSlots.size).fill(0),
       facts: new Array<unknown>(this.factInfo.length).fill(UNREAD),
     };
+  }
+
+  /**
+   * Gives an event's memo back once nothing will read it again: it is reset, and the next `memo()` hands it out
+   * instead of a new one (a few are kept: events in flight at once each have their own).
+   */
+  release(memo: ConditionMemo): void {
+    if (this.spare.length >= MAX_SPARE_MEMOS) return;
+    memo.leaves.fill(0);
+    memo.facts.fill(UNREAD);
+    this.spare.push(memo);
   }
 
   /** Distinct facts and distinct leaves over the set. */

@@ -155,6 +155,17 @@ function actionFailed(run: Run, entry: TraceAction, t0: number, e: unknown): unk
 }
 
 /** Runs that stopped at `where` or at a false condition are not listed in `dispatch`'s result. */
+/**
+ * The event's rules are all done: its condition memo goes back to the rule set's `ConditionSet` for the next event
+ * (nothing reads it afterwards: traces replay conditions over the fact memo, not this one).
+ */
+function releaseMemo(ev: EventRun): void {
+  const memo = ev.memo;
+  if (memo === undefined) return;
+  ev.memo = undefined;
+  ev.rules.conditions.release(memo);
+}
+
 function keep(summaries: RunSummary[], summary: RunSummary | null): void {
   if (summary !== null && summary.outcome !== 'condition-false' && summary.outcome !== 'filtered')
     summaries.push(summary);
@@ -354,6 +365,7 @@ export class Engine {
       if (summary instanceof Promise) return this.runCandidatesAsync(ev, candidates, i, summary, summaries);
       summaries.push(summary);
     }
+    releaseMemo(ev);
     if (ev.emitted.length > 0) return this.withEmitted(ev, summaries);
     return summaries;
   }
@@ -372,6 +384,7 @@ export class Engine {
       const summary = this.runRule(ev, i);
       keep(summaries, summary instanceof Promise ? await summary : summary);
     }
+    releaseMemo(ev);
     if (ev.emitted.length > 0) summaries.push(...(await this.dispatchEmitted(ev)));
     return summaries;
   }
