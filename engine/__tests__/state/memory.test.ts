@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InMemoryStateStore, VirtualClock, stateKey } from '@rulecord/engine';
 import { stateStoreContract } from '@rulecord/engine/testing';
@@ -25,6 +26,27 @@ describe('stateKey', () => {
     expect(() => stateKey('', 'g', 'f', 'k')).toThrow(expect.objectContaining({ code: 'RC_STATE_BAD_KEY' }));
     expect(() => stateKey('bot', 'g', 'f', '')).toThrow(expect.objectContaining({ code: 'RC_STATE_BAD_KEY' }));
     expect(() => stateKey('bot', 'g\n', 'f', 'k')).toThrow(expect.objectContaining({ code: 'RC_STATE_BAD_KEY' }));
+  });
+  it('refuses a key part exactly when it holds a control character (U+0000–U+001F, U+007F)', () => {
+    const char = fc.oneof(
+      fc.integer({ min: 0, max: 0x9f }).map((c) => String.fromCharCode(c)),
+      fc.constantFrom('é', '😀', '\u2028', ':'),
+    );
+    fc.assert(
+      fc.property(fc.array(char, { minLength: 1, maxLength: 40 }), (chars) => {
+        const part = chars.join('');
+        // eslint-disable-next-line no-control-regex
+        const control = /[\u0000-\u001f\u007f]/.test(part);
+        let refused = false;
+        try {
+          stateKey('bot', 'g', 'f', part);
+        } catch {
+          refused = true;
+        }
+        expect(refused).toBe(control);
+      }),
+      { numRuns: 2_000 },
+    );
   });
   it('never builds the same key for two different (guild, feature, key) triples', () => {
     const seen = new Map<string, string>();
