@@ -95,6 +95,12 @@ export function messageRate(
 // ───────────────────────────── the module ─────────────────────────────
 
 const p = (ctx: FactContext) => ctx.event.payload as unknown as MessagePayload;
+/**
+ * The actions do nothing: they answer directly, as an action with nothing to wait for may (json-rules-engine runs no
+ * actions at all; Rulecord still renders, validates, traces and runs each one). BENCH_ASYNC_ACTIONS=1 makes them
+ * answer with a promise instead, as an action that calls Discord does.
+ */
+const noop: () => void | Promise<void> = process.env.BENCH_ASYNC_ACTIONS === '1' ? async () => {} : () => {};
 const onMessage = ['message.create'];
 
 export const automodBenchModule = defineModule({
@@ -193,7 +199,7 @@ export const automodBenchModule = defineModule({
       name: 'message.delete',
       description: 'Deletes the message (no-op in the bench).',
       params: { type: 'object', additionalProperties: false },
-      run: async () => {},
+      run: noop,
     }),
     defineAction({
       name: 'member.timeout',
@@ -204,7 +210,7 @@ export const automodBenchModule = defineModule({
         required: ['user'],
         additionalProperties: false,
       },
-      run: async () => {},
+      run: noop,
     }),
     defineAction({
       name: 'automod.log',
@@ -215,7 +221,7 @@ export const automodBenchModule = defineModule({
         required: ['text'],
         additionalProperties: false,
       },
-      run: async () => {},
+      run: noop,
     }),
   ],
 });

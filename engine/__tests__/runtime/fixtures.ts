@@ -142,6 +142,25 @@ export function testModule(probe: Probe): ModuleDefinition {
         },
       }),
       defineAction({
+        name: 'custom.sync',
+        description:
+          'answers directly (no promise) with { n }, or throws (`fail`: "transient" up to `failures` times, "bug")',
+        params: {
+          type: 'object',
+          properties: { n: { type: 'integer' }, fail: { enum: ['transient', 'bug'] }, failures: { type: 'integer' } },
+        },
+        result: { type: 'object', properties: { n: { type: 'integer' } } },
+        run(params) {
+          probe.actions.push({ name: 'custom.sync', params });
+          if (params.fail === 'bug') throw new Error('sync bug');
+          if (params.fail === 'transient' && probe.flakyFailures < Number(params.failures ?? 0)) {
+            probe.flakyFailures++;
+            throw new RulecordError('RC_TEST_TRANSIENT', 'try again', { kind: 'transient' });
+          }
+          return { n: Number(params.n ?? 0) };
+        },
+      }),
+      defineAction({
         name: 'custom.hang',
         description: 'never settles',
         params: { type: 'object' },

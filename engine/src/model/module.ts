@@ -85,7 +85,13 @@ export interface ActionDefinition<P = JsonObject> {
   /** Events on which this action makes sense (e.g. `message.delete` needs a message); absent means every event. */
   events?: string[];
   examples?: JsonObject[];
-  run(params: P, ctx: ActionContext): Promise<Json | void>;
+  /**
+   * Performs the action. Most answer with a promise (a Discord call, a state write on Redis), which the engine awaits
+   * with a timeout (`limits.actionTimeoutMs`) and retries as the step says. An action with nothing to wait for may
+   * answer directly (a value or nothing): the engine then goes on at once, with no promise or timer — a run whose
+   * actions all answer directly ends synchronously. A throw is a failure either way.
+   */
+  run(params: P, ctx: ActionContext): Json | void | Promise<Json | void>;
 }
 
 export interface EventDefinition {

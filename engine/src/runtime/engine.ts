@@ -146,6 +146,28 @@ function noteFor(run: Run, clock: Clock): (message: string, data?: Json) => void
 }
 
 /** Marks a step's trace entry failed; returns the error. */
+/** Rendered parameters go into the trace entry, then are validated (static ones were, once, at compile time). */
+function checkedParams(step: CompiledActionStep, entry: TraceAction, params: unknown): void {
+  entry.params = params;
+  if (!step.paramsChecked) validateParams(step.definition, params, step.pointer);
+}
+
+/** An action that succeeded with `result`: its time and result in the trace, and `steps.<as>`. */
+function actionDone(run: Run, step: CompiledActionStep, entry: TraceAction, t0: number, result: unknown): void {
+  entry.ms = performance.now() - t0;
+  if (result !== undefined) entry.result = result as Json;
+  if (step.as !== undefined) run.steps[step.as] = (result ?? null) as Json;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value instanceof Promise ||
+    (value !== null &&
+      (typeof value === 'object' || typeof value === 'function') &&
+      typeof (value as { then?: unknown }).then === 'function')
+  );
+}
+
 function actionFailed(run: Run, entry: TraceAction, t0: number, e: unknown): unknown {
   entry.status = 'error';
   entry.error = toTraceError(e);
@@ -154,7 +176,6 @@ function actionFailed(run: Run, entry: TraceAction, t0: number, e: unknown): unk
   return e;
 }
 
-/** Runs that stopped at `where` or at a false condition are not listed in `dispatch`'s result. */
 /**
  * The event's rules are all done: its condition memo goes back to the rule set's `ConditionSet` for the next event
  * (nothing reads it afterwards: traces replay conditions over the fact memo, not this one).
@@ -166,6 +187,7 @@ function releaseMemo(ev: EventRun): void {
   ev.rules.conditions.release(memo);
 }
 
+/** Runs that stopped at `where` or at a false condition are not listed in `dispatch`'s result. */
 function keep(summaries: RunSummary[], summary: RunSummary | null): void {
   if (summary !== null && summary.outcome !== 'condition-false' && summary.outcome !== 'filtered')
     summaries.push(summary);
@@ -734,7 +756,7 @@ export class Engine {
   }
 
   /** A run that passed its condition goes on; with a marker not yet written, once the marker said it is the first. */
-  private afterCondition(run: Run): Promise<RunSummary> {
+  private afterCondition(run: Run): RunSummary | Promise<RunSummary> {
     const state = run.ev.state;
     if (state instanceof MarkedState && !state.confirmed)
       return state.ensure().then((first) => {
@@ -744,7 +766,7 @@ export class Engine {
     return this.proceed(run);
   }
 
-  private proceed(run: Run): Promise<RunSummary> {
+  private proceed(run: Run): RunSummary | Promise<RunSummary> {
     const rule = run.rule;
     // No limit and no lock to take: straight to the steps.
     if (!run.shadow && rule.cooldown === undefined && rule.rate === undefined && rule.concurrency.mode === 'parallel')
@@ -953,7 +975,37 @@ export class Engine {
 
   // ───────────────────────────── steps ─────────────────────────────
 
-  private async execute(run: Run, from: number): Promise<RunSummary> {
+  /**
+   * The steps from `from` on. Synchronous while it can be: actions that answer without a promise (see
+   * `ActionDefinition.run`) run one after the other on the spot; the first `wait`, action that answers with a promise,
+   * or lock to release goes on in `executeAsync`.
+   */
+  private execute(run: Run, from: number): RunSummary | Promise<RunSummary> {
+    const steps = run.rule.steps;
+    for (let i = from; i < steps.length; i++) {
+      const step = steps[i] as CompiledRule['steps'][number];
+      if (step.kind === 'wait') return this.executeAsync(run, i);
+      const error = this.runAction(run, step);
+      if (error instanceof Promise) return error.then((e: unknown) => this.afterStep(run, step, i, e));
+      if (error !== undefined && step.onError === 'stop') return this.stopped(run, error);
+    }
+    if (run.lock !== undefined) return this.executeAsync(run, steps.length);
+    return this.finish(run, 'fired');
+  }
+
+  /** After step `i` (an action) settled asynchronously with `error` (undefined: it succeeded). */
+  private afterStep(run: Run, step: CompiledActionStep, i: number, error: unknown): RunSummary | Promise<RunSummary> {
+    if (error !== undefined && step.onError === 'stop') return this.stopped(run, error);
+    return this.execute(run, i + 1);
+  }
+
+  /** A run whose action failed with `onError: stop`: its lock (if any) is released, and it ends in error. */
+  private stopped(run: Run, error: unknown): RunSummary | Promise<RunSummary> {
+    if (run.lock === undefined) return this.finish(run, 'error', error);
+    return this.safeRelease(run).then(() => this.finish(run, 'error', error));
+  }
+
+  private async executeAsync(run: Run, from: number): Promise<RunSummary> {
     const { rule } = run;
     for (let i = from; i < rule.steps.length; i++) {
       const step = rule.steps[i];
@@ -992,8 +1044,12 @@ export class Engine {
     }
   }
 
-  /** Runs one action with rendering, validation and retries. Returns the error when it failed. */
-  private async runAction(run: Run, step: CompiledActionStep): Promise<unknown> {
+  /**
+   * Runs one action with rendering, validation and retries; its result is the error when it failed (undefined when it
+   * succeeded). Synchronous when it can be: an action whose `run` answers without a promise, with parameters that
+   * render without a lookup, completes on the spot (no timer, no promise). A promise goes on in `settleAction`.
+   */
+  private runAction(run: Run, step: CompiledActionStep): unknown {
     const startedAt = this.options.clock.now();
     const t0 = performance.now();
     const entry: TraceAction = {
@@ -1011,22 +1067,64 @@ export class Engine {
     try {
       if (step.params.dynamic) {
         params = renderTreeMaybe(step.params.value, (run.scope ??= this.scope(run)), []);
-        if (params instanceof Promise) params = await params;
+        if (params instanceof Promise) return this.renderThenRun(run, step, entry, t0, params);
       } else params = cloneJson(step.params.value);
-      entry.params = params;
-      // Static parameters were validated (and given their defaults) once, when the rule set was compiled.
-      if (!step.paramsChecked) validateParams(step.definition, params, step.pointer);
+      checkedParams(step, entry, params);
     } catch (e) {
       return actionFailed(run, entry, t0, e);
     }
+    return this.attempt(run, step, entry, t0, params as JsonObject);
+  }
+
+  /** `runAction` once its parameters needed a lookup to render. */
+  private async renderThenRun(
+    run: Run,
+    step: CompiledActionStep,
+    entry: TraceAction,
+    t0: number,
+    pending: Promise<unknown>,
+  ): Promise<unknown> {
+    let params: unknown;
+    try {
+      params = await pending;
+      checkedParams(step, entry, params);
+    } catch (e) {
+      return actionFailed(run, entry, t0, e);
+    }
+    return this.attempt(run, step, entry, t0, params as JsonObject);
+  }
+
+  /** The first attempt: done on the spot when `run` answers without a promise (or a thenable). */
+  private attempt(run: Run, step: CompiledActionStep, entry: TraceAction, t0: number, params: JsonObject): unknown {
     const ctx = (run.ctx ??= this.actionContext(run));
+    entry.attempts++;
+    let out: unknown;
+    try {
+      out = step.definition.run(params, ctx);
+    } catch (e) {
+      // Thrown before answering: handled as a rejection (retries, if any, wait).
+      out = Promise.reject(e);
+    }
+    if (isThenable(out)) return this.settleAction(run, step, entry, t0, params, ctx, out);
+    actionDone(run, step, entry, t0, out);
+    return undefined;
+  }
+
+  /** The rest of an action that answered with a promise: its timeout, then retries (each attempt awaited). */
+  private async settleAction(
+    run: Run,
+    step: CompiledActionStep,
+    entry: TraceAction,
+    t0: number,
+    params: JsonObject,
+    ctx: ActionContext,
+    first: PromiseLike<unknown>,
+  ): Promise<unknown> {
+    let attempt = first;
     for (;;) {
-      entry.attempts++;
       try {
-        const result = await this.withTimeout(step.definition.run(params as JsonObject, ctx), step.name, step.pointer);
-        entry.ms = performance.now() - t0;
-        if (result !== undefined) entry.result = result;
-        if (step.as !== undefined) run.steps[step.as] = (result ?? null) as Json;
+        const result = await this.withTimeout(Promise.resolve(attempt), step.name, step.pointer);
+        actionDone(run, step, entry, t0, result);
         return undefined;
       } catch (raw) {
         const e =
@@ -1044,6 +1142,12 @@ export class Engine {
             message: `${step.name}: attempt ${entry.attempts} failed (${e.code}), retrying in ${backoff}ms`,
           });
           await this.sleep(backoff);
+          entry.attempts++;
+          try {
+            attempt = step.definition.run(params, ctx) as PromiseLike<unknown>;
+          } catch (thrown) {
+            attempt = Promise.reject(thrown);
+          }
           continue;
         }
         return actionFailed(run, entry, t0, e);
