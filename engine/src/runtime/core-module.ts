@@ -139,7 +139,7 @@ const eventEmit = defineAction<{ type?: string; name?: string; payload?: JsonObj
     const payload: JsonObject = { ...(params.payload ?? {}) };
     if (params.name !== undefined) payload.name = params.name;
     ctx.emit(params.type ?? CUSTOM_EVENT, payload);
-    return Promise.resolve();
+    // Nothing to wait for: answers directly (the run goes on at once).
   },
 });
 
@@ -156,7 +156,6 @@ const logTrace = defineAction<{ message: string; data?: Json }>({
   run(params, ctx) {
     runOf(ctx)?.note(params.message, params.data);
     ctx.log.debug({ note: params.message }, 'log.trace');
-    return Promise.resolve();
   },
 });
 
