@@ -85,4 +85,27 @@ describe('InMemoryStateStore at its edges', () => {
     expect(store.queued).toBe(0);
     expect(await s.keys('rate')).toEqual([]);
   });
+
+  it('expiry queue: places left by deleted keys are dropped once they are half of it; a key set again keeps one place', async () => {
+    const clock = new VirtualClock(0);
+    const store = new InMemoryStateStore({ clock });
+    const s = store.forGuild('g1');
+    for (let i = 0; i < 5_000; i++) await s.set('f', `k${i}`, 'v', 3_600_000);
+    expect(store.queued).toBe(5_000);
+    for (let i = 0; i < 4_000; i++) await s.del('f', `k${i}`);
+    // The next write sweeps: nothing is due, and the 4,000 stale places go.
+    await s.set('f', 'trigger', 'v', 3_600_000);
+    expect(store.queued).toBe(1_001);
+    for (let i = 0; i < 3_000; i++) await s.set('f', 'again', String(i), 3_600_000 + i);
+    expect(store.queued).toBe(1_002);
+    expect(await s.get('f', 'again')).toBe('2999');
+    // A key set again with a later expiry survives its first place, and goes at its last expiry.
+    clock.advance(3_600_500);
+    for (let i = 0; i < 300; i++) await s.set('g', `n${i}`, 'v');
+    expect(await s.get('f', 'again')).toBe('2999');
+    clock.advance(3_000);
+    for (let i = 0; i < 10; i++) await s.set('g', `m${i}`, 'v');
+    expect(store.queued).toBe(0);
+    expect(await s.keys('f')).toEqual([]);
+  });
 });

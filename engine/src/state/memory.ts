@@ -76,14 +76,15 @@ class MemoryData {
   /**
    * Keys with a TTL in the order they were written, with the expiry they had then (parallel arrays from `#head`): the
    * sweep drops expired keys from the front, so keys written with one TTL (redelivery markers, cooldowns) go in
-   * O(1) per write, without walking the map. A key written again is queued again; its older place is skipped.
+   * O(1) per write, without walking the map. A key has one place (`Entry.q`): written again, it keeps it, and the sweep
+   * moves it back when it comes up. A key deleted or replaced by another type leaves a stale place, skipped.
    */
   #queueMaps: Map<string, Entry>[] = [];
   #queueKeys: string[] = [];
   #queueAt: number[] = [];
   #head = 0;
-  /** Queue length that triggers a rebuild: 4× the live keys with a TTL at the last rebuild (amortised O(1)). */
-  #rebuildAt = 4096;
+  /** Stale places in the queue (counted as they are made, uncounted as the sweep skips them). */
+  #stale = 0;
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -105,6 +106,7 @@ class MemoryData {
     this.#queueKeys = [];
     this.#queueAt = [];
     this.#head = 0;
+    this.#stale = 0;
   }
 
   get size(): number {
@@ -123,6 +125,7 @@ class MemoryData {
     if (entry === undefined) return undefined;
     if (entry.expiresAt !== null && entry.expiresAt <= this.#clock.now()) {
       r.m.delete(r.k);
+      this.#left(entry);
       return undefined;
     }
     return entry;
@@ -142,8 +145,23 @@ class MemoryData {
     entry.q = at;
   }
 
+  /** Writes `entry` where another entry (of another type) may be: that one's place goes stale. */
+  replace(r: Ref, entry: Entry): void {
+    const old = r.m.get(r.k);
+    if (old !== undefined && old !== entry) this.#left(old);
+    this.write(r, entry);
+  }
+
   remove(r: Ref): void {
+    const old = r.m.get(r.k);
+    if (old === undefined) return;
     r.m.delete(r.k);
+    this.#left(old);
+  }
+
+  /** An entry left its map before the sweep reached its place. */
+  #left(entry: Entry): void {
+    if (entry.q >= 0) this.#stale++;
   }
 
   expiry(ttlMs: number | undefined): number | null {
@@ -155,8 +173,10 @@ class MemoryData {
     const now = this.#clock.now();
     const out: string[] = [];
     for (const [key, entry] of [...map]) {
-      if (entry.expiresAt !== null && entry.expiresAt <= now) map.delete(key);
-      else out.push(key);
+      if (entry.expiresAt !== null && entry.expiresAt <= now) {
+        map.delete(key);
+        this.#left(entry);
+      } else out.push(key);
     }
     return out.sort();
   }
@@ -177,42 +197,57 @@ class MemoryData {
       const map = maps[head] as Map<string, Entry>;
       const key = keys[head] as string;
       const entry = map.get(key);
-      if (entry === undefined || entry.q !== at[head]) continue; // not this entry's place
+      if (entry === undefined || entry.q !== at[head]) {
+        // Not this entry's place: it was deleted or replaced meanwhile.
+        if (this.#stale > 0) this.#stale--;
+        continue;
+      }
       if (entry.expiresAt === null) entry.q = -1;
       else if (entry.expiresAt <= now) map.delete(key);
       else this.#enqueue(map, key, entry, entry.expiresAt); // pushed past every due place: the loop stops before it
     }
     this.#head = head;
-    // Compact once the swept part is the larger half (amortised O(1)); rebuild when stale places pile up.
+    // Compact once the swept part is the larger half (amortised O(1)); drop the stale places once they are half of
+    // the rest (keys deleted or replaced long before their expiry).
     if (head > 1024 && head * 2 > keys.length) {
       this.#queueMaps = maps.slice(head);
       this.#queueKeys = keys.slice(head);
       this.#queueAt = at.slice(head);
       this.#head = 0;
-    } else if (keys.length - head > this.#rebuildAt) this.#rebuild();
+    } else if (this.#stale > 1024 && this.#stale * 2 > keys.length - head) this.#dropStale();
   }
 
-  /** The queue holds mostly stale places (keys written many times): rebuild it from the live entries. */
-  #rebuild(): void {
-    const live: { map: Map<string, Entry>; key: string; entry: Entry; at: number }[] = [];
-    for (const map of this.#features.values())
-      for (const [key, entry] of map) {
-        entry.q = -1;
-        if (entry.expiresAt !== null) live.push({ map, key, entry, at: entry.expiresAt });
-      }
-    live.sort((a, b) => a.at - b.at);
-    this.#queueMaps = live.map((x) => x.map);
-    this.#queueKeys = live.map((x) => x.key);
-    this.#queueAt = live.map((x) => x.at);
-    for (const x of live) x.entry.q = x.at;
+  /** The queue holds mostly stale places: keep the others, in their order (O(n), amortised O(1) per stale place). */
+  #dropStale(): void {
+    const maps = this.#queueMaps;
+    const keys = this.#queueKeys;
+    const at = this.#queueAt;
+    const m: Map<string, Entry>[] = [];
+    const k: string[] = [];
+    const a: number[] = [];
+    for (let i = this.#head; i < keys.length; i++) {
+      const map = maps[i] as Map<string, Entry>;
+      const key = keys[i] as string;
+      if (map.get(key)?.q !== at[i]) continue;
+      m.push(map);
+      k.push(key);
+      a.push(at[i] as number);
+    }
+    this.#queueMaps = m;
+    this.#queueKeys = k;
+    this.#queueAt = a;
     this.#head = 0;
-    this.#rebuildAt = Math.max(4096, 4 * live.length);
+    this.#stale = 0;
   }
 
   #sweepAll(): void {
     const now = this.#clock.now();
     for (const map of this.#features.values())
-      for (const [key, entry] of [...map]) if (entry.expiresAt !== null && entry.expiresAt <= now) map.delete(key);
+      for (const [key, entry] of [...map])
+        if (entry.expiresAt !== null && entry.expiresAt <= now) {
+          map.delete(key);
+          this.#left(entry);
+        }
   }
 }
 
@@ -294,7 +329,14 @@ class InMemoryGuildState implements GuildState {
   #set(feature: string, key: string, value: string, ttlMs: number | undefined): void {
     const k = this.#key(feature, key);
     if (ttlMs !== undefined) checkPositive('ttlMs', ttlMs);
-    this.#store.write(k, { type: 'string', value: String(value), expiresAt: this.#store.expiry(ttlMs), q: -1 });
+    const existing = k.m.get(k.k);
+    if (existing !== undefined && existing.type === 'string') {
+      // Written again: the same entry (it keeps its place in the expiry queue).
+      existing.value = String(value);
+      existing.expiresAt = this.#store.expiry(ttlMs);
+      this.#store.write(k, existing);
+    } else
+      this.#store.replace(k, { type: 'string', value: String(value), expiresAt: this.#store.expiry(ttlMs), q: -1 });
   }
 
   async setIfAbsent(feature: string, key: string, value: string, ttlMs: number): Promise<boolean> {
