@@ -316,7 +316,9 @@ export class Engine {
     // The redelivery marker is the one write made before any rule: only when some rule may act (shadow rules never do).
     if (candidates.enforces) {
       const key = shortKey(event.id);
-      if (state.setIfAbsentSync !== undefined) {
+      if (state.markSync !== undefined) {
+        if (!state.markSync(ENGINE_STATE.seen, key, this.redeliveryWindowMs)) return this.redelivered(event);
+      } else if (state.setIfAbsentSync !== undefined) {
         if (!state.setIfAbsentSync(ENGINE_STATE.seen, key, '1', this.redeliveryWindowMs))
           return this.redelivered(event);
       } else if (state.setIfAbsentThen !== undefined) {

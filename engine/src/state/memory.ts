@@ -59,6 +59,14 @@ export class InMemoryStateStore implements StateStore {
   }
 }
 
+/** The marks of one guild feature: two generations (`MemoryData.mark`). */
+interface Marks {
+  current: Set<string>;
+  previous: Set<string>;
+  /** When the current generation ends. */
+  until: number;
+}
+
 /** Where one key lives: its feature's map (one per guild and feature), the key in it, and the feature's key prefix. */
 interface Ref {
   m: Map<string, Entry>;
@@ -85,6 +93,8 @@ class MemoryData {
   #head = 0;
   /** Stale places in the queue (counted as they are made, uncounted as the sweep skips them). */
   #stale = 0;
+  /** Marks (`markSync`) per guild feature: the current and the previous generation. */
+  readonly #marks = new Map<string, Marks>();
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -107,6 +117,34 @@ class MemoryData {
     this.#queueAt = [];
     this.#head = 0;
     this.#stale = 0;
+    this.#marks.clear();
+  }
+
+  /**
+   * Marks `key` in a guild feature's generations (see `GuildState.markSync`): true when neither generation had it. A
+   * generation lasts `ttlMs`; at its end the current one becomes the previous one and the previous one is dropped
+   * whole, so a mark lives between `ttlMs` and twice that.
+   */
+  mark(prefix: string, key: string, ttlMs: number): boolean {
+    const now = this.#clock.now();
+    let g = this.#marks.get(prefix);
+    if (g === undefined) {
+      g = { current: new Set(), previous: new Set(), until: now + ttlMs };
+      this.#marks.set(prefix, g);
+    } else if (now >= g.until + ttlMs) {
+      // A whole generation went by without a call: both are over (every mark is at least `ttlMs` old).
+      g.previous = new Set();
+      g.current = new Set();
+      g.until = now + ttlMs;
+    } else if (now >= g.until) {
+      // Generations end on a fixed grid (`until` moves by `ttlMs`), so no mark outlives twice its TTL.
+      g.previous = g.current;
+      g.current = new Set();
+      g.until += ttlMs;
+    }
+    if (g.current.has(key) || g.previous.has(key)) return false;
+    g.current.add(key);
+    return true;
   }
 
   get size(): number {
@@ -341,6 +379,13 @@ class InMemoryGuildState implements GuildState {
 
   async setIfAbsent(feature: string, key: string, value: string, ttlMs: number): Promise<boolean> {
     return this.setIfAbsentSync(feature, key, value, ttlMs);
+  }
+
+  markSync(feature: string, key: string, ttlMs: number): boolean {
+    const f = this.#feature(feature);
+    checkKeyPart(key);
+    checkPositive('ttlMs', ttlMs);
+    return this.#store.mark(f.p, key, ttlMs);
   }
 
   setIfAbsentSync(feature: string, key: string, value: string, ttlMs: number): boolean {

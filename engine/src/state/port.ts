@@ -40,6 +40,13 @@ export interface GuildState {
   setIfAbsentSync?(feature: string, key: string, value: string, ttlMs: number): boolean;
   hitSync?(feature: string, key: string, windowMs: number, now: number): number;
   /**
+   * Optional, in-process stores only: marks `key` of `feature` as seen and says whether it was not marked yet (true:
+   * first time). A mark lasts at least `ttlMs` and at most twice that: marks expire a generation at a time (two sets
+   * swapped every `ttlMs`), not one key at a time, so a mark costs what a `Set` insert does. Marks are not string keys
+   * (`get` and `keys` do not see them); give one feature one `ttlMs`. The engine's redelivery marker uses it.
+   */
+  markSync?(feature: string, key: string, ttlMs: number): boolean;
+  /**
    * Optional: `setIfAbsent(feature, key, value, ttlMs)` and, only when that call set the key, the operation `then`, as
    * one atomic step — one round trip on a remote store. `{ set: false }`: the key was there and `then` was not
    * performed. Invalid arguments reject before anything is written; if `then` fails in the store (e.g. its key holds
