@@ -159,6 +159,15 @@ function actionDone(run: Run, step: CompiledActionStep, entry: TraceAction, t0: 
   if (step.as !== undefined) run.steps[step.as] = (result ?? null) as Json;
 }
 
+/** One attempt of an action: what `run` answered, or a rejection when it threw before answering. */
+function invoke(step: CompiledActionStep, params: JsonObject, ctx: ActionContext): unknown {
+  try {
+    return step.definition.run(params, ctx);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
     value instanceof Promise ||
@@ -1100,13 +1109,7 @@ export class Engine {
   private attempt(run: Run, step: CompiledActionStep, entry: TraceAction, t0: number, params: JsonObject): unknown {
     const ctx = (run.ctx ??= this.actionContext(run));
     entry.attempts++;
-    let out: unknown;
-    try {
-      out = step.definition.run(params, ctx);
-    } catch (e) {
-      // Thrown before answering: handled as a rejection (retries, if any, wait).
-      out = Promise.reject(e);
-    }
+    const out = invoke(step, params, ctx);
     if (isThenable(out)) return this.settleAction(run, step, entry, t0, params, ctx, out);
     actionDone(run, step, entry, t0, out);
     return undefined;
@@ -1122,7 +1125,7 @@ export class Engine {
     ctx: ActionContext,
     first: PromiseLike<unknown>,
   ): Promise<unknown> {
-    let attempt = first;
+    let attempt: unknown = first;
     for (;;) {
       try {
         const result = await this.withTimeout(Promise.resolve(attempt), step.name, step.pointer);
@@ -1145,11 +1148,7 @@ export class Engine {
           });
           await this.sleep(backoff);
           entry.attempts++;
-          try {
-            attempt = step.definition.run(params, ctx) as PromiseLike<unknown>;
-          } catch (thrown) {
-            attempt = Promise.reject(thrown);
-          }
+          attempt = invoke(step, params, ctx);
           continue;
         }
         return actionFailed(run, entry, t0, e);
