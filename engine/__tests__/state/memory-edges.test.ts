@@ -108,4 +108,17 @@ describe('InMemoryStateStore at its edges', () => {
     expect(store.queued).toBe(0);
     expect(await s.keys('f')).toEqual([]);
   });
+
+  it('expiry queue: a key set again with a shorter TTL goes at its new expiry, without a read', async () => {
+    const clock = new VirtualClock(0);
+    const store = new InMemoryStateStore({ clock });
+    const s = store.forGuild('g1');
+    await s.set('f', 'k', 'long', 3_600_000);
+    await s.set('f', 'k', 'short', 1_000);
+    expect(store.queued).toBe(2); // its first place is stale now
+    clock.advance(1_000);
+    await s.set('g', 'other', 'v'); // a write sweeps the front: k is due
+    expect(store.size).toBe(1);
+    expect(await s.keys('f')).toEqual([]);
+  });
 });

@@ -171,8 +171,13 @@ class MemoryData {
 
   write(r: Ref, entry: Entry): void {
     r.m.set(r.k, entry);
-    // A key that has a place already keeps it (a rate window or cooldown written on every event): see `#sweep`.
-    if (entry.expiresAt !== null && entry.q < 0) this.#enqueue(r.m, r.k, entry, entry.expiresAt);
+    // A key that has a place already keeps it (a rate window or cooldown written on every event): see `#sweep`. One
+    // that now expires before its place comes up gets a new, earlier one (the old one goes stale).
+    const at = entry.expiresAt;
+    if (at !== null && (entry.q < 0 || at < entry.q)) {
+      this.#left(entry);
+      this.#enqueue(r.m, r.k, entry, at);
+    }
     this.#sweep();
   }
 
