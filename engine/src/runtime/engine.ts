@@ -8,8 +8,7 @@ import type { GuildState, StateStore } from '../state/port.js';
 import type { Scheduler, TimerRecord } from '../timers/port.js';
 import type { Trace, TraceAction, TraceOutcome } from '../trace/model.js';
 import type { DeferredRecorder, TraceStore } from '../trace/store.js';
-import { deferredTrace } from '../trace/store.js';
-import { InMemoryTraceStore } from '../trace/store.js';
+import { InMemoryTraceStore, deferredTrace } from '../trace/store.js';
 import { RUNTIME_CODES } from './codes.js';
 import { withCoreModule } from './core-module.js';
 import type { Candidates, CompiledActionStep, CompiledRule, GuildRules } from './compile-rules.js';
@@ -145,7 +144,6 @@ function noteFor(run: Run, clock: Clock): (message: string, data?: Json) => void
     add(run.trace, 'notes', { at: clock.now(), message, ...(data !== undefined ? { data } : {}) });
 }
 
-/** Marks a step's trace entry failed; returns the error. */
 /** Rendered parameters go into the trace entry, then are validated (static ones were, once, at compile time). */
 function checkedParams(step: CompiledActionStep, entry: TraceAction, params: unknown): void {
   entry.params = params;
@@ -177,6 +175,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
+/** Marks a step's trace entry failed; returns the error. */
 function actionFailed(run: Run, entry: TraceAction, t0: number, e: unknown): unknown {
   entry.status = 'error';
   entry.error = toTraceError(e);
