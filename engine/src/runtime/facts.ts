@@ -132,6 +132,20 @@ class Memo {
     if (this.keys.length > 32) this.map = new Map(this.keys.map((k, i) => [k, this.entries[i] as Entry]));
   }
 
+  /** A promise that settles when every pending entry has: the entry's own when there is one. */
+  pending(): Promise<unknown> {
+    let one: Promise<void> | undefined;
+    let all: Promise<void>[] | undefined;
+    const add = (e: Entry): void => {
+      if (e.state !== 'pending') return;
+      if (one === undefined) one = e.promise;
+      else (all ??= [one]).push(e.promise);
+    };
+    if (this.map !== undefined) for (const e of this.map.values()) add(e);
+    else for (const e of this.entries) add(e);
+    return all !== undefined ? Promise.all(all) : (one ?? Promise.resolve());
+  }
+
   forEach(f: (entry: Entry, key: string) => void): void {
     if (this.map !== undefined) {
       for (const [key, entry] of this.map) f(entry, key);
@@ -387,13 +401,9 @@ export class EventFacts {
     return fact;
   }
 
-  /** Waits for every fact still resolving. */
-  async settle(): Promise<void> {
-    const pending: Promise<void>[] = [];
-    this.memo.forEach((e) => {
-      if (e.state === 'pending') pending.push(e.promise);
-    });
-    await Promise.all(pending);
+  /** Waits for every fact still resolving (most often one: then that one promise, with no list and no `all`). */
+  settle(): Promise<unknown> {
+    return this.memo.pending();
   }
 
   /** A fact as a promise (for `ctx.fact`, variables and actions). */
