@@ -11,7 +11,14 @@ import type { DeferredRecorder, TraceStore } from '../trace/store.js';
 import { InMemoryTraceStore, deferredTrace } from '../trace/store.js';
 import { RUNTIME_CODES } from './codes.js';
 import { withCoreModule } from './core-module.js';
-import type { Candidates, CompiledActionStep, CompiledRule, GuildRules } from './compile-rules.js';
+import type {
+  Candidates,
+  CompiledActionStep,
+  CompiledRule,
+  CompiledStep,
+  CompiledWaitStep,
+  GuildRules,
+} from './compile-rules.js';
 import { compileRuleSet, route } from './compile-rules.js';
 import type { ConditionMemo, Registry } from './deps.js';
 import { PENDING, validateRuleSet } from './deps.js';
@@ -987,19 +994,19 @@ export class Engine {
 
   /**
    * The steps from `from` on. Synchronous while it can be: actions that answer without a promise (see
-   * `ActionDefinition.run`) run one after the other on the spot; the first `wait`, action that answers with a promise,
-   * or lock to release goes on in `executeAsync`.
+   * `ActionDefinition.run`) run one after the other on the spot; an action that answers with a promise goes on from
+   * the next step once it settled, and a `wait` or a lock to release ends the run asynchronously.
    */
   private execute(run: Run, from: number): RunSummary | Promise<RunSummary> {
     const steps = run.rule.steps;
     for (let i = from; i < steps.length; i++) {
-      const step = steps[i] as CompiledRule['steps'][number];
-      if (step.kind === 'wait') return this.executeAsync(run, i);
+      const step = steps[i] as CompiledStep;
+      if (step.kind === 'wait') return this.waitStep(run, step);
       const error = this.runAction(run, step);
       if (error instanceof Promise) return error.then((e: unknown) => this.afterStep(run, step, i, e));
       if (error !== undefined && step.onError === 'stop') return this.stopped(run, error);
     }
-    if (run.lock !== undefined) return this.executeAsync(run, steps.length);
+    if (run.lock !== undefined) return this.releaseThenFinish(run);
     return this.finish(run, 'fired');
   }
 
@@ -1015,33 +1022,24 @@ export class Engine {
     return this.safeRelease(run).then(() => this.finish(run, 'error', error));
   }
 
-  private async executeAsync(run: Run, from: number): Promise<RunSummary> {
-    const { rule } = run;
-    for (let i = from; i < rule.steps.length; i++) {
-      const step = rule.steps[i];
-      if (!step) break;
-      if (step.kind === 'wait') {
-        try {
-          const parkedOk = await this.park(run, step.index + 1, step.ms, step.pointer);
-          if (!parkedOk) return this.finish(run, 'cancelled');
-        } catch (e) {
-          await this.safeRelease(run);
-          return this.finish(run, 'error', e);
-        }
-        return this.finish(run, 'fired');
-      }
-      const error = await this.runAction(run, step);
-      if (error !== undefined && step.onError === 'stop') {
-        await this.safeRelease(run);
-        return this.finish(run, 'error', error);
-      }
+  /** A `wait`: the rest of the run is parked as a timer (its lock kept) and this segment ends. */
+  private async waitStep(run: Run, step: CompiledWaitStep): Promise<RunSummary> {
+    try {
+      const parkedOk = await this.park(run, step.index + 1, step.ms, step.pointer);
+      if (!parkedOk) return this.finish(run, 'cancelled');
+    } catch (e) {
+      await this.safeRelease(run);
+      return this.finish(run, 'error', e);
     }
-    if (run.lock !== undefined) {
-      try {
-        await this.release(run);
-      } catch (e) {
-        return this.finish(run, 'error', e);
-      }
+    return this.finish(run, 'fired');
+  }
+
+  /** Every step done: the run's lock is released, then it ends. */
+  private async releaseThenFinish(run: Run): Promise<RunSummary> {
+    try {
+      await this.release(run);
+    } catch (e) {
+      return this.finish(run, 'error', e);
     }
     return this.finish(run, 'fired');
   }
