@@ -163,7 +163,7 @@ class MemoryData {
     if (entry === undefined) return undefined;
     if (entry.expiresAt !== null && entry.expiresAt <= this.#clock.now()) {
       r.m.delete(r.k);
-      this.#left(entry);
+      this.#stalePlace(entry);
       return undefined;
     }
     return entry;
@@ -175,7 +175,7 @@ class MemoryData {
     // that now expires before its place comes up gets a new, earlier one (the old one goes stale).
     const at = entry.expiresAt;
     if (at !== null && (entry.q < 0 || at < entry.q)) {
-      this.#left(entry);
+      this.#stalePlace(entry);
       this.#enqueue(r.m, r.k, entry, at);
     }
     this.#sweep();
@@ -191,7 +191,7 @@ class MemoryData {
   /** Writes `entry` where another entry (of another type) may be: that one's place goes stale. */
   replace(r: Ref, entry: Entry): void {
     const old = r.m.get(r.k);
-    if (old !== undefined && old !== entry) this.#left(old);
+    if (old !== undefined && old !== entry) this.#stalePlace(old);
     this.write(r, entry);
   }
 
@@ -199,11 +199,11 @@ class MemoryData {
     const old = r.m.get(r.k);
     if (old === undefined) return;
     r.m.delete(r.k);
-    this.#left(old);
+    this.#stalePlace(old);
   }
 
-  /** An entry left its map before the sweep reached its place. */
-  #left(entry: Entry): void {
+  /** The entry's place in the queue, if it has one, goes stale: the entry left its map, or gets an earlier place. */
+  #stalePlace(entry: Entry): void {
     if (entry.q >= 0) this.#stale++;
   }
 
@@ -218,7 +218,7 @@ class MemoryData {
     for (const [key, entry] of [...map]) {
       if (entry.expiresAt !== null && entry.expiresAt <= now) {
         map.delete(key);
-        this.#left(entry);
+        this.#stalePlace(entry);
       } else out.push(key);
     }
     return out.sort();
@@ -289,7 +289,7 @@ class MemoryData {
       for (const [key, entry] of [...map])
         if (entry.expiresAt !== null && entry.expiresAt <= now) {
           map.delete(key);
-          this.#left(entry);
+          this.#stalePlace(entry);
         }
   }
 }
