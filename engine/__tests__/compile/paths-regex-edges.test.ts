@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { checkCondition, compileRegex, getPath, pathProblem, splitPath } from '@rulecord/engine';
+import { utf8 } from '../../src/compile/regex.js';
 
 const problems = (c: unknown) => checkCondition(c, '/rules/0/if').map((p) => [p.code, p.message]);
 
@@ -41,5 +43,30 @@ describe('matches: regex flags at their edges', () => {
     const re = compileRegex({ pattern: '^hello$', flags: 'i' });
     expect(re.test('HELLO')).toBe(true);
     expect(compileRegex({ pattern: '^hello$', flags: 'i' })).toBe(re);
+  });
+});
+
+describe('the UTF-8 handed to RE2', () => {
+  // Any UTF-16 text, lone surrogates included (they become U+FFFD, as Buffer.from makes them), short (the reused
+  // buffer) and long (past it), one after another: each answer holds the bytes of its own text.
+  const unit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
+  const text = fc.oneof(
+    fc.string({ unit, maxLength: 40 }),
+    fc.string({ unit: 'grapheme', maxLength: 40 }),
+    fc.string({ unit, minLength: 1_300, maxLength: 1_500 }),
+  );
+  it('is the text as Buffer.from writes it, for any text and after any other', () => {
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 6 }), (texts) => {
+        for (const t of texts) expect(Buffer.from(utf8(t)).equals(Buffer.from(t, 'utf8'))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('lets RE2 answer as it does on the string itself', () => {
+    const re = compileRegex({ pattern: '^(?:\\p{L}|\\s)+$', flags: '' });
+    for (const t of ['héllo wörld', 'abc', 'abc1', 'é'.repeat(1_365), `${'é'.repeat(1_364)}1`, 'x'.repeat(3_000)])
+      expect(re.test(utf8(t)), t.slice(0, 12)).toBe(re.test(t));
   });
 });

@@ -76,8 +76,8 @@ export interface CompileOptions {
 
 /** Fact values and leaf results of ONE event, shared by the conditions of one `ConditionSet`. */
 export interface ConditionMemo {
-  /** Per shared leaf: 0 not tested yet, 1 true, 2 false. */
-  readonly leaves: number[];
+  /** Per shared leaf: 0 not tested yet, 1 true, 2 false (bytes: reset is a memset). */
+  readonly leaves: Uint8Array;
   /** Per fact (name + params): the value read, or `UNREAD`. */
   readonly facts: unknown[];
 }
@@ -302,7 +302,7 @@ export class ConditionSet {
     )
       return spare;
     return {
-      leaves: new Array<number>(this.leafSlots.size).fill(0),
+      leaves: new Uint8Array(this.leafSlots.size),
       facts: new Array<unknown>(this.factInfo.length).fill(UNREAD),
     };
   }

@@ -21,12 +21,22 @@ type Re2Constructor = new (pattern: string, flags?: string) => Re2;
  * The text as UTF-8 for RE2, converted once per text: the leaves of one event read the same message, and node-re2
  * converts a string argument on every call (about twice the cost of `Buffer.from`, then matching on the Buffer).
  * `test` answers the same on both.
+ *
+ * Texts up to `POOLED_CHARS` are written into one reused buffer and handed over as a view of exactly their byte length
+ * (one view per length, made once): no allocation per text, where `Buffer.from` made a buffer object each time. The
+ * bytes are only valid until the next different text: `utf8` is for a `test` made at once, never for keeping.
  */
+const POOLED_CHARS = 1_365; // × 3 bytes at most per UTF-16 unit: always fits the pool
+const pool = Buffer.allocUnsafe(POOLED_CHARS * 3);
+const views: Buffer[] = [];
 let lastText = '';
-let lastUtf8: Buffer = Buffer.alloc(0);
+let lastUtf8: Buffer = pool.subarray(0, 0);
 export function utf8(text: string): Buffer {
   if (text !== lastText) {
-    lastUtf8 = Buffer.from(text, 'utf8');
+    if (text.length <= POOLED_CHARS) {
+      const n = pool.write(text, 0, 'utf8');
+      lastUtf8 = views[n] ??= pool.subarray(0, n);
+    } else lastUtf8 = Buffer.from(text, 'utf8');
     lastText = text;
   }
   return lastUtf8;
