@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InMemoryStateStore, VirtualClock, stateKey } from '../../src/index.js';
 
@@ -17,6 +18,43 @@ describe('InMemoryStateStore at its edges', () => {
     await s.hit('f', 'win', 1000, clock.now());
     await expect(s.get('f', 'win')).rejects.toThrow(/does not hold a string/);
     await expect(s.incr('f', 'win')).rejects.toThrow(code('RC_STATE_WRONG_TYPE'));
+  });
+
+  it('hitSync checks a key as every operation does, whatever was hit before, and names the key of a wrong type', () => {
+    // hitSync checks only keys it does not hold (a key it holds was checked when first written): any sequence of hits
+    // on good and bad keys, windows and windows' expiry included, refuses exactly the bad ones and counts the good.
+    const key = fc.oneof(
+      fc.constantFrom('u1:10', 'u2:10', 'u1:60'),
+      fc.constantFrom('u1\n:10', '\u0000', '', 'x'.repeat(257)),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(key, fc.integer({ min: 0, max: 3_000 })), { maxLength: 30 }), (hits) => {
+        const { clock, s } = store();
+        const counts = new Map<string, number[]>();
+        for (const [k, wait] of hits) {
+          clock.advance(wait);
+          const bad = k === '' || k.length > 256 || /[\u0000-\u001f]/.test(k);
+          let got: number | Error;
+          try {
+            got = s.hitSync!('f', k, 1_000, clock.now());
+          } catch (e) {
+            got = e as Error;
+          }
+          if (bad) {
+            expect(got).toEqual(code('RC_STATE_BAD_KEY'));
+            continue;
+          }
+          const mine = (counts.get(k) ?? []).filter((t) => t > clock.now() - 1_000);
+          mine.push(clock.now());
+          counts.set(k, mine);
+          expect(got).toBe(mine.length);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    const { clock, s } = store();
+    s.setIfAbsentSync!('f', 'text', 'v', 60_000);
+    expect(() => s.hitSync!('f', 'text', 1_000, clock.now())).toThrow(/bot:g1:f:text does not hold a sliding window/);
   });
 
   it('incr refuses a non-integer step and a value that is not an integer counter, leaving the value as it was', async () => {

@@ -142,9 +142,11 @@ class MemoryData {
       g.current = new Set();
       g.until += ttlMs;
     }
-    if (g.current.has(key) || g.previous.has(key)) return false;
-    g.current.add(key);
-    return true;
+    if (g.previous.size > 0 && g.previous.has(key)) return false;
+    // One lookup in the current generation: `add` grows the set only when the key is new.
+    const current = g.current;
+    const size = current.size;
+    return current.add(key).size !== size;
   }
 
   get size(): number {
@@ -159,10 +161,15 @@ class MemoryData {
   }
 
   read(r: Ref): Entry | undefined {
-    const entry = r.m.get(r.k);
+    return this.readIn(r.m, r.k);
+  }
+
+  /** `read` by feature map and key (no `Ref` made). */
+  readIn(m: Map<string, Entry>, k: string): Entry | undefined {
+    const entry = m.get(k);
     if (entry === undefined) return undefined;
     if (entry.expiresAt !== null && entry.expiresAt <= this.#clock.now()) {
-      r.m.delete(r.k);
+      m.delete(k);
       this.#stalePlace(entry);
       return undefined;
     }
@@ -171,12 +178,19 @@ class MemoryData {
 
   write(r: Ref, entry: Entry): void {
     r.m.set(r.k, entry);
-    // A key that has a place already keeps it (a rate window or cooldown written on every event): see `#sweep`. One
-    // that now expires before its place comes up gets a new, earlier one (the old one goes stale).
+    this.written(r.m, r.k, entry);
+  }
+
+  /**
+   * After a write of `entry` under `k` (set in the map by the caller, or there already: an entry changed in place).
+   * A key that has a place already keeps it (a rate window or cooldown written on every event): see `#sweep`. One that
+   * now expires before its place comes up gets a new, earlier one (the old one goes stale).
+   */
+  written(m: Map<string, Entry>, k: string, entry: Entry): void {
     const at = entry.expiresAt;
     if (at !== null && (entry.q < 0 || at < entry.q)) {
       this.#stalePlace(entry);
-      this.#enqueue(r.m, r.k, entry, at);
+      this.#enqueue(m, k, entry, at);
     }
     this.#sweep();
   }
@@ -353,7 +367,7 @@ class InMemoryGuildState implements GuildState {
     const floor = now - windowMs;
     let drop = 0;
     while (drop < entry.hits.length && entry.hits[drop]! <= floor) drop++;
-    if (drop > 0) entry.hits.splice(0, drop);
+    if (drop > 0) dropFirst(entry.hits, drop);
     return entry;
   }
 
@@ -433,10 +447,14 @@ class InMemoryGuildState implements GuildState {
   }
 
   hitSync(feature: string, key: string, windowMs: number, now: number): number {
-    const k = this.#key(feature, key);
+    const f = this.#feature(feature);
+    const store = this.#store;
+    // The hot path of a rate fact (one call per event): no `Ref`, and the key is checked only when it is not in the
+    // map (every key in it was checked when first written, so a key found there is valid).
+    const found = store.readIn(f.m, key);
+    if (found === undefined) checkKeyPart(key);
     checkPositive('windowMs', windowMs);
-    const found = this.#store.read(k);
-    if (found !== undefined && found.type !== 'window') throw wrongType(k, 'sliding window');
+    if (found !== undefined && found.type !== 'window') throw wrongType({ m: f.m, k: key, p: f.p }, 'sliding window');
     const hits = found === undefined ? [] : found.hits;
     // As `#effectiveNow`: never earlier than the newest hit, so the new hit goes last and every hit is at or before it.
     const last = hits[hits.length - 1];
@@ -444,11 +462,18 @@ class InMemoryGuildState implements GuildState {
     const floor = at - windowMs;
     let drop = 0;
     while (drop < hits.length && hits[drop]! <= floor) drop++;
-    if (drop > 0) hits.splice(0, drop);
+    if (drop > 0) dropFirst(hits, drop);
     hits.push(at);
-    const entry = found ?? { type: 'window' as const, hits, expiresAt: null, q: -1 };
-    entry.expiresAt = this.#store.expiry(windowKeyTtl(windowMs));
-    this.#store.write(k, entry);
+    const expiresAt = store.expiry(windowKeyTtl(windowMs));
+    if (found === undefined) {
+      const entry: Entry = { type: 'window', hits, expiresAt, q: -1 };
+      f.m.set(key, entry);
+      store.written(f.m, key, entry);
+    } else {
+      // Changed in place: it is in the map already.
+      found.expiresAt = expiresAt;
+      store.written(f.m, key, found);
+    }
     // Every hit left is in (floor, at]: the count is the length.
     return hits.length;
   }
@@ -581,6 +606,13 @@ function checkOpArguments(op: StateOp): void {
         fix: 'Pass one of get, set, setIfAbsent, del, incr, hit, count, take as `op`.',
       });
   }
+}
+
+/** Removes the first `n` hits in place (`splice` would also make an array of the removed ones). */
+function dropFirst(hits: number[], n: number): void {
+  const len = hits.length;
+  for (let i = n; i < len; i++) hits[i - n] = hits[i] as number;
+  hits.length = len - n;
 }
 
 function insertSorted(hits: number[], value: number): void {
