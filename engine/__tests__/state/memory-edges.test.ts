@@ -33,6 +33,7 @@ describe('InMemoryStateStore at its edges', () => {
         const counts = new Map<string, number[]>();
         for (const [k, wait] of hits) {
           clock.advance(wait);
+          // eslint-disable-next-line no-control-regex
           const bad = k === '' || k.length > 256 || /[\u0000-\u001f]/.test(k);
           let got: number | Error;
           try {
