@@ -113,7 +113,7 @@ export function generate(
       out.push(
         `function f${slot}(read, V) {`,
         `  let v = V[${slot}];`,
-        `  if (v === U) { v = read(fn${slot}, fp${slot}); if (v !== P) V[${slot}] = v; }`,
+        `  if (v === U) { v = read(fn${slot}, fp${slot}, ${slot}); if (v !== P) V[${slot}] = v; }`,
         `  return v;`,
         `}`,
       );

@@ -28,7 +28,12 @@ export type Pending = typeof PENDING;
  * is async and not resolved yet. `params` is the leaf's `params` object, the same (frozen) object on every call, so
  * it can key a memo by identity.
  */
-export type FactReader = (name: string, params: JsonObject | undefined) => unknown;
+/**
+ * Reads a fact for a condition. The generated code of a `ConditionSet` also passes the fact's slot in the set
+ * (`ConditionSet.slotFacts()[slot]` is this name and params), so a reader that knows the set can skip looking the
+ * fact up by name; a reader may ignore it.
+ */
+export type FactReader = (name: string, params: JsonObject | undefined, slot?: number) => unknown;
 
 /** What one leaf saw, for traces. */
 export interface LeafResult {
@@ -330,6 +335,11 @@ export class ConditionSet {
     this.generatedPrograms.length = 0;
     this.generatedPrograms.push(...programs);
     return roots[index] as Generated;
+  }
+
+  /** The facts the set's conditions read, by slot (see `FactReader`): grows as conditions are compiled. */
+  slotFacts(): readonly FactSlot[] {
+    return this.factInfo;
   }
 
   /** @internal The slot of a fact (name + params). */

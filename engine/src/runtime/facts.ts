@@ -6,7 +6,7 @@ import type { FactContext, FactDefinition, RunServices } from '../model/module.j
 import type { GuildState } from '../state/port.js';
 import type { TraceError, TraceFact } from '../trace/model.js';
 import { RUNTIME_CODES } from './codes.js';
-import type { Registry } from './deps.js';
+import type { ConditionSet, FactReader, Registry } from './deps.js';
 import { PENDING } from './deps.js';
 import { safeGet, splitPath } from './path.js';
 
@@ -72,6 +72,36 @@ const factKey = (name: string, params: JsonObject | undefined): string => {
   }
   return c.key;
 };
+
+/**
+ * How an event reads each fact slot of a rule set's `ConditionSet` (see `FactReader`): its memo key, and either the
+ * pseudo-fact it is or its definition, worked out once per set instead of on every read.
+ */
+interface PlannedFact {
+  readonly name: string;
+  readonly params: JsonObject | undefined;
+  readonly key: string;
+  /** `now`, `event`, the payload path of `event.<path>`, or null for a fact a module provides. */
+  readonly pseudo: 'now' | 'event' | readonly string[] | null;
+  readonly def: FactDefinition | undefined;
+}
+type FactPlan = readonly PlannedFact[];
+
+const plans = new WeakMap<ConditionSet, { registry: Registry; plan: FactPlan }>();
+
+/** The plan of a set's fact slots (made on first use, and again if the set has grown or serves another registry). */
+export function factPlan(conditions: ConditionSet, registry: Registry): FactPlan {
+  const slots = conditions.slotFacts();
+  const cached = plans.get(conditions);
+  if (cached !== undefined && cached.registry === registry && cached.plan.length === slots.length) return cached.plan;
+  const plan = slots.map(({ name, params }): PlannedFact => {
+    const pseudo =
+      name === 'now' || name === 'event' ? name : name.startsWith('event.') ? splitPath(name.slice(6)) : null;
+    return { name, params, key: factKey(name, params), pseudo, def: pseudo === null ? registry.fact(name) : undefined };
+  });
+  plans.set(conditions, { registry, plan });
+  return plan;
+}
 
 /** `ctx.settings(moduleId)`, made once per loaded rule set (its settings object), not per event. */
 const settingsReaders = new WeakMap<Record<string, JsonObject>, FactContext['settings']>();
@@ -180,7 +210,9 @@ export class EventFacts {
   /** Memo keys in the order they were read (a run's facts are the keys read while it evaluated). */
   readonly log: string[] = [];
   /** The synchronous reader handed to compiled conditions (one per event). */
-  readonly reader: (name: string, params: JsonObject | undefined) => unknown;
+  readonly reader: FactReader;
+  /** The fact slots of the conditions this event runs (`usePlan`), read by slot. */
+  #plan: FactPlan | undefined;
   #peek: ((name: string, params: JsonObject | undefined) => unknown) | undefined;
 
   constructor(
@@ -190,7 +222,12 @@ export class EventFacts {
     seed?: Record<string, unknown>,
   ) {
     this.now = env.clock.now();
-    this.reader = (name, params) => this.read(name, params);
+    this.reader = (name, params, slot) => {
+      const planned = slot === undefined ? undefined : this.#plan?.[slot];
+      return planned !== undefined && planned.name === name && planned.params === params
+        ? this.readPlanned(planned)
+        : this.read(name, params);
+    };
     if (seed !== undefined)
       for (const [key, value] of Object.entries(seed)) {
         const [name = key, p] = key.split('\u0000');
@@ -203,6 +240,30 @@ export class EventFacts {
           params: p === undefined ? undefined : (JSON.parse(p) as JsonObject),
         });
       }
+  }
+
+  /** Reads the slots of `conditions` by their plan (see `factPlan`): the rule set this event runs. */
+  usePlan(plan: FactPlan): void {
+    this.#plan = plan;
+  }
+
+  /** `read` of a planned slot: no pseudo-fact test, no key to make, no registry lookup. */
+  private readPlanned(p: PlannedFact): unknown {
+    const pseudo = p.pseudo;
+    if (pseudo !== null) {
+      this.log.push(p.name);
+      return pseudo === 'now'
+        ? this.now
+        : pseudo === 'event'
+          ? this.env.event.payload
+          : safeGet(this.env.event.payload, pseudo);
+    }
+    const key = p.key;
+    const entry = this.memo.get(key) ?? this.start(p.name, p.params, key, p.def);
+    if (entry.state === 'pending') return PENDING;
+    this.log.push(key);
+    if (entry.state === 'error') throw entry.error;
+    return entry.value;
   }
 
   /** A reader of what is already resolved (PENDING otherwise), that logs nothing: to replay a condition for its trace. */
@@ -258,8 +319,12 @@ export class EventFacts {
     return safeGet(this.env.event.payload, path);
   }
 
-  private start(name: string, params: JsonObject | undefined, key: string): Entry {
-    const def: FactDefinition | undefined = this.registry.fact(name);
+  private start(
+    name: string,
+    params: JsonObject | undefined,
+    key: string,
+    def: FactDefinition | undefined = this.registry.fact(name),
+  ): Entry {
     if (!def) {
       throw new RulecordError(
         RUNTIME_CODES.RC_UNKNOWN_FACT,
