@@ -27,7 +27,7 @@ import { validateParams } from './params.js';
 import { safeGet } from './path.js';
 import type { MarkableState } from './marker.js';
 import { MarkedState, Redelivered } from './marker.js';
-import { attachRun } from './run-handle.js';
+import { RunActionContext, type RuleContextParts } from './action-context.js';
 import type { EventRun, ParkedRun, Run, RunSummary } from './run.js';
 import {
   QuietRuns,
@@ -130,27 +130,6 @@ function thenGet(value: unknown, rest: readonly string[]): unknown {
       : safeGet(value, rest);
 }
 
-function scheduleFor(scheduler: Scheduler, guildId: string): ActionContext['schedule'] {
-  return async (timer) => {
-    await scheduler.schedule({
-      id: `evt.${timer.id}`,
-      guildId,
-      kind: TIMER_KINDS.event,
-      dueAt: timer.at,
-      payload: { type: timer.event.type, payload: timer.event.payload },
-      ...(timer.cron !== undefined ? { cron: timer.cron } : {}),
-      ...(timer.timezone !== undefined ? { timezone: timer.timezone } : {}),
-    });
-  };
-}
-function cancelFor(scheduler: Scheduler, guildId: string): ActionContext['cancelTimer'] {
-  return (id) => scheduler.cancel(guildId, `evt.${id}`);
-}
-function noteFor(run: Run, clock: Clock): (message: string, data?: Json) => void {
-  return (message, data) =>
-    add(run.trace, 'notes', { at: clock.now(), message, ...(data !== undefined ? { data } : {}) });
-}
-
 /** Rendered parameters go into the trace entry, then are validated (static ones were, once, at compile time). */
 function checkedParams(step: CompiledActionStep, entry: TraceAction, params: unknown): void {
   entry.params = params;
@@ -228,7 +207,7 @@ export class Engine {
   private readonly runListeners = new Set<(summary: RunSummary) => void>();
   private readonly stateHandles = new Map<string, GuildState>();
   private readonly discordHandles = new Map<string, GuildDiscord>();
-  private readonly ruleLoggers = new WeakMap<CompiledRule, Logger>();
+  private readonly ruleContexts = new WeakMap<CompiledRule, RuleContextParts>();
 
   constructor(options: EngineOptions) {
     this.options = options;
@@ -1198,63 +1177,32 @@ export class Engine {
     });
   }
 
-  /** The logger handed to a rule's actions: made once per compiled rule (a rule belongs to one guild). */
-  private ruleLogger(rule: CompiledRule, guildId: string): Logger {
-    let log = this.ruleLoggers.get(rule);
-    if (log === undefined) {
+  /** What the action contexts of a rule share (its logger, its `ctx.rule`): made once per compiled rule. */
+  private ruleParts(rule: CompiledRule, guildId: string): RuleContextParts {
+    let parts = this.ruleContexts.get(rule);
+    if (parts === undefined) {
       const logger = this.logger;
-      log = {
-        debug: (o, m) => logger.debug({ ...o, guildId, rule: rule.id }, m),
-        info: (o, m) => logger.info({ ...o, guildId, rule: rule.id }, m),
-        warn: (o, m) => logger.warn({ ...o, guildId, rule: rule.id }, m),
-        error: (o, m) => logger.error({ ...o, guildId, rule: rule.id }, m),
+      parts = {
+        rule: Object.freeze({ id: rule.id, mode: rule.mode }),
+        log: {
+          debug: (o, m) => logger.debug({ ...o, guildId, rule: rule.id }, m),
+          info: (o, m) => logger.info({ ...o, guildId, rule: rule.id }, m),
+          warn: (o, m) => logger.warn({ ...o, guildId, rule: rule.id }, m),
+          error: (o, m) => logger.error({ ...o, guildId, rule: rule.id }, m),
+        },
       };
-      this.ruleLoggers.set(rule, log);
+      this.ruleContexts.set(rule, parts);
     }
-    return log;
+    return parts;
   }
 
   private actionContext(run: Run): ActionContext {
-    const { ev, rule } = run;
-    const guildId = ev.event.guildId;
-    const scheduler = this.options.scheduler;
-    const base = ev.facts.context;
-    const ctx: ActionContext = {
-      event: base.event,
-      guildId,
-      clock: base.clock,
-      state: base.state,
-      discord: base.discord,
-      services: base.services,
-      settings: base.settings,
-      fact: base.fact,
-      rule: { id: rule.id, mode: rule.mode },
-      emit: this.emitter(ev, rule),
-      schedule: scheduleFor(scheduler, guildId),
-      cancelTimer: cancelFor(scheduler, guildId),
-      log: this.ruleLogger(rule, guildId),
-    };
-    attachRun(ctx, { depth: ev.depth, shadow: run.shadow, note: noteFor(run, this.options.clock) });
-    return ctx;
-  }
-
-  /** `ctx.emit` of one run (made by a function, not as a named closure: see `asObject`). */
-  private emitter(ev: EventRun, rule: CompiledRule): ActionContext['emit'] {
-    return (type, payload) => {
-      if (ev.depth + 1 > this.emitDepth) {
-        throw new RulecordError(
-          RUNTIME_CODES.RC_EMIT_DEPTH,
-          `Rule "${rule.id}" emitted "${type}" at depth ${ev.depth + 1}, deeper than the limit of ${this.emitDepth}: rules are emitting events in a loop.`,
-          {
-            kind: 'user',
-            pointer: rule.pointer,
-            fix: 'Break the loop: add a condition so the rule does not react to the event it (indirectly) emits.',
-          },
-        );
-      }
-      const body = payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? payload : {};
-      add(ev, 'emitted', { type, payload: body, ruleId: rule.id });
-    };
+    return new RunActionContext(
+      run,
+      this.ruleParts(run.rule, run.ev.event.guildId),
+      this.options.scheduler,
+      this.emitDepth,
+    );
   }
 
   /** Parks the rest of the run as a `rule.resume` timer. False when the run lost its concurrency lock meanwhile. */

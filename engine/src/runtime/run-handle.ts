@@ -8,13 +8,10 @@ export interface RunHandle {
   readonly shadow: boolean;
 }
 
-const handles = new WeakMap<ActionContext, RunHandle>();
-
-export function attachRun(ctx: ActionContext, handle: RunHandle): void {
-  handles.set(ctx, handle);
-}
+/** Where an engine-made action context keeps its run (a symbol: not a field a module sees or can name). */
+export const RUN_HANDLE: unique symbol = Symbol('rulecord.run');
 
 /** The run behind an action context, for the core module (`log.trace`). */
 export function runOf(ctx: ActionContext): RunHandle | undefined {
-  return handles.get(ctx);
+  return (ctx as ActionContext & { [RUN_HANDLE]?: RunHandle })[RUN_HANDLE];
 }
