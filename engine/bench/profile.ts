@@ -5,6 +5,7 @@
  */
 import {
   Engine,
+  applyV8Settings,
   InMemoryStateStore,
   InMemoryTimerStore,
   InProcessScheduler,
@@ -18,6 +19,7 @@ import { createRegistry } from '../src/model/registry.js';
 import { automodBenchModule, guildDocument } from './automod.js';
 import { makeEvents } from './events.js';
 
+applyV8Settings();
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const PASSES = Number(process.env.BENCH_PASSES ?? 5);
 const { worlds, events } = makeEvents(EVENTS, Number(process.env.BENCH_GUILDS ?? 50));

@@ -21,6 +21,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import {
   Engine,
+  applyV8Settings,
   InMemoryTimerStore,
   InProcessScheduler,
   RedisStateStore,
@@ -337,6 +338,7 @@ export async function measureRedis(rate: number): Promise<RedisResult | { skippe
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  applyV8Settings(); // as the server's processes (src/runtime/v8-settings.ts)
   const rate = env('BENCH_REDIS_RATE', 5_000);
   console.log(JSON.stringify(await measureRedis(rate)));
 }

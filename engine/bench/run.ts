@@ -17,6 +17,7 @@ import type { Almanac } from 'json-rules-engine';
 import { Engine as JreEngine, type Event as JreEvent } from 'json-rules-engine';
 import {
   Engine,
+  applyV8Settings,
   InMemoryStateStore,
   InMemoryTimerStore,
   InProcessScheduler,
@@ -50,6 +51,9 @@ import {
 } from './automod.js';
 import { makeEvents } from './events.js';
 import { LeanPipeline, type PlannedAction } from './lean.js';
+
+// The V8 settings Rulecord's own processes run with (src/runtime/v8-settings.ts), for both engines of this process.
+const V8_SETTINGS = applyV8Settings();
 
 const env = (name: string, dflt: number) => (process.env[name] === undefined ? dflt : Number(process.env[name]));
 const EVENTS = env('BENCH_EVENTS', 100_000);
@@ -348,7 +352,8 @@ async function main(): Promise<void> {
     return;
   }
   log(
-    `bench: ${EVENTS} events, ${GUILDS} guilds × ${documents[0]?.rules.length} rules, median of ${REPS} after warm-up (json-rules-engine on ${JRE_EVENTS} events)`,
+    `bench: ${EVENTS} events, ${GUILDS} guilds × ${documents[0]?.rules.length} rules, median of ${REPS} after warm-up (json-rules-engine on ${JRE_EVENTS} events); ` +
+      `V8: ${V8_SETTINGS ? 'Rulecord settings (no allocation-site pretenuring)' : 'defaults (RULECORD_V8_DEFAULTS=1)'}`,
   );
 
   // Correctness first: one pass of each, every event compared.

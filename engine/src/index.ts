@@ -24,6 +24,7 @@ export type { RetryPolicy, FireOutcome, OccurrenceRef } from './timers/fire.js';
 export { checkNewTimer } from './timers/validate.js';
 // runtime, traces, simulator (engine-runtime)
 export { Engine, TIMER_KINDS, ENGINE_STATE, resumeTimerId } from './runtime/engine.js';
+export { applyV8Settings } from './runtime/v8-settings.js';
 export type { EngineOptions, EngineLimits, RunSummary, RunSummaryAction, ParkedRun } from './runtime/engine.js';
 export { coreModule, withCoreModule, VARS_FEATURE, CUSTOM_EVENT } from './runtime/core-module.js';
 export { RUNTIME_CODES } from './runtime/codes.js';

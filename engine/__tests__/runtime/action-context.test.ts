@@ -31,7 +31,7 @@ const probeModule = defineModule({
         const cancelled = await cancelTimer(`${id}-2`);
         log.info({ cancelled }, 'probe');
         runOf(ctx)?.note('from the probe', { depth: runOf(ctx)?.depth ?? -1 });
-        return { cancelled, length: await fact('message.length') };
+        return { cancelled, length: (await fact('message.length')) as number };
       },
     }),
   ],
@@ -60,7 +60,15 @@ describe('the action context', () => {
       { depth: 0 },
       { depth: 0 },
     ]);
-    expect((await h.scheduler.pending(GUILD)).map((t) => t.id).sort()).toEqual(['evt.r1', 'evt.r2']);
+    expect(
+      h.scheduler
+        .pending()
+        .map((t) => [t.guildId, t.id])
+        .sort(),
+    ).toEqual([
+      [GUILD, 'evt.r1'],
+      [GUILD, 'evt.r2'],
+    ]);
     // One context per run, shared by its actions; `ctx.rule` is one frozen object per rule.
     expect(seen[0]).toBe(seen[1]);
     expect(seen[0]?.rule).toEqual({ id: 'probe', mode: 'enforce' });
