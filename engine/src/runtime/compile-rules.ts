@@ -11,6 +11,7 @@ import type { CompiledValue } from './variables.js';
 import { compileValue } from './variables.js';
 import { validateParams } from './params.js';
 import { whereCondition } from './where.js';
+import { factPlan, type FactPlan } from './facts.js';
 
 export interface CompiledActionStep {
   kind: 'action';
@@ -85,6 +86,8 @@ export interface GuildRules {
   byType: Map<string, TypeIndex>;
   /** Every rule's condition, compiled together: one event's memo is shared by all of them. */
   conditions: ConditionSet;
+  /** How an event reads the set's fact slots (`factPlan`), made once the set is complete. */
+  factPlan: FactPlan;
   loadedAt: number;
 }
 
@@ -343,6 +346,7 @@ export function compileRuleSet(
       byId: new Map(rules.map((r) => [r.id, r])),
       byType,
       conditions,
+      factPlan: factPlan(conditions, registry),
       loadedAt,
     },
   };

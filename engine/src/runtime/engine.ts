@@ -22,7 +22,7 @@ import type {
 import { compileRuleSet, route } from './compile-rules.js';
 import type { ConditionMemo, Registry } from './deps.js';
 import { PENDING, validateRuleSet } from './deps.js';
-import { EventFacts, factPlan, toTraceError } from './facts.js';
+import { EventFacts, toTraceError } from './facts.js';
 import { validateParams } from './params.js';
 import { safeGet } from './path.js';
 import type { MarkableState } from './marker.js';
@@ -484,7 +484,7 @@ export class Engine {
       this.factBudget,
       seed,
     );
-    facts.usePlan(factPlan(rules.conditions, this.registry));
+    facts.usePlan(rules.factPlan);
     const trigger = { id: event.id, type: event.type, at: event.at, depth, payload: event.payload };
     return {
       event,

@@ -56,6 +56,8 @@ function factFailure(name: string, e: unknown): RulecordError {
 const paramKeys = new WeakMap<object, { p: string; name: string; key: string }>();
 const NONE_KEYS: readonly string[] = Object.freeze([]);
 const isPseudo = (name: string): boolean => name === 'now' || name === 'event' || name.startsWith('event.');
+/** What a pseudo-fact reads: `now`, the whole payload, or the payload path of `event.<path>`. */
+type Pseudo = 'now' | 'event' | readonly string[];
 /** `event.a.b` → `['a', 'b']`, computed once per name. */
 const eventPaths = new Map<string, string[]>();
 
@@ -73,34 +75,38 @@ const factKey = (name: string, params: JsonObject | undefined): string => {
   return c.key;
 };
 
+/** The pseudo-fact `name` is (its `event.<path>` split once per name), or null for a fact a module provides. */
+function pseudoOf(name: string): Pseudo | null {
+  if (!isPseudo(name)) return null;
+  if (name === 'now' || name === 'event') return name;
+  let path = eventPaths.get(name);
+  if (path === undefined) {
+    path = splitPath(name.slice(6));
+    if (eventPaths.size < 10_000) eventPaths.set(name, path);
+  }
+  return path;
+}
+
 /**
  * How an event reads each fact slot of a rule set's `ConditionSet` (see `FactReader`): its memo key, and either the
- * pseudo-fact it is or its definition, worked out once per set instead of on every read.
+ * pseudo-fact it is or its definition, worked out once per loaded rule set (`GuildRules.factPlan`) instead of on every
+ * read.
  */
 interface PlannedFact {
   readonly name: string;
   readonly params: JsonObject | undefined;
   readonly key: string;
-  /** `now`, `event`, the payload path of `event.<path>`, or null for a fact a module provides. */
-  readonly pseudo: 'now' | 'event' | readonly string[] | null;
+  readonly pseudo: Pseudo | null;
   readonly def: FactDefinition | undefined;
 }
-type FactPlan = readonly PlannedFact[];
+export type FactPlan = readonly PlannedFact[];
 
-const plans = new WeakMap<ConditionSet, { registry: Registry; plan: FactPlan }>();
-
-/** The plan of a set's fact slots (made on first use, and again if the set has grown or serves another registry). */
+/** The plan of a set's fact slots, for the set as compiled so far (a loaded rule set's set no longer grows). */
 export function factPlan(conditions: ConditionSet, registry: Registry): FactPlan {
-  const slots = conditions.slotFacts();
-  const cached = plans.get(conditions);
-  if (cached !== undefined && cached.registry === registry && cached.plan.length === slots.length) return cached.plan;
-  const plan = slots.map(({ name, params }): PlannedFact => {
-    const pseudo =
-      name === 'now' || name === 'event' ? name : name.startsWith('event.') ? splitPath(name.slice(6)) : null;
+  return conditions.slotFacts().map(({ name, params }): PlannedFact => {
+    const pseudo = pseudoOf(name);
     return { name, params, key: factKey(name, params), pseudo, def: pseudo === null ? registry.fact(name) : undefined };
   });
-  plans.set(conditions, { registry, plan });
-  return plan;
 }
 
 /** `ctx.settings(moduleId)`, made once per loaded rule set (its settings object), not per event. */
@@ -249,21 +255,11 @@ export class EventFacts {
 
   /** `read` of a planned slot: no pseudo-fact test, no key to make, no registry lookup. */
   private readPlanned(p: PlannedFact): unknown {
-    const pseudo = p.pseudo;
-    if (pseudo !== null) {
+    if (p.pseudo !== null) {
       this.log.push(p.name);
-      return pseudo === 'now'
-        ? this.now
-        : pseudo === 'event'
-          ? this.env.event.payload
-          : safeGet(this.env.event.payload, pseudo);
+      return this.pseudoAt(p.pseudo);
     }
-    const key = p.key;
-    const entry = this.memo.get(key) ?? this.start(p.name, p.params, key, p.def);
-    if (entry.state === 'pending') return PENDING;
-    this.log.push(key);
-    if (entry.state === 'error') throw entry.error;
-    return entry.value;
+    return this.readKey(p.name, p.params, p.key, p.def);
   }
 
   /** A reader of what is already resolved (PENDING otherwise), that logs nothing: to replay a condition for its trace. */
@@ -309,22 +305,17 @@ export class EventFacts {
 
   /** Pseudo-facts: `event.<path>` (the payload) and `now`. */
   private pseudoValue(name: string): unknown {
-    if (name === 'now') return this.now;
-    if (name === 'event') return this.env.event.payload;
-    let path = eventPaths.get(name);
-    if (path === undefined) {
-      path = splitPath(name.slice(6));
-      if (eventPaths.size < 10_000) eventPaths.set(name, path);
-    }
-    return safeGet(this.env.event.payload, path);
+    const pseudo = pseudoOf(name);
+    return pseudo === null ? undefined : this.pseudoAt(pseudo);
   }
 
-  private start(
-    name: string,
-    params: JsonObject | undefined,
-    key: string,
-    def: FactDefinition | undefined = this.registry.fact(name),
-  ): Entry {
+  private pseudoAt(pseudo: Pseudo): unknown {
+    if (pseudo === 'now') return this.now;
+    if (pseudo === 'event') return this.env.event.payload;
+    return safeGet(this.env.event.payload, pseudo);
+  }
+
+  private start(name: string, params: JsonObject | undefined, key: string, def: FactDefinition | undefined): Entry {
     if (!def) {
       throw new RulecordError(
         RUNTIME_CODES.RC_UNKNOWN_FACT,
@@ -413,8 +404,12 @@ export class EventFacts {
       this.log.push(name);
       return this.pseudoValue(name);
     }
-    const key = factKey(name, params);
-    const entry = this.memo.get(key) ?? this.start(name, params, key);
+    return this.readKey(name, params, factKey(name, params), undefined);
+  }
+
+  /** A provided fact by its memo key: resolved on first read (`def`, when known, spares the registry lookup). */
+  private readKey(name: string, params: JsonObject | undefined, key: string, def: FactDefinition | undefined): unknown {
+    const entry = this.memo.get(key) ?? this.start(name, params, key, def ?? this.registry.fact(name));
     if (entry.state === 'pending') return PENDING;
     this.log.push(key);
     if (entry.state === 'error') throw entry.error;
