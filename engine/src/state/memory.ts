@@ -364,10 +364,7 @@ class InMemoryGuildState implements GuildState {
   }
 
   #trim(entry: Entry & { type: 'window' }, windowMs: number, now: number): Entry & { type: 'window' } {
-    const floor = now - windowMs;
-    let drop = 0;
-    while (drop < entry.hits.length && entry.hits[drop]! <= floor) drop++;
-    if (drop > 0) dropFirst(entry.hits, drop);
+    dropUpTo(entry.hits, now - windowMs);
     return entry;
   }
 
@@ -459,22 +456,14 @@ class InMemoryGuildState implements GuildState {
     // As `#effectiveNow`: never earlier than the newest hit, so the new hit goes last and every hit is at or before it.
     const last = hits[hits.length - 1];
     const at = last !== undefined && last > now ? last : now;
-    const floor = at - windowMs;
-    let drop = 0;
-    while (drop < hits.length && hits[drop]! <= floor) drop++;
-    if (drop > 0) dropFirst(hits, drop);
+    dropUpTo(hits, at - windowMs);
     hits.push(at);
-    const expiresAt = store.expiry(windowKeyTtl(windowMs));
-    if (found === undefined) {
-      const entry: Entry = { type: 'window', hits, expiresAt, q: -1 };
-      f.m.set(key, entry);
-      store.written(f.m, key, entry);
-    } else {
-      // Changed in place: it is in the map already.
-      found.expiresAt = expiresAt;
-      store.written(f.m, key, found);
-    }
-    // Every hit left is in (floor, at]: the count is the length.
+    const entry = found ?? { type: 'window' as const, hits, expiresAt: null, q: -1 };
+    entry.expiresAt = store.expiry(windowKeyTtl(windowMs));
+    // A window found is changed in place: it is in the map already.
+    if (found === undefined) f.m.set(key, entry);
+    store.written(f.m, key, entry);
+    // Every hit left is in (at - windowMs, at]: the count is the length.
     return hits.length;
   }
 
@@ -608,8 +597,11 @@ function checkOpArguments(op: StateOp): void {
   }
 }
 
-/** Removes the first `n` hits in place (`splice` would also make an array of the removed ones). */
-function dropFirst(hits: number[], n: number): void {
+/** Removes the hits at or before `floor` (the oldest, first) in place: `splice` would also make an array of them. */
+function dropUpTo(hits: number[], floor: number): void {
+  let n = 0;
+  while (n < hits.length && hits[n]! <= floor) n++;
+  if (n === 0) return;
   const len = hits.length;
   for (let i = n; i < len; i++) hits[i - n] = hits[i] as number;
   hits.length = len - n;
