@@ -29,14 +29,11 @@ type Re2Constructor = new (pattern: string, flags?: string) => Re2;
 const POOLED_CHARS = 1_365; // × 3 bytes at most per UTF-16 unit: always fits the pool
 const pool = Buffer.allocUnsafe(POOLED_CHARS * 3);
 /**
- * Writes `text` as UTF-8 at the start of the pool and answers the byte count: Node's `utf8Write`, which `write(text,
- * 0, 'utf8')` calls after normalising its arguments (a tenth of the conversion's time on a short message), or `write`
- * where a Node has no `utf8Write`.
+ * Node's `utf8Write` (what `write(text, 0, 'utf8')` calls after normalising its arguments, a tenth of the conversion's
+ * time on a short message): writes `text` at the start of the pool and answers the byte count.
  */
-const writeUtf8: (text: string) => number =
-  typeof (pool as Buffer & { utf8Write?: unknown }).utf8Write === 'function'
-    ? (text) => (pool as Buffer & { utf8Write(text: string, offset: number): number }).utf8Write(text, 0)
-    : (text) => pool.write(text, 0, 'utf8');
+const writeUtf8 = (text: string): number =>
+  (pool as Buffer & { utf8Write(text: string, offset: number): number }).utf8Write(text, 0);
 const views: Buffer[] = [];
 let lastText = '';
 let lastUtf8: Buffer = pool.subarray(0, 0);
