@@ -4,9 +4,11 @@ import { InMemoryStateStore, VirtualClock, stateKey } from '../../src/index.js';
 
 const code = (c: string) => expect.objectContaining({ code: c });
 
-function store() {
-  const clock = new VirtualClock(1_000_000);
-  return { clock, s: new InMemoryStateStore({ clock }).forGuild('g1') };
+/** A store on a virtual clock starting at `start`, and its handle of guild g1. */
+function store(start = 1_000_000) {
+  const clock = new VirtualClock(start);
+  const whole = new InMemoryStateStore({ clock });
+  return { clock, whole, s: whole.forGuild('g1') };
 }
 
 describe('InMemoryStateStore at its edges', () => {
@@ -91,10 +93,8 @@ describe('InMemoryStateStore at its edges', () => {
   });
 
   it('expiry queue: a key written again with a longer TTL outlives its first expiry; expired keys go without a read', async () => {
-    const clock = new VirtualClock(1_000_000);
-    const store = new InMemoryStateStore({ clock });
-    const s = store.forGuild('g1');
-    const other = store.forGuild('g2');
+    const { clock, whole, s } = store();
+    const other = whole.forGuild('g2');
     await s.set('f', 'k', 'short', 10);
     await s.set('f', 'k', 'long', 10_000);
     for (let i = 0; i < 5_000; i++) await other.set('markers', `m${i}`, '1', 50);
@@ -103,40 +103,36 @@ describe('InMemoryStateStore at its edges', () => {
     for (let i = 0; i < 5_000; i++) await other.set('markers', `n${i}`, '1', 50);
     expect(await s.get('f', 'k')).toBe('long');
     expect(await other.keys('markers')).toHaveLength(5_000);
-    expect(store.size).toBe(5_001);
+    expect(whole.size).toBe(5_001);
     clock.advance(10_000);
     expect(await s.get('f', 'k')).toBeNull();
-    expect(store.size).toBe(0);
+    expect(whole.size).toBe(0);
   });
 
   it('expiry queue: a key written on every event keeps one place, moved back when it comes up, and goes unread once due', async () => {
-    const clock = new VirtualClock(0);
-    const store = new InMemoryStateStore({ clock });
-    const s = store.forGuild('g1');
+    const { clock, whole, s } = store(0);
     for (let i = 0; i < 20_000; i++) {
       // The window's key is written (its TTL pushed back) on every hit: it must never be swept while in use.
       expect(await s.hit('rate', 'u1', 1_000, clock.now())).toBe(Math.min(i + 1, 1_000));
       clock.advance(1);
     }
-    expect(store.queued).toBe(1);
+    expect(whole.queued).toBe(1);
     clock.advance(60_000);
     await s.set('other', 'k', 'v'); // a write sweeps the front of the queue
-    expect(store.queued).toBe(0);
+    expect(whole.queued).toBe(0);
     expect(await s.keys('rate')).toEqual([]);
   });
 
   it('expiry queue: places left by deleted keys are dropped once they are half of it; a key set again keeps one place', async () => {
-    const clock = new VirtualClock(0);
-    const store = new InMemoryStateStore({ clock });
-    const s = store.forGuild('g1');
+    const { clock, whole, s } = store(0);
     for (let i = 0; i < 5_000; i++) await s.set('f', `k${i}`, 'v', 3_600_000);
-    expect(store.queued).toBe(5_000);
+    expect(whole.queued).toBe(5_000);
     for (let i = 0; i < 4_000; i++) await s.del('f', `k${i}`);
     // The next write sweeps: nothing is due, and the 4,000 stale places go.
     await s.set('f', 'trigger', 'v', 3_600_000);
-    expect(store.queued).toBe(1_001);
+    expect(whole.queued).toBe(1_001);
     for (let i = 0; i < 3_000; i++) await s.set('f', 'again', String(i), 3_600_000 + i);
-    expect(store.queued).toBe(1_002);
+    expect(whole.queued).toBe(1_002);
     expect(await s.get('f', 'again')).toBe('2999');
     // A key set again with a later expiry survives its first place, and goes at its last expiry.
     clock.advance(3_600_500);
@@ -144,20 +140,18 @@ describe('InMemoryStateStore at its edges', () => {
     expect(await s.get('f', 'again')).toBe('2999');
     clock.advance(3_000);
     for (let i = 0; i < 10; i++) await s.set('g', `m${i}`, 'v');
-    expect(store.queued).toBe(0);
+    expect(whole.queued).toBe(0);
     expect(await s.keys('f')).toEqual([]);
   });
 
   it('expiry queue: a key set again with a shorter TTL goes at its new expiry, without a read', async () => {
-    const clock = new VirtualClock(0);
-    const store = new InMemoryStateStore({ clock });
-    const s = store.forGuild('g1');
+    const { clock, whole, s } = store(0);
     await s.set('f', 'k', 'long', 3_600_000);
     await s.set('f', 'k', 'short', 1_000);
-    expect(store.queued).toBe(2); // its first place is stale now
+    expect(whole.queued).toBe(2); // its first place is stale now
     clock.advance(1_000);
     await s.set('g', 'other', 'v'); // a write sweeps the front: k is due
-    expect(store.size).toBe(1);
+    expect(whole.size).toBe(1);
     expect(await s.keys('f')).toEqual([]);
   });
 });
