@@ -31,6 +31,7 @@ import { RunActionContext, type RuleContextParts } from './action-context.js';
 import type { EventRun, ParkedRun, Run, RunSummary } from './run.js';
 import {
   QuietRuns,
+  RunTrace,
   traceId,
   ENGINE_STATE,
   NONE,
@@ -560,6 +561,7 @@ export class Engine {
       shadow: rule.mode === 'shadow',
       logStart: ev.facts.log.length,
       conditionFacts: null,
+      replay: false,
       steps: {},
       trace,
       lock: undefined,
@@ -577,8 +579,11 @@ export class Engine {
     t.durationMs = performance.now() - run.t0;
     const recorded = this.traces.wants(t.guildId, outcome);
     if (recorded) {
-      t.facts = run.ev.facts.traceFacts(run.logStart, undefined, run.conditionFacts ?? undefined);
-      this.traces.record(t);
+      if (run.replay) this.traces.record(new RunTrace(run));
+      else {
+        t.facts = run.ev.facts.traceFacts(run.logStart, undefined, run.conditionFacts ?? undefined);
+        this.traces.record(t);
+      }
     }
     const summary: RunSummary = {
       guildId: t.guildId,
@@ -625,19 +630,11 @@ export class Engine {
     try {
       result = condition.evaluateIn(ev.facts.reader, memo, null);
     } catch (e) {
-      const run = this.startRun(ev, rule, logStart);
-      const keys: string[] = [];
-      run.trace.condition = { result: null, leaves: replayLeaves(condition, ev.facts, keys) };
-      run.conditionFacts = keys;
-      return this.failed(run, e);
+      return this.failed(this.conditionFailed(ev, rule, condition, logStart), e);
     }
     if (result === PENDING) return this.awaitCondition(ev, k, condition, memo, logStart);
     if (!result) return this.quiet(ev, k, 'condition-false');
-    const run = this.startRun(ev, rule, logStart);
-    const keys: string[] = [];
-    run.trace.condition = { result: true, leaves: replayLeaves(condition, ev.facts, keys) };
-    run.conditionFacts = keys;
-    return this.afterCondition(run);
+    return this.afterCondition(this.startRun(ev, rule, logStart));
   }
 
   /** How quiet runs of a guild are kept this event: the store's fast path, `record`, or not at all. */
@@ -647,11 +644,31 @@ export class Engine {
     return traces.wants(guildId, outcome) ? (source, k) => traces.record(deferredTrace(source, k, outcome)) : null;
   }
 
-  /** A run that passed `where` (or needs a full trace): its trace with the where checks. */
+  /**
+   * A run whose `where` and condition passed: its where checks, condition leaves and facts are written into its trace
+   * only if the trace is read (`RunTrace`).
+   */
   private startRun(ev: EventRun, rule: CompiledRule, logStart: number): Run {
     const run = this.newRun(ev, rule, `${ev.event.id}|${rule.id}`, 0);
     run.logStart = logStart;
-    run.trace.where.result = checkWhereOn(rule.where, ev.subject, run.trace.where.checks);
+    run.replay = true;
+    return run;
+  }
+
+  /** A run whose condition threw (rare): its trace says at once what `where` and the condition saw up to the error. */
+  private conditionFailed(
+    ev: EventRun,
+    rule: CompiledRule,
+    condition: NonNullable<CompiledRule['condition']>,
+    logStart: number,
+  ): Run {
+    const run = this.newRun(ev, rule, `${ev.event.id}|${rule.id}`, 0);
+    run.logStart = logStart;
+    const trace = run.trace;
+    trace.where.result = checkWhereOn(rule.where, ev.subject, trace.where.checks);
+    const keys: string[] = [];
+    trace.condition = { result: null, leaves: replayLeaves(condition, ev.facts, keys) };
+    run.conditionFacts = keys;
     return run;
   }
 
@@ -724,15 +741,10 @@ export class Engine {
     // A false condition after the wait is as quiet as one without (the common case of an io fact in Redis).
     if (failure === undefined && result === false) return this.quiet(ev, k, 'condition-false');
     const rule = ev.candidates[k] as CompiledRule;
-    const run = this.startRun(ev, rule, logStart);
+    const run =
+      failure === undefined ? this.startRun(ev, rule, logStart) : this.conditionFailed(ev, rule, condition, logStart);
     run.t0 = t0;
     run.trace.startedAt = startedAt;
-    const keys: string[] = [];
-    run.trace.condition = {
-      result: failure === undefined ? true : null,
-      leaves: replayLeaves(condition, facts, keys),
-    };
-    run.conditionFacts = keys;
     if (failure !== undefined) return this.failed(run, failure.error);
     return this.afterCondition(run);
   }

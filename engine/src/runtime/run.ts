@@ -7,7 +7,7 @@ import type { GuildDiscord } from '../discord/port.js';
 import type { Json, JsonObject, RuleEvent, RuleMode } from '../model/document.js';
 import type { GuildState } from '../state/port.js';
 import type { ActionStatus, Trace, TraceError, TraceOutcome, WhereCheck } from '../trace/model.js';
-import type { DeferredRecorder, DeferredTraces } from '../trace/store.js';
+import type { DeferredRecorder, DeferredTrace, DeferredTraces } from '../trace/store.js';
 import type { CompiledRule, GuildRules } from './compile-rules.js';
 import type { ConditionMemo, LeafResult } from './deps.js';
 import type { EventFacts } from './facts.js';
@@ -127,6 +127,12 @@ export interface Run {
   logStart: number;
   /** Facts its condition read (replayed for the trace), listed first in the trace. */
   conditionFacts: string[] | null;
+  /**
+   * Its `where` checks, condition leaves and facts are still to be written into its trace (`RunTrace`): a run whose
+   * `where` and condition passed records them only if its trace is read. False when they are written already (a
+   * condition that threw) or there are none (a resumed segment).
+   */
+  replay: boolean;
   steps: Record<string, Json>;
   trace: Trace;
   lock: string | undefined;
@@ -146,7 +152,7 @@ export function replayLeaves(
   try {
     condition.evaluate(keys === null ? facts.peek : facts.peekInto(keys), leaves);
   } catch {
-    // The leaf that threw is the last one recorded: the trace's error says why.
+    // The leaves before the one that threw are recorded; the trace's error says why.
   }
   return leaves;
 }
@@ -227,6 +233,63 @@ export class QuietRuns implements DeferredTraces {
       durationMs: 0,
     };
     (this.#built ??= new Map()).set(k, trace);
+    return trace;
+  }
+}
+
+/**
+ * The trace of a run whose `where` and condition passed (see `Run.replay`), recorded before its `where` checks,
+ * condition leaves and facts are written: those are replayed over the event's memoised facts (which do not change once
+ * resolved) when the trace is first read or streamed, as for quiet runs. Most kept traces are overwritten in their
+ * bucket before anyone reads them, so most runs never pay for the replay, nor keep its objects.
+ */
+export class RunTrace implements DeferredTrace {
+  readonly deferred = true as const;
+  readonly #trace: Trace;
+  readonly #rule: CompiledRule;
+  readonly #subject: WhereSubject;
+  readonly #facts: EventFacts;
+  readonly #logStart: number;
+  readonly #logEnd: number;
+  #built = false;
+
+  /** `run` has finished (its trace's outcome is final); its facts are the ones it read up to now. */
+  constructor(run: Run) {
+    this.#trace = run.trace;
+    this.#rule = run.rule;
+    this.#subject = run.ev.subject;
+    this.#facts = run.ev.facts;
+    this.#logStart = run.logStart;
+    this.#logEnd = run.ev.facts.log.length;
+  }
+  get id(): string {
+    return this.#trace.id;
+  }
+  get guildId(): string {
+    return this.#trace.guildId;
+  }
+  get outcome(): TraceOutcome {
+    return this.#trace.outcome;
+  }
+  get ruleId(): string {
+    return this.#rule.id;
+  }
+  get tags(): readonly string[] | undefined {
+    return this.#rule.tags;
+  }
+  get startedAt(): number {
+    return this.#trace.startedAt;
+  }
+  build(): Trace {
+    const trace = this.#trace;
+    if (this.#built) return trace;
+    this.#built = true;
+    const rule = this.#rule;
+    const facts = this.#facts;
+    trace.where.result = checkWhereOn(rule.where, this.#subject, trace.where.checks);
+    const keys: string[] = [];
+    if (rule.condition) trace.condition = { result: true, leaves: replayLeaves(rule.condition, facts, keys) };
+    trace.facts = facts.traceFacts(this.#logStart, this.#logEnd, keys);
     return trace;
   }
 }
