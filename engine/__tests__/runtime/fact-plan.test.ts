@@ -9,6 +9,7 @@ import {
   type RuleEvent,
 } from '../../src/index.js';
 import { EventFacts, factPlan } from '../../src/runtime/facts.js';
+import { PENDING } from '../../src/runtime/deps.js';
 
 // Facts read by slot (what generated conditions do) and by name (ctx.fact, variables, traces) share one memo.
 const calls: Record<string, number> = {};
@@ -43,7 +44,7 @@ const registry = createRegistry([
   }),
 ]);
 
-function setUp() {
+function setUp(seed?: Record<string, unknown>) {
   for (const k of Object.keys(calls)) delete calls[k];
   const set = new ConditionSet();
   set.compile({
@@ -68,6 +69,7 @@ function setUp() {
       settings: {},
     },
     5,
+    seed,
   );
   facts.usePlan(factPlan(set, registry));
   return { set, facts };
@@ -92,5 +94,72 @@ describe('facts read by slot', () => {
     expect(facts.reader('test.double', { n: 5 }, 0)).toBe(10);
     expect(facts.reader('event.author.id', undefined, 99)).toBe('u1');
     expect(calls).toEqual({ double: 1, word: 1 });
+  });
+
+  it('start from a seed (a resumed run’s facts): a seeded fact is read from its slot, its provider not called', async () => {
+    const { set, facts } = setUp({ 'test.word': 'seeded', 'test.double\u0000{"n":2}': 40 });
+    const slots = set.slotFacts();
+    expect(slots.map((s, i) => facts.reader(s.name, s.params, i))).toEqual([40, 'u1', 5_000, 'seeded']);
+    expect(await facts.get('test.word')).toBe('seeded');
+    expect(calls).toEqual({});
+    expect(facts.snapshot()).toEqual({ 'test.word': 'seeded', 'test.double\u0000{"n":2}': 40 });
+  });
+
+  it('keep a pending value and a provider’s error in their slots, for every read of the event', async () => {
+    let release: (v: number) => void = () => {};
+    let slowCalls = 0;
+    let failCalls = 0;
+    const slowRegistry = createRegistry([
+      defineModule({
+        id: 'slow',
+        version: '1.0.0',
+        name: 'Slow',
+        description: 'An async fact and one that throws.',
+        areas: ['test'],
+        facts: [
+          defineFact({
+            name: 'slow.value',
+            description: 'Resolves when released.',
+            schema: { type: 'integer' },
+            resolve: () => (slowCalls++, new Promise<number>((r) => (release = r))),
+          }),
+          defineFact({
+            name: 'slow.fails',
+            description: 'Throws.',
+            schema: { type: 'integer' },
+            resolve: () => {
+              failCalls++;
+              throw new Error('no luck');
+            },
+          }),
+        ],
+      }),
+    ]);
+    const set = new ConditionSet();
+    set.compile({
+      all: [
+        { fact: 'slow.value', operator: 'equal', value: 7 },
+        { fact: 'slow.fails', operator: 'equal', value: 1 },
+      ],
+    });
+    const { facts } = setUp();
+    facts.usePlan(factPlan(set, slowRegistry));
+    // Pending until the provider settles (one call); settle() waits for it.
+    expect(facts.reader('slow.value', undefined, 0)).toBe(PENDING);
+    expect(facts.reader('slow.value', undefined, 0)).toBe(PENDING);
+    release(7);
+    await facts.settle();
+    expect(facts.reader('slow.value', undefined, 0)).toBe(7);
+    expect(await facts.get('slow.value')).toBe(7);
+    // The error is kept: every read throws it, by slot or by name, and the provider ran once.
+    expect(() => facts.reader('slow.fails', undefined, 1)).toThrow(/slow\.fails.*no luck/);
+    expect(() => facts.reader('slow.fails', undefined)).toThrow(/no luck/);
+    expect([slowCalls, failCalls]).toEqual([1, 1]);
+    const traced = facts.traceFacts(0);
+    expect(traced.map((f) => [f.name, f.value, f.error?.message])).toEqual([
+      ['slow.value', 7, undefined],
+      ['slow.fails', undefined, expect.stringMatching(/no luck/)],
+    ]);
+    expect(traced[0]?.ms).toBeGreaterThanOrEqual(0);
   });
 });

@@ -93,20 +93,38 @@ function pseudoOf(name: string): Pseudo | null {
  * read.
  */
 interface PlannedFact {
+  readonly slot: number;
   readonly name: string;
   readonly params: JsonObject | undefined;
   readonly key: string;
   readonly pseudo: Pseudo | null;
   readonly def: FactDefinition | undefined;
 }
-export type FactPlan = readonly PlannedFact[];
+export interface FactPlan {
+  readonly slots: readonly PlannedFact[];
+  /** The provided facts of `slots` by memo key: a read by name of a planned fact uses its slot. */
+  readonly byKey: ReadonlyMap<string, PlannedFact>;
+}
 
 /** The plan of a set's fact slots, for the set as compiled so far (a loaded rule set's set no longer grows). */
 export function factPlan(conditions: ConditionSet, registry: Registry): FactPlan {
-  return conditions.slotFacts().map(({ name, params }): PlannedFact => {
+  const slots = conditions.slotFacts().map(({ name, params }, slot): PlannedFact => {
     const pseudo = pseudoOf(name);
-    return { name, params, key: factKey(name, params), pseudo, def: pseudo === null ? registry.fact(name) : undefined };
+    const def = pseudo === null ? registry.fact(name) : undefined;
+    return { slot, name, params, key: factKey(name, params), pseudo, def };
   });
+  return { slots, byKey: new Map(slots.filter((p) => p.pseudo === null).map((p) => [p.key, p])) };
+}
+
+/** A planned fact not read yet this event. */
+const UNREAD_SLOT: unique symbol = Symbol('fact not read');
+/** A planned fact that is not a value: its provider threw, or is still resolving. */
+class Unsettled {
+  constructor(
+    readonly error: RulecordError | undefined,
+    readonly promise: Promise<void> | undefined,
+    readonly ms: number,
+  ) {}
 }
 
 /** `ctx.settings(moduleId)`, made once per loaded rule set (its settings object), not per event. */
@@ -219,6 +237,13 @@ export class EventFacts {
   readonly reader: FactReader;
   /** The fact slots of the conditions this event runs (`usePlan`), read by slot. */
   #plan: FactPlan | undefined;
+  /**
+   * The planned facts' memo, by slot (made on the first read of one): a value, `UNREAD_SLOT`, or `Unsettled`. An event
+   * reads about ten facts: one array instead of an entry object each and a scan of the keys.
+   */
+  #slots: unknown[] | undefined;
+  /** How long each timed planned fact took, by slot (made on the first: most events time one fact or none). */
+  #slotMs: number[] | undefined;
   #peek: ((name: string, params: JsonObject | undefined) => unknown) | undefined;
 
   constructor(
@@ -229,7 +254,7 @@ export class EventFacts {
   ) {
     this.now = env.clock.now();
     this.reader = (name, params, slot) => {
-      const planned = slot === undefined ? undefined : this.#plan?.[slot];
+      const planned = slot === undefined ? undefined : this.#plan?.slots[slot];
       return planned !== undefined && planned.name === name && planned.params === params
         ? this.readPlanned(planned)
         : this.read(name, params);
@@ -248,18 +273,93 @@ export class EventFacts {
       }
   }
 
-  /** Reads the slots of `conditions` by their plan (see `factPlan`): the rule set this event runs. */
+  /**
+   * Reads the slots of `conditions` by their plan (see `factPlan`): the rule set this event runs. Facts already in the
+   * memo (a seed) move to their slots.
+   */
   usePlan(plan: FactPlan): void {
     this.#plan = plan;
+    this.#slots = undefined;
+    if (this.memo.size === 0) return;
+    this.memo.forEach((entry, key) => {
+      const p = plan.byKey.get(key);
+      if (p === undefined || entry.state === 'pending') return;
+      const slots = this.slotsOf(plan);
+      if (entry.state === 'done') slots[p.slot] = entry.value;
+      else slots[p.slot] = new Unsettled(entry.error, undefined, entry.ms);
+      if (entry.ms !== 0) (this.#slotMs ??= [])[p.slot] = entry.ms;
+    });
   }
 
-  /** `read` of a planned slot: no pseudo-fact test, no key to make, no registry lookup. */
+  private slotsOf(plan: FactPlan): unknown[] {
+    return (this.#slots ??= new Array<unknown>(plan.slots.length).fill(UNREAD_SLOT));
+  }
+
+  /** `read` of a planned slot: no pseudo-fact test, no key to make, no registry lookup, no entry. */
   private readPlanned(p: PlannedFact): unknown {
     if (p.pseudo !== null) {
       this.log.push(p.name);
       return this.pseudoAt(p.pseudo);
     }
-    return this.readKey(p.name, p.params, p.key, p.def);
+    const slots = this.#slots ?? this.slotsOf(this.#plan as FactPlan);
+    let v = slots[p.slot];
+    if (v === UNREAD_SLOT) v = this.startSlot(p, slots);
+    if (v instanceof Unsettled) {
+      if (v.error === undefined) return PENDING;
+      this.log.push(p.key);
+      throw v.error;
+    }
+    this.log.push(p.key);
+    return v;
+  }
+
+  /** Resolves a planned fact into its slot (as `start` does into an entry): its value, or an `Unsettled`. */
+  private startSlot(p: PlannedFact, slots: unknown[]): unknown {
+    const def = this.checkedDef(p.name, p.def);
+    const timed = def.cost === 'io';
+    let started = timed ? performance.now() : 0;
+    let result: unknown;
+    try {
+      result = def.resolve(this.context, p.params);
+    } catch (e) {
+      return (slots[p.slot] = new Unsettled(
+        factFailure(p.name, e),
+        undefined,
+        timed ? performance.now() - started : 0,
+      ));
+    }
+    if (!(result instanceof Promise)) {
+      if (timed) (this.#slotMs ??= [])[p.slot] = performance.now() - started;
+      return (slots[p.slot] = result);
+    }
+    if (!timed) started = performance.now();
+    const promise = result.then(
+      (value: unknown) => {
+        (this.#slotMs ??= [])[p.slot] = performance.now() - started;
+        slots[p.slot] = value;
+      },
+      (e: unknown) => {
+        slots[p.slot] = new Unsettled(factFailure(p.name, e), undefined, performance.now() - started);
+      },
+    );
+    return (slots[p.slot] = new Unsettled(undefined, promise, 0));
+  }
+
+  /**
+   * A fact's memo entry by key, from its slot when it is planned (a new object: for traces, snapshots and peeks, not
+   * for the conditions' reads).
+   */
+  private entryOf(key: string): Entry | undefined {
+    const p = this.#plan?.byKey.get(key);
+    if (p === undefined) return this.memo.get(key);
+    const v = this.#slots?.[p.slot] ?? UNREAD_SLOT;
+    if (v === UNREAD_SLOT) return undefined;
+    const cost = p.def?.cost ?? 'cheap';
+    const { name, params } = p;
+    if (!(v instanceof Unsettled))
+      return { state: 'done', value: v, ms: this.#slotMs?.[p.slot] ?? 0, cost, name, params };
+    if (v.error !== undefined) return { state: 'error', error: v.error, ms: v.ms, cost, name, params };
+    return { state: 'pending', promise: v.promise as Promise<void>, cost, name, params };
   }
 
   /** A reader of what is already resolved (PENDING otherwise), that logs nothing: to replay a condition for its trace. */
@@ -276,7 +376,7 @@ export class EventFacts {
         return this.pseudoValue(name);
       }
       const key = factKey(name, params);
-      const entry = this.memo.get(key);
+      const entry = this.entryOf(key);
       if (!entry || entry.state === 'pending') return PENDING;
       keys?.push(key);
       if (entry.state === 'error') throw entry.error;
@@ -315,7 +415,8 @@ export class EventFacts {
     return safeGet(this.env.event.payload, pseudo);
   }
 
-  private start(name: string, params: JsonObject | undefined, key: string, def: FactDefinition | undefined): Entry {
+  /** The definition of a fact about to be resolved: an unknown fact and one past the io budget throw. */
+  private checkedDef(name: string, def: FactDefinition | undefined): FactDefinition {
     if (!def) {
       throw new RulecordError(
         RUNTIME_CODES.RC_UNKNOWN_FACT,
@@ -325,8 +426,7 @@ export class EventFacts {
         },
       );
     }
-    const cost = def.cost ?? 'cheap';
-    if (cost === 'io') {
+    if (def.cost === 'io') {
       this.ioCount++;
       if (this.ioCount > this.budget) {
         throw new RulecordError(
@@ -338,6 +438,12 @@ export class EventFacts {
         );
       }
     }
+    return def;
+  }
+
+  private start(name: string, params: JsonObject | undefined, key: string, known: FactDefinition | undefined): Entry {
+    const def = this.checkedDef(name, known);
+    const cost = def.cost ?? 'cheap';
     // Timed when it may take a while: io facts, and any fact that answers with a promise (from when it did). A cheap
     // synchronous fact takes well under a microsecond; timing it would cost as much again, so its trace shows 0.
     const timed = cost === 'io';
@@ -404,12 +510,14 @@ export class EventFacts {
       this.log.push(name);
       return this.pseudoValue(name);
     }
-    return this.readKey(name, params, factKey(name, params), undefined);
+    return this.readKey(name, params, factKey(name, params));
   }
 
-  /** A provided fact by its memo key: resolved on first read (`def`, when known, spares the registry lookup). */
-  private readKey(name: string, params: JsonObject | undefined, key: string, def: FactDefinition | undefined): unknown {
-    const entry = this.memo.get(key) ?? this.start(name, params, key, def ?? this.registry.fact(name));
+  /** A provided fact by its memo key: resolved on first read (its slot when it is planned). */
+  private readKey(name: string, params: JsonObject | undefined, key: string): unknown {
+    const planned = this.#plan?.byKey.get(key);
+    if (planned !== undefined) return this.readPlanned(planned);
+    const entry = this.memo.get(key) ?? this.start(name, params, key, this.registry.fact(name));
     if (entry.state === 'pending') return PENDING;
     this.log.push(key);
     if (entry.state === 'error') throw entry.error;
@@ -444,7 +552,7 @@ export class EventFacts {
     const traced = (this.traced ??= new Map());
     let fact = traced.get(key);
     if (fact) return fact;
-    const entry = this.memo.get(key);
+    const entry = this.entryOf(key);
     if (!entry) fact = { name: key, value: this.pseudoValue(key), ms: 0, cost: 'event' };
     else {
       fact = {
@@ -463,7 +571,18 @@ export class EventFacts {
 
   /** Waits for every fact still resolving (most often one: then that one promise, with no list and no `all`). */
   settle(): Promise<unknown> {
-    return this.memo.pending();
+    const slots = this.#slots;
+    let promise: Promise<unknown> | undefined;
+    let more: Promise<unknown>[] | undefined;
+    if (slots !== undefined)
+      for (const v of slots) {
+        if (!(v instanceof Unsettled) || v.promise === undefined) continue;
+        if (promise === undefined) promise = v.promise;
+        else (more ??= [promise]).push(v.promise);
+      }
+    if (promise === undefined) return this.memo.pending();
+    if (this.memo.size > 0) (more ??= [promise]).push(this.memo.pending());
+    return more !== undefined ? Promise.all(more) : promise;
   }
 
   /** A fact as a promise (for `ctx.fact`, variables and actions). */
@@ -490,6 +609,12 @@ export class EventFacts {
     this.memo.forEach((e, key) => {
       if (e.state === 'done' && e.value !== undefined) out[key] = e.value;
     });
+    const slots = this.#slots;
+    if (slots !== undefined)
+      for (const p of (this.#plan as FactPlan).slots) {
+        const v = slots[p.slot];
+        if (v !== UNREAD_SLOT && v !== undefined && !(v instanceof Unsettled)) out[p.key] = v;
+      }
     return JSON.parse(JSON.stringify(out)) as Record<string, unknown>;
   }
 }
