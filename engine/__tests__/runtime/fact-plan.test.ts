@@ -162,4 +162,16 @@ describe('facts read by slot', () => {
     ]);
     expect(traced[0]?.ms).toBeGreaterThanOrEqual(0);
   });
+
+  it('hand providers a context whose `fact` reads the same memo, also called detached', async () => {
+    const { facts } = setUp();
+    const ctx = facts.context;
+    expect(facts.context).toBe(ctx);
+    const { fact } = ctx;
+    expect(ctx.fact).toBe(fact);
+    expect(await fact('test.double', { n: 2 })).toBe(4);
+    expect(facts.reader('test.double', { n: 2 }, 0)).toBe(4);
+    expect(calls).toEqual({ double: 1 });
+    expect([ctx.event.id, ctx.guildId, ctx.settings('plan')]).toEqual(['e1', 'g1', {}]);
+  });
 });

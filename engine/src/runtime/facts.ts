@@ -221,6 +221,39 @@ export interface FactEnvironment {
 }
 
 /**
+ * An event's `FactContext`: its fields, and `fact` made on first use (most providers never call it), a function that
+ * may be called detached (`const { fact } = ctx`).
+ */
+class EventFactContext implements FactContext {
+  readonly event: RuleEvent;
+  readonly guildId: string;
+  readonly clock: Clock;
+  readonly state: GuildState;
+  readonly discord: GuildDiscord;
+  readonly services: Partial<RunServices>;
+  readonly settings: FactContext['settings'];
+  readonly #facts: EventFacts;
+  #fact: FactContext['fact'] | undefined;
+
+  constructor(facts: EventFacts) {
+    const env = facts.env;
+    this.event = env.event;
+    this.guildId = env.guildId;
+    this.clock = env.clock;
+    this.state = env.state;
+    this.discord = env.discord;
+    this.services = env.services;
+    this.settings = settingsReader(env.settings);
+    this.#facts = facts;
+  }
+
+  get fact(): FactContext['fact'] {
+    // Bound, not an arrow: an arrow gets its name set at run time under tsx (esbuild keepNames).
+    return (this.#fact ??= this.#facts.get.bind(this.#facts) as FactContext['fact']);
+  }
+}
+
+/**
  * The facts of ONE event: resolved lazily, memoised for every rule the event reaches, with a budget on `io` facts.
  * `now` is fixed when the event starts being processed, so every rule sees the same instant.
  */
@@ -386,21 +419,7 @@ export class EventFacts {
 
   /** What providers and actions see; built on first use (most events never call a provider that needs it). */
   get context(): FactContext {
-    if (this.#context) return this.#context;
-    const env = this.env;
-    const settings = env.settings;
-    this.#context = {
-      event: env.event,
-      guildId: env.guildId,
-      clock: env.clock,
-      state: env.state,
-      discord: env.discord,
-      services: env.services,
-      settings: settingsReader(settings),
-      // Bound, not an arrow: an arrow in an object literal gets its name set at run time under tsx (esbuild keepNames).
-      fact: this.get.bind(this) as FactContext['fact'],
-    };
-    return this.#context;
+    return (this.#context ??= new EventFactContext(this));
   }
 
   /** Pseudo-facts: `event.<path>` (the payload) and `now`. */
