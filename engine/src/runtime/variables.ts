@@ -271,7 +271,10 @@ function joinParts(t: CompiledString, values: unknown[]): unknown {
     const index = t.parts.findIndex((p) => typeof p !== 'string');
     return values[index];
   }
-  return values.map(toText).join('');
+  // Concatenated as it goes: no array of texts and no `join` (a rendered parameter is a few parts).
+  let text = '';
+  for (let i = 0; i < values.length; i++) text += toText(values[i]);
+  return text;
 }
 
 /** Synchronous until a variable needs a lookup (a promise): then the rest is awaited. */
