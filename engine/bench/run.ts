@@ -65,12 +65,7 @@ const V8_SETTINGS = applyV8Settings();
  * effect in a new context, which hands its `gc` back.
  */
 v8.setFlagsFromString('--expose-gc');
-const fullGc = vm.runInNewContext('gc') as () => void;
-/** The collection, then a pause for V8's background threads to finish sweeping, so their CPU is not the pass's. */
-async function collect(): Promise<void> {
-  fullGc();
-  await new Promise((resolve) => setTimeout(resolve, 100));
-}
+const collect = vm.runInNewContext('gc') as () => void;
 
 const env = (name: string, dflt: number) => (process.env[name] === undefined ? dflt : Number(process.env[name]));
 const EVENTS = env('BENCH_EVENTS', 100_000);
@@ -426,21 +421,21 @@ async function main(): Promise<void> {
   const lean: number[] = [];
   const cpu = { rc: [] as number[], jre: [] as number[], cond: [] as number[], jreCond: [] as number[] };
   for (let rep = 0; rep < REPS; rep++) {
-    await collect();
+    collect();
     const a = await rulecordPass(EVENTS, null);
     rc.push(EVENTS / a.seconds);
     cpu.rc.push(EVENTS / lastCpuSeconds);
     p99.push(percentile(a.latencies.sort(), 99) * 1000);
-    await collect();
+    collect();
     jre.push(JRE_EVENTS / (await jrePass(JRE_EVENTS, null)));
     cpu.jre.push(JRE_EVENTS / lastCpuSeconds);
-    await collect();
+    collect();
     cond.push(EVENTS / conditionsPass(facts, null));
     cpu.cond.push(EVENTS / lastCpuSeconds);
-    await collect();
+    collect();
     jreCond.push(JRE_EVENTS / (await jreConditionsPass(facts, JRE_EVENTS, null)));
     cpu.jreCond.push(JRE_EVENTS / lastCpuSeconds);
-    await collect();
+    collect();
     lean.push(EVENTS / (await leanPass(EVENTS, null)));
     log(
       `rep ${rep + 1}: rulecord ${Math.round(rc[rep]!)} ev/s (p99 ${p99[rep]!.toFixed(1)} µs), json-rules-engine ${Math.round(jre[rep]!)} ev/s; ` +
