@@ -13,8 +13,6 @@
  * BENCH_JRE_JSONPATH (1: json-rules-engine as shipped; 0: our dotted-path resolver), BENCH_REDIS_URL (redis://127.0.0.1:6379), BENCH_REDIS_RATE (5000 events/s), BENCH_REDIS_SECONDS (4), BENCH_REDIS=0 to skip.
  * The last line printed is one JSON object.
  */
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import type { Almanac } from 'json-rules-engine';
 import { Engine as JreEngine, type Event as JreEvent } from 'json-rules-engine';
 import {
@@ -56,16 +54,6 @@ import { LeanPipeline, type PlannedAction } from './lean.js';
 
 // The V8 settings Rulecord's own processes run with (src/runtime/v8-settings.ts), for both engines of this process.
 const V8_SETTINGS = applyV8Settings();
-
-/**
- * A full collection before every timed pass, of every engine: no pass pays for the garbage the passes before it left
- * (the previous pass's engine, state and traces, or the other engine's). Without it, a major collection of that
- * garbage fell inside one pass or another: the Rulecord reps of one run split into two groups (e.g. 63–68k and
- * 45–52k events/s). What a pass allocates itself it still collects itself. `--expose-gc` set at run time takes
- * effect in a new context, which hands its `gc` back.
- */
-v8.setFlagsFromString('--expose-gc');
-const collect = vm.runInNewContext('gc') as () => void;
 
 const env = (name: string, dflt: number) => (process.env[name] === undefined ? dflt : Number(process.env[name]));
 const EVENTS = env('BENCH_EVENTS', 100_000);
@@ -421,21 +409,16 @@ async function main(): Promise<void> {
   const lean: number[] = [];
   const cpu = { rc: [] as number[], jre: [] as number[], cond: [] as number[], jreCond: [] as number[] };
   for (let rep = 0; rep < REPS; rep++) {
-    collect();
     const a = await rulecordPass(EVENTS, null);
     rc.push(EVENTS / a.seconds);
     cpu.rc.push(EVENTS / lastCpuSeconds);
     p99.push(percentile(a.latencies.sort(), 99) * 1000);
-    collect();
     jre.push(JRE_EVENTS / (await jrePass(JRE_EVENTS, null)));
     cpu.jre.push(JRE_EVENTS / lastCpuSeconds);
-    collect();
     cond.push(EVENTS / conditionsPass(facts, null));
     cpu.cond.push(EVENTS / lastCpuSeconds);
-    collect();
     jreCond.push(JRE_EVENTS / (await jreConditionsPass(facts, JRE_EVENTS, null)));
     cpu.jreCond.push(JRE_EVENTS / lastCpuSeconds);
-    collect();
     lean.push(EVENTS / (await leanPass(EVENTS, null)));
     log(
       `rep ${rep + 1}: rulecord ${Math.round(rc[rep]!)} ev/s (p99 ${p99[rep]!.toFixed(1)} µs), json-rules-engine ${Math.round(jre[rep]!)} ev/s; ` +
