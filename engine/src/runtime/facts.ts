@@ -222,7 +222,8 @@ export interface FactEnvironment {
 
 /**
  * An event's `FactContext`: its fields, and `fact` made on first use (most providers never call it), a function that
- * may be called detached (`const { fact } = ctx`).
+ * may be called detached (`const { fact } = ctx`). It is also where the event's facts keep what they were made with (no
+ * separate environment object per event: traces keep an event's facts for a while).
  */
 class EventFactContext implements FactContext {
   readonly event: RuleEvent;
@@ -235,8 +236,7 @@ class EventFactContext implements FactContext {
   readonly #facts: EventFacts;
   #fact: FactContext['fact'] | undefined;
 
-  constructor(facts: EventFacts) {
-    const env = facts.env;
+  constructor(facts: EventFacts, env: FactEnvironment) {
     this.event = env.event;
     this.guildId = env.guildId;
     this.clock = env.clock;
@@ -258,12 +258,13 @@ class EventFactContext implements FactContext {
  * `now` is fixed when the event starts being processed, so every rule sees the same instant.
  */
 export class EventFacts {
-  private readonly memo = new Memo();
+  /** Facts read by key that are not in the plan (made on the first: most events read only planned facts). */
+  #memo: Memo | undefined;
   /** Made on first use (most events build no trace). */
   private traced: Map<string, TraceFact> | undefined;
   private ioCount = 0;
   readonly now: number;
-  #context: FactContext | undefined;
+  readonly #context: EventFactContext;
   /** Memo keys in the order they were read (a run's facts are the keys read while it evaluated). */
   readonly log: string[] = [];
   /** The synchronous reader handed to compiled conditions (one per event). */
@@ -281,11 +282,12 @@ export class EventFacts {
 
   constructor(
     private readonly registry: Registry,
-    readonly env: FactEnvironment,
+    env: FactEnvironment,
     private readonly budget: number,
     seed?: Record<string, unknown>,
   ) {
     this.now = env.clock.now();
+    this.#context = new EventFactContext(this, env);
     this.reader = (name, params, slot) => {
       const planned = slot === undefined ? undefined : this.#plan?.slots[slot];
       return planned !== undefined && planned.name === name && planned.params === params
@@ -295,7 +297,7 @@ export class EventFacts {
     if (seed !== undefined)
       for (const [key, value] of Object.entries(seed)) {
         const [name = key, p] = key.split('\u0000');
-        this.memo.set(key, {
+        this.memo().set(key, {
           state: 'done',
           value,
           ms: 0,
@@ -313,8 +315,8 @@ export class EventFacts {
   usePlan(plan: FactPlan): void {
     this.#plan = plan;
     this.#slots = undefined;
-    if (this.memo.size === 0) return;
-    this.memo.forEach((entry, key) => {
+    if (this.#memo === undefined) return;
+    this.#memo.forEach((entry, key) => {
       const p = plan.byKey.get(key);
       if (p === undefined || entry.state === 'pending') return;
       const slots = this.slotsOf(plan);
@@ -384,7 +386,7 @@ export class EventFacts {
    */
   private entryOf(key: string): Entry | undefined {
     const p = this.#plan?.byKey.get(key);
-    if (p === undefined) return this.memo.get(key);
+    if (p === undefined) return this.#memo?.get(key);
     const v = this.#slots?.[p.slot] ?? UNREAD_SLOT;
     if (v === UNREAD_SLOT) return undefined;
     const cost = p.def?.cost ?? 'cheap';
@@ -417,9 +419,14 @@ export class EventFacts {
     };
   }
 
-  /** What providers and actions see; built on first use (most events never call a provider that needs it). */
+  /** What providers and actions see. */
   get context(): FactContext {
-    return (this.#context ??= new EventFactContext(this));
+    return this.#context;
+  }
+
+  /** The memo of facts read by key that are not planned, made on first use. */
+  private memo(): Memo {
+    return (this.#memo ??= new Memo());
   }
 
   /** Pseudo-facts: `event.<path>` (the payload) and `now`. */
@@ -430,8 +437,8 @@ export class EventFacts {
 
   private pseudoAt(pseudo: Pseudo): unknown {
     if (pseudo === 'now') return this.now;
-    if (pseudo === 'event') return this.env.event.payload;
-    return safeGet(this.env.event.payload, pseudo);
+    if (pseudo === 'event') return this.#context.event.payload;
+    return safeGet(this.#context.event.payload, pseudo);
   }
 
   /** The definition of a fact about to be resolved: an unknown fact and one past the io budget throw. */
@@ -469,7 +476,8 @@ export class EventFacts {
     let started = timed ? performance.now() : 0;
     let result: unknown;
     // `read` found no entry for `key`: unless the provider read facts meanwhile, it can be added without a scan.
-    const size = this.memo.size;
+    const memo = this.memo();
+    const size = memo.size;
     try {
       result = def.resolve(this.context, params);
     } catch (e) {
@@ -481,7 +489,7 @@ export class EventFacts {
         name,
         params,
       };
-      this.memo.set(key, entry);
+      memo.set(key, entry);
       return entry;
     }
     // Any provider may answer synchronously (an io fact on in-process state does): then its value is there at once.
@@ -494,17 +502,17 @@ export class EventFacts {
         name,
         params,
       };
-      if (this.memo.size === size) this.memo.add(key, entry);
-      else this.memo.set(key, entry);
+      if (memo.size === size) memo.add(key, entry);
+      else memo.set(key, entry);
       return entry;
     }
     if (!timed) started = performance.now();
     const promise = result.then(
       (value: unknown) => {
-        this.memo.set(key, { state: 'done', value, ms: performance.now() - started, cost, name, params });
+        memo.set(key, { state: 'done', value, ms: performance.now() - started, cost, name, params });
       },
       (e: unknown) => {
-        this.memo.set(key, {
+        memo.set(key, {
           state: 'error',
           error: factFailure(name, e),
           ms: performance.now() - started,
@@ -515,8 +523,8 @@ export class EventFacts {
       },
     );
     const entry: Entry = { state: 'pending', promise, cost, name, params };
-    if (this.memo.size === size) this.memo.add(key, entry);
-    else this.memo.set(key, entry);
+    if (memo.size === size) memo.add(key, entry);
+    else memo.set(key, entry);
     return entry;
   }
 
@@ -536,7 +544,7 @@ export class EventFacts {
   private readKey(name: string, params: JsonObject | undefined, key: string): unknown {
     const planned = this.#plan?.byKey.get(key);
     if (planned !== undefined) return this.readPlanned(planned);
-    const entry = this.memo.get(key) ?? this.start(name, params, key, this.registry.fact(name));
+    const entry = this.#memo?.get(key) ?? this.start(name, params, key, this.registry.fact(name));
     if (entry.state === 'pending') return PENDING;
     this.log.push(key);
     if (entry.state === 'error') throw entry.error;
@@ -599,8 +607,9 @@ export class EventFacts {
         if (promise === undefined) promise = v.promise;
         else (more ??= [promise]).push(v.promise);
       }
-    if (promise === undefined) return this.memo.pending();
-    if (this.memo.size > 0) (more ??= [promise]).push(this.memo.pending());
+    const memo = this.#memo;
+    if (promise === undefined) return memo?.pending() ?? Promise.resolve();
+    if (memo !== undefined && memo.size > 0) (more ??= [promise]).push(memo.pending());
     return more !== undefined ? Promise.all(more) : promise;
   }
 
@@ -625,7 +634,7 @@ export class EventFacts {
   /** Resolved facts as JSON, for a parked run's context. */
   snapshot(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    this.memo.forEach((e, key) => {
+    this.#memo?.forEach((e, key) => {
       if (e.state === 'done' && e.value !== undefined) out[key] = e.value;
     });
     const slots = this.#slots;
