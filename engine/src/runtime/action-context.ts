@@ -1,15 +1,13 @@
-import type { Clock } from '../clock/clock.js';
-import type { GuildDiscord } from '../discord/port.js';
 import { RulecordError } from '../errors/error.js';
-import type { Json, JsonObject, RuleEvent } from '../model/document.js';
-import type { ActionContext, FactContext, Logger, RunServices } from '../model/module.js';
-import type { GuildState } from '../state/port.js';
+import type { Json, JsonObject } from '../model/document.js';
+import type { ActionContext, FactContext, Logger } from '../model/module.js';
 import type { Scheduler } from '../timers/port.js';
 import { RUNTIME_CODES } from './codes.js';
 import { RUN_HANDLE, type RunHandle } from './run-handle.js';
 import type { CompiledRule } from './compile-rules.js';
 import type { EventRun, Run } from './run.js';
 import { TIMER_KINDS, add } from './run.js';
+import { EventContextFields } from './facts.js';
 
 /** What every action context of one rule shares (made once per compiled rule). */
 export interface RuleContextParts {
@@ -22,14 +20,7 @@ export interface RuleContextParts {
  * is; what actions seldom use (`emit`, `schedule`, `cancelTimer`, the run handle of core actions) is made on first
  * use, each a function that may be called detached (`const { emit } = ctx`).
  */
-export class RunActionContext implements ActionContext {
-  readonly event: RuleEvent;
-  readonly guildId: string;
-  readonly clock: Clock;
-  readonly state: GuildState;
-  readonly discord: GuildDiscord;
-  readonly services: Partial<RunServices>;
-  readonly settings: FactContext['settings'];
+export class RunActionContext extends EventContextFields implements ActionContext {
   readonly fact: FactContext['fact'];
   readonly rule: ActionContext['rule'];
   readonly log: Logger;
@@ -43,13 +34,7 @@ export class RunActionContext implements ActionContext {
 
   constructor(run: Run, parts: RuleContextParts, scheduler: Scheduler, emitDepth: number) {
     const base = run.ev.facts.context;
-    this.event = base.event;
-    this.guildId = base.guildId;
-    this.clock = base.clock;
-    this.state = base.state;
-    this.discord = base.discord;
-    this.services = base.services;
-    this.settings = base.settings;
+    super(base, base.settings);
     this.fact = base.fact;
     this.rule = parts.rule;
     this.log = parts.log;

@@ -220,12 +220,14 @@ export interface FactEnvironment {
   settings: Record<string, JsonObject>;
 }
 
+/** What every context of an event holds as it is: the fields of a `FactContext` but `fact`. */
+type ContextFields = Pick<FactContext, 'event' | 'guildId' | 'clock' | 'state' | 'discord' | 'services'>;
+
 /**
- * An event's `FactContext`: its fields, and `fact` made on first use (most providers never call it), a function that
- * may be called detached (`const { fact } = ctx`). It is also where the event's facts keep what they were made with (no
- * separate environment object per event: traces keep an event's facts for a while).
+ * The fields an event's fact context and its runs' action contexts share, written once here: `from`'s, and the
+ * settings reader.
  */
-class EventFactContext implements FactContext {
+export abstract class EventContextFields {
   readonly event: RuleEvent;
   readonly guildId: string;
   readonly clock: Clock;
@@ -233,17 +235,29 @@ class EventFactContext implements FactContext {
   readonly discord: GuildDiscord;
   readonly services: Partial<RunServices>;
   readonly settings: FactContext['settings'];
+
+  constructor(from: ContextFields, settings: FactContext['settings']) {
+    this.event = from.event;
+    this.guildId = from.guildId;
+    this.clock = from.clock;
+    this.state = from.state;
+    this.discord = from.discord;
+    this.services = from.services;
+    this.settings = settings;
+  }
+}
+
+/**
+ * An event's `FactContext`: its fields, and `fact` made on first use (most providers never call it), a function that
+ * may be called detached (`const { fact } = ctx`). It is also where the event's facts keep what they were made with (no
+ * separate environment object per event: traces keep an event's facts for a while).
+ */
+class EventFactContext extends EventContextFields implements FactContext {
   readonly #facts: EventFacts;
   #fact: FactContext['fact'] | undefined;
 
   constructor(facts: EventFacts, env: FactEnvironment) {
-    this.event = env.event;
-    this.guildId = env.guildId;
-    this.clock = env.clock;
-    this.state = env.state;
-    this.discord = env.discord;
-    this.services = env.services;
-    this.settings = settingsReader(env.settings);
+    super(env, settingsReader(env.settings));
     this.#facts = facts;
   }
 
