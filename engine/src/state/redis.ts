@@ -22,13 +22,6 @@ local function trim(K, nowArg, wArg)
   redis.call('ZREMRANGEBYSCORE', K, '-inf', floorS)
   return nowS, floorS
 end
--- now, windowMs, key TTL, member
-local function hit(K, A, i)
-  local nowS, floorS = trim(K, A[i], A[i + 1])
-  redis.call('ZADD', K, nowS, A[i + 3])
-  redis.call('PEXPIRE', K, A[i + 2])
-  return redis.call('ZCOUNT', K, '(' .. floorS, nowS)
-end
 -- now, windowMs, key TTL, member, max
 local function take(K, A, i)
   local nowS, floorS = trim(K, A[i], A[i + 1])
@@ -52,8 +45,34 @@ local function incr(K, A, i)
 end
 `;
 
-const HIT = `${OPS}
-return hit(KEYS[1], ARGV, 1)`;
+/**
+ * A hit, written out in the script instead of as a function of `OPS` (the hot path of a rate fact: no closures or
+ * table made per call). ARGV from `i`: now, windowMs, key TTL, member, and now - windowMs as the client wrote it, so the
+ * usual case formats no number; only a hit stamped before the newest one (counted at the newest time) does. Once the
+ * trim leaves only hits in (floor, now], the count is the set's size. `guard` is what runs when the first command on
+ * the key fails (it then returns the error): a marker written before it is deleted.
+ */
+function hitLua(key: string, i: number, guard: string | null, wrap: (count: string) => string): string {
+  return `
+local K = ${key}
+local last = redis.${guard === null ? 'call' : 'pcall'}('ZRANGE', K, -1, -1, 'WITHSCORES')
+${guard === null ? '' : `if last.err then ${guard} return last end`}
+local nowS, floorS = ARGV[${i}], ARGV[${i + 4}]
+if last[2] and tonumber(last[2]) > tonumber(nowS) then
+  local now = tonumber(last[2])
+  nowS = string.format('%.17g', now)
+  floorS = string.format('%.17g', now - tonumber(ARGV[${i + 1}]))
+end
+redis.call('ZREMRANGEBYSCORE', K, '-inf', floorS)
+redis.call('ZADD', K, nowS, ARGV[${i + 3}])
+redis.call('PEXPIRE', K, ARGV[${i + 2}])
+return ${wrap("redis.call('ZCARD', K)")}`;
+}
+const HIT = hitLua('KEYS[1]', 1, null, (count) => count);
+/** setIfAbsentThen of a hit (the engine's redelivery marker riding with a rate fact): as MARK_THEN, with `hitLua`. */
+const MARK_HIT = `
+if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return {0} end
+${hitLua('KEYS[2]', 4, "redis.call('DEL', KEYS[1])", (count) => `{1, ${count}}`)}`;
 const TAKE = `${OPS}
 return take(KEYS[1], ARGV, 1)`;
 const INCR = `${OPS}
@@ -72,7 +91,6 @@ local RUN = {
   setIfAbsent = function(K, A, i) return redis.call('SET', K, A[i], 'PX', A[i + 1], 'NX') and 1 or 0 end,
   del = function(K, A, i) redis.call('DEL', K) return false end,
   incr = incr,
-  hit = hit,
   count = function(K, A, i) return redis.call('ZCOUNT', K, A[i], A[i + 1]) end,
   take = take,
 }
@@ -90,7 +108,13 @@ interface LuaScript {
   readonly sha: string;
 }
 const script = (lua: string): LuaScript => ({ lua, sha: createHash('sha1').update(lua).digest('hex') });
-const SCRIPTS = { hit: script(HIT), take: script(TAKE), incr: script(INCR), markThen: script(MARK_THEN) };
+const SCRIPTS = {
+  hit: script(HIT),
+  take: script(TAKE),
+  incr: script(INCR),
+  markThen: script(MARK_THEN),
+  markHit: script(MARK_HIT),
+};
 
 /** Replies as strings (numbers stay numbers), as the ioredis methods return them. */
 const UTF8 = { replyEncoding: 'utf8' as const };
@@ -253,7 +277,7 @@ class RedisGuildState implements GuildState {
   async hit(feature: string, key: string, windowMs: number, now: number): Promise<number> {
     const k = this.#key(feature, key);
     checkPositive('windowMs', windowMs);
-    return Number(await evalScript(this.#redis, SCRIPTS.hit, [k], windowArgs(windowMs, now)));
+    return Number(await evalScript(this.#redis, SCRIPTS.hit, [k], hitArgs(windowMs, now)));
   }
 
   async count(feature: string, key: string, windowMs: number, now: number): Promise<number> {
@@ -302,7 +326,7 @@ class RedisGuildState implements GuildState {
         break;
       case 'hit':
         checkPositive('windowMs', op.windowMs);
-        args = windowArgs(op.windowMs, op.now);
+        args = hitArgs(op.windowMs, op.now);
         break;
       case 'count':
         checkPositive('windowMs', op.windowMs);
@@ -321,7 +345,7 @@ class RedisGuildState implements GuildState {
     }
     const reply = (await evalScript(
       this.#redis,
-      SCRIPTS.markThen,
+      op.op === 'hit' ? SCRIPTS.markHit : SCRIPTS.markThen,
       [marker, k],
       [String(value), ms(ttlMs), op.op, ...args],
     )) as [number, Reply?];
@@ -365,4 +389,9 @@ class RedisGuildState implements GuildState {
 /** The window scripts' arguments: now, window, key TTL, a unique member. */
 function windowArgs(windowMs: number, now: number): string[] {
   return [String(now), String(windowMs), ms(windowKeyTtl(windowMs)), member(now)];
+}
+
+/** A hit's arguments (`hitLua`): the window's, and the floor of the window at `now`. */
+function hitArgs(windowMs: number, now: number): string[] {
+  return [...windowArgs(windowMs, now), String(now - windowMs)];
 }

@@ -279,6 +279,34 @@ export function stateStoreContract(name: string, make: () => Promise<StateStoreF
       expect(await a.get('c', 'n')).toBe('4');
     });
 
+    it('property: hits, plain and through setIfAbsentThen, count as the window model, times out of order included', async (ctx) => {
+      markThen(fx.store.forGuild(fresh('g')), () => ctx.skip());
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 5000 }),
+          fc.array(fc.tuple(fc.boolean(), fc.integer({ min: -3000, max: 3000 })), { minLength: 1, maxLength: 25 }),
+          async (windowMs, steps) => {
+            const g = fx.store.forGuild(fresh('hits'));
+            // The model: a hit stamped before the newest counts at the newest time; the window is (at - windowMs, at].
+            const model: number[] = [];
+            let now = 1_700_000_000_000;
+            for (const [i, [marked, step]] of steps.entries()) {
+              now += step;
+              const at = Math.max(now, model.at(-1) ?? now);
+              while (model.length > 0 && (model[0] as number) <= at - windowMs) model.shift();
+              model.push(at);
+              const op = { op: 'hit', feature: 'rate', key: 'u', windowMs, now } as const;
+              const got = marked
+                ? await g.setIfAbsentThen!('seen', `e${i}`, '1', 60_000, op)
+                : { set: true, result: await g.hit('rate', 'u', windowMs, now) };
+              expect({ i, ...got }).toEqual({ i, set: true, result: model.length });
+            }
+          },
+        ),
+        { numRuns: 30 },
+      );
+    });
+
     it('setIfAbsentThen markers expire after their TTL', async (ctx) => {
       const g = fx.store.forGuild(fresh('g'));
       const mark = markThen(g, () => ctx.skip());
