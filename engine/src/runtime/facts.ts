@@ -127,6 +127,25 @@ class Unsettled {
   ) {}
 }
 
+/**
+ * An event's memo of facts by slot: per slot a value, `UNREAD_SLOT` or `Unsettled`, and how long a timed fact took
+ * (made on the first: most events time one fact or none). An event reads about ten facts: one array instead of an
+ * entry object each and a scan of keys.
+ */
+class SlotValues {
+  readonly values: unknown[];
+  ms: number[] | undefined;
+  constructor(slots: number) {
+    this.values = new Array<unknown>(slots).fill(UNREAD_SLOT);
+  }
+}
+const NO_VALUES: readonly unknown[] = Object.freeze([]);
+/** An event's facts read by key that are not planned, each with a slot of its own. */
+interface ExtraFacts {
+  readonly facts: Map<string, PlannedFact>;
+  readonly values: SlotValues;
+}
+
 /** `ctx.settings(moduleId)`, made once per loaded rule set (its settings object), not per event. */
 const settingsReaders = new WeakMap<Record<string, JsonObject>, FactContext['settings']>();
 function settingsReader(settings: Record<string, JsonObject>): FactContext['settings'] {
@@ -136,77 +155,6 @@ function settingsReader(settings: Record<string, JsonObject>): FactContext['sett
     settingsReaders.set(settings, read);
   }
   return read;
-}
-
-/**
- * An event's fact memo: a few keys (one per fact and params an event reads, ~10 here), so two parallel arrays with a
- * linear scan, turning into a Map past 32 keys. Keys are the condition's own strings, so comparisons are mostly by
- * reference.
- */
-class Memo {
-  private readonly keys: string[] = [];
-  private readonly entries: Entry[] = [];
-  private map: Map<string, Entry> | undefined;
-
-  get(key: string): Entry | undefined {
-    if (this.map !== undefined) return this.map.get(key);
-    const keys = this.keys;
-    for (let i = 0; i < keys.length; i++) if (keys[i] === key) return this.entries[i];
-    return undefined;
-  }
-
-  set(key: string, entry: Entry): void {
-    if (this.map !== undefined) {
-      this.map.set(key, entry);
-      return;
-    }
-    const keys = this.keys;
-    for (let i = 0; i < keys.length; i++) {
-      if (keys[i] === key) {
-        this.entries[i] = entry;
-        return;
-      }
-    }
-    this.add(key, entry);
-  }
-
-  /** Keys held. */
-  get size(): number {
-    return this.map !== undefined ? this.map.size : this.keys.length;
-  }
-
-  /** `set` for a key known to be absent (no scan). */
-  add(key: string, entry: Entry): void {
-    if (this.map !== undefined) {
-      this.map.set(key, entry);
-      return;
-    }
-    this.keys.push(key);
-    this.entries.push(entry);
-    if (this.keys.length > 32) this.map = new Map(this.keys.map((k, i) => [k, this.entries[i] as Entry]));
-  }
-
-  /** A promise that settles when every pending entry has: the entry's own when there is one. */
-  pending(): Promise<unknown> {
-    let one: Promise<void> | undefined;
-    let all: Promise<void>[] | undefined;
-    const add = (e: Entry): void => {
-      if (e.state !== 'pending') return;
-      if (one === undefined) one = e.promise;
-      else (all ??= [one]).push(e.promise);
-    };
-    if (this.map !== undefined) for (const e of this.map.values()) add(e);
-    else for (const e of this.entries) add(e);
-    return all !== undefined ? Promise.all(all) : (one ?? Promise.resolve());
-  }
-
-  forEach(f: (entry: Entry, key: string) => void): void {
-    if (this.map !== undefined) {
-      for (const [key, entry] of this.map) f(entry, key);
-      return;
-    }
-    for (let i = 0; i < this.keys.length; i++) f(this.entries[i] as Entry, this.keys[i] as string);
-  }
 }
 
 /** What a FactContext is made of, per event and guild. */
@@ -272,8 +220,6 @@ class EventFactContext extends EventContextFields implements FactContext {
  * `now` is fixed when the event starts being processed, so every rule sees the same instant.
  */
 export class EventFacts {
-  /** Facts read by key that are not in the plan (made on the first: most events read only planned facts). */
-  #memo: Memo | undefined;
   /** Made on first use (most events build no trace). */
   private traced: Map<string, TraceFact> | undefined;
   private ioCount = 0;
@@ -285,13 +231,13 @@ export class EventFacts {
   readonly reader: FactReader;
   /** The fact slots of the conditions this event runs (`usePlan`), read by slot. */
   #plan: FactPlan | undefined;
+  /** The planned facts' memo (made on the first read of one). */
+  #planned: SlotValues | undefined;
   /**
-   * The planned facts' memo, by slot (made on the first read of one): a value, `UNREAD_SLOT`, or `Unsettled`. An event
-   * reads about ten facts: one array instead of an entry object each and a scan of the keys.
+   * Facts read by key that are not planned (`ctx.fact`, variables, a seed), each given a slot of its own on first read
+   * (made on the first: most events read only planned facts).
    */
-  #slots: unknown[] | undefined;
-  /** How long each timed planned fact took, by slot (made on the first: most events time one fact or none). */
-  #slotMs: number[] | undefined;
+  #extra: ExtraFacts | undefined;
   #peek: ((name: string, params: JsonObject | undefined) => unknown) | undefined;
 
   constructor(
@@ -311,37 +257,29 @@ export class EventFacts {
     if (seed !== undefined)
       for (const [key, value] of Object.entries(seed)) {
         const [name = key, p] = key.split('\u0000');
-        this.memo().set(key, {
-          state: 'done',
-          value,
-          ms: 0,
-          cost: 'cheap',
-          name,
-          params: p === undefined ? undefined : (JSON.parse(p) as JsonObject),
-        });
+        const params = p === undefined ? undefined : (JSON.parse(p) as JsonObject);
+        this.extras().values.values[this.extraFact(name, params, key, undefined).slot] = value;
       }
   }
 
   /**
-   * Reads the slots of `conditions` by their plan (see `factPlan`): the rule set this event runs. Facts already in the
-   * memo (a seed) move to their slots.
+   * Reads the slots of `conditions` by their plan (see `factPlan`): the rule set this event runs. Planned facts already
+   * read by key (a seed) move to their slots.
    */
   usePlan(plan: FactPlan): void {
     this.#plan = plan;
-    this.#slots = undefined;
-    if (this.#memo === undefined) return;
-    this.#memo.forEach((entry, key) => {
+    this.#planned = undefined;
+    const extra = this.#extra;
+    if (extra === undefined) return;
+    for (const [key, fact] of extra.facts) {
       const p = plan.byKey.get(key);
-      if (p === undefined || entry.state === 'pending') return;
-      const slots = this.slotsOf(plan);
-      if (entry.state === 'done') slots[p.slot] = entry.value;
-      else slots[p.slot] = new Unsettled(entry.error, undefined, entry.ms);
-      if (entry.ms !== 0) (this.#slotMs ??= [])[p.slot] = entry.ms;
-    });
-  }
-
-  private slotsOf(plan: FactPlan): unknown[] {
-    return (this.#slots ??= new Array<unknown>(plan.slots.length).fill(UNREAD_SLOT));
+      const v = extra.values.values[fact.slot];
+      if (p === undefined || v === UNREAD_SLOT || (v instanceof Unsettled && v.error === undefined)) continue;
+      const planned = (this.#planned ??= new SlotValues(plan.slots.length));
+      planned.values[p.slot] = v;
+      const ms = extra.values.ms?.[fact.slot];
+      if (ms !== undefined) (planned.ms ??= [])[p.slot] = ms;
+    }
   }
 
   /** `read` of a planned slot: no pseudo-fact test, no key to make, no registry lookup, no entry. */
@@ -350,9 +288,13 @@ export class EventFacts {
       this.log.push(p.name);
       return this.pseudoAt(p.pseudo);
     }
-    const slots = this.#slots ?? this.slotsOf(this.#plan as FactPlan);
-    let v = slots[p.slot];
-    if (v === UNREAD_SLOT) v = this.startSlot(p, slots);
+    return this.readIn(p, (this.#planned ??= new SlotValues((this.#plan as FactPlan).slots.length)));
+  }
+
+  /** A provided fact in its slot of `store`: resolved on first read, logged for the trace unless still pending. */
+  private readIn(p: PlannedFact, store: SlotValues): unknown {
+    let v = store.values[p.slot];
+    if (v === UNREAD_SLOT) v = this.resolve(p, store);
     if (v instanceof Unsettled) {
       if (v.error === undefined) return PENDING;
       this.log.push(p.key);
@@ -362,9 +304,15 @@ export class EventFacts {
     return v;
   }
 
-  /** Resolves a planned fact into its slot (as `start` does into an entry): its value, or an `Unsettled`. */
-  private startSlot(p: PlannedFact, slots: unknown[]): unknown {
+  /**
+   * Runs a fact's provider into its slot: its value, or an `Unsettled` (an error, or a promise that writes the slot
+   * when it settles). Timed when it may take a while: io facts, and any fact that answers with a promise (from when it
+   * did). A cheap synchronous fact takes well under a microsecond; timing it would cost as much again, so its trace
+   * shows 0.
+   */
+  private resolve(p: PlannedFact, store: SlotValues): unknown {
     const def = this.checkedDef(p.name, p.def);
+    const slots = store.values;
     const timed = def.cost === 'io';
     let started = timed ? performance.now() : 0;
     let result: unknown;
@@ -377,14 +325,15 @@ export class EventFacts {
         timed ? performance.now() - started : 0,
       ));
     }
+    // Any provider may answer synchronously (an io fact on in-process state does): then its value is there at once.
     if (!(result instanceof Promise)) {
-      if (timed) (this.#slotMs ??= [])[p.slot] = performance.now() - started;
+      if (timed) (store.ms ??= [])[p.slot] = performance.now() - started;
       return (slots[p.slot] = result);
     }
     if (!timed) started = performance.now();
     const promise = result.then(
       (value: unknown) => {
-        (this.#slotMs ??= [])[p.slot] = performance.now() - started;
+        (store.ms ??= [])[p.slot] = performance.now() - started;
         slots[p.slot] = value;
       },
       (e: unknown) => {
@@ -394,19 +343,49 @@ export class EventFacts {
     return (slots[p.slot] = new Unsettled(undefined, promise, 0));
   }
 
+  private extras(): ExtraFacts {
+    return (this.#extra ??= { facts: new Map(), values: new SlotValues(0) });
+  }
+
+  /** The slot of a fact read by key that is not planned: made on its first read. */
+  private extraFact(
+    name: string,
+    params: JsonObject | undefined,
+    key: string,
+    def: FactDefinition | undefined,
+  ): PlannedFact {
+    const extra = this.extras();
+    let fact = extra.facts.get(key);
+    if (fact === undefined) {
+      fact = { slot: extra.values.values.length, name, params, key, pseudo: null, def };
+      extra.facts.set(key, fact);
+      extra.values.values.push(UNREAD_SLOT);
+    }
+    return fact;
+  }
+
+  /** A provided fact's slot and the store it is in, by memo key: planned or not; undefined when never read. */
+  private slotOf(key: string): { fact: PlannedFact; store: SlotValues | undefined } | undefined {
+    const planned = this.#plan?.byKey.get(key);
+    if (planned !== undefined) return { fact: planned, store: this.#planned };
+    const fact = this.#extra?.facts.get(key);
+    return fact === undefined ? undefined : { fact, store: this.#extra?.values };
+  }
+
   /**
-   * A fact's memo entry by key, from its slot when it is planned (a new object: for traces, snapshots and peeks, not
-   * for the conditions' reads).
+   * A fact's memo entry by key (a new object: for traces and peeks, not for the conditions' reads), or undefined when it
+   * was not read.
    */
   private entryOf(key: string): Entry | undefined {
-    const p = this.#plan?.byKey.get(key);
-    if (p === undefined) return this.#memo?.get(key);
-    const v = this.#slots?.[p.slot] ?? UNREAD_SLOT;
+    const found = this.slotOf(key);
+    if (found === undefined) return undefined;
+    const { fact, store } = found;
+    const v = store?.values[fact.slot] ?? UNREAD_SLOT;
     if (v === UNREAD_SLOT) return undefined;
-    const cost = p.def?.cost ?? 'cheap';
-    const { name, params } = p;
+    const cost = fact.def?.cost ?? 'cheap';
+    const { name, params } = fact;
     if (!(v instanceof Unsettled))
-      return { state: 'done', value: v, ms: this.#slotMs?.[p.slot] ?? 0, cost, name, params };
+      return { state: 'done', value: v, ms: store?.ms?.[fact.slot] ?? 0, cost, name, params };
     if (v.error !== undefined) return { state: 'error', error: v.error, ms: v.ms, cost, name, params };
     return { state: 'pending', promise: v.promise as Promise<void>, cost, name, params };
   }
@@ -436,11 +415,6 @@ export class EventFacts {
   /** What providers and actions see. */
   get context(): FactContext {
     return this.#context;
-  }
-
-  /** The memo of facts read by key that are not planned, made on first use. */
-  private memo(): Memo {
-    return (this.#memo ??= new Memo());
   }
 
   /** Pseudo-facts: `event.<path>` (the payload) and `now`. */
@@ -481,67 +455,6 @@ export class EventFacts {
     return def;
   }
 
-  private start(name: string, params: JsonObject | undefined, key: string, known: FactDefinition | undefined): Entry {
-    const def = this.checkedDef(name, known);
-    const cost = def.cost ?? 'cheap';
-    // Timed when it may take a while: io facts, and any fact that answers with a promise (from when it did). A cheap
-    // synchronous fact takes well under a microsecond; timing it would cost as much again, so its trace shows 0.
-    const timed = cost === 'io';
-    let started = timed ? performance.now() : 0;
-    let result: unknown;
-    // `read` found no entry for `key`: unless the provider read facts meanwhile, it can be added without a scan.
-    const memo = this.memo();
-    const size = memo.size;
-    try {
-      result = def.resolve(this.context, params);
-    } catch (e) {
-      const entry: Entry = {
-        state: 'error',
-        error: factFailure(name, e),
-        ms: timed ? performance.now() - started : 0,
-        cost,
-        name,
-        params,
-      };
-      memo.set(key, entry);
-      return entry;
-    }
-    // Any provider may answer synchronously (an io fact on in-process state does): then its value is there at once.
-    if (!(result instanceof Promise)) {
-      const entry: Entry = {
-        state: 'done',
-        value: result,
-        ms: timed ? performance.now() - started : 0,
-        cost,
-        name,
-        params,
-      };
-      if (memo.size === size) memo.add(key, entry);
-      else memo.set(key, entry);
-      return entry;
-    }
-    if (!timed) started = performance.now();
-    const promise = result.then(
-      (value: unknown) => {
-        memo.set(key, { state: 'done', value, ms: performance.now() - started, cost, name, params });
-      },
-      (e: unknown) => {
-        memo.set(key, {
-          state: 'error',
-          error: factFailure(name, e),
-          ms: performance.now() - started,
-          cost,
-          name,
-          params,
-        });
-      },
-    );
-    const entry: Entry = { state: 'pending', promise, cost, name, params };
-    if (memo.size === size) memo.add(key, entry);
-    else memo.set(key, entry);
-    return entry;
-  }
-
   /**
    * Reads a fact for a condition: a value, or PENDING while an async provider runs (await `settle()` and evaluate
    * again). Throws the fact's error. Every read is logged for the trace.
@@ -558,11 +471,9 @@ export class EventFacts {
   private readKey(name: string, params: JsonObject | undefined, key: string): unknown {
     const planned = this.#plan?.byKey.get(key);
     if (planned !== undefined) return this.readPlanned(planned);
-    const entry = this.#memo?.get(key) ?? this.start(name, params, key, this.registry.fact(name));
-    if (entry.state === 'pending') return PENDING;
-    this.log.push(key);
-    if (entry.state === 'error') throw entry.error;
-    return entry.value;
+    const extra = this.extras();
+    const fact = extra.facts.get(key) ?? this.extraFact(name, params, key, this.registry.fact(name));
+    return this.readIn(fact, extra.values);
   }
 
   /**
@@ -612,19 +523,15 @@ export class EventFacts {
 
   /** Waits for every fact still resolving (most often one: then that one promise, with no list and no `all`). */
   settle(): Promise<unknown> {
-    const slots = this.#slots;
     let promise: Promise<unknown> | undefined;
     let more: Promise<unknown>[] | undefined;
-    if (slots !== undefined)
-      for (const v of slots) {
+    for (const store of [this.#planned, this.#extra?.values])
+      for (const v of store?.values ?? NO_VALUES) {
         if (!(v instanceof Unsettled) || v.promise === undefined) continue;
         if (promise === undefined) promise = v.promise;
         else (more ??= [promise]).push(v.promise);
       }
-    const memo = this.#memo;
-    if (promise === undefined) return memo?.pending() ?? Promise.resolve();
-    if (memo !== undefined && memo.size > 0) (more ??= [promise]).push(memo.pending());
-    return more !== undefined ? Promise.all(more) : promise;
+    return more !== undefined ? Promise.all(more) : (promise ?? Promise.resolve());
   }
 
   /** A fact as a promise (for `ctx.fact`, variables and actions). */
@@ -648,15 +555,12 @@ export class EventFacts {
   /** Resolved facts as JSON, for a parked run's context. */
   snapshot(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    this.#memo?.forEach((e, key) => {
-      if (e.state === 'done' && e.value !== undefined) out[key] = e.value;
-    });
-    const slots = this.#slots;
-    if (slots !== undefined)
-      for (const p of (this.#plan as FactPlan).slots) {
-        const v = slots[p.slot];
-        if (v !== UNREAD_SLOT && v !== undefined && !(v instanceof Unsettled)) out[p.key] = v;
-      }
+    const keep = (fact: PlannedFact, store: SlotValues | undefined): void => {
+      const v = store?.values[fact.slot] ?? UNREAD_SLOT;
+      if (v !== UNREAD_SLOT && v !== undefined && !(v instanceof Unsettled)) out[fact.key] = v;
+    };
+    for (const fact of this.#extra?.facts.values() ?? []) keep(fact, this.#extra?.values);
+    for (const fact of this.#plan?.slots ?? []) if (fact.pseudo === null) keep(fact, this.#planned);
     return JSON.parse(JSON.stringify(out)) as Record<string, unknown>;
   }
 }
