@@ -645,13 +645,13 @@ export class Engine {
   }
 
   /**
-   * A run whose `where` and condition passed: its where checks, condition leaves and facts are written into its trace
-   * only if the trace is read (`RunTrace`).
+   * A run whose `where` passed. With `replay` (its condition passed too), its where checks, condition leaves and facts
+   * are written into its trace only if the trace is read (`RunTrace`); without, the caller writes them.
    */
-  private startRun(ev: EventRun, rule: CompiledRule, logStart: number): Run {
+  private startRun(ev: EventRun, rule: CompiledRule, logStart: number, replay = true): Run {
     const run = this.newRun(ev, rule, `${ev.event.id}|${rule.id}`, 0);
     run.logStart = logStart;
-    run.replay = true;
+    run.replay = replay;
     return run;
   }
 
@@ -662,8 +662,7 @@ export class Engine {
     condition: NonNullable<CompiledRule['condition']>,
     logStart: number,
   ): Run {
-    const run = this.newRun(ev, rule, `${ev.event.id}|${rule.id}`, 0);
-    run.logStart = logStart;
+    const run = this.startRun(ev, rule, logStart, false);
     const trace = run.trace;
     trace.where.result = checkWhereOn(rule.where, ev.subject, trace.where.checks);
     const keys: string[] = [];
