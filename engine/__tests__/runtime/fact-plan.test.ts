@@ -79,13 +79,21 @@ describe('facts read by slot', () => {
   it('answer as reads by name, from one memo (each provider once per event)', async () => {
     const { set, facts } = setUp();
     const slots = set.slotFacts();
+    // Before any run starts (the candidates' program), reads are not logged.
+    expect(slots.map((s, i) => facts.reader(s.name, s.params, i))).toEqual([4, 'u1', 5_000, 'w']);
+    expect(facts.logPosition).toBe(0);
+    // While a run is going, every read is logged for its trace, by slot or by name.
+    const from = facts.logFrom();
     const bySlot = slots.map((s, i) => facts.reader(s.name, s.params, i));
     expect(bySlot).toEqual([4, 'u1', 5_000, 'w']);
     expect(slots.map((s) => facts.reader(s.name, s.params))).toEqual(bySlot);
     expect(await facts.get('test.double', { n: 2 })).toBe(4);
     expect(calls).toEqual({ double: 1, word: 1 });
-    // Every read is logged for the trace, by slot or by name.
-    expect(facts.traceFacts(0).map((f) => f.name)).toEqual(['test.double', 'event.author.id', 'now', 'test.word']);
+    expect(facts.traceFacts(from).map((f) => f.name)).toEqual(['test.double', 'event.author.id', 'now', 'test.word']);
+    facts.stopLog();
+    const end = facts.logPosition;
+    facts.reader('test.word', undefined);
+    expect(facts.logPosition).toBe(end);
   });
 
   it('fall back to the name when the slot is not that fact (a reader handed another set’s slot)', () => {
@@ -144,6 +152,7 @@ describe('facts read by slot', () => {
     });
     const { facts } = setUp();
     facts.usePlan(factPlan(set, slowRegistry));
+    facts.logFrom();
     // Pending until the provider settles (one call); settle() waits for it.
     expect(facts.reader('slow.value', undefined, 0)).toBe(PENDING);
     expect(facts.reader('slow.value', undefined, 0)).toBe(PENDING);

@@ -321,14 +321,26 @@ export class Engine {
         const marked = new MarkedState(state as MarkableState, ENGINE_STATE.seen, key, this.redeliveryWindowMs);
         return this.runMarked(event, depth, rules, marked, candidates);
       } else {
-        return state
-          .setIfAbsent(ENGINE_STATE.seen, key, '1', this.redeliveryWindowMs)
-          .then((first) =>
-            first ? this.runCandidates(event, depth, rules, state, candidates) : this.redelivered(event),
-          );
+        return this.runIfFirst(event, depth, rules, state, candidates, key);
       }
     }
     return this.runCandidates(event, depth, rules, state, candidates);
+  }
+
+  /**
+   * The rules of an event once a store without a synchronous or riding marker has written its marker. Apart from
+   * `dispatchAt`, which runs on every event: a function that makes a closure allocates what it captures on every call.
+   */
+  private async runIfFirst(
+    event: RuleEvent,
+    depth: number,
+    rules: GuildRules,
+    state: GuildState,
+    candidates: Candidates,
+    key: string,
+  ): Promise<RunSummary[]> {
+    const first = await state.setIfAbsent(ENGINE_STATE.seen, key, '1', this.redeliveryWindowMs);
+    return first ? this.runCandidates(event, depth, rules, state, candidates) : this.redelivered(event);
   }
 
   /**
@@ -423,6 +435,8 @@ export class Engine {
     this.outcomesBusy = true;
     try {
       const memo = (ev.memo ??= ev.rules.conditions.memo());
+      // No run is going: what the program reads is not logged (a quiet run's trace replays its condition).
+      ev.facts.stopLog();
       const stop = candidates.program.run(ev.facts.reader, (ev.whereRead ??= whereReader(ev.subject)), memo, from, out);
       if (stop > from && (this.runListeners.size > 0 || this.keepsQuiet(ev)))
         for (let k = from; k < stop; k++) this.quiet(ev, k, out[k] === 0 ? 'filtered' : 'condition-false');
@@ -559,7 +573,7 @@ export class Engine {
       runId,
       segment,
       shadow: rule.mode === 'shadow',
-      logStart: ev.facts.log.length,
+      logStart: ev.facts.logFrom(),
       conditionFacts: null,
       replay: false,
       steps: {},
@@ -619,22 +633,21 @@ export class Engine {
    */
   private runRule(ev: EventRun, k: number): RunSummary | null | Promise<RunSummary | null> {
     const rule = ev.candidates[k] as CompiledRule;
-    const logStart = ev.facts.log.length;
     const memo = (ev.memo ??= ev.rules.conditions.memo());
     const where = rule.whereCondition;
     if (where !== null && where.evaluateIn((ev.whereRead ??= whereReader(ev.subject)), memo, null) !== true)
       return this.quiet(ev, k, 'filtered');
     const condition = rule.condition;
-    if (!condition) return this.afterCondition(this.startRun(ev, rule, logStart));
+    if (!condition) return this.afterCondition(this.startRun(ev, rule));
     let result: boolean | typeof PENDING;
     try {
       result = condition.evaluateIn(ev.facts.reader, memo, null);
     } catch (e) {
-      return this.failed(this.conditionFailed(ev, rule, condition, logStart), e);
+      return this.failed(this.conditionFailed(ev, rule, condition), e);
     }
-    if (result === PENDING) return this.awaitCondition(ev, k, condition, memo, logStart);
+    if (result === PENDING) return this.awaitCondition(ev, k, condition, memo);
     if (!result) return this.quiet(ev, k, 'condition-false');
-    return this.afterCondition(this.startRun(ev, rule, logStart));
+    return this.afterCondition(this.startRun(ev, rule));
   }
 
   /** How quiet runs of a guild are kept this event: the store's fast path, `record`, or not at all. */
@@ -648,9 +661,8 @@ export class Engine {
    * A run whose `where` passed. With `replay` (its condition passed too), its where checks, condition leaves and facts
    * are written into its trace only if the trace is read (`RunTrace`); without, the caller writes them.
    */
-  private startRun(ev: EventRun, rule: CompiledRule, logStart: number, replay = true): Run {
+  private startRun(ev: EventRun, rule: CompiledRule, replay = true): Run {
     const run = this.newRun(ev, rule, `${ev.event.id}|${rule.id}`, 0);
-    run.logStart = logStart;
     run.replay = replay;
     return run;
   }
@@ -660,9 +672,8 @@ export class Engine {
     ev: EventRun,
     rule: CompiledRule,
     condition: NonNullable<CompiledRule['condition']>,
-    logStart: number,
   ): Run {
-    const run = this.startRun(ev, rule, logStart, false);
+    const run = this.startRun(ev, rule, false);
     const trace = run.trace;
     trace.where.result = checkWhereOn(rule.where, ev.subject, trace.where.checks);
     const keys: string[] = [];
@@ -721,7 +732,6 @@ export class Engine {
     k: number,
     condition: NonNullable<CompiledRule['condition']>,
     memo: ConditionMemo,
-    logStart: number,
   ): Promise<RunSummary | null> {
     // The run starts now (its trace's time and duration include the wait); its records are made only if it goes on.
     const startedAt = this.options.clock.now();
@@ -741,7 +751,7 @@ export class Engine {
     if (failure === undefined && result === false) return this.quiet(ev, k, 'condition-false');
     const rule = ev.candidates[k] as CompiledRule;
     const run =
-      failure === undefined ? this.startRun(ev, rule, logStart) : this.conditionFailed(ev, rule, condition, logStart);
+      failure === undefined ? this.startRun(ev, rule) : this.conditionFailed(ev, rule, condition);
     run.t0 = t0;
     run.trace.startedAt = startedAt;
     if (failure !== undefined) return this.failed(run, failure.error);

@@ -134,6 +134,7 @@ class Unsettled {
  */
 class SlotValues {
   readonly values: unknown[];
+  /** How long each fact that answered with a promise took (made when the first one settles). */
   ms: number[] | undefined;
   constructor(slots: number) {
     this.values = new Array<unknown>(slots).fill(UNREAD_SLOT);
@@ -151,10 +152,15 @@ const settingsReaders = new WeakMap<Record<string, JsonObject>, FactContext['set
 function settingsReader(settings: Record<string, JsonObject>): FactContext['settings'] {
   let read = settingsReaders.get(settings);
   if (read === undefined) {
-    read = <T>(moduleId: string) => (settings[moduleId] ?? {}) as T;
+    read = readerOf(settings);
     settingsReaders.set(settings, read);
   }
   return read;
+}
+// Apart from `settingsReader` (called per event): a function that makes a closure allocates what it captures on every
+// call, closure made or not.
+function readerOf(settings: Record<string, JsonObject>): FactContext['settings'] {
+  return <T>(moduleId: string) => (settings[moduleId] ?? {}) as T;
 }
 
 /** What a FactContext is made of, per event and guild. */
@@ -225,8 +231,13 @@ export class EventFacts {
   private ioCount = 0;
   readonly now: number;
   readonly #context: EventFactContext;
-  /** Memo keys in the order they were read (a run's facts are the keys read while it evaluated). */
-  readonly log: string[] = [];
+  /**
+   * Memo keys in the order they were read while a run was going (`logFrom`): a run's trace lists the facts its
+   * condition read (replayed) and then these. Reads made before any run starts (the candidates' program, most reads)
+   * are not logged: nothing would read them (a quiet run's trace replays its condition).
+   */
+  #log: string[] | undefined;
+  #logging = false;
   /** The synchronous reader handed to compiled conditions (one per event). */
   readonly reader: FactReader;
   /** The fact slots of the conditions this event runs (`usePlan`), read by slot. */
@@ -285,7 +296,7 @@ export class EventFacts {
   /** `read` of a planned slot: no pseudo-fact test, no key to make, no registry lookup, no entry. */
   private readPlanned(p: PlannedFact): unknown {
     if (p.pseudo !== null) {
-      this.log.push(p.name);
+      if (this.#logging) this.#note(p.name);
       return this.pseudoAt(p.pseudo);
     }
     return this.readIn(p, (this.#planned ??= new SlotValues((this.#plan as FactPlan).slots.length)));
@@ -297,43 +308,34 @@ export class EventFacts {
     if (v === UNREAD_SLOT) v = this.resolve(p, store);
     if (v instanceof Unsettled) {
       if (v.error === undefined) return PENDING;
-      this.log.push(p.key);
+      if (this.#logging) this.#note(p.key);
       throw v.error;
     }
-    this.log.push(p.key);
+    if (this.#logging) this.#note(p.key);
     return v;
   }
 
   /**
    * Runs a fact's provider into its slot: its value, or an `Unsettled` (an error, or a promise that writes the slot
-   * when it settles). Timed when it may take a while: io facts, and any fact that answers with a promise (from when it
-   * did). A cheap synchronous fact takes well under a microsecond; timing it would cost as much again, so its trace
-   * shows 0.
+   * when it settles). Timed when it answers with a promise (from then until it settles): what waits on a port or the
+   * network. A synchronous answer (a cheap fact, or an io fact on in-process state) takes microseconds; timing it would
+   * cost about as much again, so its trace shows 0.
    */
   private resolve(p: PlannedFact, store: SlotValues): unknown {
     const def = this.checkedDef(p.name, p.def);
     const slots = store.values;
-    const timed = def.cost === 'io';
-    let started = timed ? performance.now() : 0;
     let result: unknown;
     try {
       result = def.resolve(this.context, p.params);
     } catch (e) {
-      return (slots[p.slot] = new Unsettled(
-        factFailure(p.name, e),
-        undefined,
-        timed ? performance.now() - started : 0,
-      ));
+      return (slots[p.slot] = new Unsettled(factFailure(p.name, e), undefined, 0));
     }
     // Any provider may answer synchronously (an io fact on in-process state does): then its value is there at once.
-    if (!(result instanceof Promise)) {
-      if (timed) (store.ms ??= [])[p.slot] = performance.now() - started;
-      return (slots[p.slot] = result);
-    }
-    if (!timed) started = performance.now();
+    if (!(result instanceof Promise)) return (slots[p.slot] = result);
+    const started = performance.now();
     const promise = result.then(
       (value: unknown) => {
-        (store.ms ??= [])[p.slot] = performance.now() - started;
+        (store.ms ??= new Array<number>(slots.length).fill(0))[p.slot] = performance.now() - started;
         slots[p.slot] = value;
       },
       (e: unknown) => {
@@ -461,7 +463,7 @@ export class EventFacts {
    */
   read(name: string, params: JsonObject | undefined): unknown {
     if (isPseudo(name)) {
-      this.log.push(name);
+      if (this.#logging) this.#note(name);
       return this.pseudoValue(name);
     }
     return this.readKey(name, params, factKey(name, params));
@@ -476,13 +478,34 @@ export class EventFacts {
     return this.readIn(fact, extra.values);
   }
 
+  #note(key: string): void {
+    (this.#log ??= []).push(key);
+  }
+
+  /** Starts logging the facts read (a run starts): returns the log position its facts start at. */
+  logFrom(): number {
+    this.#logging = true;
+    return this.logPosition;
+  }
+
+  /** Stops logging (no run is going: the next rules' conditions are evaluated). */
+  stopLog(): void {
+    this.#logging = false;
+  }
+
+  /** The log's end: a finished run's facts are the ones logged from its `logFrom()` to here. */
+  get logPosition(): number {
+    return this.#log === undefined ? 0 : this.#log.length;
+  }
+
   /**
-   * The facts read since log position `from` (up to `to`), after those of `first` (a replayed condition's), once each,
+   * The facts logged from position `from` (up to `to`), after those of `first` (a replayed condition's), once each,
    * with the values they had.
    */
-  traceFacts(from: number, to = this.log.length, first: readonly string[] = NONE_KEYS): TraceFact[] {
+  traceFacts(from: number, to = this.logPosition, first: readonly string[] = NONE_KEYS): TraceFact[] {
     if (from >= to && first.length === 0) return [];
-    const keys = first.length === 0 ? this.log.slice(from, to) : [...first, ...this.log.slice(from, to)];
+    const logged = this.#log === undefined || from >= to ? NONE_KEYS : this.#log.slice(from, to);
+    const keys = first.length === 0 ? logged : [...first, ...logged];
     const out: TraceFact[] = [];
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as string;

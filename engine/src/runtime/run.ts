@@ -123,7 +123,7 @@ export interface Run {
   runId: string;
   segment: number;
   shadow: boolean;
-  /** Position in the event's fact log when the run started: its facts are the ones read after it. */
+  /** Position in the event's fact log when the run started: its facts are the ones logged after it (`logFrom`). */
   logStart: number;
   /** Facts its condition read (replayed for the trace), listed first in the trace. */
   conditionFacts: string[] | null;
@@ -260,7 +260,7 @@ export class RunTrace implements DeferredTrace {
     this.#subject = run.ev.subject;
     this.#facts = run.ev.facts;
     this.#logStart = run.logStart;
-    this.#logEnd = run.ev.facts.log.length;
+    this.#logEnd = run.ev.facts.logPosition;
   }
   get id(): string {
     return this.#trace.id;

@@ -24,10 +24,15 @@ export function eventChannelId(payload: JsonObject): string | undefined {
   return str(payload.channelId) ?? str(obj(payload.channel)?.id);
 }
 
-export function eventRoles(payload: JsonObject): string[] {
+/** The member's role ids: the payload's own list when it holds only strings (most events: nothing is copied). */
+export function eventRoles(payload: JsonObject): readonly string[] {
   const roles = obj(payload.member)?.roles ?? payload.roles;
-  return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [];
+  if (!Array.isArray(roles)) return NO_ROLES;
+  for (let i = 0; i < roles.length; i++)
+    if (typeof roles[i] !== 'string') return roles.filter((r): r is string => typeof r === 'string');
+  return roles as string[];
 }
+const NO_ROLES: readonly string[] = Object.freeze([]);
 
 export function eventIsBot(payload: JsonObject): boolean {
   const b = payload.bot ?? obj(payload.author)?.bot ?? obj(payload.user)?.bot ?? obj(payload.member)?.bot;
@@ -55,7 +60,7 @@ export interface WhereSubject {
   channelId: string | undefined;
   userId: string | undefined;
   /** Read on first use. */
-  roles: string[] | undefined;
+  roles: readonly string[] | undefined;
 }
 
 export function whereSubject(type: string, payload: JsonObject): WhereSubject {
@@ -170,7 +175,7 @@ export function checkWhereOn(
       (any === undefined || someIn(any, roles)) &&
       (all === undefined || everyIn(all, roles)) &&
       (none === undefined || !someIn(none, roles));
-    checks?.push({ filter: 'roles', expected: where.roles as unknown as Json, actual: roles, result: ok });
+    checks?.push({ filter: 'roles', expected: where.roles as unknown as Json, actual: roles as Json, result: ok });
     if (!ok) return false;
   }
   return true;

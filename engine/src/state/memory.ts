@@ -74,6 +74,92 @@ interface Ref {
   p: string;
 }
 
+/**
+ * The places of `MemoryData`'s expiry queue, oldest first: a ring of parallel arrays, so a place costs no object and,
+ * once the ring has grown to the number of keys with a TTL, no allocation at all. A place holds its entry, so the
+ * sweep checks it without looking the key up.
+ */
+class ExpiryQueue {
+  #maps: (Map<string, Entry> | undefined)[];
+  #keys: (string | undefined)[];
+  #entries: (Entry | undefined)[];
+  #at: number[];
+  #head = 0;
+  size = 0;
+
+  constructor(capacity = 64) {
+    this.#maps = new Array<Map<string, Entry> | undefined>(capacity).fill(undefined);
+    this.#keys = new Array<string | undefined>(capacity).fill(undefined);
+    this.#entries = new Array<Entry | undefined>(capacity).fill(undefined);
+    this.#at = new Array<number>(capacity).fill(0);
+  }
+
+  push(map: Map<string, Entry>, key: string, entry: Entry, at: number): void {
+    if (this.size === this.#at.length) this.#resize(2 * this.#at.length, false);
+    // The capacity is a power of two: a mask wraps the index.
+    const i = (this.#head + this.size) & (this.#at.length - 1);
+    this.#maps[i] = map;
+    this.#keys[i] = key;
+    this.#entries[i] = entry;
+    this.#at[i] = at;
+    this.size++;
+  }
+
+  frontAt(): number {
+    return this.#at[this.#head] as number;
+  }
+  frontEntry(): Entry {
+    return this.#entries[this.#head] as Entry;
+  }
+  frontMap(): Map<string, Entry> {
+    return this.#maps[this.#head] as Map<string, Entry>;
+  }
+  frontKey(): string {
+    return this.#keys[this.#head] as string;
+  }
+
+  /** Drops the front place (and its references: a deleted map or entry is not kept alive by the ring). */
+  shift(): void {
+    const i = this.#head;
+    this.#maps[i] = undefined;
+    this.#keys[i] = undefined;
+    this.#entries[i] = undefined;
+    this.#head = (i + 1) & (this.#at.length - 1);
+    this.size--;
+  }
+
+  /** Keeps only the places that are still their entry's (`q` equal to the place's time), in their order. */
+  keepLive(): void {
+    this.#resize(this.#at.length, true);
+  }
+
+  /** Copies the places, in order from index 0, into arrays of `capacity`; only the live ones with `live`. */
+  #resize(capacity: number, live: boolean): void {
+    const mask = this.#at.length - 1;
+    const maps = new Array<Map<string, Entry> | undefined>(capacity).fill(undefined);
+    const keys = new Array<string | undefined>(capacity).fill(undefined);
+    const entries = new Array<Entry | undefined>(capacity).fill(undefined);
+    const at = new Array<number>(capacity).fill(0);
+    let n = 0;
+    for (let j = 0; j < this.size; j++) {
+      const i = (this.#head + j) & mask;
+      const entry = this.#entries[i] as Entry;
+      if (live && entry.q !== this.#at[i]) continue;
+      maps[n] = this.#maps[i];
+      keys[n] = this.#keys[i];
+      entries[n] = entry;
+      at[n] = this.#at[i] as number;
+      n++;
+    }
+    this.#maps = maps;
+    this.#keys = keys;
+    this.#entries = entries;
+    this.#at = at;
+    this.#head = 0;
+    this.size = n;
+  }
+}
+
 class MemoryData {
   readonly #clock: Clock;
   /**
@@ -82,15 +168,12 @@ class MemoryData {
    */
   readonly #features = new Map<string, Map<string, Entry>>();
   /**
-   * Keys with a TTL in the order they were written, with the expiry they had then (parallel arrays from `#head`): the
-   * sweep drops expired keys from the front, so keys written with one TTL (redelivery markers, cooldowns) go in
-   * O(1) per write, without walking the map. A key has one place (`Entry.q`): written again, it keeps it, and the sweep
-   * moves it back when it comes up. A key deleted or replaced by another type leaves a stale place, skipped.
+   * Keys with a TTL in the order they were written, with the expiry they had then: the sweep drops expired keys from
+   * the front, so keys written with one TTL (rate windows, cooldowns) go in O(1) per write, without walking the map. A
+   * key has one place (`Entry.q`): written again, it keeps it, and the sweep moves it back when it comes up. A key
+   * deleted or replaced by another type leaves a stale place (its entry's `q` is then -1 or another time), skipped.
    */
-  #queueMaps: Map<string, Entry>[] = [];
-  #queueKeys: string[] = [];
-  #queueAt: number[] = [];
-  #head = 0;
+  #queue = new ExpiryQueue();
   /** Stale places in the queue (counted as they are made, uncounted as the sweep skips them). */
   #stale = 0;
   /** Marks (`markSync`) per guild feature: the current and the previous generation. */
@@ -112,10 +195,7 @@ class MemoryData {
 
   clear(): void {
     this.#features.clear();
-    this.#queueMaps = [];
-    this.#queueKeys = [];
-    this.#queueAt = [];
-    this.#head = 0;
+    this.#queue = new ExpiryQueue();
     this.#stale = 0;
     this.#marks.clear();
   }
@@ -157,7 +237,7 @@ class MemoryData {
   }
 
   get queued(): number {
-    return this.#queueKeys.length - this.#head;
+    return this.#queue.size;
   }
 
   read(r: Ref): Entry | undefined {
@@ -196,9 +276,7 @@ class MemoryData {
   }
 
   #enqueue(map: Map<string, Entry>, key: string, entry: Entry, at: number): void {
-    this.#queueMaps.push(map);
-    this.#queueKeys.push(key);
-    this.#queueAt.push(at);
+    this.#queue.push(map, key, entry, at);
     entry.q = at;
   }
 
@@ -216,9 +294,14 @@ class MemoryData {
     this.#stalePlace(old);
   }
 
-  /** The entry's place in the queue, if it has one, goes stale: the entry left its map, or gets an earlier place. */
+  /**
+   * The entry's place in the queue, if it has one, goes stale: the entry left its map (its `q` is now -1), or gets an
+   * earlier place (the caller sets `q`).
+   */
   #stalePlace(entry: Entry): void {
-    if (entry.q >= 0) this.#stale++;
+    if (entry.q < 0) return;
+    this.#stale++;
+    entry.q = -1;
   }
 
   expiry(ttlMs: number | undefined): number | null {
@@ -245,56 +328,30 @@ class MemoryData {
    * yet stops the sweep; keys with a shorter TTL behind it still expire on read.
    */
   #sweep(): void {
-    const maps = this.#queueMaps;
-    const keys = this.#queueKeys;
-    const at = this.#queueAt;
+    const queue = this.#queue;
     const now = this.#clock.now();
-    let head = this.#head;
-    for (let n = 0; n < SWEEP_STEP && head < keys.length && (at[head] as number) <= now; n++, head++) {
-      const map = maps[head] as Map<string, Entry>;
-      const key = keys[head] as string;
-      const entry = map.get(key);
-      if (entry === undefined || entry.q !== at[head]) {
-        // Not this entry's place: it was deleted or replaced meanwhile.
+    for (let n = 0; n < SWEEP_STEP && queue.size > 0 && queue.frontAt() <= now; n++) {
+      const at = queue.frontAt();
+      const entry = queue.frontEntry();
+      const map = queue.frontMap();
+      const key = queue.frontKey();
+      queue.shift();
+      if (entry.q !== at) {
+        // Not this entry's place: it was deleted, replaced or given an earlier place meanwhile.
         if (this.#stale > 0) this.#stale--;
         continue;
       }
       if (entry.expiresAt === null) entry.q = -1;
-      else if (entry.expiresAt <= now) map.delete(key);
-      else this.#enqueue(map, key, entry, entry.expiresAt); // pushed past every due place: the loop stops before it
+      else if (entry.expiresAt <= now) {
+        map.delete(key);
+        entry.q = -1;
+      } else this.#enqueue(map, key, entry, entry.expiresAt); // pushed past every due place: the loop stops before it
     }
-    this.#head = head;
-    // Compact once the swept part is the larger half (amortised O(1)); drop the stale places once they are half of
-    // the rest (keys deleted or replaced long before their expiry).
-    if (head > 1024 && head * 2 > keys.length) {
-      this.#queueMaps = maps.slice(head);
-      this.#queueKeys = keys.slice(head);
-      this.#queueAt = at.slice(head);
-      this.#head = 0;
-    } else if (this.#stale > 1024 && this.#stale * 2 > keys.length - head) this.#dropStale();
-  }
-
-  /** The queue holds mostly stale places: keep the others, in their order (O(n), amortised O(1) per stale place). */
-  #dropStale(): void {
-    const maps = this.#queueMaps;
-    const keys = this.#queueKeys;
-    const at = this.#queueAt;
-    const m: Map<string, Entry>[] = [];
-    const k: string[] = [];
-    const a: number[] = [];
-    for (let i = this.#head; i < keys.length; i++) {
-      const map = maps[i] as Map<string, Entry>;
-      const key = keys[i] as string;
-      if (map.get(key)?.q !== at[i]) continue;
-      m.push(map);
-      k.push(key);
-      a.push(at[i] as number);
+    // Drop the stale places once they are half of the queue (keys deleted or replaced long before their expiry).
+    if (this.#stale > 1024 && this.#stale * 2 > queue.size) {
+      queue.keepLive();
+      this.#stale = 0;
     }
-    this.#queueMaps = m;
-    this.#queueKeys = k;
-    this.#queueAt = a;
-    this.#head = 0;
-    this.#stale = 0;
   }
 
   #sweepAll(): void {
@@ -452,19 +509,27 @@ class InMemoryGuildState implements GuildState {
     if (found === undefined) checkKeyPart(key);
     checkPositive('windowMs', windowMs);
     if (found !== undefined && found.type !== 'window') throw wrongType({ m: f.m, k: key, p: f.p }, 'sliding window');
-    const hits = found === undefined ? [] : found.hits;
-    // As `#effectiveNow`: never earlier than the newest hit, so the new hit goes last and every hit is at or before it.
-    const last = hits[hits.length - 1];
-    const at = last !== undefined && last > now ? last : now;
-    dropUpTo(hits, at - windowMs);
-    hits.push(at);
-    const entry = found ?? { type: 'window' as const, hits, expiresAt: null, q: -1 };
+    let entry: Entry & { type: 'window' };
+    let count: number;
+    if (found === undefined) {
+      // A new window (most often: the last one expired): its array holds exactly its one hit.
+      entry = { type: 'window' as const, hits: [now], expiresAt: null, q: -1 };
+      count = 1;
+    } else {
+      entry = found;
+      const hits = found.hits;
+      // As `#effectiveNow`: never earlier than the newest hit, so the new hit goes last and every hit is at or before it.
+      const last = hits[hits.length - 1];
+      const at = last !== undefined && last > now ? last : now;
+      dropAndPush(hits, at - windowMs, at);
+      // Every hit left is in (at - windowMs, at]: the count is the length.
+      count = hits.length;
+    }
     entry.expiresAt = store.expiry(windowKeyTtl(windowMs));
     // A window found is changed in place: it is in the map already.
     if (found === undefined) f.m.set(key, entry);
     store.written(f.m, key, entry);
-    // Every hit left is in (at - windowMs, at]: the count is the length.
-    return hits.length;
+    return count;
   }
 
   /**
@@ -605,6 +670,23 @@ function dropUpTo(hits: number[], floor: number): void {
   const len = hits.length;
   for (let i = n; i < len; i++) hits[i - n] = hits[i] as number;
   hits.length = len - n;
+}
+
+/**
+ * `dropUpTo(hits, floor)` then `hits.push(at)`, without emptying the array on the way: an array set to length 0 loses
+ * its storage, and the push would make it again (a window whose hits have all left it, most windows of a quiet user).
+ */
+function dropAndPush(hits: number[], floor: number, at: number): void {
+  let n = 0;
+  const len = hits.length;
+  while (n < len && hits[n]! <= floor) n++;
+  if (n === 0) {
+    hits.push(at);
+    return;
+  }
+  for (let i = n; i < len; i++) hits[i - n] = hits[i] as number;
+  hits[len - n] = at;
+  hits.length = len - n + 1;
 }
 
 function insertSorted(hits: number[], value: number): void {

@@ -205,6 +205,8 @@ class GuildBuckets {
     this.buckets = new Map(TRACE_OUTCOMES.map((o) => [o, new Ring(retention[o], o)]));
   }
   watched(outcome: TraceOutcome): boolean {
+    // Asked on every event: no iterator is made when nobody subscribes (most of the time).
+    if (this.subscribers.size === 0) return false;
     for (const s of this.subscribers) if (s.outcomes.has(outcome)) return true;
     return false;
   }
@@ -253,25 +255,32 @@ export class InMemoryTraceStore implements TraceStore {
 
   wants(guildId: string, outcome: TraceOutcome): boolean {
     if (this.retention[outcome] > 0) return true;
-    const g = this.guilds.get(guildId);
-    if (!g) return false;
-    for (const s of g.subscribers) if (s.outcomes.has(outcome)) return true;
-    return false;
+    return this.guilds.get(guildId)?.watched(outcome) ?? false;
   }
 
   recorder(guildId: string, outcome: TraceOutcome): DeferredRecorder | null {
     const g = this.guild(guildId, this.retention[outcome] > 0);
     if (!g) return null;
     // Someone is watching this outcome: the full path (it builds and streams).
-    if (g.watched(outcome)) return (source, k) => this.record(deferredTrace(source, k, outcome));
+    if (g.watched(outcome)) return this.streamer(outcome);
     const ring = g.buckets.get(outcome);
     if (!ring || ring.capacity === 0) return null;
     let push = g.pushers.get(outcome);
     if (push === undefined) {
-      push = (source, k) => ring.pushAt(source, k, ++this.seq);
+      push = this.pusher(ring);
       g.pushers.set(outcome, push);
     }
     return push;
+  }
+
+  // The recorders' closures are made apart from `recorder`, which runs on every event: a function that makes a closure
+  // allocates the variables it captures on every call, closure made or not.
+  private streamer(outcome: TraceOutcome): DeferredRecorder {
+    return (source, k) => this.record(deferredTrace(source, k, outcome));
+  }
+
+  private pusher(ring: Ring): DeferredRecorder {
+    return (source, k) => ring.pushAt(source, k, ++this.seq);
   }
 
   record(trace: Trace | DeferredTrace): void {
