@@ -97,7 +97,7 @@ describe('the redelivery marker rides with the first state operation (RedisState
     // The first event loads the scripts into Redis if they were not (EVALSHA, NOSCRIPT, EVAL).
     const warm = events[0] as RuleEvent;
     await engine.dispatch({ ...warm, id: 'warm' });
-    const perEvent: { commands: { name: string; args: string[] }[]; summaries: RunSummary[] }[] = [];
+    const perEvent: { commands: { name: string; args: string[] }[]; summaries: readonly RunSummary[] }[] = [];
     for (const e of events.slice(1) as RuleEvent[]) {
       clock.set(e.at);
       rec.log.length = 0;

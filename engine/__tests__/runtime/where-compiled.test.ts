@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConditionSet, type JsonObject, type WhereFilter } from '../../src/index.js';
-import { checkWhere, whereCondition, whereReader, whereSubject } from '../../src/runtime/where.js';
+import { checkWhere, whereCondition, whereSubject, whereValue } from '../../src/runtime/where.js';
 
 // A few ids, so filters and events often meet.
 const id = fc.constantFrom('a', 'b', 'c', 'd');
@@ -49,7 +49,8 @@ describe('compiled where filters', () => {
             return c === null ? null : set.compile(c);
           });
           const memo = set.memo();
-          const read = whereReader(whereSubject(type, p));
+          const subject = whereSubject(type, p);
+          const read = (name: string): unknown => whereValue(subject, name);
           filters.forEach((w, i) => {
             const c = compiled[i];
             const ours = c === null || c === undefined ? true : c.evaluateIn(read, memo, null);

@@ -6,7 +6,7 @@ import type { Json, JsonObject, RuleEvent } from '../model/document.js';
 import type { ActionContext, Logger, RunServices, Tier } from '../model/module.js';
 import type { GuildState, StateStore } from '../state/port.js';
 import type { Scheduler, TimerRecord } from '../timers/port.js';
-import type { Trace, TraceAction, TraceOutcome } from '../trace/model.js';
+import type { Trace, TraceAction, TraceOutcome, WhereCheck } from '../trace/model.js';
 import type { DeferredRecorder, TraceStore } from '../trace/store.js';
 import { InMemoryTraceStore, deferredTrace } from '../trace/store.js';
 import { RUNTIME_CODES } from './codes.js';
@@ -22,7 +22,7 @@ import type {
 import { compileRuleSet, route } from './compile-rules.js';
 import type { ConditionMemo, Registry } from './deps.js';
 import { PENDING, validateRuleSet } from './deps.js';
-import { EventFacts, toTraceError } from './facts.js';
+import { ConditionReaders, EventFacts, toTraceError } from './facts.js';
 import { validateParams } from './params.js';
 import { safeGet } from './path.js';
 import type { MarkableState } from './marker.js';
@@ -32,6 +32,7 @@ import type { EventRun, ParkedRun, Run, RunSummary } from './run.js';
 import {
   QuietRuns,
   RunTrace,
+  triggerOf,
   traceId,
   ENGINE_STATE,
   NONE,
@@ -47,7 +48,7 @@ import {
 } from './run.js';
 import type { VariableRoot, VariableScope } from './variables.js';
 import { UNRESOLVED, renderTreeMaybe, renderValue } from './variables.js';
-import { checkWhereOn, eventChannelId, eventUserId, limitKey, whereReader, whereSubject } from './where.js';
+import { checkWhereOn, eventChannelId, eventUserId, limitKey, whereSubject } from './where.js';
 
 export { ENGINE_STATE, TIMER_KINDS, resumeTimerId } from './run.js';
 export type { ParkedRun, RunSummary, RunSummaryAction } from './run.js';
@@ -94,7 +95,14 @@ export interface EngineOptions {
 }
 
 const noop = (): void => {};
+/** The `where` of a run's trace until its checks are written (a resumed segment's, for good): shared, never changed. */
+const WHERE_PASSED: Trace['where'] = Object.freeze({
+  result: true,
+  checks: Object.freeze([]) as unknown as WhereCheck[],
+});
 const NO_SERVICES: Partial<RunServices> = Object.freeze({});
+/** What `dispatch` resolves to when no run is listed (most events): one promise of one frozen empty list. */
+const NO_RUNS: Promise<readonly RunSummary[]> = Promise.resolve(NONE);
 
 /** A deep copy of a JSON value (static action parameters, so an action cannot change the compiled rule). */
 function cloneJson(value: unknown): unknown {
@@ -205,6 +213,8 @@ export class Engine {
   /** Outcomes of quiet runs written by a candidates' program (see `skipQuiet`). */
   private outcomes = new Uint8Array(64);
   private outcomesBusy = false;
+  /** The readers every evaluation of a condition or `where` goes through (see `ConditionReaders`). */
+  private readonly readers = new ConditionReaders();
   private readonly runListeners = new Set<(summary: RunSummary) => void>();
   private readonly stateHandles = new Map<string, GuildState>();
   private readonly discordHandles = new Map<string, GuildDiscord>();
@@ -280,9 +290,10 @@ export class Engine {
    * Routes an event to the guild's matching rules and runs them, in document order. Redelivered event ids act once.
    * Resolves to the runs that passed their `where` and condition (fired, shadow, limited, cancelled) or failed
    * (error), emitted events' runs included; runs that stopped at `where` or at a false condition are not listed (their
-   * traces are kept as configured, and `onRun` listeners see every run).
+   * traces are kept as configured, and `onRun` listeners see every run). The list is read-only: an event that lists
+   * no run (most) resolves to one shared, frozen empty list.
    */
-  dispatch(event: RuleEvent): Promise<RunSummary[]> {
+  dispatch(event: RuleEvent): Promise<readonly RunSummary[]> {
     // A payload is always an object for the router, facts and variables, whatever an adapter sent.
     const payload = event.payload;
     const e =
@@ -293,7 +304,7 @@ export class Engine {
     } catch (err) {
       return Promise.reject(err);
     }
-    return out instanceof Promise ? out : Promise.resolve(out);
+    return out instanceof Promise ? out : out.length === 0 ? NO_RUNS : Promise.resolve(out);
   }
 
   /**
@@ -387,14 +398,16 @@ export class Engine {
     candidates: Candidates,
   ): RunSummary[] | Promise<RunSummary[]> {
     const ev = this.eventRun(event, depth, rules, state);
-    const summaries: RunSummary[] = [];
+    // Made on the first run listed (most events list none).
+    let summaries: RunSummary[] = NONE;
     const list = candidates.rules;
     ev.candidates = list;
     for (let i = this.skipQuiet(ev, candidates, 0); i < list.length; i = this.skipQuiet(ev, candidates, i + 1)) {
       const summary = this.runRule(ev, i);
       if (summary === null) continue;
-      if (summary instanceof Promise) return this.runCandidatesAsync(ev, candidates, i, summary, summaries);
-      summaries.push(summary);
+      if (summary instanceof Promise)
+        return this.runCandidatesAsync(ev, candidates, i, summary, summaries === NONE ? [] : summaries);
+      (summaries === NONE ? (summaries = []) : summaries).push(summary);
     }
     releaseMemo(ev);
     if (ev.emitted.length > 0) return this.withEmitted(ev, summaries);
@@ -437,12 +450,47 @@ export class Engine {
       const memo = (ev.memo ??= ev.rules.conditions.memo());
       // No run is going: what the program reads is not logged (a quiet run's trace replays its condition).
       ev.facts.stopLog();
-      const stop = candidates.program.run(ev.facts.reader, (ev.whereRead ??= whereReader(ev.subject)), memo, from, out);
+      const stop = this.runProgram(ev, candidates, memo, from, out);
       if (stop > from && (this.runListeners.size > 0 || this.keepsQuiet(ev)))
         for (let k = from; k < stop; k++) this.quiet(ev, k, out[k] === 0 ? 'filtered' : 'condition-false');
       return stop;
     } finally {
       if (borrowed) this.outcomesBusy = false;
+    }
+  }
+
+  /** The candidates' program over `ev`, with the engine's readers pointed at it (then back: see `ConditionReaders`). */
+  private runProgram(ev: EventRun, candidates: Candidates, memo: ConditionMemo, from: number, out: Uint8Array): number {
+    const readers = this.readers;
+    const outerFacts = readers.facts;
+    const outerSubject = readers.subject;
+    readers.facts = ev.facts;
+    readers.subject = ev.subject;
+    try {
+      return candidates.program.run(readers.read, readers.whereRead, memo, from, out);
+    } finally {
+      readers.facts = outerFacts;
+      readers.subject = outerSubject;
+    }
+  }
+
+  /** A rule's `where` (over the event's subject) or condition (over its facts), as `runProgram` reads them. */
+  private evaluateOn(
+    ev: EventRun,
+    condition: NonNullable<CompiledRule['condition']>,
+    memo: ConditionMemo,
+    where: boolean,
+  ): boolean | typeof PENDING {
+    const readers = this.readers;
+    const outerFacts = readers.facts;
+    const outerSubject = readers.subject;
+    readers.facts = ev.facts;
+    readers.subject = ev.subject;
+    try {
+      return condition.evaluateIn(where ? readers.whereRead : readers.read, memo, null);
+    } finally {
+      readers.facts = outerFacts;
+      readers.subject = outerSubject;
     }
   }
 
@@ -500,11 +548,10 @@ export class Engine {
       seed,
     );
     facts.usePlan(rules.factPlan);
-    const trigger = { id: event.id, type: event.type, at: event.at, depth, payload: event.payload };
     return {
       event,
       subject: whereSubject(event.type, event.payload),
-      trigger,
+      trigger: undefined,
       depth,
       rules,
       facts,
@@ -513,7 +560,6 @@ export class Engine {
       lookups: undefined,
       emitted: NONE,
       memo: undefined,
-      whereRead: undefined,
       candidates: NONE,
       quiet: undefined,
       keepFalse: undefined,
@@ -553,10 +599,10 @@ export class Engine {
       guildId: ev.event.guildId,
       rule: rule.traceRule,
       ruleSetVersion: ev.rules.version,
-      trigger: ev.trigger,
+      trigger: (ev.trigger ??= triggerOf(ev.event, ev.depth)),
       mode: rule.mode,
       outcome: 'fired',
-      where: { result: true, checks: [] },
+      where: WHERE_PASSED,
       condition: null,
       facts: NONE,
       limits: NONE,
@@ -635,13 +681,12 @@ export class Engine {
     const rule = ev.candidates[k] as CompiledRule;
     const memo = (ev.memo ??= ev.rules.conditions.memo());
     const where = rule.whereCondition;
-    if (where !== null && where.evaluateIn((ev.whereRead ??= whereReader(ev.subject)), memo, null) !== true)
-      return this.quiet(ev, k, 'filtered');
+    if (where !== null && this.evaluateOn(ev, where, memo, true) !== true) return this.quiet(ev, k, 'filtered');
     const condition = rule.condition;
     if (!condition) return this.afterCondition(this.startRun(ev, rule));
     let result: boolean | typeof PENDING;
     try {
-      result = condition.evaluateIn(ev.facts.reader, memo, null);
+      result = this.evaluateOn(ev, condition, memo, false);
     } catch (e) {
       return this.failed(this.conditionFailed(ev, rule, condition), e);
     }
@@ -668,14 +713,11 @@ export class Engine {
   }
 
   /** A run whose condition threw (rare): its trace says at once what `where` and the condition saw up to the error. */
-  private conditionFailed(
-    ev: EventRun,
-    rule: CompiledRule,
-    condition: NonNullable<CompiledRule['condition']>,
-  ): Run {
+  private conditionFailed(ev: EventRun, rule: CompiledRule, condition: NonNullable<CompiledRule['condition']>): Run {
     const run = this.startRun(ev, rule, false);
     const trace = run.trace;
-    trace.where.result = checkWhereOn(rule.where, ev.subject, trace.where.checks);
+    const checks: WhereCheck[] = [];
+    trace.where = { result: checkWhereOn(rule.where, ev.subject, checks), checks };
     const keys: string[] = [];
     trace.condition = { result: null, leaves: replayLeaves(condition, ev.facts, keys) };
     run.conditionFacts = keys;
@@ -742,7 +784,7 @@ export class Engine {
     try {
       while (result === PENDING) {
         await facts.settle();
-        result = condition.evaluateIn(facts.reader, memo, null);
+        result = this.evaluateOn(ev, condition, memo, false);
       }
     } catch (e) {
       failure = { error: e };
@@ -750,8 +792,7 @@ export class Engine {
     // A false condition after the wait is as quiet as one without (the common case of an io fact in Redis).
     if (failure === undefined && result === false) return this.quiet(ev, k, 'condition-false');
     const rule = ev.candidates[k] as CompiledRule;
-    const run =
-      failure === undefined ? this.startRun(ev, rule) : this.conditionFailed(ev, rule, condition);
+    const run = failure === undefined ? this.startRun(ev, rule) : this.conditionFailed(ev, rule, condition);
     run.t0 = t0;
     run.trace.startedAt = startedAt;
     if (failure !== undefined) return this.failed(run, failure.error);

@@ -9,6 +9,7 @@ import { RUNTIME_CODES } from './codes.js';
 import type { ConditionSet, FactReader, Registry } from './deps.js';
 import { PENDING } from './deps.js';
 import { safeGet, splitPath } from './path.js';
+import { whereValue, type WhereSubject } from './where.js';
 
 type Entry =
   | { state: 'done'; value: unknown; ms: number; cost: TraceFact['cost']; params: JsonObject | undefined; name: string }
@@ -93,6 +94,7 @@ function pseudoOf(name: string): Pseudo | null {
  * read.
  */
 interface PlannedFact {
+  /** Its place in the event's values (`SlotValues`): provided facts are numbered densely, a pseudo-fact has -1. */
   readonly slot: number;
   readonly name: string;
   readonly params: JsonObject | undefined;
@@ -101,19 +103,23 @@ interface PlannedFact {
   readonly def: FactDefinition | undefined;
 }
 export interface FactPlan {
+  /** By the set's fact slot (what a `FactReader` is handed). */
   readonly slots: readonly PlannedFact[];
+  /** How many of them are provided facts (the length of an event's planned values: pseudo-facts take none). */
+  readonly provided: number;
   /** The provided facts of `slots` by memo key: a read by name of a planned fact uses its slot. */
   readonly byKey: ReadonlyMap<string, PlannedFact>;
 }
 
 /** The plan of a set's fact slots, for the set as compiled so far (a loaded rule set's set no longer grows). */
 export function factPlan(conditions: ConditionSet, registry: Registry): FactPlan {
-  const slots = conditions.slotFacts().map(({ name, params }, slot): PlannedFact => {
+  let provided = 0;
+  const slots = conditions.slotFacts().map(({ name, params }): PlannedFact => {
     const pseudo = pseudoOf(name);
     const def = pseudo === null ? registry.fact(name) : undefined;
-    return { slot, name, params, key: factKey(name, params), pseudo, def };
+    return { slot: pseudo === null ? provided++ : -1, name, params, key: factKey(name, params), pseudo, def };
   });
-  return { slots, byKey: new Map(slots.filter((p) => p.pseudo === null).map((p) => [p.key, p])) };
+  return { slots, provided, byKey: new Map(slots.filter((p) => p.pseudo === null).map((p) => [p.key, p])) };
 }
 
 /** A planned fact not read yet this event. */
@@ -161,6 +167,26 @@ function settingsReader(settings: Record<string, JsonObject>): FactContext['sett
 // call, closure made or not.
 function readerOf(settings: Record<string, JsonObject>): FactContext['settings'] {
   return <T>(moduleId: string) => (settings[moduleId] ?? {}) as T;
+}
+
+function boundReader(facts: EventFacts): FactReader {
+  return (name, params, slot) => facts.readSlot(name, params, slot);
+}
+
+/**
+ * The readers compiled conditions are handed, one pair per engine: the engine points them at an event's facts and
+ * `where` subject for the length of one synchronous evaluation, then back where they were (a dispatch made from inside
+ * an evaluation, by a provider, points them at its own event and back), so an event makes no reader closures.
+ */
+export class ConditionReaders {
+  facts: EventFacts | undefined;
+  subject: WhereSubject | undefined;
+  readonly read: FactReader;
+  readonly whereRead: FactReader;
+  constructor() {
+    this.read = (name, params, slot) => (this.facts as EventFacts).readSlot(name, params, slot);
+    this.whereRead = (name) => whereValue(this.subject as WhereSubject, name);
+  }
 }
 
 /** What a FactContext is made of, per event and guild. */
@@ -238,8 +264,7 @@ export class EventFacts {
    */
   #log: string[] | undefined;
   #logging = false;
-  /** The synchronous reader handed to compiled conditions (one per event). */
-  readonly reader: FactReader;
+  #reader: FactReader | undefined;
   /** The fact slots of the conditions this event runs (`usePlan`), read by slot. */
   #plan: FactPlan | undefined;
   /** The planned facts' memo (made on the first read of one). */
@@ -259,12 +284,6 @@ export class EventFacts {
   ) {
     this.now = env.clock.now();
     this.#context = new EventFactContext(this, env);
-    this.reader = (name, params, slot) => {
-      const planned = slot === undefined ? undefined : this.#plan?.slots[slot];
-      return planned !== undefined && planned.name === name && planned.params === params
-        ? this.readPlanned(planned)
-        : this.read(name, params);
-    };
     if (seed !== undefined)
       for (const [key, value] of Object.entries(seed)) {
         const [name = key, p] = key.split('\u0000');
@@ -286,11 +305,28 @@ export class EventFacts {
       const p = plan.byKey.get(key);
       const v = extra.values.values[fact.slot];
       if (p === undefined || v === UNREAD_SLOT || (v instanceof Unsettled && v.error === undefined)) continue;
-      const planned = (this.#planned ??= new SlotValues(plan.slots.length));
+      const planned = (this.#planned ??= new SlotValues(plan.provided));
       planned.values[p.slot] = v;
       const ms = extra.values.ms?.[fact.slot];
       if (ms !== undefined) (planned.ms ??= [])[p.slot] = ms;
     }
+  }
+
+  /**
+   * What compiled conditions read through (`FactReader`): by slot when `slot` is one of the plan's and names this fact,
+   * by name otherwise. The engine hands conditions one reader that calls this on the event being evaluated (see
+   * `ConditionReaders`), so an event makes no reader of its own.
+   */
+  readSlot(name: string, params: JsonObject | undefined, slot: number | undefined): unknown {
+    const planned = slot === undefined ? undefined : this.#plan?.slots[slot];
+    return planned !== undefined && planned.name === name && planned.params === params
+      ? this.readPlanned(planned)
+      : this.read(name, params);
+  }
+
+  /** `readSlot` as a `FactReader` of this event alone (made on first use: the engine does not use it). */
+  get reader(): FactReader {
+    return (this.#reader ??= boundReader(this));
   }
 
   /** `read` of a planned slot: no pseudo-fact test, no key to make, no registry lookup, no entry. */
@@ -299,7 +335,7 @@ export class EventFacts {
       if (this.#logging) this.#note(p.name);
       return this.pseudoAt(p.pseudo);
     }
-    return this.readIn(p, (this.#planned ??= new SlotValues((this.#plan as FactPlan).slots.length)));
+    return this.readIn(p, (this.#planned ??= new SlotValues((this.#plan as FactPlan).provided)));
   }
 
   /** A provided fact in its slot of `store`: resolved on first read, logged for the trace unless still pending. */

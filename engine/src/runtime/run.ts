@@ -92,8 +92,8 @@ export interface EventRun {
   event: RuleEvent;
   /** What `where` reads, computed once for every rule of the event. */
   subject: WhereSubject;
-  /** The trigger part of every trace of this event (shared). */
-  trigger: Trace['trigger'];
+  /** The trigger part of the traces of this event's runs that passed (shared; made by the first). */
+  trigger: Trace['trigger'] | undefined;
   depth: number;
   rules: GuildRules;
   facts: EventFacts;
@@ -105,8 +105,6 @@ export interface EventRun {
   emitted: { type: string; payload: JsonObject; ruleId: string }[];
   /** Fact values and shared leaf results of the rule set's conditions for this event (made on first condition). */
   memo: ConditionMemo | undefined;
-  /** The reader of compiled `where` filters (made on first use). */
-  whereRead: ((name: string) => unknown) | undefined;
   /** The rules routed to this event, in order (run k of `quiet` is rule k). */
   candidates: readonly CompiledRule[];
   /** The record of this event's quiet runs (made on the first one kept). */
@@ -142,6 +140,11 @@ export interface Run {
   ctx: ActionContext | undefined;
 }
 
+/** The trigger part of the traces of an event's runs. */
+export function triggerOf(event: RuleEvent, depth: number): Trace['trigger'] {
+  return { id: event.id, type: event.type, at: event.at, depth, payload: event.payload };
+}
+
 /** The leaves a condition saw, evaluated again over the event's memo (deterministic: every fact it reads is memoised). */
 export function replayLeaves(
   condition: NonNullable<CompiledRule['condition']>,
@@ -170,7 +173,10 @@ export class QuietRuns implements DeferredTraces {
   // held here survives scavenges and is promoted.
   private readonly subject: WhereSubject;
   private readonly facts: EventFacts;
-  private readonly trigger: Trace['trigger'];
+  private readonly event: RuleEvent;
+  private readonly depth: number;
+  /** The trigger part of its traces (made by the first built: most records are never built). */
+  #trigger: Trace['trigger'] | undefined;
   private readonly version: string;
   private readonly rules: readonly CompiledRule[];
   #built: Map<number, Trace> | undefined;
@@ -185,7 +191,8 @@ export class QuietRuns implements DeferredTraces {
     this.guildId = ev.event.guildId;
     this.subject = ev.subject;
     this.facts = ev.facts;
-    this.trigger = ev.trigger;
+    this.event = ev.event;
+    this.depth = ev.depth;
     this.version = ev.rules.version;
     this.rules = ev.candidates;
   }
@@ -213,12 +220,12 @@ export class QuietRuns implements DeferredTraces {
         : null;
     const trace: Trace = {
       id: this.id(k),
-      runId: `${this.trigger.id}|${rule.id}`,
+      runId: `${this.event.id}|${rule.id}`,
       segment: 0,
       guildId: this.guildId,
       rule: rule.traceRule,
       ruleSetVersion: this.version,
-      trigger: this.trigger,
+      trigger: (this.#trigger ??= triggerOf(this.event, this.depth)),
       mode: rule.mode,
       outcome,
       where: { result: whereOk, checks },
@@ -286,7 +293,8 @@ export class RunTrace implements DeferredTrace {
     this.#built = true;
     const rule = this.#rule;
     const facts = this.#facts;
-    trace.where.result = checkWhereOn(rule.where, this.#subject, trace.where.checks);
+    const checks: WhereCheck[] = [];
+    trace.where = { result: checkWhereOn(rule.where, this.#subject, checks), checks };
     const keys: string[] = [];
     if (rule.condition) trace.condition = { result: true, leaves: replayLeaves(rule.condition, facts, keys) };
     trace.facts = facts.traceFacts(this.#logStart, this.#logEnd, keys);

@@ -111,23 +111,21 @@ export function whereCondition(where: WhereFilter | undefined): Condition | null
   return all.length === 0 ? null : { all };
 }
 
-/** The reader of a compiled `where`: `WHERE_FACTS` of one event. */
-export function whereReader(subject: WhereSubject): (name: string) => unknown {
-  return (name) => {
-    switch (name) {
-      case WHERE_FACTS.skippedBot:
-        return subject.skipsBots && subject.isBot;
-      case WHERE_FACTS.bot:
-        return subject.isBot;
-      case WHERE_FACTS.channel:
-        return subject.channelId;
-      case WHERE_FACTS.user:
-        return subject.userId;
-      case WHERE_FACTS.roles:
-        return (subject.roles ??= eventRoles(subject.payload));
-    }
-    return undefined;
-  };
+/** What a compiled `where` reads: `WHERE_FACTS` of one event. */
+export function whereValue(subject: WhereSubject, name: string): unknown {
+  switch (name) {
+    case WHERE_FACTS.skippedBot:
+      return subject.skipsBots && subject.isBot;
+    case WHERE_FACTS.bot:
+      return subject.isBot;
+    case WHERE_FACTS.channel:
+      return subject.channelId;
+    case WHERE_FACTS.user:
+      return subject.userId;
+    case WHERE_FACTS.roles:
+      return (subject.roles ??= eventRoles(subject.payload));
+  }
+  return undefined;
 }
 
 /**
