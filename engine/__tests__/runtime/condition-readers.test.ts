@@ -9,7 +9,7 @@ import { GUILD, harness, load, message, ruleSet } from './fixtures.js';
  */
 describe('Engine: condition readers', () => {
   it('point back at the outer event after a provider dispatched another one from inside its evaluation', async () => {
-    let engine: Engine | undefined;
+    const outerOf: { engine?: Engine } = {};
     let inner: Promise<readonly RunSummary[]> | undefined;
     const nest = defineModule({
       id: 'nest',
@@ -23,14 +23,16 @@ describe('Engine: condition readers', () => {
           description: 'dispatches the inner event (synchronously up to its first wait), then answers 1',
           schema: { type: 'integer' },
           resolve: () => {
-            inner = engine?.dispatch(message('x', { channelId: 'other', userId: 'u2', member: { roles: [] } }, 'g2'));
+            inner = outerOf.engine?.dispatch(
+              message('x', { channelId: 'other', userId: 'u2', member: { roles: [] } }, 'g2'),
+            );
             return 1;
           },
         }),
       ],
     });
     const h = await harness({ modules: [nest] });
-    engine = h.engine;
+    outerOf.engine = h.engine;
     const outer: Rule[] = [
       {
         id: 'nests',
