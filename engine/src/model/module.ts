@@ -89,7 +89,8 @@ export interface ActionDefinition<P = JsonObject> {
    * Performs the action. Most answer with a promise (a Discord call, a state write on Redis), which the engine awaits
    * with a timeout (`limits.actionTimeoutMs`) and retries as the step says. An action with nothing to wait for may
    * answer directly (a value or nothing): the engine then goes on at once, with no promise or timer — a run whose
-   * actions all answer directly ends synchronously. A throw is a failure either way.
+   * actions all answer directly ends synchronously. A throw is a failure either way. `params` are read-only: a step's
+   * static parameters are one frozen object, handed to every run (and kept in its trace).
    */
   run(params: P, ctx: ActionContext): Json | void | Promise<Json | void>;
 }

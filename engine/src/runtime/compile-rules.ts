@@ -164,7 +164,8 @@ function compileSteps(rule: ResolvedRule, registry: Registry, problems: Problem[
       const value = structuredClone(params.value);
       try {
         validateParams(definition as ActionDefinition, value, pointer);
-        params = { ...params, value };
+        // Frozen: every run hands this one object to the action and keeps it in its trace (no copy per run).
+        params = { ...params, value: deepFreeze(value) };
         paramsChecked = true;
       } catch {
         paramsChecked = false;
@@ -364,4 +365,13 @@ export function route(
   if (everyRule) return index.all;
   const inChannel = channelId === undefined ? undefined : index.byChannel.get(channelId);
   return inChannel ?? index.any;
+}
+
+/** `value` with every object and array in it frozen. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }

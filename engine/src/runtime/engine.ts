@@ -1118,7 +1118,7 @@ export class Engine {
       if (step.params.dynamic) {
         params = renderTreeMaybe(step.params.value, (run.scope ??= this.scope(run)), []);
         if (params instanceof Promise) return this.renderThenRun(run, step, entry, t0, params);
-      } else params = cloneJson(step.params.value);
+      } else params = step.paramsChecked ? step.params.value : cloneJson(step.params.value);
       checkedParams(step, entry, params);
     } catch (e) {
       return actionFailed(run, entry, t0, e);

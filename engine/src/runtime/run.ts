@@ -313,14 +313,14 @@ export const NONE: never[] = Object.freeze([]) as unknown as never[];
 export function add<T extends { [P in K]: unknown[] }, K extends keyof T>(t: T, key: K, item: T[K][number]): void {
   const list = t[key] as unknown[];
   if (list === NONE) (t[key] as unknown[]) = [item];
+  // A short list is copied at its exact size: `push` would grow it by 16 places, kept as long as the trace is.
+  else if (list.length < 8) (t[key] as unknown[]) = list.concat(item);
   else list.push(item);
 }
 
 export function summaryActions(t: Trace): RunSummaryAction[] {
-  const out: RunSummaryAction[] = [];
-  for (const a of t.actions)
-    out.push({ step: a.step, action: a.action, params: a.params, status: a.status, mode: t.mode });
-  return out;
+  const mode = t.mode;
+  return t.actions.map((a) => ({ step: a.step, action: a.action, params: a.params, status: a.status, mode }));
 }
 
 export function obj(v: unknown): Record<string, unknown> | undefined {
