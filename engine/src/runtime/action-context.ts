@@ -21,7 +21,6 @@ export interface RuleContextParts {
  * use, each a function that may be called detached (`const { emit } = ctx`).
  */
 export class RunActionContext extends EventContextFields implements ActionContext {
-  readonly fact: FactContext['fact'];
   readonly rule: ActionContext['rule'];
   readonly log: Logger;
   readonly #run: Run;
@@ -35,12 +34,16 @@ export class RunActionContext extends EventContextFields implements ActionContex
   constructor(run: Run, parts: RuleContextParts, scheduler: Scheduler, emitDepth: number) {
     const base = run.ev.facts.context;
     super(base, base.settings);
-    this.fact = base.fact;
     this.rule = parts.rule;
     this.log = parts.log;
     this.#run = run;
     this.#scheduler = scheduler;
     this.#emitDepth = emitDepth;
+  }
+
+  /** The event's own reader, bound on first use (most actions read no fact). */
+  get fact(): FactContext['fact'] {
+    return this.#run.ev.facts.context.fact;
   }
 
   get emit(): ActionContext['emit'] {
