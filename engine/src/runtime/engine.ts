@@ -461,16 +461,11 @@ export class Engine {
 
   /** The candidates' program over `ev`, with the engine's readers pointed at it (then back: see `ConditionReaders`). */
   private runProgram(ev: EventRun, candidates: Candidates, memo: ConditionMemo, from: number, out: Uint8Array): number {
-    const readers = this.readers;
-    const outerFacts = readers.facts;
-    const outerSubject = readers.subject;
-    readers.facts = ev.facts;
-    readers.subject = ev.subject;
+    const readers = this.readers.enter(ev.facts, ev.subject);
     try {
       return candidates.program.run(readers.read, readers.whereRead, memo, from, out);
     } finally {
-      readers.facts = outerFacts;
-      readers.subject = outerSubject;
+      readers.leave();
     }
   }
 
@@ -481,16 +476,11 @@ export class Engine {
     memo: ConditionMemo,
     where: boolean,
   ): boolean | typeof PENDING {
-    const readers = this.readers;
-    const outerFacts = readers.facts;
-    const outerSubject = readers.subject;
-    readers.facts = ev.facts;
-    readers.subject = ev.subject;
+    const readers = this.readers.enter(ev.facts, ev.subject);
     try {
       return condition.evaluateIn(where ? readers.whereRead : readers.read, memo, null);
     } finally {
-      readers.facts = outerFacts;
-      readers.subject = outerSubject;
+      readers.leave();
     }
   }
 

@@ -175,17 +175,34 @@ function boundReader(facts: EventFacts): FactReader {
 
 /**
  * The readers compiled conditions are handed, one pair per engine: the engine points them at an event's facts and
- * `where` subject for the length of one synchronous evaluation, then back where they were (a dispatch made from inside
- * an evaluation, by a provider, points them at its own event and back), so an event makes no reader closures.
+ * `where` subject for the length of one synchronous evaluation (`enter`), then back where they were (`leave`; a
+ * dispatch made from inside an evaluation, by a provider, enters and leaves its own), so an event makes no reader
+ * closures.
  */
 export class ConditionReaders {
   facts: EventFacts | undefined;
   subject: WhereSubject | undefined;
   readonly read: FactReader;
   readonly whereRead: FactReader;
+  /** What `enter` replaced, two entries per call (facts, then subject). */
+  readonly #outer: (EventFacts | WhereSubject | undefined)[] = [];
   constructor() {
     this.read = (name, params, slot) => (this.facts as EventFacts).readSlot(name, params, slot);
     this.whereRead = (name) => whereValue(this.subject as WhereSubject, name);
+  }
+
+  /** Points the readers at an event, keeping where they pointed for `leave` (no allocation once the stack has grown). */
+  enter(facts: EventFacts, subject: WhereSubject): this {
+    this.#outer.push(this.facts, this.subject);
+    this.facts = facts;
+    this.subject = subject;
+    return this;
+  }
+
+  /** Points the readers back where they were before the matching `enter`. */
+  leave(): void {
+    this.subject = this.#outer.pop() as WhereSubject | undefined;
+    this.facts = this.#outer.pop() as EventFacts | undefined;
   }
 }
 
