@@ -492,8 +492,8 @@ export class Engine {
   }
 
   private async withEmitted(ev: EventRun, summaries: RunSummary[]): Promise<RunSummary[]> {
-    summaries.push(...(await this.dispatchEmitted(ev)));
-    return summaries;
+    // `summaries` may still be the shared empty list (NONE): never pushed into.
+    return [...summaries, ...(await this.dispatchEmitted(ev))];
   }
 
   /** Guild-scoped port handles, made once per guild. */
