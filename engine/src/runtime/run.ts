@@ -14,7 +14,7 @@ import type { EventFacts } from './facts.js';
 import type { ActionContext } from '../model/module.js';
 import type { VariableScope } from './variables.js';
 import type { WhereSubject } from './where.js';
-import { checkWhereOn } from './where.js';
+import { checkWhereOn, whereSubject } from './where.js';
 
 /** Timer kinds the engine handles itself. */
 export const TIMER_KINDS = {
@@ -171,7 +171,6 @@ export class QuietRuns implements DeferredTraces {
   // What the traces show, and no more of the event: not the EventRun (its condition memo, readers, handles), which
   // would then stay alive as long as a trace is kept — most are kept a while (condition-false buckets), so each object
   // held here survives scavenges and is promoted.
-  private readonly subject: WhereSubject;
   private readonly facts: EventFacts;
   private readonly event: RuleEvent;
   private readonly depth: number;
@@ -180,6 +179,7 @@ export class QuietRuns implements DeferredTraces {
   private readonly version: string;
   private readonly rules: readonly CompiledRule[];
   #built: Map<number, Trace> | undefined;
+  #subject: WhereSubject | undefined;
 
   /** `seq0` … `seq0 + candidates - 1` are this event's trace sequence numbers for its quiet runs. */
   constructor(
@@ -189,7 +189,6 @@ export class QuietRuns implements DeferredTraces {
   ) {
     this.startedAt = ev.facts.now;
     this.guildId = ev.event.guildId;
-    this.subject = ev.subject;
     this.facts = ev.facts;
     this.event = ev.event;
     this.depth = ev.depth;
@@ -211,7 +210,12 @@ export class QuietRuns implements DeferredTraces {
     const rule = this.rules[k] as CompiledRule;
     const facts = this.facts;
     const checks: WhereCheck[] = [];
-    const whereOk = checkWhereOn(rule.where, this.subject, checks);
+    // The event's where subject is made again (from the event, as it was made): a record does not keep it alive.
+    const whereOk = checkWhereOn(
+      rule.where,
+      (this.#subject ??= whereSubject(this.event.type, this.event.payload)),
+      checks,
+    );
     // The facts it saw are the ones its condition reads, replayed over the event's memo.
     const keys: string[] = [];
     const condition =
@@ -254,7 +258,6 @@ export class RunTrace implements DeferredTrace {
   readonly deferred = true as const;
   readonly #trace: Trace;
   readonly #rule: CompiledRule;
-  readonly #subject: WhereSubject;
   readonly #facts: EventFacts;
   readonly #logStart: number;
   readonly #logEnd: number;
@@ -264,7 +267,6 @@ export class RunTrace implements DeferredTrace {
   constructor(run: Run) {
     this.#trace = run.trace;
     this.#rule = run.rule;
-    this.#subject = run.ev.subject;
     this.#facts = run.ev.facts;
     this.#logStart = run.logStart;
     this.#logEnd = run.ev.facts.logPosition;
@@ -294,7 +296,9 @@ export class RunTrace implements DeferredTrace {
     const rule = this.#rule;
     const facts = this.#facts;
     const checks: WhereCheck[] = [];
-    trace.where = { result: checkWhereOn(rule.where, this.#subject, checks), checks };
+    // The where subject is made again from the event (as it was made): a kept trace does not keep it alive.
+    const subject = whereSubject(trace.trigger.type, trace.trigger.payload);
+    trace.where = { result: checkWhereOn(rule.where, subject, checks), checks };
     const keys: string[] = [];
     if (rule.condition) trace.condition = { result: true, leaves: replayLeaves(rule.condition, facts, keys) };
     trace.facts = facts.traceFacts(this.#logStart, this.#logEnd, keys);
