@@ -144,6 +144,40 @@ describe('InMemoryStateStore at its edges', () => {
     expect(await s.keys('f')).toEqual([]);
   });
 
+  it('expiry queue: keys written while the front is swept (the ring wraps, then grows) expire as a model says', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            key: fc.integer({ min: 0, max: 300 }),
+            ttl: fc.integer({ min: 1, max: 3_000 }),
+            step: fc.nat(10),
+          }),
+          { minLength: 200, maxLength: 600 },
+        ),
+        async (writes) => {
+          const { clock, whole, s } = store(0);
+          // The model: each key's last write and when it expires.
+          const model = new Map<string, { value: string; expiresAt: number }>();
+          for (const [i, w] of writes.entries()) {
+            clock.advance(w.step);
+            await s.set('f', `k${w.key}`, String(i), w.ttl);
+            model.set(`k${w.key}`, { value: String(i), expiresAt: clock.now() + w.ttl });
+          }
+          const live = [...model].filter(([, v]) => v.expiresAt > clock.now()).map(([k]) => k);
+          expect(await s.keys('f')).toEqual(live.sort());
+          for (const [k, v] of model) expect(await s.get('f', k)).toBe(v.expiresAt > clock.now() ? v.value : null);
+          // Once every key is due, writes sweep the whole queue away.
+          clock.advance(3_000);
+          for (let i = 0; i < 400; i++) await s.set('g', `n${i}`, 'v');
+          expect(whole.queued).toBe(0);
+          expect(whole.size).toBe(400);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('expiry queue: a key set again with a shorter TTL goes at its new expiry, without a read', async () => {
     const { clock, whole, s } = store(0);
     await s.set('f', 'k', 'long', 3_600_000);
