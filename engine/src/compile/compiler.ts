@@ -154,7 +154,8 @@ export function booleanKey(node: Record<string, unknown>): 'any' | 'all' | 'not'
   return undefined;
 }
 
-function deepFreeze<T>(value: T): T {
+/** `value` with every object and array in it frozen (compiled params and values, static action parameters). */
+export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const v of Object.values(value)) deepFreeze(v);

@@ -6,7 +6,7 @@ import type { ActionDefinition, JsonSchema } from '../model/module.js';
 import type { Trace } from '../trace/model.js';
 import { RUNTIME_CODES } from './codes.js';
 import type { CompiledCondition, ConditionProgram, Registry, ResolvedRule, ResolvedRuleSet } from './deps.js';
-import { ConditionSet, parseDuration } from './deps.js';
+import { ConditionSet, deepFreeze, parseDuration } from './deps.js';
 import type { CompiledValue } from './variables.js';
 import { compileValue } from './variables.js';
 import { validateParams } from './params.js';
@@ -365,13 +365,4 @@ export function route(
   if (everyRule) return index.all;
   const inChannel = channelId === undefined ? undefined : index.byChannel.get(channelId);
   return inChannel ?? index.any;
-}
-
-/** `value` with every object and array in it frozen. */
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }

@@ -12,7 +12,7 @@ export { validateRuleSet } from '../schema/validate.js';
 export type { ResolvedRuleSet } from '../schema/validate.js';
 
 // ---- conditions (engine-conditions) ----
-export { PENDING, compileCondition, ConditionSet } from '../compile/compiler.js';
+export { PENDING, compileCondition, ConditionSet, deepFreeze } from '../compile/compiler.js';
 export type {
   CompiledCondition,
   ConditionMemo,
