@@ -80,34 +80,34 @@ describe('facts read by slot', () => {
     const { set, facts } = setUp();
     const slots = set.slotFacts();
     // Before any run starts (the candidates' program), reads are not logged.
-    expect(slots.map((s, i) => facts.reader(s.name, s.params, i))).toEqual([4, 'u1', 5_000, 'w']);
+    expect(slots.map((s, i) => facts.readSlot(s.name, s.params, i))).toEqual([4, 'u1', 5_000, 'w']);
     expect(facts.logPosition).toBe(0);
     // While a run is going, every read is logged for its trace, by slot or by name.
     const from = facts.logFrom();
-    const bySlot = slots.map((s, i) => facts.reader(s.name, s.params, i));
+    const bySlot = slots.map((s, i) => facts.readSlot(s.name, s.params, i));
     expect(bySlot).toEqual([4, 'u1', 5_000, 'w']);
-    expect(slots.map((s) => facts.reader(s.name, s.params))).toEqual(bySlot);
+    expect(slots.map((s) => facts.readSlot(s.name, s.params))).toEqual(bySlot);
     expect(await facts.get('test.double', { n: 2 })).toBe(4);
     expect(calls).toEqual({ double: 1, word: 1 });
     expect(facts.traceFacts(from).map((f) => f.name)).toEqual(['test.double', 'event.author.id', 'now', 'test.word']);
     facts.stopLog();
     const end = facts.logPosition;
-    facts.reader('test.word', undefined);
+    facts.readSlot('test.word', undefined);
     expect(facts.logPosition).toBe(end);
   });
 
   it('fall back to the name when the slot is not that fact (a reader handed another set’s slot)', () => {
     const { facts } = setUp();
-    expect(facts.reader('test.word', undefined, 0)).toBe('w');
-    expect(facts.reader('test.double', { n: 5 }, 0)).toBe(10);
-    expect(facts.reader('event.author.id', undefined, 99)).toBe('u1');
+    expect(facts.readSlot('test.word', undefined, 0)).toBe('w');
+    expect(facts.readSlot('test.double', { n: 5 }, 0)).toBe(10);
+    expect(facts.readSlot('event.author.id', undefined, 99)).toBe('u1');
     expect(calls).toEqual({ double: 1, word: 1 });
   });
 
   it('start from a seed (a resumed run’s facts): a seeded fact is read from its slot, its provider not called', async () => {
     const { set, facts } = setUp({ 'test.word': 'seeded', 'test.double\u0000{"n":2}': 40 });
     const slots = set.slotFacts();
-    expect(slots.map((s, i) => facts.reader(s.name, s.params, i))).toEqual([40, 'u1', 5_000, 'seeded']);
+    expect(slots.map((s, i) => facts.readSlot(s.name, s.params, i))).toEqual([40, 'u1', 5_000, 'seeded']);
     expect(await facts.get('test.word')).toBe('seeded');
     expect(calls).toEqual({});
     expect(facts.snapshot()).toEqual({ 'test.word': 'seeded', 'test.double\u0000{"n":2}': 40 });
@@ -154,15 +154,15 @@ describe('facts read by slot', () => {
     facts.usePlan(factPlan(set, slowRegistry));
     facts.logFrom();
     // Pending until the provider settles (one call); settle() waits for it.
-    expect(facts.reader('slow.value', undefined, 0)).toBe(PENDING);
-    expect(facts.reader('slow.value', undefined, 0)).toBe(PENDING);
+    expect(facts.readSlot('slow.value', undefined, 0)).toBe(PENDING);
+    expect(facts.readSlot('slow.value', undefined, 0)).toBe(PENDING);
     release(7);
     await facts.settle();
-    expect(facts.reader('slow.value', undefined, 0)).toBe(7);
+    expect(facts.readSlot('slow.value', undefined, 0)).toBe(7);
     expect(await facts.get('slow.value')).toBe(7);
     // The error is kept: every read throws it, by slot or by name, and the provider ran once.
-    expect(() => facts.reader('slow.fails', undefined, 1)).toThrow(/slow\.fails.*no luck/);
-    expect(() => facts.reader('slow.fails', undefined)).toThrow(/no luck/);
+    expect(() => facts.readSlot('slow.fails', undefined, 1)).toThrow(/slow\.fails.*no luck/);
+    expect(() => facts.readSlot('slow.fails', undefined)).toThrow(/no luck/);
     expect([slowCalls, failCalls]).toEqual([1, 1]);
     const traced = facts.traceFacts(0);
     expect(traced.map((f) => [f.name, f.value, f.error?.message])).toEqual([
@@ -179,7 +179,7 @@ describe('facts read by slot', () => {
     const { fact } = ctx;
     expect(ctx.fact).toBe(fact);
     expect(await fact('test.double', { n: 2 })).toBe(4);
-    expect(facts.reader('test.double', { n: 2 }, 0)).toBe(4);
+    expect(facts.readSlot('test.double', { n: 2 }, 0)).toBe(4);
     expect(calls).toEqual({ double: 1 });
     expect([ctx.event.id, ctx.guildId, ctx.settings('plan')]).toEqual(['e1', 'g1', {}]);
   });

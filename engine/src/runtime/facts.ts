@@ -169,10 +169,6 @@ function readerOf(settings: Record<string, JsonObject>): FactContext['settings']
   return <T>(moduleId: string) => (settings[moduleId] ?? {}) as T;
 }
 
-function boundReader(facts: EventFacts): FactReader {
-  return (name, params, slot) => facts.readSlot(name, params, slot);
-}
-
 /**
  * The readers compiled conditions are handed, one pair per engine: the engine points them at an event's facts and
  * `where` subject for the length of one synchronous evaluation (`enter`), then back where they were (`leave`; a
@@ -281,7 +277,6 @@ export class EventFacts {
    */
   #log: string[] | undefined;
   #logging = false;
-  #reader: FactReader | undefined;
   /** The fact slots of the conditions this event runs (`usePlan`), read by slot. */
   #plan: FactPlan | undefined;
   /** The planned facts' memo (made on the first read of one). */
@@ -334,16 +329,11 @@ export class EventFacts {
    * by name otherwise. The engine hands conditions one reader that calls this on the event being evaluated (see
    * `ConditionReaders`), so an event makes no reader of its own.
    */
-  readSlot(name: string, params: JsonObject | undefined, slot: number | undefined): unknown {
+  readSlot(name: string, params: JsonObject | undefined, slot?: number): unknown {
     const planned = slot === undefined ? undefined : this.#plan?.slots[slot];
     return planned !== undefined && planned.name === name && planned.params === params
       ? this.readPlanned(planned)
       : this.read(name, params);
-  }
-
-  /** `readSlot` as a `FactReader` of this event alone (made on first use: the engine does not use it). */
-  get reader(): FactReader {
-    return (this.#reader ??= boundReader(this));
   }
 
   /** `read` of a planned slot: no pseudo-fact test, no key to make, no registry lookup, no entry. */
