@@ -49,11 +49,21 @@ const rateModule = defineModule({
  * The commands a connection sends, by name, first key and reply (`sendCommand` is the one door of ioredis, and of
  * `RedisStateStore`). `SCAN` (of `keys()`, and of cleanup) is not counted.
  */
+/**
+ * Records the commands sent on `redis`. An `EVAL` is the store sending a script again after `NOSCRIPT` (another test
+ * file may run `SCRIPT FLUSH` on the shared Redis meanwhile): it replaces the `EVALSHA` it retries, which Redis refused,
+ * and is recorded as that `EVALSHA`.
+ */
 function recording(redis: Redis): { log: { name: string; args: string[] }[] } {
   const rec = { log: [] as { name: string; args: string[] }[] };
   const send = redis.sendCommand.bind(redis);
   redis.sendCommand = ((command: Command, stream?: unknown) => {
-    if (command.name !== 'scan') rec.log.push({ name: command.name, args: command.args.map(String) });
+    const args = command.args.map(String);
+    if (command.name === 'eval' && rec.log.at(-1)?.name === 'evalsha') rec.log.pop();
+    if (command.name !== 'scan')
+      rec.log.push(
+        command.name === 'eval' ? { name: 'evalsha', args: ['(sha)', ...args.slice(1)] } : { name: command.name, args },
+      );
     return send(command, stream as never);
   }) as Redis['sendCommand'];
   return rec;

@@ -32,6 +32,7 @@ import type { EventRun, ParkedRun, Run, RunSummary } from './run.js';
 import {
   QuietRuns,
   RunTrace,
+  WHERE_PASSED,
   triggerOf,
   traceId,
   ENGINE_STATE,
@@ -95,11 +96,6 @@ export interface EngineOptions {
 }
 
 const noop = (): void => {};
-/** The `where` of a run's trace until its checks are written (a resumed segment's, for good): shared, never changed. */
-const WHERE_PASSED: Trace['where'] = Object.freeze({
-  result: true,
-  checks: Object.freeze([]) as unknown as WhereCheck[],
-});
 const NO_SERVICES: Partial<RunServices> = Object.freeze({});
 /** What `dispatch` resolves to when no run is listed (most events): one promise of one frozen empty list. */
 const NO_RUNS: Promise<readonly RunSummary[]> = Promise.resolve(NONE);
@@ -582,8 +578,9 @@ export class Engine {
 
   private newRun(ev: EventRun, rule: CompiledRule, runId: string, segment: number): Run {
     const now = this.options.clock.now();
+    const seq = ++this.traceSeq;
     const trace: Trace = {
-      id: traceId(this.tracePrefix, ++this.traceSeq),
+      id: traceId(this.tracePrefix, seq),
       runId,
       segment,
       guildId: ev.event.guildId,
@@ -607,6 +604,7 @@ export class Engine {
       ev,
       rule,
       runId,
+      seq,
       segment,
       shadow: rule.mode === 'shadow',
       logStart: ev.facts.logFrom(),
@@ -629,7 +627,7 @@ export class Engine {
     t.durationMs = performance.now() - run.t0;
     const recorded = this.traces.wants(t.guildId, outcome);
     if (recorded) {
-      if (run.replay) this.traces.record(new RunTrace(run));
+      if (run.replay) this.traces.record(new RunTrace(run, this.tracePrefix));
       else {
         t.facts = run.ev.facts.traceFacts(run.logStart, undefined, run.conditionFacts ?? undefined);
         this.traces.record(t);

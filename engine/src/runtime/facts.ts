@@ -241,35 +241,22 @@ export abstract class EventContextFields {
 }
 
 /**
- * An event's `FactContext`: its fields, and `fact` made on first use (most providers never call it), a function that
- * may be called detached (`const { fact } = ctx`). It is also where the event's facts keep what they were made with (no
- * separate environment object per event: traces keep an event's facts for a while).
- */
-class EventFactContext extends EventContextFields implements FactContext {
-  readonly #facts: EventFacts;
-  #fact: FactContext['fact'] | undefined;
-
-  constructor(facts: EventFacts, env: FactEnvironment) {
-    super(env, settingsReader(env.settings));
-    this.#facts = facts;
-  }
-
-  get fact(): FactContext['fact'] {
-    // Bound, not an arrow: an arrow gets its name set at run time under tsx (esbuild keepNames).
-    return (this.#fact ??= this.#facts.get.bind(this.#facts) as FactContext['fact']);
-  }
-}
-
-/**
  * The facts of ONE event: resolved lazily, memoised for every rule the event reaches, with a budget on `io` facts.
  * `now` is fixed when the event starts being processed, so every rule sees the same instant.
+ *
+ * It is also the event's `FactContext` (what providers are handed: `context`), with `fact` made on first use (most
+ * providers never call it), a function that may be called detached (`const { fact } = ctx`). One object, not a
+ * context beside it: traces keep an event's facts for a while, and every object they hold is copied by each
+ * scavenge it lives through.
  */
-export class EventFacts {
+export class EventFacts extends EventContextFields implements FactContext {
+  readonly #registry: Registry;
+  readonly #budget: number;
   /** Made on first use (most events build no trace). */
-  private traced: Map<string, TraceFact> | undefined;
-  private ioCount = 0;
+  #traced: Map<string, TraceFact> | undefined;
+  #ioCount = 0;
   readonly now: number;
-  readonly #context: EventFactContext;
+  #fact: FactContext['fact'] | undefined;
   /**
    * Memo keys in the order they were read while a run was going (`logFrom`): a run's trace lists the facts its
    * condition read (replayed) and then these. Reads made before any run starts (the candidates' program, most reads)
@@ -288,14 +275,11 @@ export class EventFacts {
   #extra: ExtraFacts | undefined;
   #peek: ((name: string, params: JsonObject | undefined) => unknown) | undefined;
 
-  constructor(
-    private readonly registry: Registry,
-    env: FactEnvironment,
-    private readonly budget: number,
-    seed?: Record<string, unknown>,
-  ) {
+  constructor(registry: Registry, env: FactEnvironment, budget: number, seed?: Record<string, unknown>) {
+    super(env, settingsReader(env.settings));
+    this.#registry = registry;
+    this.#budget = budget;
     this.now = env.clock.now();
-    this.#context = new EventFactContext(this, env);
     if (seed !== undefined)
       for (const [key, value] of Object.entries(seed)) {
         const [name = key, p] = key.split('\u0000');
@@ -457,9 +441,14 @@ export class EventFacts {
     };
   }
 
-  /** What providers and actions see. */
+  /** What providers and actions see: this object, as a `FactContext`. */
   get context(): FactContext {
-    return this.#context;
+    return this;
+  }
+
+  get fact(): FactContext['fact'] {
+    // Bound, not an arrow: an arrow gets its name set at run time under tsx (esbuild keepNames).
+    return (this.#fact ??= this.get.bind(this) as FactContext['fact']);
   }
 
   /** Pseudo-facts: `event.<path>` (the payload) and `now`. */
@@ -470,8 +459,8 @@ export class EventFacts {
 
   private pseudoAt(pseudo: Pseudo): unknown {
     if (pseudo === 'now') return this.now;
-    if (pseudo === 'event') return this.#context.event.payload;
-    return safeGet(this.#context.event.payload, pseudo);
+    if (pseudo === 'event') return this.event.payload;
+    return safeGet(this.event.payload, pseudo);
   }
 
   /** The definition of a fact about to be resolved: an unknown fact and one past the io budget throw. */
@@ -486,11 +475,11 @@ export class EventFacts {
       );
     }
     if (def.cost === 'io') {
-      this.ioCount++;
-      if (this.ioCount > this.budget) {
+      this.#ioCount++;
+      if (this.#ioCount > this.#budget) {
         throw new RulecordError(
           RUNTIME_CODES.RC_FACT_BUDGET,
-          `This event needed more than ${this.budget} io facts (reading "${name}").`,
+          `This event needed more than ${this.#budget} io facts (reading "${name}").`,
           {
             fix: 'Narrow the rules with `where` or with conditions on event fields (evaluated before io facts), or split the rule set so one event needs fewer io facts.',
           },
@@ -517,12 +506,17 @@ export class EventFacts {
     const planned = this.#plan?.byKey.get(key);
     if (planned !== undefined) return this.readPlanned(planned);
     const extra = this.extras();
-    const fact = extra.facts.get(key) ?? this.extraFact(name, params, key, this.registry.fact(name));
+    const fact = extra.facts.get(key) ?? this.extraFact(name, params, key, this.#registry.fact(name));
     return this.readIn(fact, extra.values);
   }
 
   #note(key: string): void {
-    (this.#log ??= []).push(key);
+    const log = this.#log;
+    if (log === undefined) this.#log = [key];
+    // A short log is copied at its exact size: `push` would grow it by 16 places, kept as long as a trace keeps the
+    // event's facts.
+    else if (log.length < 8) this.#log = log.concat(key);
+    else log.push(key);
   }
 
   /** Starts logging the facts read (a run starts): returns the log position its facts start at. */
@@ -567,7 +561,7 @@ export class EventFacts {
 
   /** One TraceFact per memo key and event, shared by every trace of the event that read it (never mutated). */
   private traceFact(key: string): TraceFact {
-    const traced = (this.traced ??= new Map());
+    const traced = (this.#traced ??= new Map());
     let fact = traced.get(key);
     if (fact) return fact;
     const entry = this.entryOf(key);
@@ -613,7 +607,7 @@ export class EventFacts {
   splitFactPath(path: readonly string[]): { name: string; rest: string[] } | undefined {
     for (let n = path.length; n >= 1; n--) {
       const name = path.slice(0, n).join('.');
-      if (name === 'now' || name.startsWith('event') || this.registry.fact(name)) return { name, rest: path.slice(n) };
+      if (name === 'now' || name.startsWith('event') || this.#registry.fact(name)) return { name, rest: path.slice(n) };
     }
     return undefined;
   }

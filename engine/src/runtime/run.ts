@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto';
 import type { GuildDiscord } from '../discord/port.js';
 import type { Json, JsonObject, RuleEvent, RuleMode } from '../model/document.js';
 import type { GuildState } from '../state/port.js';
-import type { ActionStatus, Trace, TraceError, TraceOutcome, WhereCheck } from '../trace/model.js';
+import type { ActionStatus, Trace, TraceAction, TraceError, TraceOutcome, WhereCheck } from '../trace/model.js';
 import type { DeferredRecorder, DeferredTrace, DeferredTraces } from '../trace/store.js';
-import type { CompiledRule, GuildRules } from './compile-rules.js';
+import type { CompiledActionStep, CompiledRule, CompiledStep, GuildRules } from './compile-rules.js';
 import type { ConditionMemo, LeafResult } from './deps.js';
 import type { EventFacts } from './facts.js';
 import type { ActionContext } from '../model/module.js';
@@ -119,6 +119,8 @@ export interface Run {
   ev: EventRun;
   rule: CompiledRule;
   runId: string;
+  /** Its trace's sequence number (the trace id is `traceId(prefix, seq)`). */
+  seq: number;
   segment: number;
   shadow: boolean;
   /** Position in the event's fact log when the run started: its facts are the ones logged after it (`logFrom`). */
@@ -253,32 +255,79 @@ export class QuietRuns implements DeferredTraces {
  * condition leaves and facts are written: those are replayed over the event's memoised facts (which do not change once
  * resolved) when the trace is first read or streamed, as for quiet runs. Most kept traces are overwritten in their
  * bucket before anyone reads them, so most runs never pay for the replay, nor keep its objects.
+ *
+ * A run that only ran its steps (no limit, note, error or park: most fired runs) is kept as its parts, not as its
+ * trace: the trace object, its ids, trigger and times are made again when it is read. A kept trace lives until its
+ * bucket turns over (200 fired runs of the guild by default), so every object it holds is copied by the scavenges it
+ * lives through and then promoted; this keeps a third of the bytes.
  */
 export class RunTrace implements DeferredTrace {
   readonly deferred = true as const;
-  readonly #trace: Trace;
+  readonly outcome: TraceOutcome;
+  /** The whole trace: built, or kept as it is when the run did more than its steps. */
+  #trace: Trace | undefined;
+  #built = false;
   readonly #rule: CompiledRule;
   readonly #facts: EventFacts;
   readonly #logStart: number;
   readonly #logEnd: number;
-  #built = false;
+  // What the trace is made again from (unused when `#trace` was kept).
+  readonly #prefix: string;
+  readonly #seq: number;
+  readonly #version: string;
+  readonly #depth: number;
+  /** `startedAt` less the event's `now`, and `finishedAt` less `startedAt`: 0 most often (no heap number kept). */
+  readonly #startDelta: number;
+  readonly #finishDelta: number;
+  readonly #durationMs: number;
+  /**
+   * Its actions: when every step ran once, in order, and answered `ok` at the run's start (the plain case), only what
+   * differs from step to step is kept: each step's parameters (`#params`: the one step's, or a list) and time (`#ms`: a
+   * number, or a list of numbers, which V8 keeps unboxed). Otherwise the trace's entries as they are (`#ms` is -1).
+   */
+  readonly #params: unknown;
+  readonly #ms: number | number[];
 
-  /** `run` has finished (its trace's outcome is final); its facts are the ones it read up to now. */
-  constructor(run: Run) {
-    this.#trace = run.trace;
+  /**
+   * `run` (started by `startRun`) has finished: its trace's outcome is final, and its facts are the ones it read up to
+   * now. `prefix` is the engine's trace id prefix.
+   */
+  constructor(run: Run, prefix: string) {
+    const t = run.trace;
+    const facts = run.ev.facts;
+    this.outcome = t.outcome;
     this.#rule = run.rule;
-    this.#facts = run.ev.facts;
+    this.#facts = facts;
     this.#logStart = run.logStart;
-    this.#logEnd = run.ev.facts.logPosition;
+    this.#logEnd = facts.logPosition;
+    this.#prefix = prefix;
+    this.#seq = run.seq;
+    this.#version = t.ruleSetVersion;
+    this.#depth = t.trigger.depth;
+    this.#startDelta = t.startedAt - facts.now;
+    this.#finishDelta = t.finishedAt - t.startedAt;
+    this.#durationMs = t.durationMs;
+    const actions = t.actions;
+    if (!plainActions(actions, run.rule, t.startedAt)) {
+      this.#params = actions;
+      this.#ms = -1;
+    } else if (actions.length === 1) {
+      const only = actions[0] as TraceAction;
+      this.#params = only.params;
+      this.#ms = only.ms;
+    } else {
+      this.#params = actions.map((a) => a.params);
+      this.#ms = actions.map((a) => a.ms);
+    }
+    // Its id, run id and trigger are the ones a run started by `startRun` has (segment 0): made again when it is read.
+    if (t.limits !== NONE || t.notes !== NONE || t.errors !== 0 || t.error !== undefined || t.parked !== undefined)
+      this.#trace = t;
   }
   get id(): string {
-    return this.#trace.id;
+    return this.#trace?.id ?? traceId(this.#prefix, this.#seq);
   }
   get guildId(): string {
-    return this.#trace.guildId;
-  }
-  get outcome(): TraceOutcome {
-    return this.#trace.outcome;
+    return this.#facts.guildId;
   }
   get ruleId(): string {
     return this.#rule.id;
@@ -287,14 +336,40 @@ export class RunTrace implements DeferredTrace {
     return this.#rule.tags;
   }
   get startedAt(): number {
-    return this.#trace.startedAt;
+    return this.#facts.now + this.#startDelta;
   }
+  /** The trace: made (once) from its parts, with its `where` checks, condition leaves and facts replayed. */
   build(): Trace {
-    const trace = this.#trace;
-    if (this.#built) return trace;
+    let trace = this.#trace;
+    if (trace !== undefined && this.#built) return trace;
     this.#built = true;
     const rule = this.#rule;
     const facts = this.#facts;
+    if (trace === undefined) {
+      const event = facts.event;
+      const startedAt = this.startedAt;
+      trace = {
+        id: this.id,
+        runId: `${event.id}|${rule.id}`,
+        segment: 0,
+        guildId: event.guildId,
+        rule: rule.traceRule,
+        ruleSetVersion: this.#version,
+        trigger: triggerOf(event, this.#depth),
+        mode: rule.mode,
+        outcome: this.outcome,
+        where: WHERE_PASSED,
+        condition: null,
+        facts: NONE,
+        limits: NONE,
+        actions: this.#actionList(startedAt),
+        notes: NONE,
+        errors: 0,
+        startedAt,
+        finishedAt: startedAt + this.#finishDelta,
+        durationMs: this.#durationMs,
+      };
+    }
     const checks: WhereCheck[] = [];
     // The where subject is made again from the event (as it was made): a kept trace does not keep it alive.
     const subject = whereSubject(trace.trigger.type, trace.trigger.payload);
@@ -302,9 +377,63 @@ export class RunTrace implements DeferredTrace {
     const keys: string[] = [];
     if (rule.condition) trace.condition = { result: true, leaves: replayLeaves(rule.condition, facts, keys) };
     trace.facts = facts.traceFacts(this.#logStart, this.#logEnd, keys);
+    this.#trace = trace;
     return trace;
   }
+
+  /** The trace's action entries, made again in the plain case (as `runAction` made them). */
+  #actionList(startedAt: number): TraceAction[] {
+    const ms = this.#ms;
+    if (ms === -1) return this.#params as TraceAction[];
+    const steps = this.#rule.steps as readonly CompiledActionStep[];
+    const entry = (i: number, params: unknown, ms: number): TraceAction => {
+      const step = steps[i] as CompiledActionStep;
+      return {
+        step: step.index,
+        pointer: step.pointer,
+        action: step.name,
+        params,
+        status: 'ok',
+        attempts: 1,
+        startedAt,
+        ms,
+      };
+    };
+    if (typeof ms === 'number') return [entry(0, this.#params, ms)];
+    const params = this.#params as unknown[];
+    return ms.map((m, i) => entry(i, params[i], m));
+  }
 }
+
+/**
+ * Whether a run's action entries are the plain case of `RunTrace`: one per step of its rule, in order, each an action
+ * that answered `ok` on its first attempt with no result, started at `startedAt`. Anything else keeps its entries.
+ */
+function plainActions(actions: readonly TraceAction[], rule: CompiledRule, startedAt: number): boolean {
+  const steps = rule.steps;
+  if (actions.length !== steps.length || actions.length === 0) return false;
+  for (let i = 0; i < actions.length; i++) {
+    const a = actions[i] as TraceAction;
+    const step = steps[i] as CompiledStep;
+    if (
+      step.kind !== 'action' ||
+      a.step !== step.index ||
+      a.status !== 'ok' ||
+      a.attempts !== 1 ||
+      a.startedAt !== startedAt ||
+      a.result !== undefined ||
+      a.error !== undefined
+    )
+      return false;
+  }
+  return true;
+}
+
+/** The `where` of a run's trace until its checks are written (a resumed segment's, for good): shared, never changed. */
+export const WHERE_PASSED: Trace['where'] = Object.freeze({
+  result: true,
+  checks: Object.freeze([]) as unknown as WhereCheck[],
+});
 
 /** A trace id: the engine's random prefix and its trace sequence number. */
 export function traceId(prefix: string, seq: number): string {
