@@ -61,10 +61,83 @@ export class InMemoryStateStore implements StateStore {
 
 /** The marks of one guild feature: two generations (`MemoryData.mark`). */
 interface Marks {
-  current: Set<string>;
-  previous: Set<string>;
+  current: MarkSet;
+  previous: MarkSet;
   /** When the current generation ends. */
   until: number;
+}
+
+/** A string's hash (FNV-1a over its UTF-16 code units), never 0: 0 marks an empty place of a `MarkSet`. */
+export function markHash(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h | 1;
+}
+
+/**
+ * One generation of marks: a set of strings by open addressing, each place's hash in an `Int32Array` beside it. A
+ * `Set` probe reads its bucket, then each entry of the bucket's chain and each entry's key string, all of them cold
+ * when the mark comes (a guild's next event is many events later); here a probe of a key that is not there, the common
+ * case (a new event id), reads one place of the hash array, and a key string only when its hash is equal. A generation
+ * that ends is emptied and used again (`clear`), so marking allocates nothing once the arrays have grown.
+ */
+export class MarkSet {
+  #hashes = new Int32Array(64);
+  #keys: (string | undefined)[] = new Array<string | undefined>(64).fill(undefined);
+  size = 0;
+
+  has(key: string, hash: number): boolean {
+    const hashes = this.#hashes;
+    const mask = hashes.length - 1;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const h = hashes[i] as number;
+      if (h === 0) return false;
+      if (h === hash && this.#keys[i] === key) return true;
+    }
+  }
+
+  /** Adds `key` (its `markHash`): false when it was there already. */
+  add(key: string, hash: number): boolean {
+    const hashes = this.#hashes;
+    const mask = hashes.length - 1;
+    let i = hash & mask;
+    for (; ; i = (i + 1) & mask) {
+      const h = hashes[i] as number;
+      if (h === 0) break;
+      if (h === hash && this.#keys[i] === key) return false;
+    }
+    hashes[i] = hash;
+    this.#keys[i] = key;
+    // At most half full: probes stay short.
+    if (++this.size * 2 > hashes.length) this.#grow();
+    return true;
+  }
+
+  /** Empties the set, keeping its arrays. */
+  clear(): void {
+    if (this.size === 0) return;
+    this.#hashes.fill(0);
+    this.#keys.fill(undefined);
+    this.size = 0;
+  }
+
+  #grow(): void {
+    const oldHashes = this.#hashes;
+    const oldKeys = this.#keys;
+    const hashes = new Int32Array(oldHashes.length * 2);
+    const keys = new Array<string | undefined>(hashes.length).fill(undefined);
+    const mask = hashes.length - 1;
+    for (let j = 0; j < oldHashes.length; j++) {
+      const h = oldHashes[j] as number;
+      if (h === 0) continue;
+      let i = h & mask;
+      while (hashes[i] !== 0) i = (i + 1) & mask;
+      hashes[i] = h;
+      keys[i] = oldKeys[j];
+    }
+    this.#hashes = hashes;
+    this.#keys = keys;
+  }
 }
 
 /** Where one key lives: its feature's map (one per guild and feature), the key in it, and the feature's key prefix. */
@@ -209,24 +282,26 @@ class MemoryData {
     const now = this.#clock.now();
     let g = this.#marks.get(prefix);
     if (g === undefined) {
-      g = { current: new Set(), previous: new Set(), until: now + ttlMs };
+      g = { current: new MarkSet(), previous: new MarkSet(), until: now + ttlMs };
       this.#marks.set(prefix, g);
     } else if (now >= g.until + ttlMs) {
       // A whole generation went by without a call: both are over (every mark is at least `ttlMs` old).
-      g.previous = new Set();
-      g.current = new Set();
+      g.previous.clear();
+      g.current.clear();
       g.until = now + ttlMs;
     } else if (now >= g.until) {
-      // Generations end on a fixed grid (`until` moves by `ttlMs`), so no mark outlives twice its TTL.
+      // Generations end on a fixed grid (`until` moves by `ttlMs`), so no mark outlives twice its TTL. The previous
+      // generation's set is emptied and becomes the current one.
+      const ended = g.previous;
       g.previous = g.current;
-      g.current = new Set();
+      ended.clear();
+      g.current = ended;
       g.until += ttlMs;
     }
-    if (g.previous.size > 0 && g.previous.has(key)) return false;
-    // One lookup in the current generation: `add` grows the set only when the key is new.
-    const current = g.current;
-    const size = current.size;
-    return current.add(key).size !== size;
+    const hash = markHash(key);
+    if (g.previous.size > 0 && g.previous.has(key, hash)) return false;
+    // One probe of the current generation: `add` answers whether the key is new.
+    return g.current.add(key, hash);
   }
 
   get size(): number {
