@@ -8,7 +8,7 @@ import {
   defineModule,
   type RuleEvent,
 } from '../../src/index.js';
-import { EventFacts, factPlan } from '../../src/runtime/facts.js';
+import { EventFacts, FactEnvironment, factPlan } from '../../src/runtime/facts.js';
 import { PENDING } from '../../src/runtime/deps.js';
 
 // Facts read by slot (what generated conditions do) and by name (ctx.fact, variables, traces) share one memo.
@@ -57,20 +57,17 @@ function setUp(seed?: Record<string, unknown>) {
   });
   const clock = new VirtualClock(5_000);
   const event: RuleEvent = { id: 'e1', guildId: 'g1', type: 'x', at: 5_000, payload: { author: { id: 'u1' } } };
-  const facts = new EventFacts(
+  const env = new FactEnvironment(
     registry,
-    {
-      event,
-      guildId: 'g1',
-      clock,
-      state: new InMemoryStateStore({ clock }).forGuild('g1'),
-      discord: { guildId: 'g1' } as never,
-      services: {},
-      settings: {},
-    },
+    'g1',
+    clock,
+    new InMemoryStateStore({ clock }).forGuild('g1'),
+    { guildId: 'g1' } as never,
+    {},
+    {},
     5,
-    seed,
   );
+  const facts = new EventFacts(env, event, seed);
   facts.usePlan(factPlan(set, registry));
   return { set, facts };
 }

@@ -22,7 +22,7 @@ import type {
 import { compileRuleSet, route } from './compile-rules.js';
 import type { ConditionMemo, Registry } from './deps.js';
 import { PENDING, validateRuleSet } from './deps.js';
-import { ConditionReaders, EventFacts, toTraceError } from './facts.js';
+import { ConditionReaders, EventFacts, FactEnvironment, toTraceError } from './facts.js';
 import { validateParams } from './params.js';
 import { safeGet } from './path.js';
 import type { MarkableState } from './marker.js';
@@ -214,6 +214,7 @@ export class Engine {
   private readonly runListeners = new Set<(summary: RunSummary) => void>();
   private readonly stateHandles = new Map<string, GuildState>();
   private readonly discordHandles = new Map<string, GuildDiscord>();
+  private readonly factEnvironments = new Map<string, FactEnvironment>();
   private readonly ruleContexts = new WeakMap<CompiledRule, RuleContextParts>();
 
   constructor(options: EngineOptions) {
@@ -258,6 +259,7 @@ export class Engine {
     this.guilds.delete(guildId);
     this.stateHandles.delete(guildId);
     this.discordHandles.delete(guildId);
+    this.factEnvironments.delete(guildId);
   }
 
   /**
@@ -511,6 +513,37 @@ export class Engine {
     return handle;
   }
 
+  /** What the facts of a guild's events share: made again only when one of its parts changed (see `FactEnvironment`). */
+  private factEnvironment(
+    guildId: string,
+    rules: GuildRules,
+    state: GuildState,
+    discord: GuildDiscord,
+  ): FactEnvironment {
+    const services = this.options.services?.(guildId) ?? NO_SERVICES;
+    let env = this.factEnvironments.get(guildId);
+    if (
+      env === undefined ||
+      env.settingsOf !== rules.settings ||
+      env.state !== state ||
+      env.discord !== discord ||
+      env.services !== services
+    ) {
+      env = new FactEnvironment(
+        this.registry,
+        guildId,
+        this.options.clock,
+        state,
+        discord,
+        services,
+        rules.settings,
+        this.factBudget,
+      );
+      this.factEnvironments.set(guildId, env);
+    }
+    return env;
+  }
+
   private eventRun(
     event: RuleEvent,
     depth: number,
@@ -519,20 +552,7 @@ export class Engine {
     seed?: Record<string, unknown>,
   ): EventRun {
     const discord = this.discordOf(event.guildId);
-    const facts = new EventFacts(
-      this.registry,
-      {
-        event,
-        guildId: event.guildId,
-        clock: this.options.clock,
-        state,
-        discord,
-        services: this.options.services?.(event.guildId) ?? NO_SERVICES,
-        settings: rules.settings,
-      },
-      this.factBudget,
-      seed,
-    );
+    const facts = new EventFacts(this.factEnvironment(event.guildId, rules, state, discord), event, seed);
     facts.usePlan(rules.factPlan);
     return {
       event,

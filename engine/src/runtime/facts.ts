@@ -202,23 +202,35 @@ export class ConditionReaders {
   }
 }
 
-/** What a FactContext is made of, per event and guild. */
-export interface FactEnvironment {
-  event: RuleEvent;
-  guildId: string;
-  clock: Clock;
-  state: GuildState;
-  discord: GuildDiscord;
-  services: Partial<RunServices>;
-  settings: Record<string, JsonObject>;
+/**
+ * What the facts of every event of one guild share: the parts of a `FactContext` but the event, and how facts are
+ * resolved (the registry, the io budget per event). Made once per guild (again when one part changes: a reloaded rule
+ * set's settings, other services), not per event: an event's facts hold this one object instead of its eight fields.
+ */
+export class FactEnvironment {
+  readonly settings: FactContext['settings'];
+  constructor(
+    readonly registry: Registry,
+    readonly guildId: string,
+    readonly clock: Clock,
+    readonly state: GuildState,
+    readonly discord: GuildDiscord,
+    readonly services: Partial<RunServices>,
+    /** The loaded rule set's module settings (what `settings` reads). */
+    readonly settingsOf: Record<string, JsonObject>,
+    /** Max `io` facts resolved per event. */
+    readonly budget: number,
+  ) {
+    this.settings = settingsReader(settingsOf);
+  }
 }
 
 /** What every context of an event holds as it is: the fields of a `FactContext` but `fact`. */
 type ContextFields = Pick<FactContext, 'event' | 'guildId' | 'clock' | 'state' | 'discord' | 'services'>;
 
 /**
- * The fields an event's fact context and its runs' action contexts share, written once here: `from`'s, and the
- * settings reader.
+ * The fields of a run's action context (`RunActionContext`): the event's fact context's (`from`), copied once per run
+ * that reaches an action, and the settings reader.
  */
 export abstract class EventContextFields {
   readonly event: RuleEvent;
@@ -249,9 +261,9 @@ export abstract class EventContextFields {
  * context beside it: traces keep an event's facts for a while, and every object they hold is copied by each
  * scavenge it lives through.
  */
-export class EventFacts extends EventContextFields implements FactContext {
-  readonly #registry: Registry;
-  readonly #budget: number;
+export class EventFacts implements FactContext {
+  readonly event: RuleEvent;
+  readonly #env: FactEnvironment;
   /** Made on first use (most events build no trace). */
   #traced: Map<string, TraceFact> | undefined;
   #ioCount = 0;
@@ -275,10 +287,9 @@ export class EventFacts extends EventContextFields implements FactContext {
   #extra: ExtraFacts | undefined;
   #peek: ((name: string, params: JsonObject | undefined) => unknown) | undefined;
 
-  constructor(registry: Registry, env: FactEnvironment, budget: number, seed?: Record<string, unknown>) {
-    super(env, settingsReader(env.settings));
-    this.#registry = registry;
-    this.#budget = budget;
+  constructor(env: FactEnvironment, event: RuleEvent, seed?: Record<string, unknown>) {
+    this.event = event;
+    this.#env = env;
     this.now = env.clock.now();
     if (seed !== undefined)
       for (const [key, value] of Object.entries(seed)) {
@@ -441,6 +452,25 @@ export class EventFacts extends EventContextFields implements FactContext {
     };
   }
 
+  get guildId(): string {
+    return this.#env.guildId;
+  }
+  get clock(): Clock {
+    return this.#env.clock;
+  }
+  get state(): GuildState {
+    return this.#env.state;
+  }
+  get discord(): GuildDiscord {
+    return this.#env.discord;
+  }
+  get services(): Partial<RunServices> {
+    return this.#env.services;
+  }
+  get settings(): FactContext['settings'] {
+    return this.#env.settings;
+  }
+
   /** What providers and actions see: this object, as a `FactContext`. */
   get context(): FactContext {
     return this;
@@ -476,10 +506,10 @@ export class EventFacts extends EventContextFields implements FactContext {
     }
     if (def.cost === 'io') {
       this.#ioCount++;
-      if (this.#ioCount > this.#budget) {
+      if (this.#ioCount > this.#env.budget) {
         throw new RulecordError(
           RUNTIME_CODES.RC_FACT_BUDGET,
-          `This event needed more than ${this.#budget} io facts (reading "${name}").`,
+          `This event needed more than ${this.#env.budget} io facts (reading "${name}").`,
           {
             fix: 'Narrow the rules with `where` or with conditions on event fields (evaluated before io facts), or split the rule set so one event needs fewer io facts.',
           },
@@ -506,7 +536,7 @@ export class EventFacts extends EventContextFields implements FactContext {
     const planned = this.#plan?.byKey.get(key);
     if (planned !== undefined) return this.readPlanned(planned);
     const extra = this.extras();
-    const fact = extra.facts.get(key) ?? this.extraFact(name, params, key, this.#registry.fact(name));
+    const fact = extra.facts.get(key) ?? this.extraFact(name, params, key, this.#env.registry.fact(name));
     return this.readIn(fact, extra.values);
   }
 
@@ -607,7 +637,8 @@ export class EventFacts extends EventContextFields implements FactContext {
   splitFactPath(path: readonly string[]): { name: string; rest: string[] } | undefined {
     for (let n = path.length; n >= 1; n--) {
       const name = path.slice(0, n).join('.');
-      if (name === 'now' || name.startsWith('event') || this.#registry.fact(name)) return { name, rest: path.slice(n) };
+      if (name === 'now' || name.startsWith('event') || this.#env.registry.fact(name))
+        return { name, rest: path.slice(n) };
     }
     return undefined;
   }
