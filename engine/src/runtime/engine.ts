@@ -97,6 +97,8 @@ export interface EngineOptions {
 
 const noop = (): void => {};
 const NO_SERVICES: Partial<RunServices> = Object.freeze({});
+/** A run's `steps` until a step named with `as` answers (most runs name none): shared, never written. */
+const NO_STEPS: Record<string, Json> = Object.freeze({});
 /** What `dispatch` resolves to when no run is listed (most events): one promise of one frozen empty list. */
 const NO_RUNS: Promise<readonly RunSummary[]> = Promise.resolve(NONE);
 
@@ -145,7 +147,8 @@ function checkedParams(step: CompiledActionStep, entry: TraceAction, params: unk
 function actionDone(run: Run, step: CompiledActionStep, entry: TraceAction, t0: number, result: unknown): void {
   entry.ms = performance.now() - t0;
   if (result !== undefined) entry.result = result as Json;
-  if (step.as !== undefined) run.steps[step.as] = (result ?? null) as Json;
+  if (step.as !== undefined)
+    (run.steps === NO_STEPS ? (run.steps = {}) : run.steps)[step.as] = (result ?? null) as Json;
 }
 
 /** One attempt of an action: what `run` answered, or a rejection when it threw before answering. */
@@ -630,7 +633,7 @@ export class Engine {
       logStart: ev.facts.logFrom(),
       conditionFacts: null,
       replay: false,
-      steps: {},
+      steps: NO_STEPS,
       trace,
       lock: undefined,
       t0: performance.now(),

@@ -134,19 +134,23 @@ class Unsettled {
 }
 
 /**
- * An event's memo of facts by slot: per slot a value, `UNREAD_SLOT` or `Unsettled`, and how long a timed fact took
- * (made on the first: most events time one fact or none). An event reads about ten facts: one array instead of an
- * entry object each and a scan of keys.
+ * A memo of facts by slot: per slot a value, `UNREAD_SLOT` or `Unsettled`, and how long a timed fact took (made on the
+ * first: most events time one fact or none). An event reads about ten facts: one array instead of an entry object each
+ * and a scan of keys. The event's planned facts are its `EventFacts` itself (a subclass: no object of their own); its
+ * facts read by key that are not planned have one of these (`ExtraFacts`).
  */
 class SlotValues {
-  readonly values: unknown[];
+  values: unknown[];
   /** How long each fact that answered with a promise took (made when the first one settles). */
   ms: number[] | undefined;
-  constructor(slots: number) {
-    this.values = new Array<unknown>(slots).fill(UNREAD_SLOT);
+  constructor(values: unknown[]) {
+    this.values = values;
   }
 }
 const NO_VALUES: readonly unknown[] = Object.freeze([]);
+/** The planned values of an event's facts before they are made (on the first read of one). */
+const NOT_PLANNED = NO_VALUES as unknown[];
+const unreadSlots = (n: number): unknown[] => new Array<unknown>(n).fill(UNREAD_SLOT);
 /** An event's facts read by key that are not planned, each with a slot of its own. */
 interface ExtraFacts {
   readonly facts: Map<string, PlannedFact>;
@@ -261,7 +265,7 @@ export abstract class EventContextFields {
  * context beside it: traces keep an event's facts for a while, and every object they hold is copied by each
  * scavenge it lives through.
  */
-export class EventFacts implements FactContext {
+export class EventFacts extends SlotValues implements FactContext {
   readonly event: RuleEvent;
   readonly #env: FactEnvironment;
   /** Made on first use (most events build no trace). */
@@ -278,8 +282,6 @@ export class EventFacts implements FactContext {
   #logging = false;
   /** The fact slots of the conditions this event runs (`usePlan`), read by slot. */
   #plan: FactPlan | undefined;
-  /** The planned facts' memo (made on the first read of one). */
-  #planned: SlotValues | undefined;
   /**
    * Facts read by key that are not planned (`ctx.fact`, variables, a seed), each given a slot of its own on first read
    * (made on the first: most events read only planned facts).
@@ -288,6 +290,8 @@ export class EventFacts implements FactContext {
   #peek: ((name: string, params: JsonObject | undefined) => unknown) | undefined;
 
   constructor(env: FactEnvironment, event: RuleEvent, seed?: Record<string, unknown>) {
+    // The planned facts' memo (`values`, `ms`): made on the first read of one.
+    super(NOT_PLANNED);
     this.event = event;
     this.#env = env;
     this.now = env.clock.now();
@@ -305,17 +309,18 @@ export class EventFacts implements FactContext {
    */
   usePlan(plan: FactPlan): void {
     this.#plan = plan;
-    this.#planned = undefined;
+    this.values = NOT_PLANNED;
+    this.ms = undefined;
     const extra = this.#extra;
     if (extra === undefined) return;
     for (const [key, fact] of extra.facts) {
       const p = plan.byKey.get(key);
       const v = extra.values.values[fact.slot];
       if (p === undefined || v === UNREAD_SLOT || (v instanceof Unsettled && v.error === undefined)) continue;
-      const planned = (this.#planned ??= new SlotValues(plan.provided));
-      planned.values[p.slot] = v;
+      if (this.values === NOT_PLANNED) this.values = unreadSlots(plan.provided);
+      this.values[p.slot] = v;
       const ms = extra.values.ms?.[fact.slot];
-      if (ms !== undefined) (planned.ms ??= [])[p.slot] = ms;
+      if (ms !== undefined) (this.ms ??= [])[p.slot] = ms;
     }
   }
 
@@ -337,7 +342,8 @@ export class EventFacts implements FactContext {
       if (this.#logging) this.#note(p.name);
       return this.pseudoAt(p.pseudo);
     }
-    return this.readIn(p, (this.#planned ??= new SlotValues((this.#plan as FactPlan).provided)));
+    if (this.values === NOT_PLANNED) this.values = unreadSlots((this.#plan as FactPlan).provided);
+    return this.readIn(p, this);
   }
 
   /** A provided fact in its slot of `store`: resolved on first read, logged for the trace unless still pending. */
@@ -384,7 +390,7 @@ export class EventFacts implements FactContext {
   }
 
   private extras(): ExtraFacts {
-    return (this.#extra ??= { facts: new Map(), values: new SlotValues(0) });
+    return (this.#extra ??= { facts: new Map(), values: new SlotValues([]) });
   }
 
   /** The slot of a fact read by key that is not planned: made on its first read. */
@@ -407,7 +413,7 @@ export class EventFacts implements FactContext {
   /** A provided fact's slot and the store it is in, by memo key: planned or not; undefined when never read. */
   private slotOf(key: string): { fact: PlannedFact; store: SlotValues | undefined } | undefined {
     const planned = this.#plan?.byKey.get(key);
-    if (planned !== undefined) return { fact: planned, store: this.#planned };
+    if (planned !== undefined) return { fact: planned, store: this };
     const fact = this.#extra?.facts.get(key);
     return fact === undefined ? undefined : { fact, store: this.#extra?.values };
   }
@@ -615,7 +621,7 @@ export class EventFacts implements FactContext {
   settle(): Promise<unknown> {
     let promise: Promise<unknown> | undefined;
     let more: Promise<unknown>[] | undefined;
-    for (const store of [this.#planned, this.#extra?.values])
+    for (const store of [this, this.#extra?.values])
       for (const v of store?.values ?? NO_VALUES) {
         if (!(v instanceof Unsettled) || v.promise === undefined) continue;
         if (promise === undefined) promise = v.promise;
@@ -651,7 +657,7 @@ export class EventFacts implements FactContext {
       if (v !== UNREAD_SLOT && v !== undefined && !(v instanceof Unsettled)) out[fact.key] = v;
     };
     for (const fact of this.#extra?.facts.values() ?? []) keep(fact, this.#extra?.values);
-    for (const fact of this.#plan?.slots ?? []) if (fact.pseudo === null) keep(fact, this.#planned);
+    for (const fact of this.#plan?.slots ?? []) if (fact.pseudo === null) keep(fact, this);
     return JSON.parse(JSON.stringify(out)) as Record<string, unknown>;
   }
 }
