@@ -49,7 +49,7 @@ import {
 } from './run.js';
 import type { VariableRoot, VariableScope } from './variables.js';
 import { UNRESOLVED, renderTreeMaybe, renderValue } from './variables.js';
-import { checkWhereOn, eventChannelId, eventUserId, limitKey, whereSubject } from './where.js';
+import { checkWhereOn, eventChannelId, eventIsBot, eventUserId, limitKey } from './where.js';
 
 export { ENGINE_STATE, TIMER_KINDS, resumeTimerId } from './run.js';
 export type { ParkedRun, RunSummary, RunSummaryAction } from './run.js';
@@ -462,7 +462,7 @@ export class Engine {
 
   /** The candidates' program over `ev`, with the engine's readers pointed at it (then back: see `ConditionReaders`). */
   private runProgram(ev: EventRun, candidates: Candidates, memo: ConditionMemo, from: number, out: Uint8Array): number {
-    const readers = this.readers.enter(ev.facts, ev.subject);
+    const readers = this.readers.enter(ev.facts, ev);
     try {
       return candidates.program.run(readers.read, readers.whereRead, memo, from, out);
     } finally {
@@ -477,7 +477,7 @@ export class Engine {
     memo: ConditionMemo,
     where: boolean,
   ): boolean | typeof PENDING {
-    const readers = this.readers.enter(ev.facts, ev.subject);
+    const readers = this.readers.enter(ev.facts, ev);
     try {
       return condition.evaluateIn(where ? readers.whereRead : readers.read, memo, null);
     } finally {
@@ -557,9 +557,17 @@ export class Engine {
     const discord = this.discordOf(event.guildId);
     const facts = new EventFacts(this.factEnvironment(event.guildId, rules, state, discord), event, seed);
     facts.usePlan(rules.factPlan);
+    const payload = event.payload;
     return {
       event,
-      subject: whereSubject(event.type, event.payload),
+      // What `where` reads (as `whereSubject` makes it).
+      type: event.type,
+      payload,
+      skipsBots: event.type.startsWith('message.'),
+      isBot: eventIsBot(payload),
+      channelId: eventChannelId(payload),
+      userId: eventUserId(payload),
+      roles: undefined,
       trigger: undefined,
       depth,
       rules,
@@ -675,6 +683,8 @@ export class Engine {
   }
 
   private notify(summary: RunSummary): void {
+    // Most engines have no run listener: no `Set` iterator per run then.
+    if (this.runListeners.size === 0) return;
     for (const listener of this.runListeners) {
       try {
         listener(summary);
@@ -728,7 +738,7 @@ export class Engine {
     const run = this.startRun(ev, rule, false);
     const trace = run.trace;
     const checks: WhereCheck[] = [];
-    trace.where = { result: checkWhereOn(rule.where, ev.subject, checks), checks };
+    trace.where = { result: checkWhereOn(rule.where, ev, checks), checks };
     const keys: string[] = [];
     trace.condition = { result: null, leaves: replayLeaves(condition, ev.facts, keys) };
     run.conditionFacts = keys;

@@ -87,11 +87,12 @@ export function shortKey(value: string): string {
   return value.length <= 200 ? value : `h.${createHash('sha256').update(value).digest('hex')}`;
 }
 
-/** Per event: the facts memo, cached Discord lookups, and the events its runs emitted. */
-export interface EventRun {
+/**
+ * Per event: the facts memo, cached Discord lookups, and the events its runs emitted. It is also what `where` reads of
+ * the event (a `WhereSubject`, computed once for every rule of the event): no object of its own.
+ */
+export interface EventRun extends WhereSubject {
   event: RuleEvent;
-  /** What `where` reads, computed once for every rule of the event. */
-  subject: WhereSubject;
   /** The trigger part of the traces of this event's runs that passed (shared; made by the first). */
   trigger: Trace['trigger'] | undefined;
   depth: number;
@@ -168,13 +169,10 @@ export function replayLeaves(
  * do not change once resolved). One object per event, not one per quiet run.
  */
 export class QuietRuns implements DeferredTraces {
-  readonly guildId: string;
-  readonly startedAt: number;
   // What the traces show, and no more of the event: not the EventRun (its condition memo, readers, handles), which
   // would then stay alive as long as a trace is kept — most are kept a while (condition-false buckets), so each object
-  // held here survives scavenges and is promoted.
+  // held here survives scavenges and is promoted. The event, its guild and its start are the facts' own.
   private readonly facts: EventFacts;
-  private readonly event: RuleEvent;
   private readonly depth: number;
   /** The trigger part of its traces (made by the first built: most records are never built). */
   #trigger: Trace['trigger'] | undefined;
@@ -189,13 +187,20 @@ export class QuietRuns implements DeferredTraces {
     private readonly seq0: number,
     ev: EventRun,
   ) {
-    this.startedAt = ev.facts.now;
-    this.guildId = ev.event.guildId;
     this.facts = ev.facts;
-    this.event = ev.event;
     this.depth = ev.depth;
     this.version = ev.rules.version;
     this.rules = ev.candidates;
+  }
+  get guildId(): string {
+    return this.facts.guildId;
+  }
+  /** When the event's handling began (quiet runs' duration is not measured). */
+  get startedAt(): number {
+    return this.facts.now;
+  }
+  private get event(): RuleEvent {
+    return this.facts.event;
   }
   id(k: number): string {
     return traceId(this.prefix, this.seq0 + k);

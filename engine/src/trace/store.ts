@@ -287,17 +287,19 @@ export class InMemoryTraceStore implements TraceStore {
     const g = this.guild(trace.guildId, this.retention[trace.outcome] > 0);
     if (!g) return;
     let kept: Kept = trace;
-    for (const s of g.subscribers) {
-      if (!s.outcomes.has(trace.outcome)) continue;
-      if (s.rule !== undefined && s.rule !== ruleIdOf(trace)) continue;
-      // Someone is watching: build it now (once).
-      if (isDeferred(kept)) kept = kept.build();
-      try {
-        s.listener(kept);
-      } catch {
-        // A broken listener (a closed socket) must never break a run.
+    // No `Set` iterator per trace while nobody subscribes (most of the time).
+    if (g.subscribers.size > 0)
+      for (const s of g.subscribers) {
+        if (!s.outcomes.has(trace.outcome)) continue;
+        if (s.rule !== undefined && s.rule !== ruleIdOf(trace)) continue;
+        // Someone is watching: build it now (once).
+        if (isDeferred(kept)) kept = kept.build();
+        try {
+          s.listener(kept);
+        } catch {
+          // A broken listener (a closed socket) must never break a run.
+        }
       }
-    }
     g.buckets.get(trace.outcome)?.push(kept, ++this.seq);
   }
 
