@@ -542,7 +542,9 @@ export class Engine {
         rules.settings,
         this.factBudget,
       );
-      this.factEnvironments.set(guildId, env);
+      // Kept for the guild's next events unless its state is one event's own (a marker riding with its first state
+      // operation, `MarkedState`): that one is never seen again.
+      if (!(state instanceof MarkedState)) this.factEnvironments.set(guildId, env);
     }
     return env;
   }
