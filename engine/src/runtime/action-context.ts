@@ -32,7 +32,7 @@ export class RunActionContext extends EventContextFields implements ActionContex
   #handle: RunHandle | undefined;
 
   constructor(run: Run, parts: RuleContextParts, scheduler: Scheduler, emitDepth: number) {
-    const base = run.ev.facts.context;
+    const base = run.ev.facts;
     super(base, base.settings);
     this.rule = parts.rule;
     this.log = parts.log;
@@ -43,7 +43,7 @@ export class RunActionContext extends EventContextFields implements ActionContex
 
   /** The event's own reader, bound on first use (most actions read no fact). */
   get fact(): FactContext['fact'] {
-    return this.#run.ev.facts.context.fact;
+    return this.#run.ev.facts.fact;
   }
 
   get emit(): ActionContext['emit'] {

@@ -313,12 +313,11 @@ export class RunTrace implements DeferredTrace {
     this.#finishDelta = t.finishedAt - t.startedAt;
     this.#durationMs = t.durationMs;
     const actions = t.actions;
-    if (t.limits !== NONE || t.notes !== NONE || t.errors !== 0 || t.error !== undefined || t.parked !== undefined) {
-      // More than its steps: the trace is kept as it is (its entries with it).
-      this.#trace = t;
-      this.#params = actions;
-      this.#ms = -1;
-    } else if (!plainActions(actions, run.rule, t.startedAt)) {
+    // More than its steps: the trace is kept as it is (its entries with it).
+    const whole =
+      t.limits !== NONE || t.notes !== NONE || t.errors !== 0 || t.error !== undefined || t.parked !== undefined;
+    if (whole) this.#trace = t;
+    if (whole || !plainActions(actions, run.rule, t.startedAt)) {
       this.#params = actions;
       this.#ms = -1;
     } else if (actions.length === 1) {
