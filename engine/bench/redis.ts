@@ -7,8 +7,9 @@
  * heap (not the 100,000 events and the other passes' objects of run.ts), and Node/V8 options can be given to it alone.
  * Run alone: `npx tsx engine/bench/redis.ts` (prints one JSON object as its last line).
  * Options (env): BENCH_REDIS_URL (redis://127.0.0.1:6379, loopback only), BENCH_REDIS_RATE (5000),
- * BENCH_REDIS_SECONDS (4, measured), BENCH_REDIS_WARM_SECONDS (2, offered and not measured), BENCH_REDIS_CLOCK
- * (poll; thread), BENCH_REDIS_PIPELINE (0: a connection without ioredis autopipelining; 1: with), BENCH_GUILDS (50),
+ * BENCH_REDIS_SECONDS (4, measured), BENCH_REDIS_WARM_SECONDS (2, offered and not measured), BENCH_REDIS_WARM_EVENTS
+ * (20000, dispatched back to back before those), BENCH_REDIS_CLOCK (poll; thread), BENCH_REDIS_SPIN_US (20: how long
+ * the poll clock waits inside one turn of the event loop), BENCH_REDIS_PIPELINE (0: a connection without ioredis autopipelining; 1: with), BENCH_GUILDS (50),
  * BENCH_REDIS_NODE_OPTIONS (Node/V8 flags of the child, e.g. `--max-semi-space-size=4`; none by default),
  * BENCH_REDIS=0 to skip.
  */
@@ -117,6 +118,10 @@ function processCpuMs(pid: number | undefined): number | undefined {
   }
 }
 
+/** A wait of about a microsecond that allocates nothing (an atomic load cannot be optimised away). */
+const SPIN_CELL = new Int32Array(new SharedArrayBuffer(4));
+const SPIN_STEPS = 100;
+
 /**
  * Offers events `0 … count-1` open loop at `interval` ms apart from `start` (this thread's performance.now() clock),
  * calling `offer(upTo)` whenever events up to `upTo` (exclusive) are due. Resolves once all are offered.
@@ -130,12 +135,23 @@ function arrivals(
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     if (kind === 'poll') {
-      // The event loop spins with setImmediate and starts every event whose instant has come (I/O is served on every
-      // turn). No wake-up latency; it burns the rest of a core and allocates on every turn (about twice the
-      // scavenges of the thread clock). The thread clock costs a cross-thread wake-up per arrival instead: measured,
+      // The event loop spins and starts every event whose instant has come; I/O is served on every turn. No wake-up
+      // latency; it burns the rest of a core. Inside a turn it waits for the next instant, up to SPIN_US, reading the
+      // clock about once a microsecond: a turn costs an `Immediate` (about 470 bytes with Node's bookkeeping) and each
+      // clock read a boxed double, so a loop that turned as fast as it could allocated about 270 MB/s here, four times
+      // what the engine allocates at 5,000 events/s, and most of the run's scavenges were the clock's. I/O waits at
+      // most SPIN_US for the loop. The thread clock costs a cross-thread wake-up per arrival instead: measured,
       // p50 ≈ 0.5 ms instead of ≈ 0.2 ms, ≈ 20 µs more main-thread time per event, and a p99 no better.
+      const spinMs = env('BENCH_REDIS_SPIN_US', 20) / 1000;
       const tick = () => {
-        const upTo = Math.min(count, Math.floor((performance.now() - start) / interval) + 1);
+        let now = performance.now();
+        const next = Math.min(count - 1, Math.floor((now - start) / interval) + 1);
+        const until = Math.min(start + next * interval, now + spinMs);
+        while (now < until) {
+          for (let k = 0; k < SPIN_STEPS; k++) Atomics.load(SPIN_CELL, 0);
+          now = performance.now();
+        }
+        const upTo = Math.min(count, Math.floor((now - start) / interval) + 1);
         offer(upTo);
         if (upTo < count) setImmediate(tick);
         else resolve();
@@ -151,6 +167,16 @@ function arrivals(
     });
     clock.on('error', reject);
   });
+}
+
+/**
+ * The event as dispatched, with its delivery id. Every phase (warm-up and measured) builds it here: one object literal
+ * site, one hidden class. With a literal per phase, the measured events had a hidden class the warm-up had not shown
+ * the JIT, and the first measured event deoptimised `dispatch` and every engine function it reached (about 20), which
+ * were compiled again, 60–75 compilations of up to 25 ms on a background thread, during the measured window.
+ */
+function withId(e: RuleEvent, id: string): RuleEvent {
+  return { ...e, id };
 }
 
 /**
@@ -199,7 +225,7 @@ export async function measureRedis(rate: number): Promise<RedisResult | { skippe
   try {
     const total = Math.round(rate * seconds);
     const warmOffered = Math.round(rate * warmSeconds);
-    const warmClosed = 2_000;
+    const warmClosed = env('BENCH_REDIS_WARM_EVENTS', 20_000);
     // Only the events this run offers (the seeded world's first ones, the same as the other passes see).
     const { worlds, events } = makeEvents(warmClosed + warmOffered + total, guilds);
     /** The clock reads the time of the event being offered, so sliding windows see event time. */
@@ -225,7 +251,7 @@ export async function measureRedis(rate: number): Promise<RedisResult | { skippe
     for (let i = 0; i < warmClosed; i++) {
       const e = events[i] as RuleEvent;
       eventTime = e.at;
-      await engine.dispatch({ ...e, id: `w${i}` });
+      await engine.dispatch(withId(e, `w${i}`));
     }
     const count = warmOffered + total;
     // Per measured event: latency (offered instant → end of dispatch), start lateness (offered → dispatch start) and
@@ -276,11 +302,11 @@ export async function measureRedis(rate: number): Promise<RedisResult | { skippe
         const began = performance.now();
         const i = n - warmOffered;
         if (i < 0) {
-          engine.dispatch({ ...e, id: `r${n}` }).then(undefined, failed);
+          engine.dispatch(withId(e, `r${n}`)).then(undefined, failed);
           continue;
         }
         late[i] = began - offered;
-        engine.dispatch({ ...e, id: `r${n}` }).then(() => {
+        engine.dispatch(withId(e, `r${n}`)).then(() => {
           const end = performance.now();
           latencies[i] = end - offered;
           service[i] = end - began;
