@@ -14,6 +14,7 @@ import {
   coreModule,
   defineFact,
   defineModule,
+  type FactContext,
 } from '../../src/index.js';
 import { createRegistry } from '../../src/runtime/deps.js';
 import type { RuleEvent, RunSummary } from '../../src/index.js';
@@ -175,6 +176,56 @@ describe('the redelivery marker rides with the first state operation (RedisState
     // Nothing acted, so a later copy may act once (here it is as quiet).
     expect(await h.engine.dispatch(e)).toEqual([]);
     expect(h.probe.actions).toEqual([]);
+    await deleteKeysWithPrefix(redis, keyPrefix);
+  });
+
+  it("once its rules are done, the event's facts (what its kept traces hold) keep the guild's state handle, not the marked one", async (ctx) => {
+    if (!redis) return ctx.skip();
+    const keyPrefix = nextPrefix();
+    const seen: FactContext[] = [];
+    const states: unknown[] = [];
+    const capture = defineModule({
+      id: 'capture',
+      version: '1.0.0',
+      name: 'Capture (test)',
+      description: 'A state fact that keeps its context.',
+      areas: ['spam'],
+      facts: [
+        defineFact({
+          name: 'spam.seen',
+          description: 'Records this message; keeps the context it was given.',
+          schema: { type: 'integer' },
+          cost: 'io',
+          resolve: (c) => {
+            seen.push(c);
+            states.push(c.state);
+            return c.state.hit(RATE, 'u', WINDOW, c.event.at);
+          },
+        }),
+      ],
+    });
+    const h = await harness({ state: new RedisStateStore(redis, { prefix: keyPrefix }), modules: [capture] });
+    load(h, [
+      {
+        id: 'counted',
+        on: 'message.create',
+        if: { fact: 'spam.seen', operator: 'greaterThan', value: 0 },
+        then: [{ 'member.warn': { user: 'u' } }],
+      },
+    ]);
+    const first = await h.engine.dispatch(message('one'));
+    expect(first.map((s) => s.outcome)).toEqual(['fired']);
+    // While the event ran, its state handle was its own: the marker rode with its first operation.
+    expect(states[0]).toBeInstanceOf(MarkedState);
+    // Done: the same facts now answer with the guild's handle, which is not the event's.
+    const after = seen[0]!.state;
+    expect(after).not.toBeInstanceOf(MarkedState);
+    expect(after.guildId).toBe(GUILD);
+    // Every event's facts end on that one handle, and its kept trace still reads what the event saw.
+    await h.engine.dispatch(message('two'));
+    expect(seen[1]!.state).toBe(after);
+    const [trace] = await h.engine.traces.forGuild(GUILD).list({ outcome: 'fired', limit: 1 });
+    expect(trace?.facts.find((f) => f.name === 'spam.seen')?.value).toBe(2);
     await deleteKeysWithPrefix(redis, keyPrefix);
   });
 

@@ -410,9 +410,22 @@ export class Engine {
         return this.runCandidatesAsync(ev, candidates, i, summary, summaries === NONE ? [] : summaries);
       (summaries === NONE ? (summaries = []) : summaries).push(summary);
     }
-    releaseMemo(ev);
+    this.eventDone(ev);
     if (ev.emitted.length > 0) return this.withEmitted(ev, summaries);
     return summaries;
+  }
+
+  /**
+   * The event's rules are all done: its condition memo goes back (`releaseMemo`), and facts that had an environment of
+   * their own (a marker riding with the first state operation) take the guild's, so what its kept traces hold is the
+   * memo and the event, not the event's state handle (see `EventFacts.detach`).
+   */
+  private eventDone(ev: EventRun): void {
+    releaseMemo(ev);
+    const facts = ev.facts;
+    const state = facts.state;
+    if (state instanceof MarkedState)
+      facts.detach(this.factEnvironment(facts.guildId, ev.rules, this.stateOf(facts.guildId), facts.discord));
   }
 
   /** The rest of an event once one of its runs had to wait (an async fact, a state call, an action). */
@@ -429,7 +442,7 @@ export class Engine {
       const summary = this.runRule(ev, i);
       keep(summaries, summary instanceof Promise ? await summary : summary);
     }
-    releaseMemo(ev);
+    this.eventDone(ev);
     if (ev.emitted.length > 0) summaries.push(...(await this.dispatchEmitted(ev)));
     return summaries;
   }

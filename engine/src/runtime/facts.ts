@@ -267,7 +267,7 @@ export abstract class EventContextFields {
  */
 export class EventFacts extends SlotValues implements FactContext {
   readonly event: RuleEvent;
-  readonly #env: FactEnvironment;
+  #env: FactEnvironment;
   /** Made on first use (most events build no trace). */
   #traced: Map<string, TraceFact> | undefined;
   #ioCount = 0;
@@ -456,6 +456,16 @@ export class EventFacts extends SlotValues implements FactContext {
       if (entry.state === 'error') throw entry.error;
       return entry.value;
     };
+  }
+
+  /**
+   * The event's handling is over and its environment was its own (a `MarkedState`): what outlives the event (its kept
+   * traces, which replay from this memo) holds the guild's shared environment instead, so the event's state handle,
+   * its marker's promise and its environment are not kept alive with them. The shared one differs only in its state
+   * handle, which nothing reads once the event is done.
+   */
+  detach(env: FactEnvironment): void {
+    if (env.guildId === this.#env.guildId) this.#env = env;
   }
 
   get guildId(): string {
