@@ -129,6 +129,12 @@ describe('facts read by slot', () => {
             resolve: () => (slowCalls++, new Promise<number>((r) => (release = r))),
           }),
           defineFact({
+            name: 'slow.quick',
+            description: 'Resolves with a promise at once.',
+            schema: { type: 'integer' },
+            resolve: () => Promise.resolve(3),
+          }),
+          defineFact({
             name: 'slow.fails',
             description: 'Throws.',
             schema: { type: 'integer' },
@@ -145,6 +151,7 @@ describe('facts read by slot', () => {
       all: [
         { fact: 'slow.value', operator: 'equal', value: 7 },
         { fact: 'slow.fails', operator: 'equal', value: 1 },
+        { fact: 'slow.quick', operator: 'equal', value: 3 },
       ],
     });
     const { facts } = setUp();
@@ -153,6 +160,9 @@ describe('facts read by slot', () => {
     // Pending until the provider settles (one call); settle() waits for it.
     expect(facts.readSlot('slow.value', undefined, 0)).toBe(PENDING);
     expect(facts.readSlot('slow.value', undefined, 0)).toBe(PENDING);
+    expect(facts.readSlot('slow.quick', undefined, 2)).toBe(PENDING);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(facts.readSlot('slow.quick', undefined, 2)).toBe(3);
     release(7);
     await facts.settle();
     expect(facts.readSlot('slow.value', undefined, 0)).toBe(7);
@@ -162,11 +172,16 @@ describe('facts read by slot', () => {
     expect(() => facts.readSlot('slow.fails', undefined)).toThrow(/no luck/);
     expect([slowCalls, failCalls]).toEqual([1, 1]);
     const traced = facts.traceFacts(0);
-    expect(traced.map((f) => [f.name, f.value, f.error?.message])).toEqual([
-      ['slow.value', 7, undefined],
+    const byName = new Map(traced.map((f) => [f.name, f]));
+    expect([...byName].map(([name, f]) => [name, f.value, f.error?.message]).sort()).toEqual([
       ['slow.fails', undefined, expect.stringMatching(/no luck/)],
+      ['slow.quick', 3, undefined],
+      ['slow.value', 7, undefined],
     ]);
-    expect(traced[0]?.ms).toBeGreaterThanOrEqual(0);
+    // Each fact that answered with a promise keeps its own time: the one released 30 ms later, and the quick one.
+    expect(byName.get('slow.value')?.ms).toBeGreaterThanOrEqual(25);
+    expect(byName.get('slow.quick')?.ms).toBeLessThan(25);
+    expect(byName.get('slow.fails')?.ms).toBe(0);
   });
 
   it('hand providers a context whose `fact` reads the same memo, also called detached', async () => {

@@ -141,10 +141,24 @@ class Unsettled {
  */
 class SlotValues {
   values: unknown[];
-  /** How long each fact that answered with a promise took (made when the first one settles). */
+  /**
+   * How long each fact that answered with a promise took, as pairs `slot, ms` (made when the first one settles). Most
+   * events have one such fact at most (a state read on a remote store), and the events' facts are what their kept
+   * traces hold: two numbers, not one per slot.
+   */
   ms: number[] | undefined;
   constructor(values: unknown[]) {
     this.values = values;
+  }
+  /** The time of the fact in `slot` (0: it answered directly, or is not read). */
+  msOf(slot: number): number {
+    const ms = this.ms;
+    if (ms !== undefined) for (let i = 0; i < ms.length; i += 2) if (ms[i] === slot) return ms[i + 1] as number;
+    return 0;
+  }
+  setMs(slot: number, ms: number): void {
+    if (this.ms === undefined) this.ms = [slot, ms];
+    else this.ms.push(slot, ms);
   }
 }
 const NO_VALUES: readonly unknown[] = Object.freeze([]);
@@ -319,8 +333,8 @@ export class EventFacts extends SlotValues implements FactContext {
       if (p === undefined || v === UNREAD_SLOT || (v instanceof Unsettled && v.error === undefined)) continue;
       if (this.values === NOT_PLANNED) this.values = unreadSlots(plan.provided);
       this.values[p.slot] = v;
-      const ms = extra.values.ms?.[fact.slot];
-      if (ms !== undefined) (this.ms ??= [])[p.slot] = ms;
+      const ms = extra.values.msOf(fact.slot);
+      if (ms !== 0) this.setMs(p.slot, ms);
     }
   }
 
@@ -379,7 +393,7 @@ export class EventFacts extends SlotValues implements FactContext {
     const started = performance.now();
     const promise = result.then(
       (value: unknown) => {
-        (store.ms ??= new Array<number>(slots.length).fill(0))[p.slot] = performance.now() - started;
+        store.setMs(p.slot, performance.now() - started);
         slots[p.slot] = value;
       },
       (e: unknown) => {
@@ -431,7 +445,7 @@ export class EventFacts extends SlotValues implements FactContext {
     const cost = fact.def?.cost ?? 'cheap';
     const { name, params } = fact;
     if (!(v instanceof Unsettled))
-      return { state: 'done', value: v, ms: store?.ms?.[fact.slot] ?? 0, cost, name, params };
+      return { state: 'done', value: v, ms: store?.msOf(fact.slot) ?? 0, cost, name, params };
     if (v.error !== undefined) return { state: 'error', error: v.error, ms: v.ms, cost, name, params };
     return { state: 'pending', promise: v.promise as Promise<void>, cost, name, params };
   }
