@@ -9,9 +9,9 @@
  * Options (env): BENCH_REDIS_URL (redis://127.0.0.1:6379, loopback only), BENCH_REDIS_RATE (5000),
  * BENCH_REDIS_SECONDS (4, measured), BENCH_REDIS_WARM_SECONDS (2, offered and not measured), BENCH_REDIS_WARM_EVENTS
  * (20000, dispatched back to back before those), BENCH_REDIS_CLOCK (poll; thread), BENCH_REDIS_SPIN_US (20: how long
- * the poll clock waits inside one turn of the event loop), BENCH_REDIS_PIPELINE (0: a connection without ioredis autopipelining; 1: with), BENCH_GUILDS (50),
- * BENCH_REDIS_NODE_OPTIONS (Node/V8 flags of the child, e.g. `--max-semi-space-size=4`; none by default),
- * BENCH_REDIS=0 to skip.
+ * the poll clock waits inside one turn of the event loop), BENCH_REDIS_PIPELINE (0: a connection without ioredis
+ * autopipelining; 1: with), BENCH_GUILDS (50), BENCH_REDIS_NODE_OPTIONS (Node/V8 flags of the child, e.g.
+ * `--max-semi-space-size=4`; none by default), BENCH_REDIS=0 to skip.
  */
 import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
