@@ -416,16 +416,12 @@ export class Engine {
   }
 
   /**
-   * The event's rules are all done: its condition memo goes back (`releaseMemo`), and facts that had an environment of
-   * their own (a marker riding with the first state operation) take the guild's, so what its kept traces hold is the
-   * memo and the event, not the event's state handle (see `EventFacts.detach`).
+   * The event's rules are all done: its condition memo goes back (`releaseMemo`), and its facts let go of the event's
+   * own state handle, so what its kept traces hold is the memo and the event (see `EventFacts.detach`).
    */
   private eventDone(ev: EventRun): void {
     releaseMemo(ev);
-    const facts = ev.facts;
-    const state = facts.state;
-    if (state instanceof MarkedState)
-      facts.detach(this.factEnvironment(facts.guildId, ev.rules, this.stateOf(facts.guildId), facts.discord));
+    ev.facts.detach();
   }
 
   /** The rest of an event once one of its runs had to wait (an async fact, a state call, an action). */
@@ -530,12 +526,8 @@ export class Engine {
   }
 
   /** What the facts of a guild's events share: made again only when one of its parts changed (see `FactEnvironment`). */
-  private factEnvironment(
-    guildId: string,
-    rules: GuildRules,
-    state: GuildState,
-    discord: GuildDiscord,
-  ): FactEnvironment {
+  private factEnvironment(guildId: string, rules: GuildRules, discord: GuildDiscord): FactEnvironment {
+    const state = this.stateOf(guildId);
     const services = this.options.services?.(guildId) ?? NO_SERVICES;
     let env = this.factEnvironments.get(guildId);
     if (
@@ -555,9 +547,7 @@ export class Engine {
         rules.settings,
         this.factBudget,
       );
-      // Kept for the guild's next events unless its state is one event's own (a marker riding with its first state
-      // operation, `MarkedState`): that one is never seen again.
-      if (!(state instanceof MarkedState)) this.factEnvironments.set(guildId, env);
+      this.factEnvironments.set(guildId, env);
     }
     return env;
   }
@@ -570,7 +560,8 @@ export class Engine {
     seed?: Record<string, unknown>,
   ): EventRun {
     const discord = this.discordOf(event.guildId);
-    const facts = new EventFacts(this.factEnvironment(event.guildId, rules, state, discord), event, seed);
+    // The guild's environment; a state handle of the event's own (`MarkedState`) goes with its facts alone.
+    const facts = new EventFacts(this.factEnvironment(event.guildId, rules, discord), event, seed, state);
     facts.usePlan(rules.factPlan);
     const payload = event.payload;
     return {

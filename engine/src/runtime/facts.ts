@@ -281,7 +281,9 @@ export abstract class EventContextFields {
  */
 export class EventFacts extends SlotValues implements FactContext {
   readonly event: RuleEvent;
-  #env: FactEnvironment;
+  readonly #env: FactEnvironment;
+  /** The event's own state handle when it has one (a `MarkedState`: its marker rides with its first operation). */
+  #ownState: GuildState | undefined;
   /** Made on first use (most events build no trace). */
   #traced: Map<string, TraceFact> | undefined;
   #ioCount = 0;
@@ -303,11 +305,13 @@ export class EventFacts extends SlotValues implements FactContext {
   #extra: ExtraFacts | undefined;
   #peek: ((name: string, params: JsonObject | undefined) => unknown) | undefined;
 
-  constructor(env: FactEnvironment, event: RuleEvent, seed?: Record<string, unknown>) {
+  /** `state`: the event's own handle, when it is not the guild's (`env.state`). */
+  constructor(env: FactEnvironment, event: RuleEvent, seed?: Record<string, unknown>, state?: GuildState) {
     // The planned facts' memo (`values`, `ms`): made on the first read of one.
     super(NOT_PLANNED);
     this.event = event;
     this.#env = env;
+    this.#ownState = state === env.state ? undefined : state;
     this.now = env.clock.now();
     if (seed !== undefined)
       for (const [key, value] of Object.entries(seed)) {
@@ -473,13 +477,12 @@ export class EventFacts extends SlotValues implements FactContext {
   }
 
   /**
-   * The event's handling is over and its environment was its own (a `MarkedState`): what outlives the event (its kept
-   * traces, which replay from this memo) holds the guild's shared environment instead, so the event's state handle,
-   * its marker's promise and its environment are not kept alive with them. The shared one differs only in its state
-   * handle, which nothing reads once the event is done.
+   * The event's handling is over: its own state handle, if it had one, is let go, so what outlives the event (its kept
+   * traces, which replay from this memo) does not keep the handle and its marker's promise alive. From then on
+   * `state` is the guild's handle; nothing reads it once the event is done.
    */
-  detach(env: FactEnvironment): void {
-    if (env.guildId === this.#env.guildId) this.#env = env;
+  detach(): void {
+    this.#ownState = undefined;
   }
 
   get guildId(): string {
@@ -489,7 +492,7 @@ export class EventFacts extends SlotValues implements FactContext {
     return this.#env.clock;
   }
   get state(): GuildState {
-    return this.#env.state;
+    return this.#ownState ?? this.#env.state;
   }
   get discord(): GuildDiscord {
     return this.#env.discord;
